@@ -1,0 +1,99 @@
+"""Encompass: Operation Encompass notices from police to schools before the next school day."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from dotenv import load_dotenv
+from flask import Flask, g, jsonify, request
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from encompass import settings
+from encompass.db import make_engine
+
+ROOT = Path(__file__).resolve().parent.parent
+csrf = CSRFProtect()
+
+
+def create_app(
+    profile: str | None = None,
+    overrides: dict[str, Any] | None = None,
+    *,
+    read_env_file: bool = True,
+) -> Flask:
+    """The app factory: configuration, extensions, blueprints; nothing else."""
+    if read_env_file:
+        load_dotenv(Path.cwd() / ".env")
+    values = settings.load(profile, overrides)
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(Path(values["INSTANCE_DIR"]).resolve()),
+    )
+    app.config.update(values)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("twilio").setLevel(logging.WARNING)
+
+    app.extensions["encompass_engine"] = make_engine(values["DATABASE_URL"])
+    csrf.init_app(app)
+
+    from encompass import accounts, web
+    from encompass.alerts import views as alert_views
+    from encompass.delivery import callbacks
+    from encompass.notices import api
+
+    accounts.init_app(app)
+    for blueprint in (
+        api.bp,
+        accounts.bp,
+        alert_views.bp,
+        callbacks.bp,
+        web.bp,
+    ):
+        app.register_blueprint(blueprint)
+    csrf.exempt(api.bp)
+    csrf.exempt(callbacks.bp)
+    _install_request_hooks(app)
+    return app
+
+
+def _install_request_hooks(app: Flask) -> None:
+    from sqlmodel import Session
+
+    from encompass.security import ACCESS_ATTR, access_decision
+
+    # Flask's own static route is public by decision, not by omission.
+    if "static" in app.view_functions:
+        setattr(app.view_functions["static"], ACCESS_ATTR, "public")
+
+    @app.before_request
+    def _open_session_and_check_access() -> Any:
+        g.db = Session(app.extensions["encompass_engine"], expire_on_commit=False)
+        view = app.view_functions.get(request.endpoint or "")
+        if view is not None and access_decision(view) is None:
+            # Deny by default: a route nobody decided on is nobody's route.
+            return ("Forbidden", 403)
+        return None
+
+    @app.teardown_request
+    def _close_session(exc: BaseException | None) -> None:
+        db = g.pop("db", None)
+        if db is not None:
+            if exc is not None:
+                db.rollback()
+            db.close()
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Any:
+        if request.path.startswith("/api/"):
+            code = (exc.name or "error").lower().replace(" ", "_")
+            return jsonify(error=code, message=exc.description), exc.code
+        from flask import render_template
+
+        return render_template("error.html", error=exc), exc.code

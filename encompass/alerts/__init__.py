@@ -1,0 +1,1 @@
+"""Alerts to a setting's Key Adults: creation, the secure link, acknowledgement."""

@@ -1,0 +1,281 @@
+"""The `encompass` command: parse arguments, call a service, report. Nothing else."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, FlaskGroup
+from sqlmodel import Session
+
+from encompass import create_app
+from encompass.db import session_scope
+from encompass.onboarding.csvfile import ImportError_, ImportReport
+from encompass.people import PeopleError
+from encompass.settings import ConfigError
+
+
+def _app_factory() -> Flask:
+    try:
+        return create_app()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+main = FlaskGroup(create_app=_app_factory, help="Operation Encompass notification service.")
+
+
+@contextmanager
+def _session() -> Iterator[Session]:
+    with session_scope(current_app.extensions["encompass_engine"]) as session:
+        yield session
+
+
+class _Abort(Exception):
+    """Roll back the import's transaction without a traceback."""
+
+
+def _report(what: str, report: ImportReport) -> None:
+    for row, reason in report.rejected[:200]:
+        click.echo(f"row {row}: rejected: {reason}", err=True)
+    if len(report.rejected) > 200:
+        click.echo(f"... and {len(report.rejected) - 200} more rejected rows", err=True)
+    skipped = ", ".join(f"{n} {why}" for why, n in report.skipped_reasons.items())
+    click.echo(
+        f"{what}: {report.accepted} accepted, {len(report.rejected)} rejected"
+        + (f", {report.skipped} skipped ({skipped})" if report.skipped else "")
+    )
+
+
+def _run_import(
+    what: str, path: str, partial: bool, work: Callable[[Session], ImportReport]
+) -> None:
+    """All or nothing, unless --partial: a file with a bad row changes nothing."""
+    report: ImportReport | None = None
+    try:
+        with _session() as session:
+            report = work(session)
+            if report.rejected and not partial:
+                raise _Abort
+    except ImportError_ as exc:
+        raise click.ClickException(str(exc)) from None
+    except _Abort:
+        assert report is not None
+        _report(what, report)
+        raise click.ClickException(
+            f"{len(report.rejected)} rows rejected in {path}: nothing was imported "
+            "(fix the rows, or use --partial to import the good ones)"
+        ) from None
+    assert report is not None
+    _report(what, report)
+
+
+def _path(ctx: click.Context, param: click.Parameter, value: str) -> Path:
+    path = Path(value)
+    if not path.is_file():
+        raise click.BadParameter(f"no such file: {value}")
+    return path
+
+
+_partial = click.option(
+    "--partial", is_flag=True, help="Import the good rows even if some are rejected."
+)
+_file = click.argument("file", callback=_path)
+
+# --- db ------------------------------------------------------------------------------------
+db_group = AppGroup("db", help="Database schema.")
+main.add_command(db_group)
+
+
+@db_group.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the schema to the latest version."""
+    from encompass.migrate import upgrade
+
+    upgrade(current_app.config["DATABASE_URL"])
+    click.echo("database is at the latest schema version")
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True)
+def db_revision(message: str) -> None:
+    """(developers) Autogenerate a migration from the models."""
+    from encompass.migrate import revision
+
+    revision(current_app.config["DATABASE_URL"], message)
+
+
+# --- worker --------------------------------------------------------------------------------
+@main.command("worker")
+def worker() -> None:
+    """The long-running scheduler process: sends due messages."""
+    from encompass.escalation.worker import run_worker
+
+    run_worker(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+def _instant(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"not an ISO 8601 instant: {value!r}") from None
+    if moment.tzinfo is None:
+        raise click.BadParameter("give a time zone, e.g. 2026-11-23T08:00:00+00:00")
+    return moment.astimezone(UTC)
+
+
+@main.command("tick")
+@click.option("--at", "at", callback=_instant, help="Evaluate timers as of this ISO 8601 instant.")
+def tick_command(at: datetime | None) -> None:
+    """One pass of the worker's work, then exit."""
+    from encompass.escalation.worker import tick
+
+    counts = tick(current_app._get_current_object(), at)  # type: ignore[attr-defined]
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing due"
+    click.echo(f"tick: {summary}")
+
+
+# --- forces and users ----------------------------------------------------------------------
+forces_group = AppGroup("forces", help="Police forces and their API keys.")
+main.add_command(forces_group)
+
+
+@forces_group.command("create")
+@click.argument("name")
+def forces_create(name: str) -> None:
+    """Create a police force; prints its API key once."""
+    from encompass.people import create_force
+
+    try:
+        with _session() as session:
+            force, key = create_force(session, name)
+    except PeopleError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"created force {force.name!r}")
+    click.echo(f"API key (shown once, store it now): {key}")
+
+
+users_group = AppGroup("users", help="People who sign in.")
+main.add_command(users_group)
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@users_group.command("create")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice(["admin", "coordinator", "dsl", "police"]))
+@click.option("--setting", "setting_urn", help="URN of the setting (dsl).")
+@click.option("--force", "force_name", help="Police force name (police).")
+@click.option("--la", "la_code", help="Council LA code (coordinator).")
+def users_create(
+    email: str, role: str, setting_urn: str | None, force_name: str | None, la_code: str | None
+) -> None:
+    """Create a user; the password is read from standard input."""
+    from encompass.people import create_user
+
+    password = _read_password()
+    try:
+        with _session() as session:
+            user = create_user(
+                session,
+                email=email,
+                role=role,
+                password=password,
+                setting_urn=setting_urn,
+                force_name=force_name,
+                la_code=la_code,
+            )
+    except PeopleError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"created {user.role} user {user.email}")
+
+
+# --- imports -------------------------------------------------------------------------------
+settings_group = AppGroup("settings", help="Schools and early years settings.")
+main.add_command(settings_group)
+
+
+@settings_group.command("import")
+@_file
+@_partial
+def settings_import(file: Path, partial: bool) -> None:
+    """Import a GIAS establishment CSV; closed establishments are skipped, re-import updates."""
+    from encompass.onboarding.gias import import_gias
+
+    _run_import("settings", str(file), partial, lambda s: import_gias(s, file, progress=True))
+
+
+contacts_group = AppGroup("contacts", help="Key Adults and council coordinators.")
+main.add_command(contacts_group)
+
+
+@contacts_group.command("import")
+@_file
+@_partial
+def contacts_import(file: Path, partial: bool) -> None:
+    """Import contacts: setting_urn,role,name,email,phone[,la_code]."""
+    from encompass.onboarding.contacts import import_contacts
+
+    _run_import("contacts", str(file), partial, lambda s: import_contacts(s, file))
+
+
+roll_group = AppGroup("roll", help="Pupil rolls.")
+main.add_command(roll_group)
+
+
+@roll_group.command("import")
+@_file
+@_partial
+def roll_import(file: Path, partial: bool) -> None:
+    """Import pupils; replaces the roll of each setting in the file."""
+    from encompass.onboarding.rolls import import_roll
+
+    _run_import("pupils", str(file), partial, lambda s: import_roll(s, file, progress=True))
+
+
+@roll_group.command("match")
+@_file
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write CSV here (default: standard output).",
+)
+def roll_match(file: Path, out: str | None) -> None:
+    """Match children against the rolls with the live engine; nothing is stored."""
+    from encompass.onboarding.match_file import match_file
+
+    try:
+        with _session() as session:
+            lines, counts = match_file(session, file)
+            session.rollback()
+    except ImportError_ as exc:
+        raise click.ClickException(str(exc)) from None
+    if out:
+        Path(out).write_text(lines, encoding="utf-8", newline="")
+    else:
+        click.echo(lines, nl=False)
+    summary = ", ".join(f"{n} {k}" for k, n in counts.items())
+    click.echo(f"roll match: {summary}", err=True)
+
+
+# --- demo ----------------------------------------------------------------------------------
+@main.command("demo")
+def demo() -> None:
+    """Load demo data and print how to sign in."""
+    from encompass.demo import load_demo
+
+    with _session() as session:
+        text = load_demo(session, current_app.config)
+    click.echo(text)

@@ -1,0 +1,226 @@
+"""Transports behind one small interface: Twilio SMS and voice, SMTP, and the outbox.
+
+A transport either returns a SendResult or raises TransportError, which says whether the
+failure is permanent (do not retry: a bad number, an unsubscribed phone) or temporary
+(timeouts, 5xx: retry with backoff).
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+import uuid
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Any, Protocol
+from xml.sax.saxutils import escape
+
+import requests
+from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+log = logging.getLogger("encompass.delivery")
+TWILIO_DEFAULT_BASE = "https://api.twilio.com"
+
+# Twilio error codes that mean "this recipient cannot be reached this way": never retry.
+# 21211 invalid 'To' number; 21214 'To' number cannot be reached; 21610 unsubscribed (STOP);
+# 21612 cannot route to this number; 21614 not a mobile number; 21408 region not enabled.
+PERMANENT_TWILIO_CODES = {21211, 21214, 21408, 21610, 21612, 21614}
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    channel: str
+    to: str
+    body: str
+    subject: str = ""
+    status_callback: str | None = None
+
+
+@dataclass(frozen=True)
+class SendResult:
+    provider_id: str
+    status: str = "sent"
+
+
+class TransportError(Exception):
+    def __init__(self, message: str, *, permanent: bool, code: str | None = None) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+        self.code = code
+
+
+class Transport(Protocol):
+    name: str
+
+    def send(self, message: OutboundMessage) -> SendResult: ...
+
+
+class Outbox:
+    """No provider configured: the message is stored (as its Delivery row) and logged."""
+
+    name = "outbox"
+
+    def __init__(self, channel: str) -> None:
+        self.channel = channel
+
+    def send(self, message: OutboundMessage) -> SendResult:
+        log.info(
+            "outbox %s to %s: %s %s", message.channel, message.to, message.subject, message.body
+        )
+        return SendResult(provider_id=f"outbox-{uuid.uuid4().hex[:16]}")
+
+
+class _RebasedHttpClient(TwilioHttpClient):
+    """Sends every Twilio request to TWILIO_API_BASE instead of https://api.twilio.com."""
+
+    def __init__(self, base: str, timeout: float) -> None:
+        super().__init__(timeout=timeout)
+        self.base = base.rstrip("/")
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        if url.startswith(TWILIO_DEFAULT_BASE):
+            url = self.base + url[len(TWILIO_DEFAULT_BASE) :]
+        return super().request(method, url, *args, **kwargs)
+
+
+def _twilio_error(exc: Exception) -> TransportError:
+    if isinstance(exc, TwilioRestException):
+        code = exc.code
+        status = exc.status or 500
+        # 4xx is the request's fault and will fail the same way again; 429 is throttling.
+        permanent = (400 <= status < 500 and status != 429) or code in PERMANENT_TWILIO_CODES
+        return TransportError(
+            f"Twilio {exc.status}: {exc.msg}", permanent=permanent, code=str(code or exc.status)
+        )
+    if isinstance(exc, requests.Timeout):
+        return TransportError("Twilio request timed out", permanent=False, code="timeout")
+    return TransportError(
+        f"Twilio request failed: {type(exc).__name__}", permanent=False, code="network"
+    )
+
+
+class TwilioTransport:
+    def __init__(
+        self, *, account_sid: str, auth_token: str, from_number: str, api_base: str, timeout: float
+    ) -> None:
+        self.client = Client(
+            account_sid, auth_token, http_client=_RebasedHttpClient(api_base, timeout)
+        )
+        self.from_number = from_number
+
+
+class TwilioSMS(TwilioTransport):
+    name = "twilio"
+
+    def send(self, message: OutboundMessage) -> SendResult:
+        kwargs: dict[str, Any] = {"to": message.to, "from_": self.from_number, "body": message.body}
+        if message.status_callback:
+            kwargs["status_callback"] = message.status_callback
+        try:
+            created = self.client.messages.create(**kwargs)
+        except (TwilioException, requests.RequestException) as exc:
+            raise _twilio_error(exc) from None
+        return SendResult(provider_id=str(created.sid), status="sent")
+
+
+class TwilioVoice(TwilioTransport):
+    name = "twilio"
+
+    def send(self, message: OutboundMessage) -> SendResult:
+        twiml = (
+            '<Response><Say voice="alice" language="en-GB">'
+            f'{escape(message.body)}</Say><Pause length="1"/>'
+            f'<Say voice="alice" language="en-GB">{escape(message.body)}</Say></Response>'
+        )
+        kwargs: dict[str, Any] = {"to": message.to, "from_": self.from_number, "twiml": twiml}
+        if message.status_callback:
+            kwargs["status_callback"] = message.status_callback
+        try:
+            call = self.client.calls.create(**kwargs)
+        except (TwilioException, requests.RequestException) as exc:
+            raise _twilio_error(exc) from None
+        return SendResult(provider_id=str(call.sid), status="sent")
+
+
+class SMTPMail:
+    name = "smtp"
+
+    def __init__(
+        self,
+        *,
+        host: str,
+        port: int,
+        username: str | None,
+        password: str | None,
+        starttls: bool,
+        mail_from: str,
+        timeout: float,
+    ) -> None:
+        self.host, self.port, self.username, self.password = host, port, username, password
+        self.starttls, self.mail_from, self.timeout = starttls, mail_from, timeout
+
+    def send(self, message: OutboundMessage) -> SendResult:
+        email = EmailMessage()
+        email["From"] = self.mail_from
+        email["To"] = message.to
+        email["Subject"] = message.subject
+        msg_id = f"<{uuid.uuid4().hex}@encompass>"
+        email["Message-ID"] = msg_id
+        email.set_content(message.body)
+        try:
+            with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+                if self.starttls:
+                    smtp.starttls(context=ssl.create_default_context())
+                if self.username:
+                    smtp.login(self.username, self.password or "")
+                smtp.send_message(email)
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise TransportError(
+                "recipient refused", permanent=True, code="smtp-recipient"
+            ) from exc
+        except smtplib.SMTPResponseException as exc:
+            raise TransportError(
+                f"SMTP {exc.smtp_code}",
+                permanent=500 <= exc.smtp_code < 600,
+                code=str(exc.smtp_code),
+            ) from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            raise TransportError(
+                f"SMTP failed: {type(exc).__name__}", permanent=False, code="network"
+            ) from exc
+        return SendResult(provider_id=msg_id)
+
+
+def build_transports(cfg: dict[str, Any]) -> dict[str, Transport]:
+    """One transport per channel, chosen from configuration (see interfaces.md)."""
+    from encompass.settings import twilio_enabled
+
+    transports: dict[str, Transport] = {
+        "sms": Outbox("sms"),
+        "voice": Outbox("voice"),
+        "email": Outbox("email"),
+    }
+    if twilio_enabled(cfg):
+        common = {
+            "account_sid": cfg["TWILIO_ACCOUNT_SID"],
+            "auth_token": cfg["TWILIO_AUTH_TOKEN"],
+            "from_number": cfg["TWILIO_FROM"],
+            "api_base": cfg["TWILIO_API_BASE"],
+            "timeout": float(cfg["TWILIO_TIMEOUT_SECONDS"]),
+        }
+        transports["sms"] = TwilioSMS(**common)
+        transports["voice"] = TwilioVoice(**common)
+    if cfg.get("SMTP_HOST"):
+        transports["email"] = SMTPMail(
+            host=cfg["SMTP_HOST"],
+            port=int(cfg["SMTP_PORT"]),
+            username=cfg.get("SMTP_USERNAME"),
+            password=cfg.get("SMTP_PASSWORD"),
+            starttls=bool(cfg["SMTP_STARTTLS"]),
+            mail_from=cfg["MAIL_FROM"],
+            timeout=float(cfg["SMTP_TIMEOUT_SECONDS"]),
+        )
+    return transports

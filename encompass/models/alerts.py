@@ -1,0 +1,74 @@
+"""Alerts to a setting, the per-recipient links in them, and every delivery attempt."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from encompass.db import UTCDateTime, utcnow
+
+ALERT_STATUSES = ("pending", "sent", "acknowledged")
+DELIVERY_STATUSES = (
+    "created",
+    "sending",
+    "sent",
+    "delivered",
+    "failed",
+    "undelivered",
+    "cancelled",
+)
+CHANNELS = ("sms", "email", "voice")
+
+
+class Alert(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    child_id: int = Field(foreign_key="child.id", unique=True)
+    setting_id: int = Field(foreign_key="setting.id", index=True)
+    status: str = Field(default="pending", max_length=20)
+    due_by: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    acknowledged_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    feedback: str | None = Field(default=None, max_length=2000)
+
+
+class AlertLink(SQLModel, table=True):
+    __tablename__ = "alert_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int = Field(foreign_key="alert.id", index=True)
+    key_adult_id: int = Field(foreign_key="key_adult.id")
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    first_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Delivery(SQLModel, table=True):
+    """One message to one recipient on one channel, written before the provider is called."""
+
+    __table_args__ = (Index("ix_delivery_due", "status", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int | None = Field(default=None, foreign_key="alert.id", index=True)
+    key_adult_id: int | None = Field(default=None, foreign_key="key_adult.id")
+    reason: str = Field(default="alert", max_length=30)
+    channel: str = Field(max_length=10)
+    transport: str = Field(default="", max_length=20)
+    to_address: str = Field(max_length=254)
+    subject: str = Field(default="", max_length=200)
+    body: str = Field(max_length=2000)
+    status: str = Field(default="created", max_length=20)
+    due_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    attempts: int = 0
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    delivered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    provider_id: str | None = Field(default=None, max_length=64, index=True)
+    error_code: str | None = Field(default=None, max_length=20)
+    error_message: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

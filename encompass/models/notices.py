@@ -1,0 +1,62 @@
+"""A police notice of a domestic abuse incident and the children on it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from encompass.db import UTCDateTime, utcnow
+
+CHILD_OUTCOMES = ("matched", "review", "no_setting")
+
+
+class Notice(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("force_id", "police_reference", name="uq_notice_force_ref"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    force_id: int = Field(foreign_key="police_force.id", index=True)
+    police_reference: str = Field(max_length=64)
+    occurred_at: datetime = Field(sa_type=UTCDateTime)
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    location_postcode: str = Field(max_length=10)
+    circumstances: str = Field(default="", max_length=4000)
+    risk_level: str = Field(max_length=10)
+    officer_name: str = Field(max_length=120)
+    officer_collar_number: str = Field(default="", max_length=20)
+    officer_contact_phone: str = Field(max_length=20)
+    adults: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    submitted_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+
+
+class Child(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    notice_id: int = Field(foreign_key="notice.id", index=True)
+    position: int = 0
+    given_name: str = Field(max_length=100)
+    family_name: str = Field(max_length=100)
+    date_of_birth: date | None = None
+    unborn: bool = False
+    expected_date: date | None = None
+    postcode: str = Field(default="", max_length=10)
+    address: str = Field(default="", max_length=300)
+    present: bool = False
+    where: str = Field(default="", max_length=500)
+    spoken_to: bool = False
+    voice_of_child: str = Field(default="", max_length=2000)
+    other_adult_present: bool = False
+    officer_setting_urn: str | None = Field(default=None, max_length=20)
+    outcome: str = Field(max_length=12)
+    setting_id: int | None = Field(default=None, foreign_key="setting.id", index=True)
+    pupil_id: int | None = Field(default=None, foreign_key="pupil.id")
+    match_reason: str = Field(default="", max_length=200)
+    due_by: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    holiday_period: bool = False
+    holiday_lead_up: bool = False
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"

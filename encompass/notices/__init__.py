@@ -1,0 +1,1 @@
+"""Intake of police notices: the API, the validation and the service behind both."""

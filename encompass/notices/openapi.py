@@ -1,0 +1,85 @@
+"""The OpenAPI 3.1 document of the police API, built from the same pydantic models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic.json_schema import models_json_schema
+
+from encompass.notices.schemas import ErrorOut, NoticeIn, NoticeOut
+
+
+def _components() -> dict[str, Any]:
+    _, schema = models_json_schema(
+        [(NoticeIn, "validation"), (NoticeOut, "serialization"), (ErrorOut, "serialization")],
+        ref_template="#/components/schemas/{model}",
+    )
+    return schema.get("$defs", {})
+
+
+def _json(ref: str) -> dict[str, Any]:
+    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": _json("ErrorOut")}
+
+
+def document(base_url: str) -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Encompass police API",
+            "version": "1",
+            "description": "Operation Encompass notices from police forces to schools.",
+        },
+        "servers": [{"url": base_url}],
+        "components": {
+            "schemas": _components(),
+            "securitySchemes": {"forceKey": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{"forceKey": []}],
+        "paths": {
+            "/api/v1/notices": {
+                "post": {
+                    "operationId": "createNotice",
+                    "summary": "Submit a notice (idempotent on police_reference)",
+                    "requestBody": {"required": True, "content": _json("NoticeIn")},
+                    "responses": {
+                        "201": {
+                            "description": "Stored; alerts queued",
+                            "content": _json("NoticeOut"),
+                        },
+                        "200": {
+                            "description": "Already stored; nothing new sent",
+                            "content": _json("NoticeOut"),
+                        },
+                        "400": _error("Malformed JSON"),
+                        "401": _error("No valid force API key"),
+                        "413": _error("Body over 64 KiB"),
+                        "415": _error("Not JSON"),
+                        "422": _error("Field errors"),
+                    },
+                }
+            },
+            "/api/v1/notices/{notice_id}": {
+                "get": {
+                    "operationId": "getNotice",
+                    "summary": "What happened to each child on a notice",
+                    "parameters": [
+                        {
+                            "name": "notice_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {"description": "The notice", "content": _json("NoticeOut")},
+                        "401": _error("No valid force API key"),
+                        "404": _error("No such notice for this force"),
+                    },
+                }
+            },
+        },
+    }

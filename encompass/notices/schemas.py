@@ -1,0 +1,209 @@
+"""The notice body as police systems send it (interfaces.md), and its validation."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from encompass.validation import (
+    check_person_name,
+    clean_text,
+    normalise_phone,
+    normalise_postcode,
+)
+
+# Clocks in control rooms drift; an occurred_at this far ahead is still accepted.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def _now(info: ValidationInfo) -> datetime:
+    """The instant to judge dates against: passed in as context, else the clock."""
+    ctx = info.context or {}
+    now = ctx.get("now")
+    return now if isinstance(now, datetime) else datetime.now(UTC)
+
+
+BARE_RELATIONSHIPS = {"partner", "ex-partner", "ex partner", "expartner", "ex", "partners"}
+
+Name = Annotated[str, AfterValidator(check_person_name)]
+Postcode = Annotated[str, AfterValidator(normalise_postcode)]
+Phone = Annotated[str, AfterValidator(normalise_phone)]
+
+
+def _text(limit: int) -> AfterValidator:
+    return AfterValidator(lambda v: clean_text(v, limit=limit))
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=False)
+
+
+class Officer(Strict):
+    name: Annotated[str, Field(min_length=1, max_length=120), _text(120)]
+    collar_number: Annotated[str, Field(max_length=20), _text(20)] = ""
+    contact_phone: Phone
+
+
+class Adult(Strict):
+    given_name: Name
+    family_name: Name
+    role: Literal["victim", "suspect", "other"]
+    relationship_to_children: Annotated[str, Field(min_length=1, max_length=120), _text(120)]
+
+    @field_validator("relationship_to_children")
+    @classmethod
+    def says_who_they_are_to_the_child(cls, value: str) -> str:
+        if value.strip().lower() in BARE_RELATIONSHIPS:
+            raise ValueError(
+                f'Say who this adult is to the children, e.g. "mother\'s partner" or '
+                f'"father\'s ex-partner", not just "{value.strip()}"'
+            )
+        return value
+
+
+class ChildIn(Strict):
+    given_name: Name
+    family_name: Name
+    date_of_birth: date | None = None
+    postcode: Postcode | None = None
+    address: Annotated[str, Field(max_length=300), _text(300)] = ""
+    present: bool
+    where: Annotated[str, Field(max_length=500), _text(500)] = ""
+    spoken_to: bool
+    voice_of_child: Annotated[str, Field(max_length=2000), _text(2000)] = ""
+    other_adult_present: bool = False
+    setting_urn: str | int | None = None
+    unborn: bool = False
+    expected_date: date | None = None
+
+    @field_validator("setting_urn")
+    @classmethod
+    def urn_is_digits(cls, value: str | int | None) -> str | None:
+        if value is None or value == "":
+            return None
+        text = str(value).strip().upper()
+        # School URNs are 6 digits; Ofsted early years ones are "EY" and 6 digits.
+        if not re.fullmatch(r"(EY)?\d{5,8}", text):
+            raise ValueError("A setting URN is 6 digits (or EY and 6 digits for early years)")
+        return text
+
+    @model_validator(mode="after")
+    def born_or_unborn(self, info: ValidationInfo) -> ChildIn:
+        today = _now(info).date()
+        if self.unborn:
+            if self.date_of_birth is not None:
+                raise ValueError("An unborn child has an expected_date, not a date_of_birth")
+            if self.expected_date is None:
+                raise ValueError("Enter the expected_date for an unborn child")
+            if not (
+                today - timedelta(days=60) <= self.expected_date <= today + timedelta(days=300)
+            ):
+                raise ValueError("expected_date must be within the next 10 months")
+        else:
+            if self.date_of_birth is None:
+                raise ValueError(
+                    "Enter the child's date_of_birth (or set unborn with expected_date)"
+                )
+            if self.date_of_birth > today:
+                raise ValueError("date_of_birth must not be in the future")
+            if self.date_of_birth < today.replace(year=today.year - 19):
+                raise ValueError("date_of_birth is more than 18 years ago: not a child")
+            if self.expected_date is not None:
+                raise ValueError("expected_date is only for an unborn child")
+        return self
+
+
+class NoticeIn(Strict):
+    police_reference: Annotated[
+        str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9/_.:-]*$")
+    ]
+    occurred_at: datetime
+    location_postcode: Postcode
+    circumstances: Annotated[str, Field(max_length=4000), _text(4000)] = ""
+    risk_level: Literal["standard", "medium", "high"]
+    officer: Officer
+    adults: Annotated[list[Adult], Field(min_length=1, max_length=20)]
+    children: Annotated[list[ChildIn], Field(min_length=1, max_length=20)]
+
+    @field_validator("occurred_at")
+    @classmethod
+    def when_it_happened(cls, value: datetime, info: ValidationInfo) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("Give occurred_at with a time zone, e.g. 2026-11-22T21:40:00+00:00")
+        value = value.astimezone(UTC)
+        now = _now(info)
+        if value > now + CLOCK_SKEW:
+            raise ValueError("occurred_at must not be in the future")
+        if value < now - timedelta(days=366):
+            raise ValueError("occurred_at is more than a year ago")
+        return value
+
+
+def field_errors(exc: ValidationError) -> dict[str, list[str]]:
+    """Pydantic errors as {"children.0.date_of_birth": ["..."]} for a 422 body."""
+    errors: dict[str, list[str]] = {}
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "body"
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "Unknown field"
+        elif err["type"] == "missing":
+            msg = "This field is required"
+        errors.setdefault(loc, []).append(msg)
+    return errors
+
+
+# --- Responses ---------------------------------------------------------------------------
+
+
+class SettingRef(BaseModel):
+    urn: str
+    name: str
+
+
+class AlertOut(BaseModel):
+    status: Literal["pending", "sent", "acknowledged"]
+    sent_at: datetime | None
+    acknowledged_at: datetime | None
+    feedback: str | None
+
+
+class ChildOut(BaseModel):
+    id: int
+    given_name: str
+    family_name: str
+    date_of_birth: date | None
+    unborn: bool
+    outcome: Literal["matched", "review", "no_setting"]
+    setting: SettingRef | None
+    due_by: datetime | None
+    holiday_period: bool
+    holiday_lead_up: bool
+    alert: AlertOut | None
+
+
+class NoticeOut(BaseModel):
+    id: int
+    police_reference: str
+    occurred_at: datetime
+    received_at: datetime
+    risk_level: Literal["standard", "medium", "high"]
+    children: list[ChildOut]
+
+
+class ErrorOut(BaseModel):
+    error: str
+    message: str
+    errors: dict[str, list[str]] | None = None

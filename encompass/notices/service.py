@@ -1,0 +1,173 @@
+"""Take in a validated notice: store it, resolve every child, create the alerts.
+
+Every child ends in exactly one visible state: matched (alerted), review, or no_setting
+(routed to a fallback team). Nothing is dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from encompass import audit
+from encompass.alerts.create import create_alert
+from encompass.calendar.setting_calendar import timing_for
+from encompass.matching import ChildFacts, resolve_child
+from encompass.models import Child, Notice, Setting
+from encompass.notices.schemas import ChildIn, NoticeIn
+
+
+@dataclass(frozen=True)
+class IntakeConfig:
+    tz: ZoneInfo
+    school_day_start: str
+    base_url: str
+    link_ttl: timedelta
+
+
+def find_notice(session: Session, force_id: int, police_reference: str) -> Notice | None:
+    return session.exec(
+        select(Notice).where(
+            Notice.force_id == force_id, Notice.police_reference == police_reference
+        )
+    ).first()
+
+
+def fallback_team(session: Session) -> Setting | None:
+    return session.exec(
+        select(Setting).where(Setting.kind == "fallback").order_by(Setting.id)  # type: ignore[arg-type]
+    ).first()
+
+
+def submit_notice(
+    session: Session,
+    force_id: int,
+    data: NoticeIn,
+    *,
+    now: datetime,
+    cfg: IntakeConfig,
+    user_id: int | None = None,
+) -> tuple[Notice, bool]:
+    """Store the notice and return (notice, True); or (the stored one, False) if resent."""
+    existing = find_notice(session, force_id, data.police_reference)
+    if existing is not None:
+        return existing, False
+    try:
+        with session.begin_nested():
+            notice = _store(session, force_id, data, now, user_id)
+    except IntegrityError:
+        # Another request stored the same reference between our check and insert.
+        existing = find_notice(session, force_id, data.police_reference)
+        if existing is None:
+            raise
+        return existing, False
+    for position, child_in in enumerate(data.children):
+        _add_child(session, notice, position, child_in, now=now, cfg=cfg)
+    audit.record(
+        session,
+        "notice.received",
+        force_id=force_id,
+        user_id=user_id,
+        object_type="notice",
+        object_id=notice.id,
+        detail=f"{len(data.children)} children",
+        at=now,
+    )
+    return notice, True
+
+
+def _store(
+    session: Session, force_id: int, data: NoticeIn, now: datetime, user_id: int | None
+) -> Notice:
+    notice = Notice(
+        force_id=force_id,
+        police_reference=data.police_reference,
+        occurred_at=data.occurred_at,
+        received_at=now,
+        location_postcode=data.location_postcode,
+        circumstances=data.circumstances,
+        risk_level=data.risk_level,
+        officer_name=data.officer.name,
+        officer_collar_number=data.officer.collar_number,
+        officer_contact_phone=data.officer.contact_phone,
+        adults=[a.model_dump() for a in data.adults],
+        submitted_by_user_id=user_id,
+    )
+    session.add(notice)
+    session.flush()
+    return notice
+
+
+def _add_child(
+    session: Session,
+    notice: Notice,
+    position: int,
+    data: ChildIn,
+    *,
+    now: datetime,
+    cfg: IntakeConfig,
+) -> Child:
+    resolution = resolve_child(
+        session,
+        ChildFacts(
+            given_name=data.given_name,
+            family_name=data.family_name,
+            date_of_birth=data.date_of_birth,
+            postcode=data.postcode,
+            setting_urn=data.setting_urn,  # type: ignore[arg-type]
+            unborn=data.unborn,
+        ),
+    )
+    outcome, setting_id, reason = resolution.outcome, resolution.setting_id, resolution.reason
+    if outcome == "unmatched":
+        # Not on any roll is never the end of it: a person in the review queue decides.
+        outcome = "review"
+    if outcome == "no_setting":
+        team = fallback_team(session)
+        if team is None:
+            outcome, reason = "review", reason + "; no fallback team is configured"
+        else:
+            setting_id = team.id
+    setting = session.get(Setting, setting_id) if setting_id else None
+    timing = timing_for(
+        setting,
+        occurred_at=notice.occurred_at,
+        received_at=now,
+        tz=cfg.tz,
+        default_start=cfg.school_day_start,
+    )
+    assert notice.id is not None
+    child = Child(
+        notice_id=notice.id,
+        position=position,
+        given_name=data.given_name,
+        family_name=data.family_name,
+        date_of_birth=data.date_of_birth,
+        unborn=data.unborn,
+        expected_date=data.expected_date,
+        postcode=data.postcode or "",
+        address=data.address,
+        present=data.present,
+        where=data.where,
+        spoken_to=data.spoken_to,
+        voice_of_child=data.voice_of_child,
+        other_adult_present=data.other_adult_present,
+        officer_setting_urn=data.setting_urn,  # type: ignore[arg-type]
+        outcome=outcome,
+        setting_id=setting.id if setting else None,
+        pupil_id=resolution.pupil_id,
+        match_reason=reason[:200],
+        due_by=timing.due_by,
+        holiday_period=timing.holiday_period,
+        holiday_lead_up=timing.holiday_lead_up,
+        created_at=now,
+    )
+    session.add(child)
+    session.flush()
+    if setting is not None:
+        create_alert(session, child, setting, now=now, base_url=cfg.base_url, link_ttl=cfg.link_ttl)
+    return child

@@ -1,0 +1,1 @@
+"""Council onboarding: GIAS settings, Key Adult contacts, pupil rolls."""

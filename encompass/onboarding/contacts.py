@@ -1,0 +1,79 @@
+"""Import Key Adult contacts: setting_urn,role,name,email,phone[,la_code]."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from email_validator import EmailNotValidError, validate_email
+from sqlmodel import Session, select
+
+from encompass.models import KeyAdult, Setting
+from encompass.models.people import KEY_ADULT_ROLES
+from encompass.onboarding.csvfile import ImportReport, read_rows
+from encompass.validation import normalise_phone
+
+REQUIRED = ("setting_urn", "role", "name", "email", "phone")
+
+
+def _check(row: dict[str, str], settings: dict[str, Setting]) -> KeyAdult:
+    role = row["role"].lower()
+    if role not in KEY_ADULT_ROLES:
+        raise ValueError(f"role must be one of {', '.join(KEY_ADULT_ROLES)}, not {row['role']!r}")
+    if not row["name"]:
+        raise ValueError("name is empty")
+    try:
+        email = validate_email(row["email"], check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise ValueError(f"email: {exc}") from None
+    phone = normalise_phone(row["phone"]) if row["phone"] else ""
+    if role in ("dsl", "deputy", "head") and not phone:
+        raise ValueError(f"a {role} needs a phone number for SMS alerts")
+    adult = KeyAdult(role=role, name=row["name"][:120], email=email, phone=phone)
+    if role == "coordinator":
+        if row["setting_urn"]:
+            raise ValueError("a coordinator belongs to a council: leave setting_urn empty")
+        la_code = row.get("la_code", "")
+        if not la_code:
+            raise ValueError("a coordinator needs la_code")
+        adult.la_code = la_code
+    else:
+        setting = settings.get(row["setting_urn"])
+        if setting is None:
+            raise ValueError(f"no setting with URN {row['setting_urn']!r}: import GIAS first")
+        adult.setting_id = setting.id
+        adult.la_code = setting.la_code
+    return adult
+
+
+def import_contacts(session: Session, path: Path) -> ImportReport:
+    """Add contacts, or update the one with the same setting (or council), role and email."""
+    _, rows = read_rows(path, REQUIRED)
+    report = ImportReport()
+    settings = {s.urn: s for s in session.exec(select(Setting))}
+    existing = {
+        (k.setting_id, k.la_code if k.setting_id is None else None, k.role, k.email.lower()): k
+        for k in session.exec(select(KeyAdult))
+    }
+    for number, row in rows:
+        try:
+            adult = _check(row, settings)
+        except ValueError as exc:
+            report.reject(number, str(exc))
+            continue
+        key = (
+            adult.setting_id,
+            adult.la_code if adult.setting_id is None else None,
+            adult.role,
+            adult.email.lower(),
+        )
+        current = existing.get(key)
+        if current is not None:
+            if current.phone != adult.phone:
+                current.phone_verified_at = None
+            current.name, current.phone, current.active = adult.name, adult.phone, True
+            session.add(current)
+        else:
+            session.add(adult)
+            existing[key] = adult
+        report.accepted += 1
+    return report

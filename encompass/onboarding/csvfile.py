@@ -1,0 +1,93 @@
+"""Reading the CSV files councils hand us: UTF-8 (with or without BOM) or cp1252."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+
+class ImportError_(ValueError):
+    """The file as a whole cannot be imported (unreadable, wrong columns); nothing changed."""
+
+
+@dataclass
+class ImportReport:
+    accepted: int = 0
+    skipped: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+    skipped_reasons: dict[str, int] = field(default_factory=dict)
+
+    def reject(self, row: int, reason: str) -> None:
+        self.rejected.append((row, reason))
+
+    def skip(self, reason: str) -> None:
+        self.skipped += 1
+        self.skipped_reasons[reason] = self.skipped_reasons.get(reason, 0) + 1
+
+
+def decode(raw: bytes) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        # GIAS downloads are Windows-1252; a byte that is not even that is a broken file.
+        try:
+            return raw.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise ImportError_(f"cannot read the file as UTF-8 or Windows-1252: {exc}") from None
+
+
+def read_rows(
+    path: Path, required: tuple[str, ...]
+) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """Header and (row number, row) pairs; row 1 is the header, as a spreadsheet shows it."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ImportError_(f"cannot open {path}: {exc.strerror}") from None
+    if not raw.strip():
+        raise ImportError_(f"{path} is empty")
+    text = decode(raw)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader.fieldnames = header
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise ImportError_(f"{path.name} is missing the column(s): {', '.join(missing)}")
+    try:
+        rows = [
+            (number, {k: (v or "").strip() for k, v in row.items() if k is not None})
+            for number, row in enumerate(reader, start=2)
+        ]
+    except csv.Error as exc:
+        raise ImportError_(f"{path.name} is not a readable CSV file: {exc}") from None
+    return header, rows
+
+
+def iter_with_progress(
+    rows: list[tuple[int, dict[str, str]]], label: str, show: bool
+) -> Iterator[tuple[int, dict[str, str]]]:
+    if not show or len(rows) < 5000:
+        yield from rows
+        return
+    import sys
+
+    import click
+
+    with click.progressbar(rows, label=label, file=sys.stderr) as bar:
+        yield from bar
+
+
+def parse_date(value: str) -> date:
+    """ISO (2019-04-03) or UK (03/04/2019) dates, as MIS exports write them."""
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(value.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"not a date: {value!r} (use YYYY-MM-DD)")

@@ -1,0 +1,64 @@
+"""Field checks shared by the API, the web forms and the imports."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import phonenumbers
+
+# The Royal Mail postcode format, including GIR 0AA; any spacing and case accepted.
+_POSTCODE = re.compile(
+    r"^(GIR0AA|[A-PR-UWYZ][0-9][0-9]?[0-9ABD-HJLNP-UW-Z]{2}|"
+    r"[A-PR-UWYZ][A-HK-Y][0-9][0-9]?[0-9ABD-HJLNP-UW-Z]{2}|"
+    r"[A-PR-UWYZ][0-9][A-HJKPSTUW][0-9ABD-HJLNP-UW-Z]{2}|"
+    r"[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY][0-9ABD-HJLNP-UW-Z]{2})$"
+)
+_NAME_PUNCTUATION = set(" '’‘-.")
+
+
+def normalise_postcode(value: str) -> str:
+    """'yo17hh' -> 'YO1 7HH'. Raises ValueError if it is not a UK postcode."""
+    compact = re.sub(r"\s+", "", value or "").upper()
+    if not _POSTCODE.match(compact):
+        raise ValueError("Enter a real UK postcode, like YO1 7HH")
+    return f"{compact[:-3]} {compact[-3:]}"
+
+
+def check_person_name(value: str) -> str:
+    """Letters in any script, accents, apostrophes, hyphens, spaces; kept exactly as given."""
+    value = unicodedata.normalize("NFC", value.strip())
+    if not value:
+        raise ValueError("Enter a name")
+    if len(value) > 100:
+        raise ValueError("Name must be 100 characters or fewer")
+    for ch in value:
+        if ch in _NAME_PUNCTUATION:
+            continue
+        if unicodedata.category(ch)[0] not in ("L", "M"):
+            raise ValueError("Name must only include letters, spaces, hyphens and apostrophes")
+    if not any(unicodedata.category(ch).startswith("L") for ch in value):
+        raise ValueError("Name must include letters")
+    return value
+
+
+def normalise_phone(value: str) -> str:
+    """Any UK or international format -> E.164 ('+441234567890'). Raises ValueError."""
+    try:
+        number = phonenumbers.parse(value, "GB")
+    except phonenumbers.NumberParseException:
+        raise ValueError("Enter a phone number, like +441234567890") from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError("Enter a valid phone number, like +441234567890")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def clean_text(value: str, *, limit: int) -> str:
+    """Free text: trimmed, control characters other than newlines and tabs refused."""
+    value = value.strip()
+    if len(value) > limit:
+        raise ValueError(f"Must be {limit} characters or fewer")
+    for ch in value:
+        if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t":
+            raise ValueError("Must not contain control characters")
+    return value

@@ -1,0 +1,135 @@
+"""Plain create_* functions for tests: real rows in the real database."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session
+
+from encompass.matching.normalise import name_key, postcode_key
+from encompass.models import KeyAdult, Pupil, Setting, User
+from encompass.people import create_force as _create_force
+from encompass.people import create_user as _create_user
+
+PASSWORD = "correct horse battery staple"
+
+
+def create_setting(
+    session: Session, urn: str = "121212", name: str = "St Wilfrid's RC Primary School", **kw: Any
+) -> Setting:
+    setting = Setting(urn=urn, name=name, la_code=kw.pop("la_code", "816"), **kw)
+    session.add(setting)
+    session.commit()
+    return setting
+
+
+def create_key_adult(
+    session: Session,
+    setting: Setting | None,
+    role: str = "dsl",
+    name: str = "Helen Carter",
+    email: str | None = None,
+    phone: str = "+447911100001",
+    la_code: str | None = None,
+) -> KeyAdult:
+    email = email or re.sub(r"[^a-z]+", ".", name.lower()) + "@school.example.org"
+    adult = KeyAdult(
+        setting_id=setting.id if setting else None,
+        la_code=la_code or (setting.la_code if setting else None),
+        role=role,
+        name=name,
+        email=email,
+        phone=phone,
+    )
+    session.add(adult)
+    session.commit()
+    return adult
+
+
+def create_pupil(
+    session: Session,
+    setting: Setting,
+    given_name: str = "Amelia",
+    family_name: str = "Brown",
+    date_of_birth: date = date(2019, 4, 3),
+    postcode: str = "YO1 7HH",
+    address: str = "12 Low Street",
+) -> Pupil:
+    assert setting.id is not None
+    pupil = Pupil(
+        setting_id=setting.id,
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
+        postcode=postcode,
+        address=address,
+        given_key=name_key(given_name),
+        family_key=name_key(family_name),
+        postcode_key=postcode_key(postcode),
+    )
+    session.add(pupil)
+    session.commit()
+    return pupil
+
+
+def create_force(session: Session, name: str = "North Yorkshire Police") -> tuple[int, str]:
+    force, key = _create_force(session, name)
+    session.commit()
+    assert force.id is not None
+    return force.id, key
+
+
+def create_user(session: Session, email: str, role: str, **kw: Any) -> User:
+    user = _create_user(session, email=email, role=role, password=PASSWORD, **kw)
+    session.commit()
+    return user
+
+
+def notice_body(**overrides: Any) -> dict[str, Any]:
+    """A valid notice as interfaces.md shows it; occurred an hour ago."""
+    occurred = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    child = {
+        "given_name": "Amelia",
+        "family_name": "Brown",
+        "date_of_birth": "2019-04-03",
+        "postcode": "YO1 7HH",
+        "address": "12 Low Street",
+        "present": True,
+        "where": "in the bedroom",
+        "spoken_to": True,
+        "voice_of_child": "said she was scared; quiet, clinging to mother",
+        "other_adult_present": False,
+        "setting_urn": None,
+        "unborn": False,
+        "expected_date": None,
+    }
+    child.update(overrides.pop("child", {}))
+    body: dict[str, Any] = {
+        "police_reference": "NY-2026-004211",
+        "occurred_at": occurred.isoformat(),
+        "location_postcode": "YO1 7HH",
+        "circumstances": "Verbal argument escalated; neighbours called police.",
+        "risk_level": "medium",
+        "officer": {
+            "name": "PC Jane Doe",
+            "collar_number": "4411",
+            "contact_phone": "+441234567890",
+        },
+        "adults": [
+            {
+                "given_name": "Sam",
+                "family_name": "Brown",
+                "role": "victim",
+                "relationship_to_children": "mother",
+            }
+        ],
+        "children": [child],
+    }
+    body.update(overrides)
+    return body
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}

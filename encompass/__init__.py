@@ -41,6 +41,8 @@ def create_app(
     logging.getLogger("twilio").setLevel(logging.WARNING)
 
     app.extensions["encompass_engine"] = make_engine(values["DATABASE_URL"])
+    # Our hooks first: the session must exist before CSRFProtect can refuse a request.
+    _install_request_hooks(app)
     csrf.init_app(app)
 
     from encompass import accounts, web
@@ -59,7 +61,6 @@ def create_app(
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)
     csrf.exempt(callbacks.bp)
-    _install_request_hooks(app)
     return app
 
 

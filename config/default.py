@@ -40,3 +40,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = True
 REMEMBER_COOKIE_SECURE = True
 WTF_CSRF_TIME_LIMIT = None
+
+# Quiet hours, local time: SMS and voice to Key Adults wait until they end, unless the
+# deadline falls inside them. E-mail is never held.
+QUIET_HOURS_START = "21:00"
+QUIET_HOURS_END = "07:00"
+# An alert due more than this long after it arrives (holidays, long weekends) also goes
+# at once to the setting's holiday cover (or the council coordinator).
+HOLIDAY_ROUTING_THRESHOLD_HOURS = 24
+# The DSL's first-morning-back reminder goes this long before the school day starts.
+HOLIDAY_REMINDER_LEAD_MINUTES = 75

@@ -39,6 +39,7 @@ def create_app(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("twilio").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
     app.extensions["encompass_engine"] = make_engine(values["DATABASE_URL"])
     # Our hooks first: the session must exist before CSRFProtect can refuse a request.

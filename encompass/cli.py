@@ -279,3 +279,12 @@ def demo() -> None:
     with _session() as session:
         text = load_demo(session, current_app.config)
     click.echo(text)
+
+
+def _register_calendar() -> None:
+    from encompass.calendar_cli import calendar_group
+
+    main.add_command(calendar_group)
+
+
+_register_calendar()

@@ -144,13 +144,30 @@ def _settings(session: Session) -> dict[str, Setting]:
     return out
 
 
+def _upsert_contact(session: Session, adult: KeyAdult) -> None:
+    """Re-running the demo updates contacts in place: alerts already point at them."""
+    existing = session.exec(
+        select(KeyAdult).where(
+            KeyAdult.setting_id == adult.setting_id,
+            KeyAdult.la_code == adult.la_code,
+            KeyAdult.role == adult.role,
+            KeyAdult.email == adult.email,
+        )
+    ).first()
+    if existing is None:
+        session.add(adult)
+        return
+    existing.name, existing.phone, existing.active = adult.name, adult.phone, True
+    session.add(existing)
+
+
 def _contacts(session: Session, settings: dict[str, Setting]) -> None:
     now = utcnow()
     for urn, people in CONTACTS.items():
         setting = settings[urn]
-        session.execute(delete(KeyAdult).where(col(KeyAdult.setting_id) == setting.id))
         for role, name, phone in people:
-            session.add(
+            _upsert_contact(
+                session,
                 KeyAdult(
                     setting_id=setting.id,
                     la_code=LA_CODE,
@@ -159,12 +176,10 @@ def _contacts(session: Session, settings: dict[str, Setting]) -> None:
                     email=_email(name, urn),
                     phone=phone,
                     phone_verified_at=now,
-                )
+                ),
             )
-    session.execute(
-        delete(KeyAdult).where(col(KeyAdult.setting_id).is_(None), col(KeyAdult.la_code) == LA_CODE)
-    )
-    session.add(
+    _upsert_contact(
+        session,
         KeyAdult(
             la_code=LA_CODE,
             role="coordinator",
@@ -172,7 +187,7 @@ def _contacts(session: Session, settings: dict[str, Setting]) -> None:
             email="claire.booth@york.example.gov.uk",
             phone="+447911100099",
             phone_verified_at=now,
-        )
+        ),
     )
 
 

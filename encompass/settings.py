@@ -65,9 +65,10 @@ def _validate(values: dict[str, Any]) -> None:
         raise ConfigError(
             f"ENCOMPASS_TIMEZONE is not a known time zone: {values['ENCOMPASS_TIMEZONE']!r}"
         ) from None
-    hh, _, mm = str(values["SCHOOL_DAY_START"]).partition(":")
-    if not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60):
-        raise ConfigError("SCHOOL_DAY_START must be HH:MM")
+    for name in ("SCHOOL_DAY_START", "QUIET_HOURS_START", "QUIET_HOURS_END"):
+        hh, _, mm = str(values[name]).partition(":")
+        if not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60):
+            raise ConfigError(f"{name} must be HH:MM, not {values[name]!r}")
     base = str(values["PUBLIC_BASE_URL"])
     if not base.startswith(("http://", "https://")):
         raise ConfigError("PUBLIC_BASE_URL must start with http:// or https://")

@@ -117,3 +117,18 @@ def db(app: Any) -> Iterator[Session]:
 @pytest.fixture
 def client(app: Any) -> Any:
     return app.test_client()
+
+
+@pytest.fixture
+def cli(app: Any) -> Any:
+    """Run `encompass ...` against the test app: cli("settings", "import", path)."""
+    from flask.cli import ScriptInfo
+
+    from encompass.cli import main
+
+    runner = app.test_cli_runner()
+
+    def invoke(*args: str, input: str | None = None) -> Any:
+        return runner.invoke(main, list(args), input=input, obj=ScriptInfo(create_app=lambda: app))
+
+    return invoke

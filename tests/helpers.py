@@ -17,5 +17,7 @@ def csrf_token(html: str) -> str:
 
 def sign_in(client, email: str, password: str = PASSWORD) -> None:
     token = csrf_token(client.get("/login").get_data(as_text=True))
-    response = client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+    response = client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": token}
+    )
     assert response.status_code == 302, response.get_data(as_text=True)

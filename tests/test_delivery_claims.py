@@ -48,7 +48,9 @@ def test_it_claims_each_due_message_exactly_once_across_racing_workers(app, db):
 
 
 def test_it_does_not_claim_messages_due_later(app, db):
-    queue_message(db, channel="email", to_address="a@example.org", body="x", due_at=NOW + timedelta(minutes=1))
+    queue_message(
+        db, channel="email", to_address="a@example.org", body="x", due_at=NOW + timedelta(minutes=1)
+    )
     db.commit()
 
     with Session(app.extensions["encompass_engine"]) as session:

@@ -42,7 +42,9 @@ def test_it_uses_the_officers_setting_as_evidence_when_that_roll_has_the_child(d
     other = create_setting(db, urn="121345", name="Clifton Green")
     create_pupil(db, other)
 
-    result = resolve_child(db, ChildFacts("Amelia", "Brown", date(2019, 4, 3), setting_urn="121345"))
+    result = resolve_child(
+        db, ChildFacts("Amelia", "Brown", date(2019, 4, 3), setting_urn="121345")
+    )
 
     assert (result.outcome, result.setting_id) == ("matched", other.id)
 
@@ -50,7 +52,9 @@ def test_it_uses_the_officers_setting_as_evidence_when_that_roll_has_the_child(d
 def test_it_does_not_trust_an_officers_setting_that_lacks_the_child(db):
     create_setting(db, urn="121345", name="Clifton Green")
 
-    result = resolve_child(db, ChildFacts("Amelia", "Brown", date(2019, 4, 3), setting_urn="121345"))
+    result = resolve_child(
+        db, ChildFacts("Amelia", "Brown", date(2019, 4, 3), setting_urn="121345")
+    )
 
     assert result.outcome == "unmatched"
 

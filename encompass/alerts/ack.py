@@ -8,7 +8,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from encompass import audit
-from encompass.models import Alert, AlertLink, Delivery
+from encompass.models import Alert, AlertLink, Delivery, Setting
 from encompass.security import token_hash
 
 
@@ -24,13 +24,24 @@ def link_for_token(session: Session, token: str, now: datetime) -> AlertLink | N
     return link
 
 
-def alert_for_setting(session: Session, alert_id: int, setting_id: int | None) -> Alert | None:
-    """Alerts are only ever fetched through the reader's setting: another's id is not found."""
-    if setting_id is None:
+def alert_for_reader(
+    session: Session, alert_id: int, *, role: str, setting_id: int | None, la_code: str | None
+) -> Alert | None:
+    """Alerts are only ever fetched through the reader's scope: another's id is not found.
+
+    A DSL reads their own setting's alerts; a coordinator those of their council's
+    settings (they are the holiday cover of last resort).
+    """
+    query = select(Alert).where(Alert.id == alert_id)
+    if role == "dsl" and setting_id is not None:
+        query = query.where(Alert.setting_id == setting_id)
+    elif role == "coordinator" and la_code:
+        query = query.join(Setting, col(Setting.id) == Alert.setting_id).where(
+            Setting.la_code == la_code
+        )
+    else:
         return None
-    return session.exec(
-        select(Alert).where(Alert.id == alert_id, Alert.setting_id == setting_id)
-    ).first()
+    return session.exec(query).first()
 
 
 def acknowledge(

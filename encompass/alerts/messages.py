@@ -22,3 +22,23 @@ def alert_email(setting_short_name: str, link: str) -> tuple[str, str]:
         "The details are only shown after you sign in, and every view is recorded.\n"
     )
     return subject, body
+
+
+def reminder_sms(setting_short_name: str, count: int, link: str) -> str:
+    noun = "notification" if count == 1 else "notifications"
+    return (
+        f"Operation Encompass: {count} {noun} from the holiday not yet acknowledged for "
+        f"{setting_short_name}. Sign in to view: {link}"
+    )
+
+
+def reminder_email(setting_short_name: str, count: int, link: str) -> tuple[str, str]:
+    noun = "notification" if count == 1 else "notifications"
+    subject = f"Operation Encompass: {count} holiday {noun} waiting for {setting_short_name}"
+    body = (
+        f"{count} Operation Encompass {noun} arrived for {setting_short_name} while it was "
+        "closed and nobody has acknowledged them yet.\n\n"
+        f"Sign in to read them and record the support you plan:\n{link}\n\n"
+        "The details are only shown after you sign in, and every view is recorded.\n"
+    )
+    return subject, body

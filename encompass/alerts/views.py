@@ -11,7 +11,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from encompass import audit
-from encompass.alerts.ack import AckError, acknowledge, alert_for_setting, link_for_token
+from encompass.alerts.ack import AckError, acknowledge, alert_for_reader, link_for_token
 from encompass.db import utcnow
 from encompass.models import Child, Notice, Setting
 from encompass.security import public, role_required
@@ -38,9 +38,7 @@ def open_link(token: str) -> Any:
         abort(404)
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login", next=request.path))
-    if current_user.role != "dsl":
-        abort(403)
-    alert = alert_for_setting(g.db, link.alert_id, current_user.setting_id)
+    alert = _reader_alert(link.alert_id)
     if alert is None:
         abort(404)
     if link.first_used_at is None:
@@ -50,8 +48,18 @@ def open_link(token: str) -> Any:
     return redirect(url_for("alerts.show", alert_id=alert.id))
 
 
+def _reader_alert(alert_id: int) -> Any:
+    return alert_for_reader(
+        g.db,
+        alert_id,
+        role=current_user.role,
+        setting_id=current_user.setting_id,
+        la_code=current_user.la_code,
+    )
+
+
 def _load(alert_id: int) -> tuple[Any, Child, Notice, Setting]:
-    alert = alert_for_setting(g.db, alert_id, current_user.setting_id)
+    alert = _reader_alert(alert_id)
     if alert is None:
         abort(404)
     child = g.db.get(Child, alert.child_id)
@@ -61,11 +69,13 @@ def _load(alert_id: int) -> tuple[Any, Child, Notice, Setting]:
 
 
 @bp.route("/alerts/<int:alert_id>", methods=["GET", "POST"])
-@role_required("dsl")
+@role_required("dsl", "coordinator")
 def show(alert_id: int) -> Any:
     alert, child, notice, setting = _load(alert_id)
     form = AckForm()
     status = 200
+    if request.method == "POST" and current_user.role != "dsl":
+        abort(403)  # acknowledging is for the setting's own Key Adults
     if request.method == "POST":
         if form.validate_on_submit():
             try:

@@ -6,7 +6,8 @@ else is derived. Times come in and go out in UTC; days are judged in local time.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -41,6 +42,63 @@ def weekdays_without_bank_holidays(nation: str = "england") -> IsOpen:
 
     def is_open(day: date) -> bool:
         return day.weekday() < 5 and not is_bank_holiday(day, nation)
+
+    return is_open
+
+
+@dataclass(frozen=True)
+class Span:
+    """Days `start` to `end` inclusive: a term (open), a holiday or an INSET day (closed)."""
+
+    start: date
+    end: date
+    kind: str
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+def _decide(spans: Sequence[Span], day: date) -> bool | None:
+    """Open (True), closed (False), or not said (None) by these spans on this day."""
+    covering = [s for s in spans if s.covers(day)]
+    if not covering:
+        return None
+    # An INSET day or holiday inside a term closes the day.
+    return not any(s.kind in ("holiday", "inset") for s in covering)
+
+
+def calendar_from(
+    own: Sequence[Span],
+    council: Sequence[Span] = (),
+    *,
+    nation: str = "england",
+    early_years: bool = False,
+) -> IsOpen:
+    """A setting's calendar: its own entries over the council's, weekends and bank holidays shut.
+
+    An early years setting follows only its own entries (it may open when schools do not);
+    without any it is open on weekdays but bank holidays. Days beyond the term dates a
+    calendar covers (before its first term, after its last) fall back to the same weekday
+    rule, so an out-of-date calendar never makes a setting look shut for months.
+    """
+    baseline = weekdays_without_bank_holidays(nation)
+    layers = [list(own)] if early_years else [list(own), list(council)]
+    layers = [layer for layer in layers if layer]
+    if not layers:
+        return baseline
+    terms = [s for layer in layers for s in layer if s.kind == "term"]
+    first = min((s.start for s in terms), default=None)
+    last = max((s.end for s in terms), default=None)
+
+    def is_open(day: date) -> bool:
+        if not baseline(day):
+            return False
+        for layer in layers:
+            decided = _decide(layer, day)
+            if decided is not None:
+                return decided
+        # Between the first and last term dates but in no term: a school holiday.
+        return not (first is not None and last is not None and first <= day <= last)
 
     return is_open
 

@@ -6,15 +6,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import ColumnElement
+from sqlmodel import Session, and_, col, or_, select
+
 from encompass.calendar.school_days import (
     IsOpen,
+    Span,
+    calendar_from,
     in_holiday,
     in_holiday_lead_up,
     next_open_start,
     parse_start,
     weekdays_without_bank_holidays,
 )
-from encompass.models import Setting
+from encompass.models import CalendarEntry, Setting
 
 
 @dataclass(frozen=True)
@@ -24,12 +29,42 @@ class Timing:
     holiday_lead_up: bool
 
 
-def calendar_for(setting: Setting | None) -> IsOpen:
-    """Until term dates are imported, every setting is open on weekdays but bank holidays."""
-    return weekdays_without_bank_holidays(setting.nation if setting else "england")
+def _spans(session: Session, *where: object) -> list[Span]:
+    rows = session.exec(select(CalendarEntry).where(*where))  # type: ignore[arg-type]
+    return [Span(r.start, r.end, r.kind) for r in rows]
+
+
+def calendar_for(session: Session, setting: Setting | None) -> IsOpen:
+    """The setting's own term dates over its council's; weekdays but bank holidays if none."""
+    if setting is None:
+        return weekdays_without_bank_holidays()
+    own = _spans(session, CalendarEntry.setting_id == setting.id)
+    early_years = setting.kind != "school"
+    council = (
+        []
+        if early_years or not setting.la_code
+        else _spans(
+            session,
+            CalendarEntry.la_code == setting.la_code,
+            col(CalendarEntry.setting_id).is_(None),
+        )
+    )
+    return calendar_from(own, council, nation=setting.nation, early_years=early_years)
+
+
+def has_term_dates(session: Session, setting: Setting) -> bool:
+    """False for a setting on the weekday fallback: the coverage report warns about it."""
+    scopes: list[ColumnElement[bool]] = [col(CalendarEntry.setting_id) == setting.id]
+    if setting.kind == "school" and setting.la_code:
+        scopes.append(
+            and_(CalendarEntry.la_code == setting.la_code, col(CalendarEntry.setting_id).is_(None))
+        )
+    query = select(CalendarEntry.id).where(or_(*scopes), CalendarEntry.kind == "term")
+    return session.exec(query.limit(1)).first() is not None
 
 
 def timing_for(
+    session: Session,
     setting: Setting | None,
     *,
     occurred_at: datetime,
@@ -37,7 +72,7 @@ def timing_for(
     tz: ZoneInfo,
     default_start: str,
 ) -> Timing:
-    is_open = calendar_for(setting)
+    is_open = calendar_for(session, setting)
     start = parse_start((setting.school_day_start if setting else None) or default_start)
     incident_day = occurred_at.astimezone(tz).date()
     return Timing(

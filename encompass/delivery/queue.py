@@ -21,6 +21,7 @@ def queue_message(
     alert_id: int | None = None,
     key_adult_id: int | None = None,
     reason: str = "alert",
+    now: datetime | None = None,
 ) -> Delivery:
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
@@ -34,8 +35,8 @@ def queue_message(
         key_adult_id=key_adult_id,
         reason=reason,
         status="created",
-        created_at=due_at,
-        updated_at=due_at,
+        created_at=now or due_at,
+        updated_at=now or due_at,
     )
     session.add(delivery)
     return delivery

@@ -13,7 +13,9 @@ from typing import Any
 
 from flask import Flask
 
-from encompass.db import utcnow
+from encompass.alerts.policy import AlertPolicy
+from encompass.alerts.reminders import queue_holiday_reminders
+from encompass.db import session_scope, utcnow
 from encompass.delivery.attempts import DeliveryPolicy, send_due
 from encompass.delivery.transports import build_transports
 
@@ -32,9 +34,14 @@ def tick(app: Flask, now: datetime | None = None) -> dict[str, int]:
     """One pass of the worker's work as of `now` (default: the clock)."""
     now = now or utcnow()
     cfg = dict(app.config)
+    engine = app.extensions["encompass_engine"]
+    with session_scope(engine) as session:
+        reminded = queue_holiday_reminders(session, now, AlertPolicy.from_config(cfg))
     counts = send_due(
         app.extensions["encompass_engine"], build_transports(cfg), delivery_policy(cfg), now
     )
+    if reminded:
+        counts["holiday_reminders"] = reminded
     if counts:
         log.info("tick at %s: %s", now.isoformat(), counts)
     return counts

@@ -2,6 +2,7 @@
 
 from encompass.models.alerts import Alert, AlertLink, Delivery
 from encompass.models.audit import AuditEvent
+from encompass.models.calendar import CalendarEntry
 from encompass.models.notices import Child, Notice
 from encompass.models.people import KeyAdult, PoliceForce, User
 from encompass.models.roll import Pupil
@@ -11,6 +12,7 @@ __all__ = [
     "Alert",
     "AlertLink",
     "AuditEvent",
+    "CalendarEntry",
     "Child",
     "Delivery",
     "KeyAdult",

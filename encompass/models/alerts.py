@@ -33,6 +33,11 @@ class Alert(SQLModel, table=True):
     acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     acknowledged_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
     feedback: str | None = Field(default=None, max_length=2000)
+    # Due more than a day after receipt (a holiday, a long weekend): holiday cover was
+    # alerted at once, and the DSL is reminded on the first morning back.
+    holiday_routed: bool = False
+    reminder_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reminder_sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class AlertLink(SQLModel, table=True):

@@ -50,7 +50,8 @@ class Child(SQLModel, table=True):
     officer_setting_urn: str | None = Field(default=None, max_length=20)
     outcome: str = Field(max_length=12)
     setting_id: int | None = Field(default=None, foreign_key="setting.id", index=True)
-    pupil_id: int | None = Field(default=None, foreign_key="pupil.id")
+    # The roll row matched at the time; rolls are replaced wholesale, so no foreign key.
+    pupil_id: int | None = None
     match_reason: str = Field(default="", max_length=200)
     due_by: datetime | None = Field(default=None, sa_type=UTCDateTime)
     holiday_period: bool = False

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, current_app, g, request
 from pydantic import ValidationError
 
+from encompass.alerts.policy import AlertPolicy
 from encompass.db import utcnow
 from encompass.models import Notice
 from encompass.notices.present import notice_for_force
@@ -18,15 +19,9 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 def intake_config() -> IntakeConfig:
-    from datetime import timedelta
-    from zoneinfo import ZoneInfo
-
     cfg = current_app.config
     return IntakeConfig(
-        tz=ZoneInfo(cfg["ENCOMPASS_TIMEZONE"]),
-        school_day_start=cfg["SCHOOL_DAY_START"],
-        base_url=cfg["PUBLIC_BASE_URL"],
-        link_ttl=timedelta(hours=cfg["ALERT_LINK_TTL_HOURS"]),
+        school_day_start=cfg["SCHOOL_DAY_START"], alerts=AlertPolicy.from_config(cfg)
     )
 
 

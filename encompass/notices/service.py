@@ -7,7 +7,7 @@ Every child ends in exactly one visible state: matched (alerted), review, or no_
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from encompass import audit
 from encompass.alerts.create import create_alert
+from encompass.alerts.policy import AlertPolicy
 from encompass.calendar.setting_calendar import timing_for
 from encompass.matching import ChildFacts, resolve_child
 from encompass.models import Child, Notice, Setting
@@ -23,10 +24,12 @@ from encompass.notices.schemas import ChildIn, NoticeIn
 
 @dataclass(frozen=True)
 class IntakeConfig:
-    tz: ZoneInfo
     school_day_start: str
-    base_url: str
-    link_ttl: timedelta
+    alerts: AlertPolicy
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.alerts.tz
 
 
 def find_notice(session: Session, force_id: int, police_reference: str) -> Notice | None:
@@ -134,6 +137,7 @@ def _add_child(
             setting_id = team.id
     setting = session.get(Setting, setting_id) if setting_id else None
     timing = timing_for(
+        session,
         setting,
         occurred_at=notice.occurred_at,
         received_at=now,
@@ -169,5 +173,5 @@ def _add_child(
     session.add(child)
     session.flush()
     if setting is not None:
-        create_alert(session, child, setting, now=now, base_url=cfg.base_url, link_ttl=cfg.link_ttl)
+        create_alert(session, child, setting, now=now, policy=cfg.alerts)
     return child

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 11:56:34.032846
+Create Date: 2026-11-23 12:01:18.368023
 """
 from alembic import op
 import sqlalchemy as sa
@@ -173,7 +173,6 @@ def upgrade() -> None:
     sa.Column('holiday_lead_up', sa.Boolean(), nullable=False),
     sa.Column('created_at', encompass.db.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['notice_id'], ['notice.id'], ),
-    sa.ForeignKeyConstraint(['pupil_id'], ['pupil.id'], ),
     sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], ),
     sa.PrimaryKeyConstraint('id')
     )

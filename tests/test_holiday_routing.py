@@ -1,0 +1,148 @@
+"""Holiday routing and quiet hours: nothing waits silently for the term to start."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import time_machine
+from sqlmodel import select
+
+from encompass.escalation.worker import tick
+from encompass.models import Alert, Delivery, KeyAdult
+from tests.factories import (
+    bearer,
+    create_force,
+    create_key_adult,
+    create_pupil,
+    create_setting,
+    notice_body,
+)
+
+DATA = Path(__file__).parent / "data"
+LONDON = ZoneInfo("Europe/London")
+
+
+def _at(*args: int) -> datetime:
+    return datetime(*args, tzinfo=LONDON)
+
+
+def _school(db, cli, *, holiday_cover=True):
+    setting = create_setting(db)
+    create_key_adult(db, setting, "dsl", "Helen Carter", phone="+447911100001")
+    if holiday_cover:
+        create_key_adult(db, setting, "holiday_cover", "Holiday Rota", phone="+447911100005")
+    create_key_adult(db, None, "coordinator", "Claire Booth", phone="+447911100099", la_code="816")
+    create_pupil(db, setting)
+    assert cli("calendar", "import", str(DATA / "york_terms.ics"), "--la", "816").exit_code == 0
+    return create_force(db)[1]
+
+
+def _submit(client, key, received, ref="NY-1"):
+    body = notice_body(police_reference=ref, occurred_at=received.isoformat())
+    with time_machine.travel(received, tick=False):
+        response = client.post("/api/v1/notices", json=body, headers=bearer(key))
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def _queued(db):
+    db.expire_all()
+    rows = db.exec(select(Delivery, KeyAdult).join(KeyAdult)).all()
+    return sorted((k.role, d.channel, d.reason, d.due_at) for d, k in rows)
+
+
+def test_it_alerts_holiday_cover_at_once_in_half_term(app, client, db, cli):
+    key = _school(db, cli)
+    received = _at(2026, 10, 27, 14, 0)
+
+    notice = _submit(client, key, received)
+
+    assert notice["children"][0]["holiday_period"] is True
+    now = received.astimezone(UTC)
+    assert _queued(db) == [
+        ("dsl", "email", "alert", now),
+        ("dsl", "sms", "alert", now),
+        ("holiday_cover", "email", "holiday_cover", now),
+        ("holiday_cover", "sms", "holiday_cover", now),
+    ]
+    alert = db.exec(select(Alert)).one()
+    assert alert.holiday_routed is True
+    # The reminder goes at 07:30 on the first morning back (the INSET day is Monday 2nd).
+    assert alert.reminder_due_at == _at(2026, 11, 3, 7, 30).astimezone(UTC)
+
+
+def test_it_falls_back_to_the_coordinator_without_holiday_cover(app, client, db, cli):
+    key = _school(db, cli, holiday_cover=False)
+
+    _submit(client, key, _at(2026, 10, 27, 14, 0))
+
+    roles = {(role, reason) for role, _, reason, _ in _queued(db)}
+    assert roles == {("dsl", "alert"), ("coordinator", "holiday_cover")}
+
+
+def test_it_does_not_route_a_term_time_notice_to_holiday_cover(app, client, db, cli):
+    key = _school(db, cli)
+
+    _submit(client, key, _at(2026, 11, 24, 14, 0))
+
+    assert {role for role, *_ in _queued(db)} == {"dsl"}
+
+
+def test_it_holds_sms_in_quiet_hours_but_sends_email_at_once(app, client, db, cli):
+    key = _school(db, cli)
+    received = _at(2026, 11, 24, 23, 15)
+
+    _submit(client, key, received)
+
+    assert _queued(db) == [
+        ("dsl", "email", "alert", received.astimezone(UTC)),
+        ("dsl", "sms", "alert", _at(2026, 11, 25, 7, 0).astimezone(UTC)),
+    ]
+
+
+def test_it_does_not_hold_sms_when_the_deadline_falls_in_quiet_hours(make_app, db, cli):
+    app = make_app(SCHOOL_DAY_START="06:30")
+    client = app.test_client()
+    key = _school(db, cli)
+    received = _at(2026, 11, 24, 23, 15)
+
+    _submit(client, key, received)
+
+    assert {due for _, channel, _, due in _queued(db) if channel == "sms"} == {
+        received.astimezone(UTC)
+    }
+
+
+def test_it_reminds_the_dsl_on_the_first_morning_back_once(app, client, db, cli):
+    key = _school(db, cli)
+    _submit(client, key, _at(2026, 10, 27, 14, 0), ref="NY-1")
+    _submit(client, key, _at(2026, 10, 29, 16, 0), ref="NY-2")
+    tick(app, _at(2026, 10, 29, 17, 0).astimezone(UTC))
+
+    assert "holiday_reminders" not in tick(app, _at(2026, 11, 3, 7, 29).astimezone(UTC))
+    counts = tick(app, _at(2026, 11, 3, 7, 30).astimezone(UTC))
+    again = tick(app, _at(2026, 11, 3, 7, 45).astimezone(UTC))
+
+    assert counts == {"holiday_reminders": 1, "sent": 2}
+    assert again == {}
+    reminders = db.exec(select(Delivery).where(Delivery.reason == "holiday_reminder")).all()
+    assert sorted(d.channel for d in reminders) == ["email", "sms"]
+    sms = next(d for d in reminders if d.channel == "sms")
+    assert sms.body == (
+        "Operation Encompass: 2 notifications from the holiday not yet acknowledged for "
+        "St Wilfrid's RC Primary School. Sign in to view: http://localhost/dsl/"
+    )
+    assert "Amelia" not in sms.body and "Brown" not in sms.body
+
+
+def test_it_does_not_remind_about_acknowledged_holiday_notices(app, client, db, cli):
+    key = _school(db, cli)
+    _submit(client, key, _at(2026, 10, 27, 14, 0))
+    alert = db.exec(select(Alert)).one()
+    alert.acknowledged_at = _at(2026, 10, 28, 9, 0).astimezone(UTC)
+    db.add(alert)
+    db.commit()
+
+    counts = tick(app, _at(2026, 11, 3, 7, 30).astimezone(UTC))
+
+    assert "holiday_reminders" not in counts

@@ -47,6 +47,7 @@ def create_app(
     csrf.init_app(app)
 
     from encompass import accounts, web
+    from encompass.admin import views as admin_views
     from encompass.alerts import views as alert_views
     from encompass.delivery import callbacks
     from encompass.notices import api
@@ -58,6 +59,7 @@ def create_app(
         alert_views.bp,
         callbacks.bp,
         web.bp,
+        admin_views.bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)

@@ -1,0 +1,1 @@
+"""Council coordinator and admin pages: settings, coverage."""

@@ -1,0 +1,1 @@
+"""End-to-end tests: the service talks to a real (fake) Twilio server and a real SMTP server."""

@@ -3,6 +3,7 @@
 from encompass.models.alerts import Alert, AlertLink, Delivery
 from encompass.models.audit import AuditEvent
 from encompass.models.calendar import CalendarEntry
+from encompass.models.escalation import EscalationLadder
 from encompass.models.notices import Child, Notice
 from encompass.models.people import KeyAdult, PoliceForce, User
 from encompass.models.roll import Pupil
@@ -15,6 +16,7 @@ __all__ = [
     "CalendarEntry",
     "Child",
     "Delivery",
+    "EscalationLadder",
     "KeyAdult",
     "Notice",
     "PoliceForce",

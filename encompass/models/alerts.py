@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 from encompass.db import UTCDateTime, utcnow
 
-ALERT_STATUSES = ("pending", "sent", "acknowledged")
+ALERT_STATUSES = ("pending", "sent", "escalated", "acknowledged")
 DELIVERY_STATUSES = (
     "created",
     "sending",
@@ -36,6 +38,14 @@ class Alert(SQLModel, table=True):
     # Due more than a day after receipt (a holiday, a long weekend): holiday cover was
     # alerted at once, and the DSL is reminded on the first morning back.
     holiday_routed: bool = False
+    # The escalation ladder as it was when the alert was created: editing a ladder never
+    # changes an alert already escalating.
+    ladder: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    step_index: int = 1
+    next_step_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    # Bumped on every claim of a step: a worker holding a stale value changes nothing.
+    fence: int = 0
+    escalated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     reminder_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     reminder_sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
@@ -75,5 +85,9 @@ class Delivery(SQLModel, table=True):
     provider_id: str | None = Field(default=None, max_length=64, index=True)
     error_code: str | None = Field(default=None, max_length=20)
     error_message: str | None = Field(default=None, max_length=500)
+    # How long the provider took to answer the last attempt.
+    provider_ms: int | None = None
+    # The delivery this one falls through from (SMS -> voice -> e-mail after a 4xx).
+    fallback_of: int | None = Field(default=None, foreign_key="delivery.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

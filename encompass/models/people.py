@@ -24,6 +24,10 @@ class KeyAdult(SQLModel, table=True):
     email: str = Field(max_length=254)
     phone: str = Field(default="", max_length=20)
     phone_verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Set when a provider refused this contact for good (bad number, unsubscribed):
+    # shown to the coordinator, cleared when the contact is corrected.
+    contact_failed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    contact_failure: str | None = Field(default=None, max_length=120)
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -89,5 +89,7 @@ class Delivery(SQLModel, table=True):
     provider_ms: int | None = None
     # The delivery this one falls through from (SMS -> voice -> e-mail after a 4xx).
     fallback_of: int | None = Field(default=None, foreign_key="delivery.id")
+    # When the worker dealt with this delivery's failure (fallthrough, contact flag).
+    followed_up_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -42,6 +42,7 @@ def upgrade() -> None:
     with op.batch_alter_table('delivery', schema=None) as batch_op:
         batch_op.add_column(sa.Column('provider_ms', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('fallback_of', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('followed_up_at', encompass.db.UTCDateTime(), nullable=True))
         batch_op.create_foreign_key('fk_delivery_fallback_of', 'delivery', ['fallback_of'], ['id'])
 
     with op.batch_alter_table('key_adult', schema=None) as batch_op:
@@ -62,6 +63,7 @@ def downgrade() -> None:
         # rendered.  Add a name, or use a naming convention; see
         # https://alembic.sqlalchemy.org/en/latest/naming.html
         batch_op.drop_constraint('fk_delivery_fallback_of', type_='foreignkey')
+        batch_op.drop_column('followed_up_at')
         batch_op.drop_column('fallback_of')
         batch_op.drop_column('provider_ms')
 

@@ -26,8 +26,13 @@ MAIL_FROM = "encompass@localhost"
 
 # The start of a school day, local time, for settings that do not say otherwise.
 SCHOOL_DAY_START = "08:45"
-# How often the worker asks the database what is due.
-WORKER_INTERVAL_SECONDS = 5
+# How often the worker asks the database what is due (seconds; fractions allowed).
+WORKER_INTERVAL_SECONDS = 1.0
+# Provider calls the worker makes at once.
+WORKER_SEND_CONCURRENCY = 8
+# At most this many SMS / calls to one phone number in any hour; more wait their turn.
+SMS_PER_RECIPIENT_PER_HOUR = 10
+VOICE_PER_RECIPIENT_PER_HOUR = 4
 # How long an alert link stays valid.
 ALERT_LINK_TTL_HOURS = 24 * 7
 # A delivery left in "sending" longer than this is timed out by the sweeper.

@@ -3,4 +3,3 @@
 SECRET_KEY = "development-only-not-secret"  # noqa: S105 - dev profile only
 SESSION_COOKIE_SECURE = False
 REMEMBER_COOKIE_SECURE = False
-WORKER_INTERVAL_SECONDS = 5

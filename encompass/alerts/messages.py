@@ -42,3 +42,12 @@ def reminder_email(setting_short_name: str, count: int, link: str) -> tuple[str,
         "The details are only shown after you sign in, and every view is recorded.\n"
     )
     return subject, body
+
+
+def alert_voice(setting_short_name: str) -> str:
+    """Spoken by Twilio. Says nothing about the child; pressing keys does nothing."""
+    return (
+        "This is Operation Encompass. An urgent notification is waiting for "
+        f"{setting_short_name}. Please sign in to the Operation Encompass service to read "
+        "and acknowledge it. This call cannot acknowledge it for you."
+    )

@@ -10,11 +10,13 @@ call; the outcome is written in a fresh transaction.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -29,13 +31,25 @@ log = logging.getLogger("encompass.delivery")
 class DeliveryPolicy:
     max_attempts: int = 5
     backoff_base_seconds: int = 30
+    backoff_max_seconds: int = 600
     sending_timeout: timedelta = timedelta(minutes=5)
     status_callback: str | None = None
+    # Messages to one phone on one channel in any hour: no SMS storm to one person.
+    per_recipient_hourly: dict[str, int] = field(default_factory=lambda: {"sms": 10, "voice": 4})
+    concurrency: int = 8
+
+    def backoff(self, attempts: int) -> timedelta:
+        seconds = self.backoff_base_seconds * 2 ** max(attempts - 1, 0)
+        return timedelta(seconds=min(seconds, self.backoff_max_seconds))
 
 
-def claim_due(session: Session, now: datetime, limit: int = 200) -> list[int]:
+def claim_due(
+    session: Session, now: datetime, limit: int = 200, policy: DeliveryPolicy | None = None
+) -> list[int]:
+    """Claim due messages for sending; one over its recipient's hourly limit waits instead."""
+    policy = policy or DeliveryPolicy()
     query = (
-        select(Delivery.id)
+        select(Delivery)
         .where(Delivery.status == "created", col(Delivery.due_at) <= now)
         .order_by(col(Delivery.due_at), col(Delivery.id))
         .limit(limit)
@@ -43,22 +57,58 @@ def claim_due(session: Session, now: datetime, limit: int = 200) -> list[int]:
     if is_postgres(session):
         query = query.with_for_update(skip_locked=True)
     claimed: list[int] = []
-    for delivery_id in session.exec(query).all():
+    for delivery in session.exec(query).all():
+        held_until = _rate_limited(session, delivery, policy, now)
+        values: dict[str, object]
+        if held_until is not None:
+            log.warning("delivery %s held until %s: recipient rate limit", delivery.id, held_until)
+            values = {"due_at": held_until, "error_code": "rate-limited", "updated_at": now}
+        else:
+            values = {
+                "status": "sending",
+                "claimed_at": now,
+                "attempts": col(Delivery.attempts) + 1,
+                "updated_at": now,
+            }
         result = session.execute(
             update(Delivery)
-            .where(col(Delivery.id) == delivery_id, col(Delivery.status) == "created")
-            .values(
-                status="sending",
-                claimed_at=now,
-                attempts=col(Delivery.attempts) + 1,
-                updated_at=now,
-            )
+            .where(col(Delivery.id) == delivery.id, col(Delivery.status) == "created")
+            .values(**values)
         )
-        if result.rowcount == 1:  # type: ignore[attr-defined]
-            assert delivery_id is not None
-            claimed.append(delivery_id)
+        if result.rowcount == 1 and held_until is None:  # type: ignore[attr-defined]
+            assert delivery.id is not None
+            claimed.append(delivery.id)
     session.commit()
     return claimed
+
+
+def _rate_limited(
+    session: Session, delivery: Delivery, policy: DeliveryPolicy, now: datetime
+) -> datetime | None:
+    """When the recipient's hourly limit frees up, if this message would exceed it."""
+    limit = policy.per_recipient_hourly.get(delivery.channel)
+    if not limit:
+        return None
+    since = now - timedelta(hours=1)
+    sent_at = col(Delivery.sent_at)
+    recent = session.exec(
+        select(func.count(), func.min(sent_at)).where(
+            Delivery.to_address == delivery.to_address,
+            Delivery.channel == delivery.channel,
+            sent_at > since,
+        )
+    ).one()
+    count, oldest = recent
+    in_flight = session.exec(
+        select(func.count()).where(
+            Delivery.to_address == delivery.to_address,
+            Delivery.channel == delivery.channel,
+            Delivery.status == "sending",
+        )
+    ).one()
+    if count + in_flight < limit:
+        return None
+    return (oldest or now) + timedelta(hours=1)
 
 
 def _message_for(
@@ -98,16 +148,21 @@ def send_one(
     if message is None:
         return "cancelled"
     transport = transports[message.channel]
+    started = time.monotonic()
     try:
         result = transport.send(message)
     except TransportError as exc:
-        return _record_failure(engine, delivery_id, transport.name, exc, policy, now)
+        took = int((time.monotonic() - started) * 1000)
+        return _record_failure(engine, delivery_id, transport.name, exc, policy, now, took)
+    took = int((time.monotonic() - started) * 1000)
     with session_scope(engine) as session:
         delivery = session.get(Delivery, delivery_id)
         assert delivery is not None
         delivery.status = result.status
         delivery.transport = transport.name
         delivery.provider_id = result.provider_id
+        delivery.provider_ms = took
+        delivery.error_code = None
         delivery.sent_at = now
         delivery.updated_at = now
         session.add(delivery)
@@ -128,10 +183,12 @@ def _record_failure(
     exc: TransportError,
     policy: DeliveryPolicy,
     now: datetime,
+    took_ms: int,
 ) -> str:
     with session_scope(engine) as session:
         delivery = session.get(Delivery, delivery_id)
         assert delivery is not None
+        delivery.provider_ms = took_ms
         delivery.transport = transport_name
         delivery.error_code = exc.code
         delivery.error_message = str(exc)[:500]
@@ -140,9 +197,7 @@ def _record_failure(
             delivery.status = "failed"
         else:
             delivery.status = "created"
-            delivery.due_at = now + timedelta(
-                seconds=policy.backoff_base_seconds * 2 ** (delivery.attempts - 1)
-            )
+            delivery.due_at = now + policy.backoff(delivery.attempts)
         session.add(delivery)
         log.warning(
             "delivery %s via %s failed (%s, %s): %s",
@@ -179,11 +234,13 @@ def send_due(
     counts: dict[str, int] = {}
     with session_scope(engine) as session:
         time_out_stuck(session, now, policy)
-    while True:
-        with session_scope(engine) as session:
-            claimed = claim_due(session, now)
-        if not claimed:
-            return counts
-        for delivery_id in claimed:
-            status = send_one(engine, delivery_id, transports, policy, now)
-            counts[status] = counts.get(status, 0) + 1
+    with ThreadPoolExecutor(max_workers=policy.concurrency) as pool:
+        while True:
+            with session_scope(engine) as session:
+                claimed = claim_due(session, now, policy=policy)
+            if not claimed:
+                return counts
+            # Provider calls are slow and independent: several at once, each with its own
+            # short transactions before and after.
+            for status in pool.map(lambda i: send_one(engine, i, transports, policy, now), claimed):
+                counts[status] = counts.get(status, 0) + 1

@@ -90,8 +90,12 @@ def _twilio_error(exc: Exception) -> TransportError:
     if isinstance(exc, TwilioRestException):
         code = exc.code
         status = exc.status or 500
-        # 4xx is the request's fault and will fail the same way again; 429 is throttling.
-        permanent = (400 <= status < 500 and status != 429) or code in PERMANENT_TWILIO_CODES
+        # 4xx is the request's fault and will fail the same way again. Not so 429
+        # (throttling) or 401/403 (our credentials): fixing the configuration must let
+        # the queued messages go, not fail them all for good.
+        permanent = (
+            400 <= status < 500 and status not in (401, 403, 429)
+        ) or code in PERMANENT_TWILIO_CODES
         return TransportError(
             f"Twilio {exc.status}: {exc.msg}", permanent=permanent, code=str(code or exc.status)
         )

@@ -18,6 +18,8 @@ from encompass.alerts.reminders import queue_holiday_reminders
 from encompass.db import session_scope, utcnow
 from encompass.delivery.attempts import DeliveryPolicy, send_due
 from encompass.delivery.transports import build_transports
+from encompass.escalation.failures import follow_up_failures
+from encompass.escalation.steps import fire_due_steps
 
 log = logging.getLogger("encompass.worker")
 
@@ -27,7 +29,17 @@ def delivery_policy(cfg: dict[str, Any]) -> DeliveryPolicy:
         max_attempts=int(cfg["DELIVERY_MAX_ATTEMPTS"]),
         sending_timeout=timedelta(seconds=int(cfg["DELIVERY_SENDING_TIMEOUT_SECONDS"])),
         status_callback=f"{cfg['PUBLIC_BASE_URL']}/twilio/status",
+        per_recipient_hourly={
+            "sms": int(cfg["SMS_PER_RECIPIENT_PER_HOUR"]),
+            "voice": int(cfg["VOICE_PER_RECIPIENT_PER_HOUR"]),
+        },
+        concurrency=int(cfg["WORKER_SEND_CONCURRENCY"]),
     )
+
+
+def _add(counts: dict[str, int], more: dict[str, int]) -> None:
+    for key, n in more.items():
+        counts[key] = counts.get(key, 0) + n
 
 
 def tick(app: Flask, now: datetime | None = None) -> dict[str, int]:
@@ -35,13 +47,27 @@ def tick(app: Flask, now: datetime | None = None) -> dict[str, int]:
     now = now or utcnow()
     cfg = dict(app.config)
     engine = app.extensions["encompass_engine"]
+    alerts = AlertPolicy.from_config(cfg)
+    delivery = delivery_policy(cfg)
+    transports = build_transports(cfg)
+    counts: dict[str, int] = {}
     with session_scope(engine) as session:
-        reminded = queue_holiday_reminders(session, now, AlertPolicy.from_config(cfg))
-    counts = send_due(
-        app.extensions["encompass_engine"], build_transports(cfg), delivery_policy(cfg), now
-    )
+        reminded = queue_holiday_reminders(session, now, alerts)
+    fired = fire_due_steps(engine, now, alerts)
+    _add(counts, send_due(engine, transports, delivery, now))
+    # A failure can queue the next channel at once: follow up, then send that too.
+    for _ in range(3):
+        with session_scope(engine) as session:
+            followed = follow_up_failures(session, now, alerts)
+        if not followed:
+            break
+        counts["failures_followed_up"] = counts.get("failures_followed_up", 0) + followed
+        fired += fire_due_steps(engine, now, alerts)
+        _add(counts, send_due(engine, transports, delivery, now))
     if reminded:
         counts["holiday_reminders"] = reminded
+    if fired:
+        counts["escalation_steps"] = fired
     if counts:
         log.info("tick at %s: %s", now.isoformat(), counts)
     return counts
@@ -51,7 +77,7 @@ def run_worker(app: Flask) -> None:
     """Run until SIGTERM/SIGINT, ticking every WORKER_INTERVAL_SECONDS."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    interval = int(app.config["WORKER_INTERVAL_SECONDS"])
+    interval = float(app.config["WORKER_INTERVAL_SECONDS"])
     scheduler = BlockingScheduler(timezone="UTC")
     scheduler.add_job(
         tick,
@@ -62,7 +88,7 @@ def run_worker(app: Flask) -> None:
         max_instances=1,
         coalesce=True,
         # A tick that starts late still runs: the work it does is read from the database.
-        misfire_grace_time=interval * 10,
+        misfire_grace_time=max(int(interval * 10), 1),
         next_run_time=utcnow(),
     )
 

@@ -25,7 +25,8 @@ def test_it_fails_an_invalid_number_for_good_and_still_sends_the_email(
     app, db, client, fake_twilio, smtp_server
 ):
     with time_machine.travel(T0, tick=False) as clock:
-        submit_notice(client, school_ready_for_notices(db))
+        school = school_ready_for_notices(db)
+        submit_notice(client, school)
         fake_twilio.answer_next("invalid_number")
 
         tick(app)
@@ -37,13 +38,19 @@ def test_it_fails_an_invalid_number_for_good_and_still_sends_the_email(
         assert sms.attempts == 1
         assert len(smtp_server.messages) == 1
         assert delivery(db, "email").status == "sent"
+        # A 4xx is permanent: the same person is tried by voice instead, and the
+        # coordinator is shown that the number was refused.
+        voice = delivery(db, "voice")
+        assert (voice.fallback_of, voice.status) == (sms.id, "sent")
+        db.refresh(school.key_adult)
+        assert school.key_adult.contact_failure == "sms refused (21211)"
 
         clock.move_to(T0 + timedelta(hours=2))
-        assert tick(app) == {}
+        tick(app)
 
-    assert len(fake_twilio.requests) == 1
+    sms_requests = [r for r in fake_twilio.requests if r.kind == "sms"]
+    assert len(sms_requests) == 1
     assert delivery(db, "sms").status == "failed"
-    assert len(smtp_server.messages) == 1
 
 
 def test_it_retries_after_a_twilio_server_error_once_the_backoff_has_passed(
@@ -127,9 +134,11 @@ def test_it_gives_up_after_the_last_attempt_when_twilio_keeps_failing(
     sms = delivery(db, "sms")
     assert sms.status == "failed"
     assert sms.attempts == app.config["DELIVERY_MAX_ATTEMPTS"] == 5
-    assert len(fake_twilio.requests) == 5
+    assert len([r for r in fake_twilio.requests if r.kind == "sms"]) == 5
     assert waits == sorted(waits) and waits[0] < waits[-1]  # backs off, longer each time
     assert len(smtp_server.messages) == 1
+    # Temporary failures are not the contact's fault: no flag, but the next channel is tried.
+    assert delivery(db, "voice").fallback_of == sms.id
 
 
 def test_it_retries_when_twilio_cannot_be_reached_at_all(app, db, client, fake_twilio, smtp_server):

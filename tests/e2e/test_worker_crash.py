@@ -1,0 +1,138 @@
+"""A worker killed with SIGKILL mid-send, then two workers racing for the same due work.
+
+Every due step still fires, none twice; a message caught mid-send goes out at most once
+more; nothing fires after acknowledgement. Real processes (`encompass worker`), the real
+database, the fake Twilio; the test waits on conditions, never on a clock.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+import time_machine
+from sqlmodel import col, select
+
+from encompass.alerts.ack import acknowledge
+from encompass.models import Alert, Delivery
+from tests.e2e.scenario import MONDAY_MORNING, school_ready_for_notices, submit_notice
+from tests.factories import create_key_adult
+
+NOTICES = 10
+# Per unacknowledged alert: the DSL's SMS and e-mail; at due_by the deputy's SMS and
+# e-mail and a call to the DSL; the head's SMS and call; the coordinator's SMS and e-mail.
+EXPECTED_PER_ALERT = {
+    "alert": 2,
+    "escalation:deputy": 3,
+    "escalation:head": 2,
+    "escalation:coordinator": 2,
+}
+
+
+def _worker(app, fake_twilio, tmp_path: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("TWILIO_", "SMTP_", "DATABASE_"))
+        },
+        **{k: str(v) for k, v in fake_twilio.config().items()},
+        "ENCOMPASS_ENV": "development",
+        "DATABASE_URL": app.config["DATABASE_URL"],
+        "WORKER_INTERVAL_SECONDS": "0.2",
+        "DELIVERY_SENDING_TIMEOUT_SECONDS": "2",
+        "TWILIO_TIMEOUT_SECONDS": "60",
+        # Ten notices to one DSL in a minute is this test's point, not an SMS storm.
+        "SMS_PER_RECIPIENT_PER_HOUR": "1000",
+        "VOICE_PER_RECIPIENT_PER_HOUR": "1000",
+    }
+    return subprocess.Popen(
+        [str(Path(sys.executable).parent / "encompass"), "worker"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(tmp_path / "worker.log", "ab"),  # noqa: SIM115
+    )
+
+
+def _wait_for(condition, what: str, limit: float = 90.0) -> None:
+    deadline = time.monotonic() + limit
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting: {what}"
+        time.sleep(0.1)  # polling a real process; no test time depends on this
+
+
+def test_it_survives_a_worker_killed_mid_send_and_two_workers_racing(
+    app, client, db, fake_twilio, tmp_path
+):
+    school = school_ready_for_notices(db)
+    create_key_adult(db, school.setting, "deputy", "Raj Patel", phone="+447911100002")
+    create_key_adult(db, school.setting, "head", "Siobhan ONeill", phone="+447911100003")
+    create_key_adult(db, None, "coordinator", "Claire Booth", phone="+447911100099", la_code="816")
+    with time_machine.travel(MONDAY_MORNING, tick=False):
+        for n in range(NOTICES):
+            submit_notice(client, school, police_reference=f"NY-CRASH-{n}")
+    # Everything is overdue by the real clock: the whole ladder is due at once.
+    fake_twilio.answer_next("hang")
+
+    first = _worker(app, fake_twilio, tmp_path)
+    try:
+        _wait_for(lambda: any(r.answer == "hang" for r in fake_twilio.requests), "a send to hang")
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+    finally:
+        if first.poll() is None:
+            first.kill()
+
+    # Half the alerts are acknowledged while no worker runs.
+    db.expire_all()
+    alerts = db.exec(select(Alert).order_by(col(Alert.id))).all()
+    acked_at = datetime.now(UTC)
+    for alert in alerts[: NOTICES // 2]:
+        acknowledge(db, alert, user_id=None, note="Seen; support planned", now=acked_at)  # type: ignore[arg-type]
+    db.commit()
+    acked = {a.id for a in alerts[: NOTICES // 2]}
+
+    racers = [_worker(app, fake_twilio, tmp_path) for _ in range(2)]
+    try:
+
+        def settled() -> bool:
+            db.expire_all()
+            busy = db.exec(
+                select(Delivery.id).where(col(Delivery.status).in_(["created", "sending"]))
+            ).first()
+            pending = db.exec(
+                select(Alert.id).where(
+                    col(Alert.next_step_at).is_not(None), col(Alert.acknowledged_at).is_(None)
+                )
+            ).first()
+            return busy is None and pending is None
+
+        _wait_for(settled, "every due step to fire and every message to settle")
+    finally:
+        for proc in racers:
+            proc.terminate()
+        for proc in racers:
+            proc.wait(timeout=10)
+
+    db.expire_all()
+    deliveries = db.exec(select(Delivery)).all()
+    for alert in alerts:
+        mine = [d for d in deliveries if d.alert_id == alert.id]
+        if alert.id in acked:
+            # Nothing was created after the acknowledgement, and nothing went after it.
+            assert all(d.created_at <= acked_at for d in mine)
+            assert {d.status for d in mine} <= {"sent", "cancelled"}
+        else:
+            assert Counter(d.reason for d in mine) == EXPECTED_PER_ALERT, alert.id
+            assert {d.status for d in mine} == {"sent"}, alert.id
+    # A message is requested from Twilio at most twice: the one caught mid-send, once more.
+    per_body = Counter(r.form.get("Body") for r in fake_twilio.requests if r.kind == "sms")
+    assert max(per_body.values()) <= 2
+    assert sum(1 for n in per_body.values() if n == 2) <= 8  # at most the killed worker's batch

@@ -73,6 +73,8 @@ def _run_import(
         ) from None
     assert report is not None
     _report(what, report)
+    if report.rejected and not report.accepted:
+        raise click.ClickException(f"every row of {path} was rejected: nothing was imported")
 
 
 def _path(ctx: click.Context, param: click.Parameter, value: str) -> Path:
@@ -263,7 +265,10 @@ def roll_match(file: Path, out: str | None) -> None:
     except ImportError_ as exc:
         raise click.ClickException(str(exc)) from None
     if out:
-        Path(out).write_text(lines, encoding="utf-8", newline="")
+        try:
+            Path(out).write_text(lines, encoding="utf-8", newline="")
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {out}: {exc.strerror}") from None
     else:
         click.echo(lines, nl=False)
     summary = ", ".join(f"{n} {k}" for k, n in counts.items())
@@ -288,3 +293,12 @@ def _register_calendar() -> None:
 
 
 _register_calendar()
+
+
+def _register_ladder() -> None:
+    from encompass.escalation_cli import ladder_group
+
+    main.add_command(ladder_group)
+
+
+_register_ladder()

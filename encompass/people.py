@@ -19,6 +19,8 @@ def create_force(session: Session, name: str) -> tuple[PoliceForce, str]:
     name = name.strip()
     if not name:
         raise PeopleError("force name must not be empty")
+    if len(name) > 120:
+        raise PeopleError("force name must be 120 characters or fewer")
     if session.exec(select(PoliceForce).where(PoliceForce.name == name)).first():
         raise PeopleError(f"a force named {name!r} already exists")
     key = "enc_" + new_token(32)
@@ -57,6 +59,12 @@ def create_user(
         raise PeopleError("password must be at least 12 characters")
     if session.exec(select(User).where(User.email == email)).first():
         raise PeopleError(f"a user with e-mail {email} already exists")
+    la_code = (la_code or "").strip() or None
+    if la_code is not None and len(la_code) > 10:
+        raise PeopleError(f"--la must be a council's LA code, like 816, not {la_code!r}")
+    if role == "coordinator" and la_code is None:
+        # Without a council a coordinator would sign in to see nothing at all.
+        raise PeopleError("a coordinator user needs --la CODE (the council's LA code)")
     user = User(email=email, role=role, password_hash=hash_password(password), la_code=la_code)
     if role == "dsl":
         if not setting_urn:

@@ -8,11 +8,12 @@ import unicodedata
 import phonenumbers
 
 # The Royal Mail postcode format, including GIR 0AA; any spacing and case accepted.
+# Outward code (A9, A99, AA9, AA99, A9A, AA9A), then the inward code: a digit, two letters.
 _POSTCODE = re.compile(
-    r"^(GIR0AA|[A-PR-UWYZ][0-9][0-9]?[0-9ABD-HJLNP-UW-Z]{2}|"
-    r"[A-PR-UWYZ][A-HK-Y][0-9][0-9]?[0-9ABD-HJLNP-UW-Z]{2}|"
-    r"[A-PR-UWYZ][0-9][A-HJKPSTUW][0-9ABD-HJLNP-UW-Z]{2}|"
-    r"[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY][0-9ABD-HJLNP-UW-Z]{2})$"
+    r"^(GIR0AA|(?:[A-PR-UWYZ][0-9][0-9]?|"
+    r"[A-PR-UWYZ][A-HK-Y][0-9][0-9]?|"
+    r"[A-PR-UWYZ][0-9][A-HJKPSTUW]|"
+    r"[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY])[0-9][ABD-HJLNP-UW-Z]{2})$"
 )
 _NAME_PUNCTUATION = set(" '’‘-.")
 

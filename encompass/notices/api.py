@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, g, request
 from pydantic import ValidationError
+from werkzeug.exceptions import BadRequest
 
 from encompass.alerts.policy import AlertPolicy
 from encompass.db import utcnow
@@ -13,6 +14,7 @@ from encompass.models import Notice
 from encompass.notices.present import notice_for_force
 from encompass.notices.schemas import NoticeIn, field_errors
 from encompass.notices.service import IntakeConfig, submit_notice
+from encompass.review.policy import ReviewPolicy
 from encompass.security import force_api_key, public
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -21,7 +23,9 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 def intake_config() -> IntakeConfig:
     cfg = current_app.config
     return IntakeConfig(
-        school_day_start=cfg["SCHOOL_DAY_START"], alerts=AlertPolicy.from_config(cfg)
+        school_day_start=cfg["SCHOOL_DAY_START"],
+        alerts=AlertPolicy.from_config(cfg),
+        review=ReviewPolicy.from_config(cfg),
     )
 
 
@@ -34,8 +38,9 @@ def _error(status: int, code: str, message: str, **extra: Any) -> tuple[dict[str
 def create_notice() -> Any:
     if not request.is_json:
         return _error(415, "unsupported_media_type", "Send the notice as application/json.")
-    body = request.get_json(silent=True)
-    if body is None:
+    try:
+        body = request.get_json()
+    except (BadRequest, RecursionError):  # RecursionError: nested too deep to parse
         return _error(400, "malformed_json", "The request body is not valid JSON.")
     if not isinstance(body, dict):
         return _error(

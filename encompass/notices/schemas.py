@@ -9,12 +9,12 @@ from typing import Annotated, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
     ValidationInfo,
     field_validator,
-    model_validator,
 )
 
 from encompass.validation import (
@@ -44,6 +44,25 @@ Phone = Annotated[str, AfterValidator(normalise_phone)]
 
 def _text(limit: int) -> AfterValidator:
     return AfterValidator(lambda v: clean_text(v, limit=limit))
+
+
+def _date_as_text(value: object) -> object:
+    """A date travels as "YYYY-MM-DD": a number (a Unix time?) is refused, never guessed at."""
+    if value is not None and not isinstance(value, str | date):
+        raise ValueError("Give the date as text, YYYY-MM-DD")
+    return value
+
+
+def _years_before(day: date, years: int) -> date:
+    """The same day `years` earlier; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+# Checked even when absent (validate_default), so a missing date is reported on its own field.
+ChildDate = Annotated[date | None, BeforeValidator(_date_as_text), Field(validate_default=True)]
 
 
 class Strict(BaseModel):
@@ -76,7 +95,10 @@ class Adult(Strict):
 class ChildIn(Strict):
     given_name: Name
     family_name: Name
-    date_of_birth: date | None = None
+    # Before the dates: their checks depend on it.
+    unborn: bool = False
+    date_of_birth: ChildDate = None
+    expected_date: ChildDate = None
     postcode: Postcode | None = None
     address: Annotated[str, Field(max_length=300), _text(300)] = ""
     present: bool
@@ -85,8 +107,6 @@ class ChildIn(Strict):
     voice_of_child: Annotated[str, Field(max_length=2000), _text(2000)] = ""
     other_adult_present: bool = False
     setting_urn: str | int | None = None
-    unborn: bool = False
-    expected_date: date | None = None
 
     @field_validator("setting_urn")
     @classmethod
@@ -99,30 +119,39 @@ class ChildIn(Strict):
             raise ValueError("A setting URN is 6 digits (or EY and 6 digits for early years)")
         return text
 
-    @model_validator(mode="after")
-    def born_or_unborn(self, info: ValidationInfo) -> ChildIn:
+    @field_validator("date_of_birth")
+    @classmethod
+    def born_on(cls, value: date | None, info: ValidationInfo) -> date | None:
+        if "unborn" not in info.data:  # unborn itself is invalid and reported
+            return value
         today = _now(info).date()
-        if self.unborn:
-            if self.date_of_birth is not None:
+        if info.data["unborn"]:
+            if value is not None:
                 raise ValueError("An unborn child has an expected_date, not a date_of_birth")
-            if self.expected_date is None:
-                raise ValueError("Enter the expected_date for an unborn child")
-            if not (
-                today - timedelta(days=60) <= self.expected_date <= today + timedelta(days=300)
-            ):
-                raise ValueError("expected_date must be within the next 10 months")
-        else:
-            if self.date_of_birth is None:
-                raise ValueError(
-                    "Enter the child's date_of_birth (or set unborn with expected_date)"
-                )
-            if self.date_of_birth > today:
-                raise ValueError("date_of_birth must not be in the future")
-            if self.date_of_birth < today.replace(year=today.year - 19):
-                raise ValueError("date_of_birth is more than 18 years ago: not a child")
-            if self.expected_date is not None:
+            return None
+        if value is None:
+            raise ValueError("Enter the child's date_of_birth (or set unborn with expected_date)")
+        if value > today:
+            raise ValueError("date_of_birth must not be in the future")
+        if value < _years_before(today, 19):
+            raise ValueError("date_of_birth is more than 18 years ago: not a child")
+        return value
+
+    @field_validator("expected_date")
+    @classmethod
+    def expected_on(cls, value: date | None, info: ValidationInfo) -> date | None:
+        if "unborn" not in info.data:
+            return value
+        today = _now(info).date()
+        if not info.data["unborn"]:
+            if value is not None:
                 raise ValueError("expected_date is only for an unborn child")
-        return self
+            return None
+        if value is None:
+            raise ValueError("Enter the expected_date for an unborn child")
+        if not today - timedelta(days=60) <= value <= today + timedelta(days=300):
+            raise ValueError("expected_date must be within the next 10 months")
+        return value
 
 
 class NoticeIn(Strict):
@@ -174,7 +203,7 @@ class SettingRef(BaseModel):
 
 
 class AlertOut(BaseModel):
-    status: Literal["pending", "sent", "acknowledged"]
+    status: Literal["pending", "sent", "escalated", "acknowledged"]
     sent_at: datetime | None
     acknowledged_at: datetime | None
     feedback: str | None

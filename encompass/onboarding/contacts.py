@@ -29,12 +29,14 @@ def _check(row: dict[str, str], settings: dict[str, Setting]) -> KeyAdult:
     if role in ("dsl", "deputy", "head") and not phone:
         raise ValueError(f"a {role} needs a phone number for SMS alerts")
     adult = KeyAdult(role=role, name=row["name"][:120], email=email, phone=phone)
-    if role == "coordinator":
+    if role in ("coordinator", "coordinator_deputy"):
         if row["setting_urn"]:
-            raise ValueError("a coordinator belongs to a council: leave setting_urn empty")
+            raise ValueError(f"a {role} belongs to a council: leave setting_urn empty")
         la_code = row.get("la_code", "")
         if not la_code:
-            raise ValueError("a coordinator needs la_code")
+            raise ValueError(f"a {role} needs la_code")
+        if len(la_code) > 10:
+            raise ValueError(f"la_code {la_code!r} is not an LA code, like 816")
         adult.la_code = la_code
     else:
         setting = settings.get(row["setting_urn"])

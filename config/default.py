@@ -55,3 +55,44 @@ QUIET_HOURS_END = "07:00"
 HOLIDAY_ROUTING_THRESHOLD_HOURS = 24
 # The DSL's first-morning-back reminder goes this long before the school day starts.
 HOLIDAY_REMINDER_LEAD_MINUTES = 75
+
+# The review queue (children the matcher could not place): the council's coordinators
+# are told at once; if nobody has decided, the coordinator's deputy is told this long
+# before the child's deadline, or REVIEW_MAX_WAIT_MINUTES after the item arrived if that
+# is sooner, but never sooner than REVIEW_MIN_WAIT_MINUTES after it arrived.
+REVIEW_ESCALATION_LEAD_MINUTES = 60
+REVIEW_MAX_WAIT_MINUTES = 240
+REVIEW_MIN_WAIT_MINUTES = 15
+
+# --- Security (docs/security.md) -----------------------------------------------------------
+# Fernet keys for personal free text at rest, comma-separated, newest first. Required in
+# production; `encompass keys generate` makes one, `encompass keys rotate` re-encrypts.
+ENCOMPASS_DATA_KEYS: str | None = None
+# Signed-in sessions end after this long without a request, and this long after sign-in.
+SESSION_IDLE_MINUTES = 30
+SESSION_MAX_HOURS = 12
+SESSION_COOKIE_NAME = "encompass_session"
+REMEMBER_COOKIE_HTTPONLY = True
+# Roles that must use an authenticator app (TOTP) to sign in; everyone else may.
+TOTP_REQUIRED_ROLES = "admin,coordinator"
+TOTP_ISSUER = "Operation Encompass"
+# Failed sign-ins (password or code) to one account before it is locked for the window.
+LOGIN_MAX_FAILURES = 5
+# Counting windows for every limit below.
+RATE_LIMIT_WINDOW_MINUTES = 15
+# Failed sign-ins, bad alert links and bad API keys from one address, per window.
+LOGIN_FAILURES_PER_ADDRESS = 50
+ALERT_LINK_FAILURES_PER_ADDRESS = 20
+API_AUTH_FAILURES_PER_ADDRESS = 20
+# API requests per minute, per force key and per address.
+API_REQUESTS_PER_KEY_PER_MINUTE = 300
+API_REQUESTS_PER_ADDRESS_PER_MINUTE = 600
+# How long a rotated-out API key keeps working next to the new one.
+API_KEY_OVERLAP_HOURS = 24
+# Reverse proxies in front of the service that set X-Forwarded-For/-Proto (0: none).
+TRUSTED_PROXY_COUNT = 0
+# Strict-Transport-Security max-age when PUBLIC_BASE_URL is https (0: not sent).
+HSTS_SECONDS = 31536000
+# Days after receipt when a notice is minimised: names, dates of birth, addresses, free
+# text and adults removed; counts, outcomes and times kept for reports.
+NOTICE_RETENTION_DAYS = 400

@@ -10,8 +10,11 @@ from dotenv import load_dotenv
 from flask import Flask, g, jsonify, request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from encompass import settings
+from encompass.crypto import keyring
 from encompass.db import make_engine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +38,8 @@ def create_app(
         instance_path=str(Path(values["INSTANCE_DIR"]).resolve()),
     )
     app.config.update(values)
+    # <int:...> in every route: ids past a database integer are not found, not a 500.
+    app.url_map.converters["int"] = DatabaseId
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -42,24 +47,39 @@ def create_app(
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
     app.extensions["encompass_engine"] = make_engine(values["DATABASE_URL"])
+    # Personal free text is encrypted at rest with these keys (encompass/crypto.py).
+    keyring.configure(values.get("ENCOMPASS_DATA_KEYS"))
+    if int(values.get("TRUSTED_PROXY_COUNT") or 0):
+        # request.remote_addr (rate limits, audit) must be the client, not the proxy.
+        n = int(values["TRUSTED_PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     # Our hooks first: the session must exist before CSRFProtect can refuse a request.
     _install_request_hooks(app)
     csrf.init_app(app)
 
-    from encompass import accounts, web
+    from encompass import accounts, forms, frontend, headers, web
     from encompass.admin import views as admin_views
     from encompass.alerts import views as alert_views
     from encompass.delivery import callbacks
+    from encompass.dsl import views as dsl_views
     from encompass.notices import api
+    from encompass.police import views as police_views
+    from encompass.review import views as review_views
 
     accounts.init_app(app)
+    headers.init_app(app)
+    frontend.init_app(app)
+    forms.init_app(app)
     for blueprint in (
         api.bp,
         accounts.bp,
         alert_views.bp,
         callbacks.bp,
         web.bp,
+        police_views.bp,
+        dsl_views.bp,
         admin_views.bp,
+        review_views.bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)
@@ -67,10 +87,19 @@ def create_app(
     return app
 
 
+class DatabaseId(IntegerConverter):
+    """A row id: 0 to 2**31 - 1, the range of an INTEGER column on PostgreSQL."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def _install_request_hooks(app: Flask) -> None:
     from sqlmodel import Session
 
     from encompass.security import ACCESS_ATTR, access_decision
+    from encompass.uploads import upload_limit
 
     # Flask's own static route is public by decision, not by omission.
     if "static" in app.view_functions:
@@ -83,6 +112,9 @@ def _install_request_hooks(app: Flask) -> None:
         if view is not None and access_decision(view) is None:
             # Deny by default: a route nobody decided on is nobody's route.
             return ("Forbidden", 403)
+        limit = upload_limit(view)
+        if limit is not None:
+            request.max_content_length = limit
         return None
 
     @app.teardown_request

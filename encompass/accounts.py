@@ -1,25 +1,62 @@
-"""Sign-in and sign-out (Flask-Login, argon2 hashes, CSRF on the form)."""
+"""Sign-in and sign-out: argon2 passwords, an authenticator app, lockout, idle timeout.
+
+Sign-in is two steps for anyone with an authenticator app (required for the roles in
+TOTP_REQUIRED_ROLES, offered to everyone else at /account/two-factor): the password
+puts a "pending" user in the session, and only a right code signs them in. A user of a
+required role with no app yet sets one up in that second step.
+
+Failed passwords and codes count against the account (LOGIN_MAX_FAILURES, then locked
+for RATE_LIMIT_WINDOW_MINUTES) and against the address (LOGIN_FAILURES_PER_ADDRESS); the
+counters live in the database so every web process sees them. Accounts are counted by
+the e-mail address typed, known or not, so a lock says nothing about who has an account.
+"""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlmodel import select
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email
 
-from encompass import audit
+from encompass import audit, ratelimit, two_factor
 from encompass.db import utcnow
 from encompass.models import User
-from encompass.security import public, verify_password
+from encompass.models.people import USER_ROLES
+from encompass.security import (
+    TWO_FACTOR_DONE,
+    public,
+    role_required,
+    two_factor_required,
+    verify_password,
+)
 
 bp = Blueprint("accounts", __name__)
 login_manager = LoginManager()
+
+# The password was right; the code is still to come: {"user_id", "at", "next"}.
+PENDING = "pending_sign_in"
+PENDING_SECONDS = 300
+SIGNED_IN_AT = "signed_in_at"
+SEEN_AT = "seen_at"
 
 
 @dataclass
@@ -55,6 +92,31 @@ def init_app(app: Flask) -> None:
         user = g.db.get(User, int(user_id))
         return _signed_in(user) if user is not None and user.active else None
 
+    app.before_request(_end_idle_session)
+
+
+def _end_idle_session() -> None:
+    """Sign out a session idle for SESSION_IDLE_MINUTES, or older than SESSION_MAX_HOURS.
+
+    Checked on the server on every request: a copied cookie stops working too.
+    """
+    if "_user_id" not in session:
+        return
+    now = int(time.time())
+    cfg = current_app.config
+    seen, started = session.get(SEEN_AT), session.get(SIGNED_IN_AT)
+    if (
+        not isinstance(seen, int)
+        or not isinstance(started, int)
+        or now - seen > int(cfg["SESSION_IDLE_MINUTES"]) * 60
+        or now - started > int(cfg["SESSION_MAX_HOURS"]) * 3600
+    ):
+        logout_user()
+        session.clear()
+        flash("You were signed out because you had not used the service for a while.")
+        return
+    session[SEEN_AT] = now
+
 
 class LoginForm(FlaskForm):
     email = EmailField(
@@ -67,6 +129,14 @@ class LoginForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired("Enter your password")])
 
 
+class CodeForm(FlaskForm):
+    code = StringField(
+        "Code from your authenticator app",
+        description="The 6-digit code the app shows now",
+        validators=[DataRequired("Enter the 6-digit code from your authenticator app")],
+    )
+
+
 def _safe_next(target: str | None) -> str | None:
     """Only same-site paths: an open redirect would turn an alert link into a phishing lure."""
     if not target:
@@ -74,7 +144,67 @@ def _safe_next(target: str | None) -> str | None:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
+    if "\\" in target or any(ord(ch) < 32 for ch in target):
+        return None
     return target
+
+
+def _window() -> timedelta:
+    return timedelta(minutes=int(current_app.config["RATE_LIMIT_WINDOW_MINUTES"]))
+
+
+def _address_bucket() -> str:
+    return ratelimit.bucket("signin-address", request.remote_addr or "")
+
+
+def _locked(email: str) -> bool:
+    limit = int(current_app.config["LOGIN_MAX_FAILURES"])
+    return ratelimit.count(g.db, ratelimit.account_bucket(email), _window(), utcnow()) >= limit
+
+
+def _address_blocked() -> bool:
+    limit = int(current_app.config["LOGIN_FAILURES_PER_ADDRESS"])
+    return ratelimit.count(g.db, _address_bucket(), _window(), utcnow()) >= limit
+
+
+def _count_failure(email: str) -> None:
+    now = utcnow()
+    ratelimit.hit(g.db, ratelimit.account_bucket(email), _window(), now)
+    ratelimit.hit(g.db, _address_bucket(), _window(), now)
+
+
+def _lock_message() -> str:
+    minutes = int(current_app.config["RATE_LIMIT_WINDOW_MINUTES"])
+    return (
+        f"Too many failed attempts to sign in. Wait {minutes} minutes and try again, or ask "
+        "your council's Operation Encompass coordinator to unlock your account"
+    )
+
+
+def _complete_sign_in(user: User, *, with_code: bool, next_url: str | None) -> Any:
+    assert user.id is not None
+    ratelimit.clear(g.db, ratelimit.account_bucket(user.email))
+    user.last_login_at = utcnow()
+    g.db.add(user)
+    audit.record(
+        g.db,
+        "signin.ok",
+        user_id=user.id,
+        detail="password and authenticator app" if with_code else "password",
+    )
+    g.db.commit()
+    # A fresh session at every sign-in: nothing from before it carries over.
+    session.clear()
+    login_user(_signed_in(user))
+    now = int(time.time())
+    session[SIGNED_IN_AT] = now
+    session[SEEN_AT] = now
+    session[TWO_FACTOR_DONE] = with_code
+    return redirect(next_url or url_for("web.home"))
+
+
+def _sign_in_page(form: LoginForm, status: int) -> Any:
+    return render_template("accounts/login.html", form=form), status
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -82,29 +212,135 @@ def _safe_next(target: str | None) -> str | None:
 def login() -> Any:
     form = LoginForm()
     next_url = _safe_next(request.args.get("next"))
-    if form.validate_on_submit():
-        email = (form.email.data or "").strip().lower()
-        user = g.db.exec(select(User).where(User.email == email)).first()
-        ok = verify_password(user.password_hash if user else None, form.password.data or "")
-        if user is not None and user.active and ok:
-            user.last_login_at = utcnow()
-            g.db.add(user)
-            audit.record(g.db, "signin.ok", user_id=user.id, remote_addr=request.remote_addr or "")
-            g.db.commit()
-            login_user(_signed_in(user))
-            return redirect(next_url or url_for("web.home"))
-        audit.record(
-            g.db,
-            "signin.failed",
-            user_id=user.id if user else None,
-            remote_addr=request.remote_addr or "",
-            detail="unknown account" if user is None else "wrong password or inactive",
-        )
+    if not form.validate_on_submit():
+        return _sign_in_page(form, 200 if not form.errors else 400)
+    email = (form.email.data or "").strip().lower()
+    if _address_blocked() or _locked(email):
+        audit.record(g.db, "signin.locked", detail="too many failed attempts")
         g.db.commit()
-        form.password.errors = list(form.password.errors) + [
-            "The email address or password is not right"
-        ]
-    return render_template("accounts/login.html", form=form), 200 if not form.errors else 400
+        form.password.errors = [*form.password.errors, _lock_message()]
+        return _sign_in_page(form, 429)
+    user = g.db.exec(select(User).where(User.email == email)).first()
+    ok = verify_password(user.password_hash if user else None, form.password.data or "")
+    if user is not None and user.active and ok:
+        if user.totp_enabled_at is not None or two_factor_required(user.role):
+            session[PENDING] = {"user_id": user.id, "at": int(time.time()), "next": next_url}
+            return redirect(url_for("accounts.two_factor_sign_in"))
+        return _complete_sign_in(user, with_code=False, next_url=next_url)
+    _count_failure(email)
+    audit.record(
+        g.db,
+        "signin.failed",
+        user_id=user.id if user else None,
+        detail="unknown account" if user is None else "wrong password or inactive",
+    )
+    g.db.commit()
+    form.password.errors = list(form.password.errors) + [
+        "The email address or password is not right"
+    ]
+    return _sign_in_page(form, 400)
+
+
+def _pending_user() -> tuple[User | None, str | None]:
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict):
+        return None, None
+    if int(time.time()) - int(pending.get("at", 0)) > PENDING_SECONDS:
+        session.pop(PENDING, None)
+        return None, None
+    user = g.db.get(User, int(pending.get("user_id", 0)))
+    if user is None or not user.active:
+        return None, None
+    return user, _safe_next(pending.get("next"))
+
+
+def _two_factor_page(user: User, form: CodeForm, status: int = 200, **extra: Any) -> Any:
+    enrolling = user.totp_enabled_at is None
+    secret = user.totp_secret or ""
+    return (
+        render_template(
+            "accounts/two_factor.html",
+            form=form,
+            enrolling=enrolling,
+            secret=two_factor.spaced(secret) if enrolling else "",
+            otpauth_uri=(
+                two_factor.otpauth_uri(secret, user.email, current_app.config["TOTP_ISSUER"])
+                if enrolling
+                else ""
+            ),
+            **extra,
+        ),
+        status,
+    )
+
+
+def _ensure_secret(user: User) -> None:
+    """A secret waiting to be confirmed: shown on the set-up page until a code matches it."""
+    if user.totp_enabled_at is None and not user.totp_secret:
+        user.totp_secret = two_factor.new_secret()
+        g.db.add(user)
+        g.db.commit()
+
+
+def _check_code(user: User, form: CodeForm, action: str) -> bool:
+    """Spend a right code; count a wrong one as a failed sign-in. Errors go on the form."""
+    now = utcnow()
+    if _locked(user.email):
+        audit.record(g.db, "signin.locked", user_id=user.id, detail="too many failed attempts")
+        g.db.commit()
+        form.code.errors = [_lock_message()]
+        return False
+    if two_factor.use_code(g.db, user, form.code.data or "", now):
+        if user.totp_enabled_at is None:
+            user.totp_enabled_at = now
+            g.db.add(user)
+            audit.record(
+                g.db, "two_factor.enrolled", user_id=user.id, object_type="user", object_id=user.id
+            )
+        return True
+    _count_failure(user.email)
+    audit.record(g.db, action, user_id=user.id, detail="wrong authenticator code")
+    g.db.commit()
+    form.code.errors = ["The code is not right: enter the code your app shows now"]
+    return False
+
+
+@bp.route("/login/two-factor", methods=["GET", "POST"])
+@public
+def two_factor_sign_in() -> Any:
+    """The second step: a code from the app (and, the first time, setting the app up)."""
+    user, next_url = _pending_user()
+    if user is None:
+        flash("Sign in again: the sign-in was not finished in time.")
+        return redirect(url_for("accounts.login"))
+    _ensure_secret(user)
+    form = CodeForm()
+    if form.validate_on_submit():
+        if _check_code(user, form, "signin.failed"):
+            session.pop(PENDING, None)
+            return _complete_sign_in(user, with_code=True, next_url=next_url)
+        return _two_factor_page(user, form, 429 if _locked(user.email) else 400)
+    return _two_factor_page(user, form, 400 if form.errors else 200)
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+@role_required(*USER_ROLES, two_factor=False)
+def account_two_factor() -> Any:
+    """Set up an authenticator app while signed in (offered to everyone)."""
+    user = g.db.get(User, current_user.id)
+    assert user is not None
+    if user.totp_enabled_at is not None and session.get(TWO_FACTOR_DONE):
+        return _two_factor_page(user, CodeForm(), done=True)
+    _ensure_secret(user)
+    form = CodeForm()
+    if form.validate_on_submit():
+        if _check_code(user, form, "two_factor.failed"):
+            g.db.commit()
+            session[TWO_FACTOR_DONE] = True
+            flash("Your authenticator app is set up: you will need a code each time you sign in.")
+            return redirect(url_for("web.home"))
+        return _two_factor_page(user, form, 429 if _locked(user.email) else 400, signed_in=True)
+    return _two_factor_page(user, form, 400 if form.errors else 200, signed_in=True)
 
 
 @bp.route("/logout", methods=["GET", "POST"])
@@ -113,11 +349,10 @@ def logout() -> Any:
     if request.method == "POST":
         # CSRFProtect has already checked the form's token.
         if current_user.is_authenticated:
-            audit.record(
-                g.db, "signout", user_id=current_user.id, remote_addr=request.remote_addr or ""
-            )
+            audit.record(g.db, "signout", user_id=current_user.id)
             g.db.commit()
         logout_user()
+        session.clear()
         flash("You have signed out.")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/logout.html")

@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 from sqlmodel import Session
 
-from encompass import create_app
+from encompass import audit, create_app
 from encompass.db import session_scope
 from encompass.onboarding.csvfile import ImportError_, ImportReport
 from encompass.people import PeopleError
@@ -62,6 +62,12 @@ def _run_import(
             report = work(session)
             if report.rejected and not partial:
                 raise _Abort
+            audit.record(
+                session,
+                f"{what}.imported",
+                remote_addr="command line",
+                detail=f"{report.accepted} accepted, {len(report.rejected)} rejected",
+            )
     except ImportError_ as exc:
         raise click.ClickException(str(exc)) from None
     except _Abort:
@@ -198,6 +204,9 @@ def users_create(
                 force_name=force_name,
                 la_code=la_code,
             )
+            audit.record(
+                session, "user.created", object_type="user", object_id=user.id, detail=user.role
+            )
     except PeopleError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"created {user.role} user {user.email}")
@@ -302,3 +311,23 @@ def _register_ladder() -> None:
 
 
 _register_ladder()
+
+
+def _register_teams() -> None:
+    from encompass.teams_cli import teams_group
+
+    main.add_command(teams_group)
+
+
+_register_teams()
+
+
+def _register_security() -> None:
+    # Also adds forces rotate-key/revoke-key/keys and users set-role/unlock/... to the groups above.
+    from encompass.security_cli import GROUPS
+
+    for group in GROUPS:
+        main.add_command(group)
+
+
+_register_security()

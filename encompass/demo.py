@@ -11,12 +11,13 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from encompass.db import utcnow
-from encompass.matching.normalise import name_key, postcode_key
+from encompass.matching.frequencies import refresh_name_frequencies
+from encompass.matching.normalise import roll_keys
 from encompass.models import KeyAdult, PoliceForce, Pupil, Setting, User
-from encompass.people import create_force, create_user
-from encompass.security import new_token, token_hash
+from encompass.people import create_force, create_user, rotate_key
+from encompass.security import new_token
 
-DEMO_PASSWORD = "encompass-demo-2026"  # noqa: S105 - printed by the demo on purpose
+DEMO_PASSWORD = "encompass-demo-2026"  # noqa: S105 - printed by the demo  # nosec B105
 LA_CODE, LA_NAME = "816", "York"
 FORCE = "North Yorkshire Police"
 
@@ -189,6 +190,18 @@ def _contacts(session: Session, settings: dict[str, Setting]) -> None:
             phone_verified_at=now,
         ),
     )
+    # Told when a child in the review queue is still undecided near its deadline.
+    _upsert_contact(
+        session,
+        KeyAdult(
+            la_code=LA_CODE,
+            role="coordinator_deputy",
+            name="Dev Sharma",
+            email="dev.sharma@york.example.gov.uk",
+            phone="+447911100098",
+            phone_verified_at=now,
+        ),
+    )
 
 
 def _roll(session: Session, settings: dict[str, Setting]) -> None:
@@ -241,9 +254,7 @@ def _add_pupil(
             date_of_birth=dob,
             postcode=postcode,
             address=address,
-            given_key=name_key(given),
-            family_key=name_key(family),
-            postcode_key=postcode_key(postcode),
+            **roll_keys(given, family, postcode),
         )
     )
 
@@ -268,10 +279,7 @@ def _force_key(session: Session) -> str:
     if force is None:
         return create_force(session, FORCE)[1]
     # Re-running the demo issues a fresh key: the old one was shown once and is gone.
-    key = "enc_" + new_token(32)
-    force.api_key_hash, force.api_key_prefix = token_hash(key), key[:10]
-    session.add(force)
-    return key
+    return rotate_key(session, force, overlap=timedelta(0), now=utcnow())[1]
 
 
 def sample_notice(today: date) -> dict[str, Any]:
@@ -326,6 +334,7 @@ def load_demo(session: Session, config: Any) -> str:
     _contacts(session, settings)
     _roll(session, settings)
     session.flush()
+    refresh_name_frequencies(session)
     key = _force_key(session)
     users = _users(session)
     base = config["PUBLIC_BASE_URL"]
@@ -337,6 +346,8 @@ def load_demo(session: Session, config: Any) -> str:
         "",
         f"Sign in at {base}/login with any of these (password: {DEMO_PASSWORD}):",
         *[f"  {role:<12} {email}" for email, role in users],
+        "Admins and coordinators also set up an authenticator app at their first sign-in",
+        "(the page shows the key to type into the app).",
         "",
         f"API key for {FORCE} (new each time the demo is loaded): {key}",
         "",

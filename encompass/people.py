@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from datetime import datetime, timedelta
 
+from sqlmodel import Session, col, or_, select
+
+from encompass import audit
 from encompass.db import utcnow
-from encompass.models import KeyAdult, PoliceForce, Setting, User
+from encompass.models import ApiKey, KeyAdult, PoliceForce, Setting, User
 from encompass.models.people import USER_ROLES
 from encompass.security import hash_password, new_token, token_hash
 
 
 class PeopleError(ValueError):
     """A user, force or contact could not be created; the message says why."""
+
+
+API_KEY_PREFIX = "enc_"
+
+
+def _new_key(session: Session, force_id: int, now: datetime) -> tuple[ApiKey, str]:
+    key = API_KEY_PREFIX + new_token(32)
+    row = ApiKey(force_id=force_id, key_hash=token_hash(key), prefix=key[:10], created_at=now)
+    session.add(row)
+    session.flush()
+    return row, key
 
 
 def create_force(session: Session, name: str) -> tuple[PoliceForce, str]:
@@ -23,21 +37,115 @@ def create_force(session: Session, name: str) -> tuple[PoliceForce, str]:
         raise PeopleError("force name must be 120 characters or fewer")
     if session.exec(select(PoliceForce).where(PoliceForce.name == name)).first():
         raise PeopleError(f"a force named {name!r} already exists")
-    key = "enc_" + new_token(32)
-    force = PoliceForce(name=name, api_key_hash=token_hash(key), api_key_prefix=key[:10])
+    now = utcnow()
+    force = PoliceForce(name=name, created_at=now)
     session.add(force)
     session.flush()
+    assert force.id is not None
+    row, key = _new_key(session, force.id, now)
+    audit.record(
+        session,
+        "force.key_created",
+        force_id=force.id,
+        object_type="api_key",
+        object_id=row.id,
+        detail=f"force created; key {row.prefix}...",
+        at=now,
+    )
     return force, key
 
 
-def force_for_api_key(session: Session, key: str) -> PoliceForce | None:
-    force = session.exec(
-        select(PoliceForce).where(PoliceForce.api_key_hash == token_hash(key))
-    ).first()
-    if force is not None:
-        force.last_used_at = utcnow()
-        session.add(force)
+def force_named(session: Session, name: str) -> PoliceForce:
+    force = session.exec(select(PoliceForce).where(PoliceForce.name == name.strip())).first()
+    if force is None:
+        raise PeopleError(f"no police force named {name!r}")
     return force
+
+
+def _live_keys(session: Session, force_id: int, now: datetime) -> list[ApiKey]:
+    return list(
+        session.exec(
+            select(ApiKey)
+            .where(ApiKey.force_id == force_id, col(ApiKey.revoked_at).is_(None))
+            .where(or_(col(ApiKey.expires_at).is_(None), col(ApiKey.expires_at) > now))
+            .order_by(col(ApiKey.id))
+        )
+    )
+
+
+def rotate_key(
+    session: Session, force: PoliceForce, *, overlap: timedelta, now: datetime
+) -> tuple[ApiKey, str]:
+    """A new key that works at once; the force's other keys stop when the overlap ends."""
+    if overlap < timedelta(0):
+        raise PeopleError("the overlap must not be negative")
+    assert force.id is not None
+    ends = now + overlap
+    old = _live_keys(session, force.id, now)
+    for row in old:
+        if row.expires_at is None or row.expires_at > ends:
+            row.expires_at = ends
+            session.add(row)
+    new, key = _new_key(session, force.id, now)
+    audit.record(
+        session,
+        "force.key_rotated",
+        force_id=force.id,
+        object_type="api_key",
+        object_id=new.id,
+        detail=f"new key {new.prefix}...; {len(old)} old keys work until {ends.isoformat()}",
+        at=now,
+    )
+    return new, key
+
+
+def revoke_keys(
+    session: Session, force: PoliceForce, *, now: datetime, prefix: str | None = None
+) -> list[ApiKey]:
+    """Stop the force's keys at once: all of them, or the one whose prefix is given."""
+    assert force.id is not None
+    keys = _live_keys(session, force.id, now)
+    if prefix:
+        keys = [k for k in keys if k.prefix == prefix.strip()[:10]]
+        if not keys:
+            raise PeopleError(f"{force.name} has no live key starting {prefix!r}")
+    for row in keys:
+        row.revoked_at = now
+        session.add(row)
+    audit.record(
+        session,
+        "force.key_revoked",
+        force_id=force.id,
+        object_type="api_key",
+        object_id=keys[0].id if len(keys) == 1 else None,
+        detail=f"revoked {', '.join(k.prefix + '...' for k in keys) or 'nothing (no live keys)'}",
+        at=now,
+    )
+    return keys
+
+
+# last_used_at is written at most this often per key: not a write on every request.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def key_for_api_key(session: Session, key: str, now: datetime) -> ApiKey | None:
+    """The live ApiKey for a presented key (not revoked, overlap not over), or None."""
+    if not key.startswith(API_KEY_PREFIX) or len(key) > 200:
+        return None
+    row = session.exec(select(ApiKey).where(ApiKey.key_hash == token_hash(key))).first()
+    if row is None or row.revoked_at is not None:
+        return None
+    if row.expires_at is not None and row.expires_at <= now:
+        return None
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
+        row.last_used_at = now
+        session.add(row)
+    return row
+
+
+def force_for_api_key(session: Session, key: str) -> PoliceForce | None:
+    row = key_for_api_key(session, key, utcnow())
+    return session.get(PoliceForce, row.force_id) if row is not None else None
 
 
 def create_user(
@@ -59,13 +167,29 @@ def create_user(
         raise PeopleError("password must be at least 12 characters")
     if session.exec(select(User).where(User.email == email)).first():
         raise PeopleError(f"a user with e-mail {email} already exists")
+    user = User(email=email, role=role, password_hash=hash_password(password))
+    _assign_scope(session, user, role, setting_urn, force_name, la_code)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _assign_scope(
+    session: Session,
+    user: User,
+    role: str,
+    setting_urn: str | None,
+    force_name: str | None,
+    la_code: str | None,
+) -> None:
+    """Role and the one scope that goes with it: a setting, a force, or a council."""
     la_code = (la_code or "").strip() or None
     if la_code is not None and len(la_code) > 10:
         raise PeopleError(f"--la must be a council's LA code, like 816, not {la_code!r}")
     if role == "coordinator" and la_code is None:
         # Without a council a coordinator would sign in to see nothing at all.
         raise PeopleError("a coordinator user needs --la CODE (the council's LA code)")
-    user = User(email=email, role=role, password_hash=hash_password(password), la_code=la_code)
+    user.role, user.la_code, user.setting_id, user.force_id = role, la_code, None, None
     if role == "dsl":
         if not setting_urn:
             raise PeopleError("a dsl user needs --setting URN")
@@ -81,9 +205,78 @@ def create_user(
         if force is None:
             raise PeopleError(f"no police force named {force_name!r}")
         user.force_id = force.id
-    session.add(user)
-    session.flush()
+
+
+def user_by_email(session: Session, email: str) -> User:
+    user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+    if user is None:
+        raise PeopleError(f"no user with e-mail {email.strip().lower()}")
     return user
+
+
+def _scope_text(user: User) -> str:
+    if user.setting_id:
+        return f"{user.role} (setting {user.setting_id})"
+    if user.force_id:
+        return f"{user.role} (force {user.force_id})"
+    return f"{user.role} (council {user.la_code})" if user.la_code else user.role
+
+
+def change_role(
+    session: Session,
+    user: User,
+    *,
+    role: str,
+    setting_urn: str | None = None,
+    force_name: str | None = None,
+    la_code: str | None = None,
+    now: datetime,
+) -> User:
+    """A new role (and scope). Takes effect on the user's next request, signed in or not."""
+    if role not in USER_ROLES:
+        raise PeopleError(f"role must be one of {', '.join(USER_ROLES)}, not {role!r}")
+    before = _scope_text(user)
+    _assign_scope(session, user, role, setting_urn, force_name, la_code)
+    session.add(user)
+    audit.record(
+        session,
+        "user.role_changed",
+        object_type="user",
+        object_id=user.id,
+        detail=f"{before} -> {_scope_text(user)}",
+        at=now,
+    )
+    return user
+
+
+def set_active(session: Session, user: User, *, active: bool, now: datetime) -> User:
+    """Deactivated users cannot sign in, and their open sessions end at the next request."""
+    user.active = active
+    session.add(user)
+    audit.record(
+        session,
+        "user.activated" if active else "user.deactivated",
+        object_type="user",
+        object_id=user.id,
+        at=now,
+    )
+    return user
+
+
+def reset_two_factor(session: Session, user: User, *, now: datetime) -> User:
+    """Forget the authenticator app (a lost phone): a new one is set up at next sign-in."""
+    user.totp_secret, user.totp_enabled_at, user.totp_last_step = None, None, None
+    session.add(user)
+    audit.record(session, "two_factor.reset", object_type="user", object_id=user.id, at=now)
+    return user
+
+
+def unlock(session: Session, user: User, *, now: datetime) -> None:
+    """Clear the failed sign-in count that locks an account."""
+    from encompass import ratelimit
+
+    ratelimit.clear(session, ratelimit.account_bucket(user.email))
+    audit.record(session, "user.unlocked", object_type="user", object_id=user.id, at=now)
 
 
 def key_adults(session: Session, setting_id: int, role: str) -> list[KeyAdult]:

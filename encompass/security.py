@@ -11,12 +11,13 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import abort, current_app, g, request
+from flask import abort, current_app, g, redirect, request, session, url_for
 from flask_login import current_user
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -57,8 +58,22 @@ def public(func: F) -> F:
     return _mark(func, "public")
 
 
-def role_required(*roles: str) -> Callable[[F], F]:
-    """Signed-in users with one of these roles; others get 403, anonymous users go to sign-in."""
+# Set in the session when this sign-in passed the second factor (TOTP).
+TWO_FACTOR_DONE = "two_factor"
+
+
+def two_factor_required(role: str) -> bool:
+    """Roles that must sign in with an authenticator app (TOTP_REQUIRED_ROLES)."""
+    required = str(current_app.config.get("TOTP_REQUIRED_ROLES", "admin,coordinator"))
+    return role in {r.strip() for r in required.split(",") if r.strip()}
+
+
+def role_required(*roles: str, two_factor: bool = True) -> Callable[[F], F]:
+    """Signed-in users with one of these roles; others get 403, anonymous users go to sign-in.
+
+    A role that needs a second factor is sent to set one up if this session has not used
+    one (a role changed while signed in); `two_factor=False` only for that set-up page.
+    """
 
     def decorator(func: F) -> F:
         @wraps(func)
@@ -67,6 +82,12 @@ def role_required(*roles: str) -> Callable[[F], F]:
                 return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
             if current_user.role not in roles:
                 abort(403)
+            if (
+                two_factor
+                and two_factor_required(current_user.role)
+                and not session.get(TWO_FACTOR_DONE)
+            ):
+                return redirect(url_for("accounts.account_two_factor"))
             return func(*args, **kwargs)
 
         return _mark(wrapper, "roles:" + ",".join(roles))  # type: ignore[return-value]
@@ -74,25 +95,62 @@ def role_required(*roles: str) -> Callable[[F], F]:
     return decorator
 
 
+def _too_many(message: str, window: timedelta) -> Any:
+    return (
+        {"error": "too_many_requests", "message": message},
+        429,
+        {"Retry-After": str(int(window.total_seconds()))},
+    )
+
+
 def force_api_key(func: F) -> F:
-    """A police force's API key in `Authorization: Bearer ...`; sets g.force."""
+    """A police force's API key in `Authorization: Bearer ...`; sets g.force and g.api_key.
+
+    Rate limited per address (all requests, and failed keys) and per key, in the database.
+    """
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from encompass.people import force_for_api_key
+        from encompass import audit, ratelimit
+        from encompass.db import utcnow
+        from encompass.models import PoliceForce
+        from encompass.people import key_for_api_key
+
+        cfg = current_app.config
+        now = utcnow()
+        address = request.remote_addr or ""
+        minute = timedelta(minutes=1)
+        window = timedelta(minutes=int(cfg["RATE_LIMIT_WINDOW_MINUTES"]))
+        failures = ratelimit.bucket("api-auth-failures", address)
+        per_address = ratelimit.hit(g.db, ratelimit.bucket("api-address", address), minute, now)
+        g.db.commit()
+        if per_address > int(cfg["API_REQUESTS_PER_ADDRESS_PER_MINUTE"]):
+            return _too_many("Too many requests from this address: slow down.", minute)
+        if ratelimit.count(g.db, failures, window, now) >= int(
+            cfg["API_AUTH_FAILURES_PER_ADDRESS"]
+        ):
+            return _too_many("Too many requests with a wrong API key from this address.", window)
 
         header = request.headers.get("Authorization", "")
         scheme, _, key = header.partition(" ")
-        force = None
+        row = None
         if scheme.lower() == "bearer" and key.strip():
-            force = force_for_api_key(g.db, key.strip())
-        if force is None:
+            row = key_for_api_key(g.db, key.strip(), now)
+        if row is None:
+            ratelimit.hit(g.db, failures, window, now)
+            audit.record(g.db, "api.auth_failed", detail="no key" if not key.strip() else "")
+            g.db.commit()
             return (
                 {"error": "unauthorised", "message": "A valid force API key is required."},
                 401,
                 {"WWW-Authenticate": 'Bearer realm="encompass"'},
             )
-        g.force = force
+        per_key = ratelimit.hit(g.db, ratelimit.bucket("api-key", str(row.id)), minute, now)
+        g.db.commit()  # the counters and the key's last_used_at
+        if per_key > int(cfg["API_REQUESTS_PER_KEY_PER_MINUTE"]):
+            return _too_many("Too many requests with this key: slow down.", minute)
+        g.api_key = row
+        g.force = g.db.get(PoliceForce, row.force_id)
         return func(*args, **kwargs)
 
     return _mark(wrapper, "force_api_key")  # type: ignore[return-value]

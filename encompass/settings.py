@@ -59,6 +59,7 @@ def load(profile: str | None = None, overrides: dict[str, Any] | None = None) ->
 def _validate(values: dict[str, Any]) -> None:
     if values["ENCOMPASS_ENV"] == "production" and not values.get("SECRET_KEY"):
         raise ConfigError("SECRET_KEY must be set in production (ENCOMPASS_ENV=production)")
+    _validate_security(values)
     try:
         ZoneInfo(values["ENCOMPASS_TIMEZONE"])
     except (ZoneInfoNotFoundError, ValueError):
@@ -79,3 +80,31 @@ def _validate(values: dict[str, Any]) -> None:
 
 def twilio_enabled(values: dict[str, Any]) -> bool:
     return all(values.get(k) for k in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM"))
+
+
+def _validate_security(values: dict[str, Any]) -> None:
+    from encompass.crypto import parse_keys
+
+    keys = values.get("ENCOMPASS_DATA_KEYS")
+    if not keys:
+        if values["ENCOMPASS_ENV"] == "production":
+            raise ConfigError(
+                "ENCOMPASS_DATA_KEYS must be set in production: personal data is encrypted "
+                "at rest (`encompass keys generate` prints a new key)"
+            )
+    else:
+        try:
+            parse_keys(str(keys))
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+    for name in (
+        "SESSION_IDLE_MINUTES",
+        "SESSION_MAX_HOURS",
+        "LOGIN_MAX_FAILURES",
+        "RATE_LIMIT_WINDOW_MINUTES",
+        "NOTICE_RETENTION_DAYS",
+    ):
+        if int(values[name]) < 1:
+            raise ConfigError(f"{name} must be at least 1, not {values[name]!r}")
+    if values["ENCOMPASS_ENV"] == "production" and not values.get("SESSION_COOKIE_SECURE"):
+        raise ConfigError("SESSION_COOKIE_SECURE must stay on in production (HTTPS only)")

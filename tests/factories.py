@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from encompass.matching.normalise import name_key, postcode_key
+from encompass.matching.normalise import roll_keys
 from encompass.models import KeyAdult, Pupil, Setting, User
 from encompass.people import create_force as _create_force
 from encompass.people import create_user as _create_user
@@ -65,9 +65,7 @@ def create_pupil(
         date_of_birth=date_of_birth,
         postcode=postcode,
         address=address,
-        given_key=name_key(given_name),
-        family_key=name_key(family_name),
-        postcode_key=postcode_key(postcode),
+        **roll_keys(given_name, family_name, postcode),
     )
     session.add(pupil)
     session.commit()

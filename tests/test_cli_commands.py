@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from encompass.delivery.queue import queue_message
-from encompass.models import Delivery, PoliceForce, Setting, User
+from encompass.models import ApiKey, Delivery, PoliceForce, Setting, User
 from encompass.security import verify_password
 from tests.cli_helpers import assert_one_line_error, count, error_lines, make_cli, rows
 from tests.factories import PASSWORD, bearer, create_setting, notice_body
@@ -45,8 +45,9 @@ def test_it_creates_a_force_and_prints_its_api_key_once(cli, db):
     (key,) = KEY_LINE.findall(result.stdout)
     (force,) = rows(db, PoliceForce)
     assert force.name == "North Yorkshire Police"
-    assert key not in (force.api_key_hash, force.api_key_prefix)
-    assert force.api_key_prefix == key[:10]
+    (stored,) = rows(db, ApiKey)
+    assert key not in (stored.key_hash, stored.prefix)
+    assert stored.prefix == key[:10] and stored.force_id == force.id
 
 
 def test_it_prints_a_key_that_authenticates_the_api(cli, db, client):

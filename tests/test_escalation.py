@@ -101,7 +101,13 @@ def test_it_stops_every_pending_step_when_the_setting_acknowledges(app, client, 
     tick(app, DUE)
     alert = db.exec(select(Alert)).one()
 
-    acknowledge(db, alert, user_id=None, note="Seen; DSL meeting the child at 9", now=DUE + timedelta(minutes=5))  # type: ignore[arg-type]
+    acknowledge(
+        db,
+        alert,
+        user_id=None,
+        note="Seen; DSL meeting the child at 9",
+        now=DUE + timedelta(minutes=5),
+    )  # type: ignore[arg-type]
     db.commit()
     later = tick(app, DUE + timedelta(hours=3))
 
@@ -143,7 +149,10 @@ def test_it_goes_straight_to_the_coordinator_when_a_setting_has_no_dsl(app, clie
 
     _submit(client, key)
 
-    assert _sent(db) == [("coordinator", "email", "no_key_adult"), ("coordinator", "sms", "no_key_adult")]
+    assert _sent(db) == [
+        ("coordinator", "email", "no_key_adult"),
+        ("coordinator", "sms", "no_key_adult"),
+    ]
 
 
 def test_it_fires_each_due_step_once_when_workers_race(app, client, db):

@@ -1,4 +1,5 @@
-"""The first resolver: exact normalised name and date of birth, and review over a guess."""
+"""The first resolver's cases, kept on the matching engine that replaced it: folded names,
+review over a guess. (The engine's own cases are in test_matching_engine.py.)"""
 
 from datetime import date
 
@@ -25,9 +26,19 @@ def test_it_matches_one_pupil_whatever_the_accents_and_case(db):
 def test_it_reports_a_child_on_no_roll_as_unmatched(db):
     create_pupil(db, create_setting(db))
 
-    result = resolve_child(db, ChildFacts("Amelia", "Brown", date(2019, 4, 4)))
+    result = resolve_child(db, ChildFacts("Oliver", "Twist", date(2015, 1, 1)))
 
     assert result.outcome == "unmatched"
+
+
+def test_it_sends_a_date_of_birth_a_day_out_to_review_instead_of_unmatched(db):
+    """The exact matcher called this child unmatched; a day out is a common slip, and
+    with nothing else to go on (no postcode) a person decides."""
+    create_pupil(db, create_setting(db))
+
+    result = resolve_child(db, ChildFacts("Amelia", "Brown", date(2019, 4, 4)))
+
+    assert result.outcome == "review"
 
 
 def test_it_sends_two_settings_with_the_same_child_to_review(db):

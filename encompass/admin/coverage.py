@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlmodel import Session, col, select
 
 from encompass.calendar.setting_calendar import has_term_dates
+from encompass.db import utcnow
 from encompass.models import KeyAdult, Setting
 
 MIN_KEY_ADULTS = 2
@@ -19,8 +21,12 @@ class CoverageRow:
     problems: list[str] = field(default_factory=list)
 
 
-def coverage(session: Session, la_code: str | None) -> list[CoverageRow]:
-    """Every school and early years setting (in one council, or all), with its problems."""
+def coverage(session: Session, la_code: str | None, today: date | None = None) -> list[CoverageRow]:
+    """Every school and early years setting (in one council, or all), with its problems.
+
+    Training counts as expired once its recorded expiry date has passed (`today`).
+    """
+    today = today or utcnow().date()
     query = select(Setting).where(Setting.kind != "fallback").order_by(Setting.name)
     if la_code is not None:
         query = query.where(Setting.la_code == la_code)
@@ -33,11 +39,17 @@ def coverage(session: Session, la_code: str | None) -> list[CoverageRow]:
     ).all()
     roles: dict[int, Counter[str]] = {}
     unverified: Counter[int] = Counter()
+    failing: Counter[int] = Counter()
+    expired: Counter[int] = Counter()
     for adult in adults:
         assert adult.setting_id is not None
         roles.setdefault(adult.setting_id, Counter())[adult.role] += 1
         if adult.phone and adult.phone_verified_at is None:
             unverified[adult.setting_id] += 1
+        if adult.contact_failed_at is not None:
+            failing[adult.setting_id] += 1
+        if adult.training_expires_on is not None and adult.training_expires_on < today:
+            expired[adult.setting_id] += 1
     rows = []
     for setting in settings:
         assert setting.id is not None
@@ -50,9 +62,19 @@ def coverage(session: Session, la_code: str | None) -> list[CoverageRow]:
             row.problems.append(f"fewer than {MIN_KEY_ADULTS} Key Adults ({key_adults})")
         if unverified[setting.id]:
             row.problems.append(f"{unverified[setting.id]} unverified phone numbers")
+        if failing[setting.id]:
+            row.problems.append(
+                f"{_count(failing[setting.id], 'contact')} failing: messages not getting through"
+            )
+        if expired[setting.id]:
+            row.problems.append(f"training expired for {_count(expired[setting.id], 'Key Adult')}")
         if not has_term_dates(session, setting):
             row.problems.append("no term dates: weekdays but bank holidays assumed")
         if setting.roll_imported_at is None:
             row.problems.append("no pupil roll")
         rows.append(row)
     return rows
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

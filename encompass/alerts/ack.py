@@ -52,7 +52,9 @@ def acknowledge(
     note: str,
     now: datetime,
     remote_addr: str = "",
+    presentation: str = "",
 ) -> Alert:
+    """Record the support planned (required) and how the child presented (optional)."""
     note = note.strip()
     if not note:
         raise AckError("Enter the support you have planned for the child")
@@ -61,6 +63,7 @@ def acknowledge(
     alert.acknowledged_at = now
     alert.acknowledged_by_user_id = user_id
     alert.feedback = note[:2000]
+    alert.child_presentation = presentation.strip()[:2000]
     alert.status = "acknowledged"
     session.add(alert)
     # Nothing still waiting to be sent about this alert may go out now.

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional
 
-from encompass import audit
+from encompass import audit, ratelimit
 from encompass.alerts.ack import AckError, acknowledge, alert_for_reader, link_for_token
+from encompass.alerts.summary import plain_text_summary
 from encompass.db import utcnow
-from encompass.models import Child, Notice, Setting
+from encompass.models import Child, Notice, Setting, User
 from encompass.security import public, role_required
 
 bp = Blueprint("alerts", __name__)
@@ -22,9 +36,19 @@ bp = Blueprint("alerts", __name__)
 class AckForm(FlaskForm):
     note = TextAreaField(
         "What support have you planned for the child?",
+        description="The police officer will see this. Do not include other children's details.",
         validators=[
             DataRequired("Enter the support you have planned for the child"),
             Length(max=2000, message="Support planned must be 2000 characters or fewer"),
+        ],
+    )
+    presentation = TextAreaField(
+        "How did the child present? (optional)",
+        description="The voice of the child: what they said, and non-verbal cues such as "
+        "being quiet, withdrawn, tired or upset. Stays in this service; the police do not see it.",
+        validators=[
+            Optional(),
+            Length(max=2000, message="How the child presented must be 2000 characters or fewer"),
         ],
     )
 
@@ -32,19 +56,54 @@ class AckForm(FlaskForm):
 @bp.get("/a/<token>")
 @public
 def open_link(token: str) -> Any:
-    """Never shows data by itself: an unknown or expired link looks the same as a bad one."""
-    link = link_for_token(g.db, token, utcnow())
+    """Never shows data by itself: an unknown or expired link looks the same as a bad one.
+
+    The link leads to sign-in; after it, to the alert if the reader's scope holds it. The
+    first reader is remembered, and the link then works for them alone. Bad links count
+    against the address (ALERT_LINK_FAILURES_PER_ADDRESS per window).
+    """
+    now = utcnow()
+    window = timedelta(minutes=int(current_app.config["RATE_LIMIT_WINDOW_MINUTES"]))
+    failures = ratelimit.bucket("link-failures", request.remote_addr or "")
+    limit = int(current_app.config["ALERT_LINK_FAILURES_PER_ADDRESS"])
+    if ratelimit.count(g.db, failures, window, now) >= limit:
+        abort(429)
+    link = link_for_token(g.db, token, now)
     if link is None:
+        ratelimit.hit(g.db, failures, window, now)
+        audit.record(g.db, "alert_link.refused", detail="unknown or expired link")
+        g.db.commit()
         abort(404)
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login", next=request.path))
     alert = _reader_alert(link.alert_id)
-    if alert is None:
-        abort(404)
-    if link.first_used_at is None:
-        link.first_used_at = utcnow()
-        g.db.add(link)
+    if alert is None or (
+        link.used_by_user_id is not None and link.used_by_user_id != current_user.id
+    ):
+        ratelimit.hit(g.db, failures, window, now)
+        audit.record(
+            g.db,
+            "alert_link.refused",
+            user_id=current_user.id,
+            object_type="alert_link",
+            object_id=link.id,
+            detail="not this reader's alert" if alert is None else "already used by another user",
+        )
         g.db.commit()
+        abort(404)
+    if link.used_by_user_id is None:
+        link.first_used_at = now
+        link.used_by_user_id = current_user.id
+        g.db.add(link)
+    audit.record(
+        g.db,
+        "alert_link.opened",
+        user_id=current_user.id,
+        object_type="alert_link",
+        object_id=link.id,
+        at=now,
+    )
+    g.db.commit()
     return redirect(url_for("alerts.show", alert_id=alert.id))
 
 
@@ -84,6 +143,7 @@ def show(alert_id: int) -> Any:
                     alert,
                     user_id=current_user.id,
                     note=form.note.data or "",
+                    presentation=form.presentation.data or "",
                     now=utcnow(),
                     remote_addr=request.remote_addr or "",
                 )
@@ -107,7 +167,51 @@ def show(alert_id: int) -> Any:
     g.db.commit()
     return (
         render_template(
-            "alerts/show.html", alert=alert, child=child, notice=notice, setting=setting, form=form
+            "alerts/show.html",
+            alert=alert,
+            child=child,
+            notice=notice,
+            setting=setting,
+            form=form,
+            summary_text=_summary(alert, child, notice, setting),
         ),
         status,
+    )
+
+
+def _summary(alert: Any, child: Child, notice: Notice, setting: Setting) -> str:
+    by = g.db.get(User, alert.acknowledged_by_user_id) if alert.acknowledged_by_user_id else None
+    return plain_text_summary(
+        alert,
+        child,
+        notice,
+        setting,
+        tz=ZoneInfo(current_app.config["ENCOMPASS_TIMEZONE"]),
+        acknowledged_by=by.email if by else None,
+    )
+
+
+@bp.get("/alerts/<int:alert_id>/summary.txt")
+@role_required("dsl", "coordinator")
+def summary_text(alert_id: int) -> Any:
+    """The plain-text record as a file, for a setting that attaches files to its records."""
+    alert, child, notice, setting = _load(alert_id)
+    audit.record(
+        g.db,
+        "alert.summary_downloaded",
+        user_id=current_user.id,
+        object_type="alert",
+        object_id=alert.id,
+        remote_addr=request.remote_addr or "",
+    )
+    g.db.commit()
+    filename = f"operation-encompass-{notice.police_reference}-{alert.id}.txt"
+    filename = "".join(ch if ch.isalnum() or ch in "-." else "-" for ch in filename)
+    return Response(
+        _summary(alert, child, notice, setting),
+        mimetype="text/plain",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
     )

@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import bindparam, case, func, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
-from encompass.db import is_postgres, session_scope
-from encompass.delivery.transports import OutboundMessage, Transport, TransportError
+from encompass.db import UTCDateTime, is_postgres, session_scope
+from encompass.delivery.transports import OutboundMessage, SendResult, Transport, TransportError
 from encompass.models import Alert, Delivery
 
 log = logging.getLogger("encompass.delivery")
@@ -56,81 +57,168 @@ def claim_due(
     )
     if is_postgres(session):
         query = query.with_for_update(skip_locked=True)
-    claimed: list[int] = []
-    for delivery in session.exec(query).all():
-        held_until = _rate_limited(session, delivery, policy, now)
-        values: dict[str, object]
-        if held_until is not None:
-            log.warning("delivery %s held until %s: recipient rate limit", delivery.id, held_until)
-            values = {"due_at": held_until, "error_code": "rate-limited", "updated_at": now}
-        else:
-            values = {
-                "status": "sending",
-                "claimed_at": now,
-                "attempts": col(Delivery.attempts) + 1,
-                "updated_at": now,
-            }
-        result = session.execute(
+    due = session.exec(query).all()
+    # Every recipient's hourly count is read once for the batch, not once per message (a
+    # scan of the delivery table each); what this batch claims counts as it goes.
+    usage = _recipient_usage(session, due, policy, now)
+    to_claim: list[int] = []
+    for delivery in due:
+        assert delivery.id is not None
+        held_until = _held_until(delivery, usage, policy, now)
+        if held_until is None:
+            to_claim.append(delivery.id)
+            if (delivery.to_address, delivery.channel) in usage:
+                usage[(delivery.to_address, delivery.channel)].in_flight += 1
+            continue
+        log.warning("delivery %s held until %s: recipient rate limit", delivery.id, held_until)
+        session.execute(
             update(Delivery)
             .where(col(Delivery.id) == delivery.id, col(Delivery.status) == "created")
-            .values(**values)
+            .values(due_at=held_until, error_code="rate-limited", updated_at=now)
+            .execution_options(synchronize_session=False)
         )
-        if result.rowcount == 1 and held_until is None:  # type: ignore[attr-defined]
-            assert delivery.id is not None
-            claimed.append(delivery.id)
+    claimed: list[int] = []
+    if to_claim:
+        # One conditional update for the batch: a row another worker took first is skipped.
+        taken = set(
+            session.execute(
+                update(Delivery)
+                .where(col(Delivery.id).in_(to_claim), col(Delivery.status) == "created")
+                .values(
+                    status="sending",
+                    claimed_at=now,
+                    attempts=col(Delivery.attempts) + 1,
+                    updated_at=now,
+                )
+                .returning(col(Delivery.id))
+                .execution_options(synchronize_session=False)
+            ).scalars()
+        )
+        claimed = [i for i in to_claim if i in taken]
     session.commit()
     return claimed
 
 
-def _rate_limited(
-    session: Session, delivery: Delivery, policy: DeliveryPolicy, now: datetime
+@dataclass
+class _Usage:
+    """One recipient on one channel: sent in the last hour (and the oldest), in flight."""
+
+    sent: int = 0
+    oldest: datetime | None = None
+    in_flight: int = 0
+
+
+def _recipient_usage(
+    session: Session, deliveries: Sequence[Delivery], policy: DeliveryPolicy, now: datetime
+) -> dict[tuple[str, str], _Usage]:
+    """The hourly-limit counts of every rate-limited recipient among these messages."""
+    keys = {
+        (d.to_address, d.channel) for d in deliveries if policy.per_recipient_hourly.get(d.channel)
+    }
+    if not keys:
+        return {}
+    usage = {key: _Usage() for key in keys}
+    addresses = sorted({address for address, _ in keys})
+    channels = sorted({channel for _, channel in keys})
+    since = now - timedelta(hours=1)
+    sent_at = col(Delivery.sent_at)
+    to_address, channel = col(Delivery.to_address), col(Delivery.channel)
+    recent = session.exec(
+        select(to_address, channel, func.count(), func.min(sent_at))
+        .where(to_address.in_(addresses), channel.in_(channels), sent_at > since)
+        .group_by(to_address, channel)
+    ).all()
+    for address, chan, count, oldest in recent:
+        if (address, chan) in usage:
+            usage[(address, chan)].sent = int(count)
+            usage[(address, chan)].oldest = oldest
+    in_flight = session.exec(
+        select(to_address, channel, func.count())
+        .where(to_address.in_(addresses), channel.in_(channels), Delivery.status == "sending")
+        .group_by(to_address, channel)
+    ).all()
+    for address, chan, count in in_flight:
+        if (address, chan) in usage:
+            usage[(address, chan)].in_flight = int(count)
+    return usage
+
+
+def _held_until(
+    delivery: Delivery, usage: dict[tuple[str, str], _Usage], policy: DeliveryPolicy, now: datetime
 ) -> datetime | None:
     """When the recipient's hourly limit frees up, if this message would exceed it."""
     limit = policy.per_recipient_hourly.get(delivery.channel)
     if not limit:
         return None
-    since = now - timedelta(hours=1)
-    sent_at = col(Delivery.sent_at)
-    recent = session.exec(
-        select(func.count(), func.min(sent_at)).where(
-            Delivery.to_address == delivery.to_address,
-            Delivery.channel == delivery.channel,
-            sent_at > since,
-        )
-    ).one()
-    count, oldest = recent
-    in_flight = session.exec(
-        select(func.count()).where(
-            Delivery.to_address == delivery.to_address,
-            Delivery.channel == delivery.channel,
-            Delivery.status == "sending",
-        )
-    ).one()
-    if count + in_flight < limit:
+    used = usage[(delivery.to_address, delivery.channel)]
+    if used.sent + used.in_flight < limit:
         return None
-    return (oldest or now) + timedelta(hours=1)
+    return (used.oldest or now) + timedelta(hours=1)
+
+
+# The statements a send makes, built once: a send is the worker's hottest path.
+_MESSAGE = (
+    sa_select(
+        col(Delivery.status),
+        col(Delivery.channel),
+        col(Delivery.to_address),
+        col(Delivery.body),
+        col(Delivery.subject),
+        col(Alert.acknowledged_at),
+    )
+    .outerjoin(Alert, col(Alert.id) == col(Delivery.alert_id))
+    .where(col(Delivery.id) == bindparam("delivery_id"))
+)
+_CANCEL = (
+    update(Delivery)
+    .where(col(Delivery.id) == bindparam("delivery_id"))
+    .values(status="cancelled", updated_at=bindparam("now", type_=UTCDateTime()))
+)
+_MARK_SENT = (
+    update(Delivery)
+    .where(col(Delivery.id) == bindparam("delivery_id"))
+    .values(
+        status=bindparam("status"),
+        transport=bindparam("transport"),
+        provider_id=bindparam("provider_id"),
+        provider_ms=bindparam("provider_ms"),
+        error_code=None,
+        sent_at=bindparam("now", type_=UTCDateTime()),
+        updated_at=bindparam("now", type_=UTCDateTime()),
+    )
+    .returning(col(Delivery.alert_id))
+)
+# The alert's first message out marks it sent (and a pending alert "sent").
+_MARK_ALERT_SENT = (
+    update(Alert)
+    .where(col(Alert.id) == bindparam("alert_id"), col(Alert.sent_at).is_(None))
+    .values(
+        sent_at=bindparam("now", type_=UTCDateTime()),
+        status=case((col(Alert.status) == "pending", "sent"), else_=col(Alert.status)),
+    )
+)
 
 
 def _message_for(
-    session: Session, delivery_id: int, policy: DeliveryPolicy, now: datetime
+    conn: Connection, delivery_id: int, policy: DeliveryPolicy, now: datetime
 ) -> OutboundMessage | None:
-    delivery = session.get(Delivery, delivery_id)
-    if delivery is None or delivery.status != "sending":
+    """The claimed message to send, or None: gone, no longer ours, or acknowledged."""
+    row = conn.execute(_MESSAGE, {"delivery_id": delivery_id}).first()
+    if row is None:
         return None
-    if delivery.alert_id is not None:
-        alert = session.get(Alert, delivery.alert_id)
-        # Checked right before the send: nothing goes out after acknowledgement.
-        if alert is not None and alert.acknowledged_at is not None:
-            delivery.status = "cancelled"
-            delivery.updated_at = now
-            session.add(delivery)
-            return None
-    callback = policy.status_callback if delivery.channel in ("sms", "voice") else None
+    status, channel, to_address, body, subject, acknowledged_at = row
+    if status != "sending":
+        return None
+    # Checked right before the send: nothing goes out after acknowledgement.
+    if acknowledged_at is not None:
+        conn.execute(_CANCEL, {"delivery_id": delivery_id, "now": now})
+        return None
+    callback = policy.status_callback if channel in ("sms", "voice") else None
     return OutboundMessage(
-        channel=delivery.channel,
-        to=delivery.to_address,
-        body=delivery.body,
-        subject=delivery.subject,
+        channel=channel,
+        to=to_address,
+        body=body,
+        subject=subject,
         status_callback=callback,
     )
 
@@ -143,36 +231,47 @@ def send_one(
     now: datetime,
 ) -> str:
     """Send one claimed delivery; returns its new status."""
-    with session_scope(engine) as session:
-        message = _message_for(session, delivery_id, policy, now)
-    if message is None:
-        return "cancelled"
-    transport = transports[message.channel]
-    started = time.monotonic()
-    try:
-        result = transport.send(message)
-    except TransportError as exc:
-        took = int((time.monotonic() - started) * 1000)
-        return _record_failure(engine, delivery_id, transport.name, exc, policy, now, took)
-    took = int((time.monotonic() - started) * 1000)
-    with session_scope(engine) as session:
-        delivery = session.get(Delivery, delivery_id)
-        assert delivery is not None
-        delivery.status = result.status
-        delivery.transport = transport.name
-        delivery.provider_id = result.provider_id
-        delivery.provider_ms = took
-        delivery.error_code = None
-        delivery.sent_at = now
-        delivery.updated_at = now
-        session.add(delivery)
-        if delivery.alert_id is not None:
-            alert = session.get(Alert, delivery.alert_id)
-            if alert is not None and alert.sent_at is None:
-                alert.sent_at = now
-                if alert.status == "pending":
-                    alert.status = "sent"
-                session.add(alert)
+    # One pooled connection (no ORM session) for two short transactions; no transaction is
+    # open during the provider call.
+    with engine.connect() as conn:
+        with conn.begin():
+            message = _message_for(conn, delivery_id, policy, now)
+        if message is None:
+            return "cancelled"
+        transport = transports[message.channel]
+        started = time.monotonic()
+        try:
+            result = transport.send(message)
+        except TransportError as exc:
+            failure, took = exc, int((time.monotonic() - started) * 1000)
+        else:
+            took = int((time.monotonic() - started) * 1000)
+            with conn.begin():
+                return _record_sent(conn, delivery_id, transport.name, result, took, now)
+    return _record_failure(engine, delivery_id, transport.name, failure, policy, now, took)
+
+
+def _record_sent(
+    conn: Connection,
+    delivery_id: int,
+    transport_name: str,
+    result: SendResult,
+    took: int,
+    now: datetime,
+) -> str:
+    alert_id = conn.execute(
+        _MARK_SENT,
+        {
+            "delivery_id": delivery_id,
+            "status": result.status,
+            "transport": transport_name,
+            "provider_id": result.provider_id,
+            "provider_ms": took,
+            "now": now,
+        },
+    ).one()[0]
+    if alert_id is not None:
+        conn.execute(_MARK_ALERT_SENT, {"alert_id": alert_id, "now": now})
     return result.status
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from encompass.alerts.create import fire_step
@@ -55,17 +56,26 @@ def _claim_and_fire(
     }
     if step.get("mark_escalated"):
         values.update(status="escalated", escalated_at=now)
-    claimed = session.execute(
-        update(Alert)
-        .where(
-            col(Alert.id) == alert_id,
-            col(Alert.fence) == fence,
-            col(Alert.acknowledged_at).is_(None),
+    # On the session's connection, without the ORM's "evaluate" synchronisation (which
+    # matches the criteria against every object in the session, hundreds in a batch):
+    # the one object it concerns is brought up to date below.
+    claimed = (
+        session.connection()
+        .execute(
+            update(Alert)
+            .where(
+                col(Alert.id) == alert_id,
+                col(Alert.fence) == fence,
+                col(Alert.acknowledged_at).is_(None),
+            )
+            .values(**values)
         )
-        .values(**values)
-    ).rowcount  # type: ignore[attr-defined]
+        .rowcount
+    )
     if claimed != 1:
         return False
+    for name, value in values.items():
+        set_committed_value(alert, name, value)
     setting = session.get(Setting, alert.setting_id)
     assert setting is not None
     fire_step(session, alert, setting, step, now=now, policy=policy)
@@ -78,7 +88,15 @@ def fire_due_steps(engine: Engine, now: datetime, policy: AlertPolicy) -> int:
     while True:
         with session_scope(engine) as session:
             due = _due(session, now)
-            batch = sum(_claim_and_fire(session, i, f, now, policy) for i, f in due)
+            # The batch's alerts and settings in two queries (session.get then finds them
+            # in the session); the messages queued are written together at commit.
+            ids = [i for i, _ in due]
+            alerts = session.exec(select(Alert).where(col(Alert.id).in_(ids))).all() if ids else []
+            setting_ids = {a.setting_id for a in alerts}
+            if setting_ids:
+                session.exec(select(Setting).where(col(Setting.id).in_(setting_ids))).all()
+            with session.no_autoflush:
+                batch = sum(_claim_and_fire(session, i, f, now, policy) for i, f in due)
         fired += batch
         if len(due) < BATCH:
             return fired

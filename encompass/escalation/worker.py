@@ -20,6 +20,7 @@ from encompass.delivery.attempts import DeliveryPolicy, send_due
 from encompass.delivery.transports import build_transports
 from encompass.escalation.failures import follow_up_failures
 from encompass.escalation.steps import fire_due_steps
+from encompass.review.queue import escalate_due_reviews
 
 log = logging.getLogger("encompass.worker")
 
@@ -53,6 +54,8 @@ def tick(app: Flask, now: datetime | None = None) -> dict[str, int]:
     counts: dict[str, int] = {}
     with session_scope(engine) as session:
         reminded = queue_holiday_reminders(session, now, alerts)
+    with session_scope(engine) as session:
+        reviews_escalated = escalate_due_reviews(session, now, alerts)
     fired = fire_due_steps(engine, now, alerts)
     _add(counts, send_due(engine, transports, delivery, now))
     # A failure can queue the next channel at once: follow up, then send that too.
@@ -66,10 +69,30 @@ def tick(app: Flask, now: datetime | None = None) -> dict[str, int]:
         _add(counts, send_due(engine, transports, delivery, now))
     if reminded:
         counts["holiday_reminders"] = reminded
+    if reviews_escalated:
+        counts["reviews_escalated"] = reviews_escalated
     if fired:
         counts["escalation_steps"] = fired
+    _add(counts, housekeeping(engine, now, cfg))
     if counts:
         log.info("tick at %s: %s", now.isoformat(), counts)
+    return counts
+
+
+def housekeeping(engine: Any, now: datetime, cfg: dict[str, Any]) -> dict[str, int]:
+    """Retention, forgetting old rate-limit windows, and sealing the audit trail (last, so
+    this tick's own entries are sealed too)."""
+    from encompass import audit, ratelimit
+    from encompass.retention import run_retention
+
+    counts: dict[str, int] = {}
+    with session_scope(engine) as session:
+        minimised = run_retention(session, now, int(cfg["NOTICE_RETENTION_DAYS"]))
+        ratelimit.sweep(session, now)
+    if minimised:
+        counts["notices_minimised"] = minimised
+    with session_scope(engine) as session:
+        audit.seal(session)
     return counts
 
 

@@ -1,12 +1,54 @@
-"""Name and postcode keys the matcher compares: case, accents and punctuation folded."""
+"""What the matcher compares: names, postcodes and addresses folded to keys.
+
+- Case, accents and apostrophes fold away: "Siân O'Neill" and "SIAN ONEILL" agree.
+- Hyphens and dots are word breaks: "Smith-Jones" is the two words "smith jones".
+- Postcodes lose their spacing and case: "yo1  7hh" is "YO17HH".
+- Phonetic keys (Metaphone, from `jellyfish`) block similar-sounding names together:
+  Smith and Smyth, Aidan and Ayden, Mohammed and Muhammad.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache, lru_cache
+from typing import Any
 
-_APOSTROPHES = re.compile(r"['’‘`]")
-_SEPARATORS = re.compile(r"[\s\-.]+")
+import jellyfish
+
+from encompass.matching.nicknames import related_names
+
+_APOSTROPHES = re.compile(r"['’‘`´]")
+_SEPARATORS = re.compile(r"[\s\-.,]+")
+# Words that start a surname without being it: O'Neill, McDonald, van der Berg, de Souza.
+PARTICLES = frozenset(
+    {"o", "mc", "mac", "de", "da", "di", "del", "della", "van", "von", "der", "den"}
+    | {"le", "la", "st", "al", "el", "du", "dos", "das", "ter", "ten"}
+)
+_ADDRESS_WORDS = {
+    "rd": "road",
+    "st": "street",
+    "ave": "avenue",
+    "av": "avenue",
+    "ln": "lane",
+    "dr": "drive",
+    "cl": "close",
+    "ct": "court",
+    "cres": "crescent",
+    "gdns": "gardens",
+    "gr": "grove",
+    "pl": "place",
+    "sq": "square",
+    "terr": "terrace",
+    "ter": "terrace",
+    "wy": "way",
+    "pk": "park",
+    "hse": "house",
+    "apartment": "flat",
+    "apt": "flat",
+}
+_WORD = re.compile(r"[a-z0-9]+")
+_NUMBER = re.compile(r"^\d+[a-z]?$")
 
 
 def name_key(name: str) -> str:
@@ -20,3 +62,89 @@ def name_key(name: str) -> str:
 def postcode_key(postcode: str | None) -> str:
     """'yo1 7hh' -> 'YO17HH'; empty when there is none."""
     return re.sub(r"\s+", "", postcode or "").upper()
+
+
+def compact(key: str) -> str:
+    """'o neill' -> 'oneill': the spaces some systems put in names and others leave out."""
+    return key.replace(" ", "")
+
+
+def first_name(given_key: str) -> str:
+    return given_key.split(" ", 1)[0]
+
+
+def family_primary(family_key: str) -> str:
+    """The word a surname is filed under: 'smith jones' -> 'smith', 'o neill' -> 'oneill',
+    'van der berg' -> 'vanderberg'."""
+    words = family_key.split()
+    if not words:
+        return ""
+    end = 0
+    while end < len(words) - 1 and words[end] in PARTICLES:
+        end += 1
+    return "".join(words[: end + 1])
+
+
+@cache
+def phonetic(word: str) -> str:
+    """Metaphone of one folded word; Mc and Mac sound the same, Thompson and Thomson too."""
+    if word.startswith("mc"):
+        word = "mac" + word[2:]
+    code = jellyfish.metaphone(word).replace("MPS", "MS") if word else ""
+    return (code or word.upper())[:12]
+
+
+def given_block_key(given_key: str) -> str:
+    """Blocking key of a given name: its first word, phonetically."""
+    return phonetic(first_name(given_key))
+
+
+def family_block_key(family_key: str) -> str:
+    return phonetic(family_primary(family_key))
+
+
+def search_keys(given_key: str, family_key: str) -> list[str]:
+    """Every phonetic key a child's names could be filed under on a roll: each word as it
+    is and as its nicknames and short forms, either name in either place (swapped order)."""
+    keys: set[str] = set()
+    for key in (given_key, family_key):
+        for word in key.split():
+            keys.add(phonetic(word))
+            keys.update(phonetic(other) for other in related_names(word))
+        if key:
+            keys.add(phonetic(family_primary(key)))
+    keys.discard("")
+    return sorted(keys)[:48]
+
+
+def roll_keys(given_name: str, family_name: str, postcode: str | None) -> dict[str, Any]:
+    """The columns a pupil is found by; written by every roll import."""
+    given, family = name_key(given_name), name_key(family_name)
+    return {
+        "given_key": given[:100],
+        "family_key": family[:100],
+        "postcode_key": postcode_key(postcode)[:8],
+        "given_phon": given_block_key(given),
+        "family_phon": family_block_key(family),
+    }
+
+
+def postcode_sector(key: str) -> str:
+    """'YO17HH' -> 'YO17': outward code and the inward digit (a few streets)."""
+    return key[:-2] if len(key) >= 5 else key
+
+
+def postcode_district(key: str) -> str:
+    """'YO17HH' -> 'YO1'."""
+    return key[:-3] if len(key) >= 5 else key
+
+
+@lru_cache(maxsize=65536)
+def address_words(address: str | None) -> tuple[frozenset[str], frozenset[str]]:
+    """(house numbers, other words) of an address, abbreviations spelt out."""
+    numbers: set[str] = set()
+    words: set[str] = set()
+    for word in _WORD.findall(name_key(address or "")):
+        word = _ADDRESS_WORDS.get(word, word)
+        (numbers if _NUMBER.match(word) else words).add(word)
+    return frozenset(numbers), frozenset(words)

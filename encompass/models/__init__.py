@@ -5,22 +5,31 @@ from encompass.models.audit import AuditEvent
 from encompass.models.calendar import CalendarEntry
 from encompass.models.escalation import EscalationLadder
 from encompass.models.notices import Child, Notice
+from encompass.models.onboarding import ImportJob, PhoneVerification
 from encompass.models.people import KeyAdult, PoliceForce, User
-from encompass.models.roll import Pupil
+from encompass.models.review import ReviewItem
+from encompass.models.roll import NameFrequency, Pupil
+from encompass.models.security import ApiKey, RateCounter
 from encompass.models.settings import Setting
 
 __all__ = [
     "Alert",
     "AlertLink",
+    "ApiKey",
     "AuditEvent",
     "CalendarEntry",
     "Child",
     "Delivery",
     "EscalationLadder",
+    "ImportJob",
     "KeyAdult",
+    "NameFrequency",
     "Notice",
+    "PhoneVerification",
     "PoliceForce",
+    "RateCounter",
     "Pupil",
+    "ReviewItem",
     "Setting",
     "User",
 ]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
+from encompass.crypto import EncryptedText
 from encompass.db import UTCDateTime, utcnow
 
 ALERT_STATUSES = ("pending", "sent", "escalated", "acknowledged")
@@ -34,7 +34,11 @@ class Alert(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     acknowledged_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
-    feedback: str | None = Field(default=None, max_length=2000)
+    # The Key Adult's note and the child's presentation are encrypted at rest.
+    feedback: str | None = Field(default=None, sa_type=EncryptedText)
+    # How the child presented at the setting ("voice of the child", non-verbal cues
+    # included), recorded by the Key Adult with the acknowledgement; optional.
+    child_presentation: str = Field(default="", sa_type=EncryptedText)
     # Due more than a day after receipt (a holiday, a long weekend): holiday cover was
     # alerted at once, and the DSL is reminded on the first morning back.
     holiday_routed: bool = False
@@ -60,6 +64,8 @@ class AlertLink(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     first_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Who first opened it: the link then works for that person only.
+    used_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
 
 
 class Delivery(SQLModel, table=True):

@@ -5,16 +5,21 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from encompass.crypto import EncryptedJSON, EncryptedText
 from encompass.db import UTCDateTime, utcnow
 
 CHILD_OUTCOMES = ("matched", "review", "no_setting")
 
 
 class Notice(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("force_id", "police_reference", name="uq_notice_force_ref"),)
+    __table_args__ = (
+        UniqueConstraint("force_id", "police_reference", name="uq_notice_force_ref"),
+        # Retention finds the notices not yet minimised, oldest first.
+        Index("ix_notice_retention", "minimised_at", "received_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     force_id: int = Field(foreign_key="police_force.id", index=True)
@@ -22,13 +27,16 @@ class Notice(SQLModel, table=True):
     occurred_at: datetime = Field(sa_type=UTCDateTime)
     received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     location_postcode: str = Field(max_length=10)
-    circumstances: str = Field(default="", max_length=4000)
+    # Free text and the adults' details are encrypted at rest (encompass/crypto.py).
+    circumstances: str = Field(default="", sa_type=EncryptedText)
     risk_level: str = Field(max_length=10)
     officer_name: str = Field(max_length=120)
     officer_collar_number: str = Field(default="", max_length=20)
     officer_contact_phone: str = Field(max_length=20)
-    adults: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    adults: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(EncryptedJSON))
     submitted_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    # Set when retention removed the personal details (encompass/retention.py).
+    minimised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Child(SQLModel, table=True):
@@ -41,11 +49,11 @@ class Child(SQLModel, table=True):
     unborn: bool = False
     expected_date: date | None = None
     postcode: str = Field(default="", max_length=10)
-    address: str = Field(default="", max_length=300)
+    address: str = Field(default="", sa_type=EncryptedText)
     present: bool = False
-    where: str = Field(default="", max_length=500)
+    where: str = Field(default="", sa_type=EncryptedText)
     spoken_to: bool = False
-    voice_of_child: str = Field(default="", max_length=2000)
+    voice_of_child: str = Field(default="", sa_type=EncryptedText)
     other_adult_present: bool = False
     officer_setting_urn: str | None = Field(default=None, max_length=20)
     outcome: str = Field(max_length=12)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
+from encompass.crypto import EncryptedText
 from encompass.db import UTCDateTime, utcnow
 
-KEY_ADULT_ROLES = ("dsl", "deputy", "head", "holiday_cover", "coordinator")
+# A council's "coordinator_deputy" is told when a review item nobody has decided on is due.
+KEY_ADULT_ROLES = ("dsl", "deputy", "head", "holiday_cover", "coordinator", "coordinator_deputy")
 USER_ROLES = ("admin", "coordinator", "dsl", "police")
 
 
@@ -28,6 +30,10 @@ class KeyAdult(SQLModel, table=True):
     # shown to the coordinator, cleared when the contact is corrected.
     contact_failed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     contact_failure: str | None = Field(default=None, max_length=120)
+    # Operation Encompass training: a setting joins once its Key Adults are trained, and
+    # the council asks for a refresher before it runs out.
+    training_completed_on: date | None = None
+    training_expires_on: date | None = None
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -37,11 +43,8 @@ class PoliceForce(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=120, unique=True)
-    # sha256 of the key: the keys are 256-bit random, so a slow hash adds nothing.
-    api_key_hash: str = Field(max_length=64, unique=True, index=True)
-    api_key_prefix: str = Field(max_length=16)
+    # Its API keys are ApiKey rows (encompass/models/security.py): rotated with an overlap.
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class User(SQLModel, table=True):
@@ -57,3 +60,9 @@ class User(SQLModel, table=True):
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Authenticator app (TOTP, RFC 6238): the secret is encrypted at rest; it counts only
+    # once confirmed with a code (totp_enabled_at). The last time step used is kept so a
+    # code cannot be replayed.
+    totp_secret: str | None = Field(default=None, sa_type=EncryptedText)
+    totp_enabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    totp_last_step: int | None = None

@@ -9,8 +9,11 @@ from sqlmodel import Field, SQLModel
 
 
 class Pupil(SQLModel, table=True):
+    # The matcher's blocking keys (encompass/matching/candidates.py): never a scan.
     __table_args__ = (
-        Index("ix_pupil_dob_family", "date_of_birth", "family_key"),
+        Index("ix_pupil_dob_phon", "date_of_birth", "family_phon", "given_phon"),
+        Index("ix_pupil_dob_given", "date_of_birth", "given_phon"),
+        Index("ix_pupil_postcode", "postcode_key"),
         Index("ix_pupil_setting", "setting_id"),
     )
 
@@ -25,3 +28,20 @@ class Pupil(SQLModel, table=True):
     given_key: str = Field(max_length=100)
     family_key: str = Field(max_length=100)
     postcode_key: str = Field(default="", max_length=8)
+    # Metaphone of the first given name and of the word the surname is filed under.
+    given_phon: str = Field(default="", max_length=12)
+    family_phon: str = Field(default="", max_length=12)
+
+
+class NameFrequency(SQLModel, table=True):
+    """How many pupils on all rolls share a first name or a surname ("total": all pupils).
+
+    Agreeing on "Smith" says less than agreeing on "Wojciechowski": the matcher weighs an
+    exact name by how common it is. Rebuilt after every roll import.
+    """
+
+    __tablename__ = "name_frequency"
+
+    kind: str = Field(max_length=10, primary_key=True)  # "given", "family" or "total"
+    name: str = Field(max_length=100, primary_key=True)
+    pupils: int = 0

@@ -8,7 +8,10 @@ from sqlmodel import Field, SQLModel
 
 from encompass.db import UTCDateTime, utcnow
 
-SETTING_KINDS = ("school", "early_years", "fallback")
+# "fallback": a council's team for children on no roll (unborn, under school age);
+# "home_education": a council's elective home education team, whose register is
+# imported as that team's roll (see README, "Children with no setting").
+SETTING_KINDS = ("school", "early_years", "fallback", "home_education")
 NATIONS = ("england", "wales", "scotland", "northern_ireland")
 
 

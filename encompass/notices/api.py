@@ -6,8 +6,10 @@ from typing import Any
 
 from flask import Blueprint, current_app, g, request
 from pydantic import ValidationError
+from sqlmodel import select
 from werkzeug.exceptions import BadRequest
 
+from encompass import audit
 from encompass.alerts.policy import AlertPolicy
 from encompass.db import utcnow
 from encompass.models import Notice
@@ -55,16 +57,33 @@ def create_notice() -> Any:
     except ValidationError as exc:
         return _error(422, "invalid", "The notice has errors.", errors=field_errors(exc))
     notice, created = submit_notice(g.db, g.force.id, data, now=now, cfg=intake_config())
+    if not created:
+        _audit_view(notice.id, "sent again")
     g.db.commit()
     return notice_for_force(g.db, notice), 201 if created else 200
+
+
+def _audit_view(notice_id: int | None, detail: str = "") -> None:
+    audit.record(
+        g.db,
+        "notice.viewed",
+        force_id=g.force.id,
+        object_type="notice",
+        object_id=notice_id,
+        detail=f"API key {g.api_key.prefix}...{'; ' + detail if detail else ''}",
+    )
 
 
 @bp.get("/notices/<int:notice_id>")
 @force_api_key
 def get_notice(notice_id: int) -> Any:
-    notice = g.db.get(Notice, notice_id)
-    if notice is None or notice.force_id != g.force.id:
+    notice = g.db.exec(
+        select(Notice).where(Notice.id == notice_id, Notice.force_id == g.force.id)
+    ).first()
+    if notice is None:
         return _error(404, "not_found", "No such notice for this force.")
+    _audit_view(notice.id)
+    g.db.commit()
     return notice_for_force(g.db, notice)
 
 

@@ -25,6 +25,20 @@ def _error(description: str) -> dict[str, Any]:
     return {"description": description, "content": _json("ErrorOut")}
 
 
+def _too_many() -> dict[str, Any]:
+    """Rate limited: per key, per address, or after too many wrong keys from an address."""
+    return {
+        "description": "Too many requests (per key or per address): wait Retry-After seconds",
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds to wait before trying again",
+                "schema": {"type": "integer"},
+            }
+        },
+        "content": _json("ErrorOut"),
+    }
+
+
 def document(base_url: str) -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
@@ -59,6 +73,7 @@ def document(base_url: str) -> dict[str, Any]:
                         "413": _error("Body over 64 KiB"),
                         "415": _error("Not JSON"),
                         "422": _error("Field errors"),
+                        "429": _too_many(),
                     },
                 }
             },
@@ -71,13 +86,14 @@ def document(base_url: str) -> dict[str, Any]:
                             "name": "notice_id",
                             "in": "path",
                             "required": True,
-                            "schema": {"type": "integer"},
+                            "schema": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
                         }
                     ],
                     "responses": {
                         "200": {"description": "The notice", "content": _json("NoticeOut")},
                         "401": _error("No valid force API key"),
                         "404": _error("No such notice for this force"),
+                        "429": _too_many(),
                     },
                 }
             },

@@ -6,7 +6,7 @@ Every child ends in exactly one visible state: matched (alerted), review, or no_
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -19,13 +19,17 @@ from encompass.alerts.policy import AlertPolicy
 from encompass.calendar.setting_calendar import timing_for
 from encompass.matching import ChildFacts, resolve_child
 from encompass.models import Child, Notice, Setting
+from encompass.notices.routing import route_to_fallback
 from encompass.notices.schemas import ChildIn, NoticeIn
+from encompass.review.policy import ReviewPolicy
+from encompass.review.queue import open_review
 
 
 @dataclass(frozen=True)
 class IntakeConfig:
     school_day_start: str
     alerts: AlertPolicy
+    review: ReviewPolicy = field(default_factory=ReviewPolicy)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -37,12 +41,6 @@ def find_notice(session: Session, force_id: int, police_reference: str) -> Notic
         select(Notice).where(
             Notice.force_id == force_id, Notice.police_reference == police_reference
         )
-    ).first()
-
-
-def fallback_team(session: Session) -> Setting | None:
-    return session.exec(
-        select(Setting).where(Setting.kind == "fallback").order_by(Setting.id)  # type: ignore[arg-type]
     ).first()
 
 
@@ -123,16 +121,19 @@ def _add_child(
             postcode=data.postcode,
             setting_urn=data.setting_urn,  # type: ignore[arg-type]
             unborn=data.unborn,
+            address=data.address,
         ),
+        today=now.astimezone(cfg.tz).date(),
     )
     outcome, setting_id, reason = resolution.outcome, resolution.setting_id, resolution.reason
     if outcome == "unmatched":
         # Not on any roll is never the end of it: a person in the review queue decides.
         outcome = "review"
-    if outcome == "no_setting":
-        team = fallback_team(session)
+    if outcome == "no_setting" and setting_id is None:
+        # Unborn, or under school age on no roll: the council's fallback team.
+        team = route_to_fallback(session, data.postcode, notice.location_postcode)
         if team is None:
-            outcome, reason = "review", reason + "; no fallback team is configured"
+            outcome, reason = "review", reason + "; no fallback team for the child's council"
         else:
             setting_id = team.id
     setting = session.get(Setting, setting_id) if setting_id else None
@@ -174,4 +175,8 @@ def _add_child(
     session.flush()
     if setting is not None:
         create_alert(session, child, setting, now=now, policy=cfg.alerts)
+    else:
+        open_review(
+            session, child, notice, resolution, now=now, policy=cfg.alerts, review_policy=cfg.review
+        )
     return child

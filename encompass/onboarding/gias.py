@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -21,6 +22,9 @@ REQUIRED = (
     "Postcode",
 )
 
+# How often an import from the pages reports how far it has got.
+PROGRESS_EVERY = 200
+
 
 def _kind(type_name: str, phase: str) -> str:
     text = f"{type_name} {phase}".lower()
@@ -31,18 +35,36 @@ def _nation(type_name: str) -> str:
     return "wales" if "welsh" in type_name.lower() else "england"
 
 
-def import_gias(session: Session, path: Path, *, progress: bool = False) -> ImportReport:
-    """Create or update a setting per open establishment; closed ones are skipped."""
+def import_gias(
+    session: Session,
+    path: Path,
+    *,
+    progress: bool = False,
+    la_code: str | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Create or update a setting per open establishment; closed ones are skipped.
+
+    With `la_code`, rows of other councils are skipped (a coordinator imports their own
+    council from a national download). `on_progress(done, total)` is called as it goes.
+    """
     _, rows = read_rows(path, REQUIRED)
     report = ImportReport()
     existing = {s.urn: s for s in session.exec(select(Setting))}
     seen: set[str] = set()
     now = utcnow()
-    for number, row in iter_with_progress(rows, "Importing settings", progress):
+    for done, (number, row) in enumerate(
+        iter_with_progress(rows, "Importing settings", progress), start=1
+    ):
+        if on_progress is not None and done % PROGRESS_EVERY == 0:
+            on_progress(done, len(rows))
         urn = row["URN"]
         status = row["EstablishmentStatus (name)"]
         if status.lower().startswith("closed"):
             report.skip("closed")
+            continue
+        if la_code is not None and row["LA (code)"] != la_code:
+            report.skip("another council")
             continue
         if not urn.isdigit() or not 5 <= len(urn) <= 8:
             report.reject(number, f"URN {urn!r} is not 5 to 8 digits")
@@ -74,4 +96,6 @@ def import_gias(session: Session, path: Path, *, progress: bool = False) -> Impo
         setting.updated_at = now
         session.add(setting)
         report.accepted += 1
+    if on_progress is not None:
+        on_progress(len(rows), len(rows))
     return report

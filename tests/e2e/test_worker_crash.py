@@ -45,6 +45,8 @@ def _worker(app, fake_twilio, tmp_path: Path) -> subprocess.Popen[bytes]:
         **{k: str(v) for k, v in fake_twilio.config().items()},
         "ENCOMPASS_ENV": "development",
         "DATABASE_URL": app.config["DATABASE_URL"],
+        # The same data keys as the test app, which wrote the notices.
+        "ENCOMPASS_DATA_KEYS": app.config["ENCOMPASS_DATA_KEYS"],
         "WORKER_INTERVAL_SECONDS": "0.2",
         "DELIVERY_SENDING_TIMEOUT_SECONDS": "2",
         "TWILIO_TIMEOUT_SECONDS": "60",

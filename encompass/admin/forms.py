@@ -1,0 +1,90 @@
+"""Coordinator forms. Checks that need the database live in the services, not here."""
+
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, Form, RadioField, StringField
+from wtforms.validators import DataRequired, Optional, ValidationError
+
+from encompass.forms import DateParts, choices
+from encompass.onboarding.key_adults import SETTING_ROLES
+
+
+class SearchForm(Form):
+    q = StringField("Search by name, URN or postcode")
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        "GIAS establishment file (CSV)",
+        description="Download 'Establishment fields' as CSV from Get Information About "
+        "Schools. Closed establishments are skipped.",
+    )
+    partial = BooleanField("Import the good rows even if some rows are rejected")
+
+    def validate_file(self, field: FileField) -> None:
+        upload = field.data
+        if upload is None or not getattr(upload, "filename", ""):
+            raise ValidationError("Select a GIAS CSV file")
+        if not upload.filename.lower().endswith(".csv"):
+            raise ValidationError("The selected file must be a CSV")
+
+
+class KeyAdultForm(FlaskForm):
+    role = RadioField(
+        "Role",
+        choices=choices(SETTING_ROLES.items()),
+        validators=[DataRequired("Select the Key Adult's role")],
+    )
+    name = StringField("Full name", validators=[DataRequired("Enter the Key Adult's full name")])
+    email = StringField(
+        "Email address",
+        description="Their own work address, not a shared office inbox",
+        validators=[DataRequired("Enter the Key Adult's email address")],
+    )
+    phone = StringField(
+        "Mobile number",
+        description="Alerts are sent by text message. For example, 07700 900 982",
+    )
+
+
+class VerifyForm(FlaskForm):
+    code = StringField(
+        "Code from the text message",
+        description="Ask the Key Adult to read out the 6-digit code",
+        validators=[DataRequired("Enter the 6-digit code from the text message")],
+    )
+
+
+class TrainingForm(FlaskForm):
+    completed_on = DateParts("Date training was completed", description="For example, 14 9 2026")
+    expires_on = DateParts(
+        "Date training expires (optional)",
+        description="Leave blank for two years after it was completed",
+    )
+
+    def validate_completed_on(self, field: DateParts) -> None:
+        if field.data is None and not field.errors:
+            raise ValidationError("Enter the date training was completed")
+
+
+def _hh_mm(form: Form, field: StringField) -> None:
+    match = re.fullmatch(r"(\d{1,2})[:.](\d{2})", (field.data or "").strip())
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise ValidationError("Enter the time as hours and minutes, like 08:45")
+    field.data = f"{int(match[1]):02d}:{match[2]}"
+
+
+class SchoolDayForm(FlaskForm):
+    school_day_start = StringField(
+        "Start of the school day",
+        description="24-hour clock, for example 08:45. Leave blank to use the council's default.",
+        validators=[Optional(), _hh_mm],
+    )
+
+
+class RemoveForm(FlaskForm):
+    """Only a CSRF token: the POST itself is the request."""

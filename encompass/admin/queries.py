@@ -1,0 +1,137 @@
+"""What coordinators ask about settings: find one, and everything about one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from encompass.calendar.setting_calendar import has_term_dates
+from encompass.models import Alert, CalendarEntry, Child, KeyAdult, Notice, Pupil, Setting
+from encompass.onboarding.key_adults import setting_key_adults
+
+
+def in_scope(setting: Setting | None, la_code: str | None) -> bool:
+    """None means every council (admins)."""
+    return setting is not None and (la_code is None or setting.la_code == la_code)
+
+
+@dataclass
+class SettingSummary:
+    setting: Setting
+    key_adults: int
+
+
+def find_settings(
+    session: Session, la_code: str | None, text: str = "", limit: int = 100
+) -> tuple[list[SettingSummary], int]:
+    """Schools and early years settings matching a name, URN or postcode, and how many."""
+    query = select(Setting).where(Setting.kind != "fallback")
+    if la_code is not None:
+        query = query.where(Setting.la_code == la_code)
+    text = text.strip()
+    if text:
+        compact = text.replace(" ", "").upper()
+        query = query.where(
+            or_(
+                col(Setting.name).ilike(f"%{text}%"),
+                col(Setting.urn) == compact,
+                func.replace(func.upper(Setting.postcode), " ", "").like(f"{compact}%"),
+            )
+        )
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    settings = list(session.exec(query.order_by(Setting.name).limit(limit)))
+    counts = dict(
+        session.exec(
+            select(KeyAdult.setting_id, func.count())
+            .where(col(KeyAdult.setting_id).in_([s.id for s in settings]), col(KeyAdult.active))
+            .group_by(col(KeyAdult.setting_id))
+        ).all()
+    )
+    return [SettingSummary(s, counts.get(s.id, 0)) for s in settings], total
+
+
+@dataclass
+class SettingOverview:
+    setting: Setting
+    key_adults: list[KeyAdult]
+    roll_size: int
+    has_term_dates: bool
+    terms: list[CalendarEntry] = field(default_factory=list)
+    recent_alerts: int = 0
+
+
+def setting_overview(session: Session, setting: Setting, today: date) -> SettingOverview:
+    assert setting.id is not None
+    roll_size = session.exec(
+        select(func.count()).select_from(Pupil).where(Pupil.setting_id == setting.id)
+    ).one()
+    scopes = [col(CalendarEntry.setting_id) == setting.id]
+    if setting.kind == "school" and setting.la_code:
+        scopes.append(
+            (col(CalendarEntry.la_code) == setting.la_code)
+            & col(CalendarEntry.setting_id).is_(None)
+        )
+    terms = list(
+        session.exec(
+            select(CalendarEntry)
+            .where(or_(*scopes), col(CalendarEntry.end) >= today)
+            .order_by(col(CalendarEntry.start))
+            .limit(12)
+        )
+    )
+    alerts = session.exec(
+        select(func.count()).select_from(Alert).where(Alert.setting_id == setting.id)
+    ).one()
+    return SettingOverview(
+        setting=setting,
+        key_adults=setting_key_adults(session, setting.id),
+        roll_size=roll_size,
+        has_term_dates=has_term_dates(session, setting),
+        terms=terms,
+        recent_alerts=alerts,
+    )
+
+
+@dataclass
+class AttentionItem:
+    alert: Alert
+    child: Child
+    notice: Notice
+    setting: Setting
+    escalated: bool
+
+
+def needing_attention(session: Session, la_code: str | None, now: datetime) -> list[AttentionItem]:
+    """Unacknowledged alerts the council must act on: escalated ones, then overdue ones."""
+    query = (
+        select(Alert, Child, Notice, Setting)
+        .join(Child, col(Child.id) == Alert.child_id)
+        .join(Notice, col(Notice.id) == Child.notice_id)
+        .join(Setting, col(Setting.id) == Alert.setting_id)
+        .where(
+            col(Alert.acknowledged_at).is_(None),
+            or_(col(Alert.escalated_at).is_not(None), col(Alert.due_by) < now),
+        )
+    )
+    if la_code is not None:
+        query = query.where(Setting.la_code == la_code)
+    rows = session.exec(query.order_by(col(Alert.due_by))).all()
+    items = [
+        AttentionItem(alert, child, notice, setting, alert.escalated_at is not None)
+        for alert, child, notice, setting in rows
+    ]
+    return sorted(items, key=lambda i: (not i.escalated, i.alert.due_by or i.alert.created_at))
+
+
+def failing_contacts(session: Session, la_code: str | None) -> list[tuple[KeyAdult, Setting]]:
+    query = (
+        select(KeyAdult, Setting)
+        .join(Setting, col(Setting.id) == KeyAdult.setting_id)
+        .where(col(KeyAdult.active), col(KeyAdult.contact_failed_at).is_not(None))
+    )
+    if la_code is not None:
+        query = query.where(Setting.la_code == la_code)
+    return [(a, s) for a, s in session.exec(query.order_by(col(KeyAdult.contact_failed_at)))]

@@ -1,0 +1,233 @@
+"""Settings and their Key Adults: find a setting, see it whole, keep its contacts right."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from encompass import audit
+from encompass.admin.forms import (
+    ImportForm,
+    KeyAdultForm,
+    RemoveForm,
+    SchoolDayForm,
+    SearchForm,
+    TrainingForm,
+    VerifyForm,
+)
+from encompass.admin.queries import find_settings, setting_overview
+from encompass.admin.views import bp, council_scope, key_adult_or_404, setting_or_404
+from encompass.db import utcnow
+from encompass.forms import add_error
+from encompass.frontend import phone
+from encompass.onboarding import phone_verification
+from encompass.onboarding.key_adults import (
+    SETTING_ROLES,
+    KeyAdultError,
+    add_key_adult,
+    record_training,
+    remove_key_adult,
+    training_expired,
+)
+from encompass.security import role_required
+
+COORDINATORS = ("admin", "coordinator")
+
+
+@bp.get("/settings")
+@role_required(*COORDINATORS)
+def settings() -> Any:
+    search = SearchForm(request.args)
+    found, total = find_settings(g.db, council_scope(), search.q.data or "")
+    return render_template(
+        "admin/settings.html",
+        settings=found,
+        total=total,
+        search=search,
+        import_form=ImportForm(),
+    )
+
+
+@bp.get("/settings/<int:setting_id>")
+@role_required(*COORDINATORS)
+def setting(setting_id: int) -> Any:
+    found = setting_or_404(setting_id)
+    today = utcnow().date()
+    return render_template(
+        "admin/setting.html",
+        overview=setting_overview(g.db, found, today),
+        today=today,
+        roles=SETTING_ROLES,
+        training_expired=training_expired,
+        school_day_form=SchoolDayForm(school_day_start=found.school_day_start or ""),
+        remove_form=RemoveForm(),
+        default_start=current_app.config["SCHOOL_DAY_START"],
+    )
+
+
+@bp.post("/settings/<int:setting_id>/school-day")
+@role_required(*COORDINATORS)
+def school_day(setting_id: int) -> Any:
+    found = setting_or_404(setting_id)
+    form = SchoolDayForm()
+    if not form.validate_on_submit():
+        today = utcnow().date()
+        return render_template(
+            "admin/setting.html",
+            overview=setting_overview(g.db, found, today),
+            today=today,
+            roles=SETTING_ROLES,
+            training_expired=training_expired,
+            school_day_form=form,
+            form=form,
+            remove_form=RemoveForm(),
+            default_start=current_app.config["SCHOOL_DAY_START"],
+        ), 400
+    found.school_day_start = form.school_day_start.data or None
+    found.updated_at = utcnow()
+    g.db.add(found)
+    audit.record(
+        g.db,
+        "setting.school_day_start",
+        user_id=current_user.id,
+        object_type="setting",
+        object_id=found.id,
+        detail=found.school_day_start or "default",
+    )
+    g.db.commit()
+    flash("Start of the school day saved")
+    return redirect(url_for("admin.setting", setting_id=found.id))
+
+
+@bp.route("/settings/<int:setting_id>/key-adults/new", methods=["GET", "POST"])
+@role_required(*COORDINATORS)
+def key_adult_new(setting_id: int) -> Any:
+    found = setting_or_404(setting_id)
+    form = KeyAdultForm()
+    if form.validate_on_submit():
+        try:
+            adult = add_key_adult(
+                g.db,
+                found,
+                role=form.role.data or "",
+                name=form.name.data or "",
+                email=form.email.data or "",
+                phone=form.phone.data or "",
+                now=utcnow(),
+                user_id=current_user.id,
+            )
+        except KeyAdultError as exc:
+            g.db.rollback()
+            add_error(getattr(form, exc.field), str(exc))
+        else:
+            g.db.commit()
+            flash(f"{adult.name} added as {SETTING_ROLES[adult.role]}")
+            return redirect(url_for("admin.setting", setting_id=found.id))
+    status = 400 if form.errors else 200
+    return render_template("admin/key_adult_new.html", setting=found, form=form), status
+
+
+@bp.post("/key-adults/<int:adult_id>/remove")
+@role_required(*COORDINATORS)
+def key_adult_remove(adult_id: int) -> Any:
+    adult, found = key_adult_or_404(adult_id)
+    if RemoveForm().validate_on_submit():
+        remove_key_adult(g.db, adult, now=utcnow(), user_id=current_user.id)
+        g.db.commit()
+        flash(f"{adult.name} removed: they will not be alerted")
+    return redirect(url_for("admin.setting", setting_id=found.id))
+
+
+def _verify_page(adult: Any, found: Any, form: VerifyForm, status: int = 200) -> Any:
+    last = phone_verification.latest(g.db, adult.id)
+    return render_template(
+        "admin/verify_phone.html",
+        adult=adult,
+        setting=found,
+        form=form,
+        send_form=RemoveForm(),
+        code_sent=last is not None and last.verified_at is None,
+        sent_at=last.created_at if last else None,
+    ), status
+
+
+@bp.get("/key-adults/<int:adult_id>/verify")
+@role_required(*COORDINATORS)
+def key_adult_verify(adult_id: int) -> Any:
+    adult, found = key_adult_or_404(adult_id)
+    return _verify_page(adult, found, VerifyForm())
+
+
+@bp.post("/key-adults/<int:adult_id>/verify/send")
+@role_required(*COORDINATORS)
+def key_adult_send_code(adult_id: int) -> Any:
+    adult, found = key_adult_or_404(adult_id)
+    try:
+        phone_verification.send_code(
+            g.db,
+            adult,
+            secret=current_app.config["SECRET_KEY"],
+            now=utcnow(),
+            user_id=current_user.id,
+        )
+    except phone_verification.VerificationError as exc:
+        flash(str(exc), "important")
+    else:
+        g.db.commit()
+        flash(f"Code sent by text message to {phone(adult.phone)}")
+    return redirect(url_for("admin.key_adult_verify", adult_id=adult.id))
+
+
+@bp.post("/key-adults/<int:adult_id>/verify")
+@role_required(*COORDINATORS)
+def key_adult_check_code(adult_id: int) -> Any:
+    adult, found = key_adult_or_404(adult_id)
+    form = VerifyForm()
+    if form.validate_on_submit():
+        try:
+            phone_verification.check_code(
+                g.db,
+                adult,
+                form.code.data or "",
+                secret=current_app.config["SECRET_KEY"],
+                now=utcnow(),
+                user_id=current_user.id,
+            )
+        except phone_verification.VerificationError as exc:
+            g.db.commit()  # the failed try counts towards the limit
+            add_error(form.code, str(exc))
+        else:
+            g.db.commit()
+            flash(f"{adult.name}'s mobile number is verified")
+            return redirect(url_for("admin.setting", setting_id=found.id))
+    return _verify_page(adult, found, form, 400)
+
+
+@bp.route("/key-adults/<int:adult_id>/training", methods=["GET", "POST"])
+@role_required(*COORDINATORS)
+def key_adult_training(adult_id: int) -> Any:
+    adult, found = key_adult_or_404(adult_id)
+    form = TrainingForm(
+        data={"completed_on": adult.training_completed_on, "expires_on": adult.training_expires_on}
+    )
+    if form.validate_on_submit():
+        assert form.completed_on.data is not None
+        try:
+            record_training(
+                g.db,
+                adult,
+                completed_on=form.completed_on.data,
+                expires_on=form.expires_on.data,
+                today=utcnow().date(),
+                user_id=current_user.id,
+            )
+        except KeyAdultError as exc:
+            add_error(getattr(form, exc.field), str(exc))
+        else:
+            g.db.commit()
+            flash(f"Training recorded for {adult.name}")
+            return redirect(url_for("admin.setting", setting_id=found.id))
+    status = 400 if form.errors else 200
+    return render_template("admin/training.html", adult=adult, setting=found, form=form), status

@@ -1,0 +1,1 @@
+"""Key Adult (DSL) pages: the setting's inbox of notifications."""

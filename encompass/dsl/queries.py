@@ -1,0 +1,37 @@
+"""What a Key Adult asks: their setting's notifications, the ones needing action first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from encompass.models import Alert, Child, Notice
+
+
+@dataclass
+class InboxItem:
+    alert: Alert
+    child: Child
+    notice: Notice
+
+
+def inbox(session: Session, setting_id: int, limit: int = 200) -> list[InboxItem]:
+    """Unacknowledged first (the soonest due at the top), then the rest, newest first."""
+    rows = session.exec(
+        select(Alert, Child, Notice)
+        .join(Child, col(Child.id) == Alert.child_id)
+        .join(Notice, col(Notice.id) == Child.notice_id)
+        .where(Alert.setting_id == setting_id)
+        .order_by(
+            col(Alert.acknowledged_at).is_not(None),
+            col(Alert.due_by).is_(None),
+            col(Alert.due_by),
+            col(Alert.created_at).desc(),
+        )
+        .limit(limit)
+    ).all()
+    waiting = [InboxItem(*row) for row in rows if row[0].acknowledged_at is None]
+    done = [InboxItem(*row) for row in rows if row[0].acknowledged_at is not None]
+    done.sort(key=lambda item: item.alert.created_at, reverse=True)
+    return waiting + done

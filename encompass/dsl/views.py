@@ -1,0 +1,34 @@
+"""The Key Adult's inbox. The alert page itself is encompass/alerts/views.py (/alerts/<id>)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, g, render_template
+from flask_login import current_user
+
+from encompass import audit
+from encompass.dsl.queries import inbox as inbox_items
+from encompass.models import Setting
+from encompass.security import role_required
+
+bp = Blueprint("dsl", __name__, url_prefix="/dsl")
+
+
+@bp.get("/")
+@role_required("dsl")
+def inbox() -> Any:
+    items = inbox_items(g.db, current_user.setting_id)
+    # The list shows children's names: a read like any other, so it is audited.
+    audit.record(
+        g.db,
+        "alerts.listed",
+        user_id=current_user.id,
+        object_type="setting",
+        object_id=current_user.setting_id,
+        detail=f"{len(items)} notifications",
+    )
+    g.db.commit()
+    setting = g.db.get(Setting, current_user.setting_id)
+    waiting = sum(1 for item in items if item.alert.acknowledged_at is None)
+    return render_template("dsl/inbox.html", items=items, setting=setting, waiting=waiting)

@@ -1,0 +1,162 @@
+"""GOV.UK Frontend for the pages: the Jinja macros, the assets, and filters every page uses.
+
+The macros come from `govuk-frontend-jinja`, loaded under the `govuk_frontend_jinja/`
+prefix (as GOV.UK Notify does). The CSS, JavaScript, images and fonts come from the npm
+package `govuk-frontend`, which scripts/bootstrap installs and copies to static/govuk/.
+The service is not on gov.uk, so its pages use Arial, never the GDS Transport font
+(static/encompass.css overrides the font family, and the font files are never asked for).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import phonenumbers
+from flask import Blueprint, Flask, current_app, send_from_directory
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from encompass.security import public
+
+bp = Blueprint("frontend", __name__)
+# The version scripts/bootstrap installs (package.json); govuk-frontend-jinja 4.1.0 targets it.
+GOVUK_FRONTEND_VERSION = "6.3.0"
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(app.template_folder or "templates"),
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.filters["localdate"] = localdate
+    app.jinja_env.filters["day"] = long_date
+    app.jinja_env.filters["duration"] = duration
+    app.jinja_env.filters["phone"] = phone
+    app.add_template_global(navigation)
+    app.register_blueprint(bp)
+
+
+def govuk_dir() -> Path:
+    return Path(current_app.static_folder or "static") / "govuk"
+
+
+@bp.get("/assets/<path:filename>")
+@public
+def govuk_asset(filename: str) -> Any:
+    """The fonts and images govuk-frontend.min.css asks for at /assets/ (an absolute path)."""
+    return send_from_directory(govuk_dir() / "assets", filename)
+
+
+def _local(value: datetime) -> datetime:
+    return value.astimezone(ZoneInfo(current_app.config["ENCOMPASS_TIMEZONE"]))
+
+
+def localtime(value: Any) -> str:
+    """A UTC instant shown in the service's time zone, e.g. '23 November 2026, 08:45'."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if value is None:
+        return ""
+    return _local(value).strftime("%-d %B %Y, %H:%M")
+
+
+def localdate(value: datetime | None) -> str:
+    """The local calendar day of a UTC instant, e.g. '23 November 2026'."""
+    return "" if value is None else _local(value).strftime("%-d %B %Y")
+
+
+def long_date(value: date | None) -> str:
+    return "" if value is None else value.strftime("%-d %B %Y")
+
+
+def phone(value: str | None) -> str:
+    """'+447911123456' as people write it: '07911 123456'; other countries in full."""
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, "GB")
+    except phonenumbers.NumberParseException:
+        return value
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 44
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
+
+
+def duration(seconds: float | None) -> str:
+    """'2 hours 5 minutes', '45 minutes', '3 days 4 hours': how people say a wait."""
+    if seconds is None:
+        return ""
+    minutes = int(round(seconds / 60))
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    for amount, unit in ((days, "day"), (hours, "hour"), (minutes, "minute")):
+        if amount:
+            parts.append(f"{amount} {unit}{'' if amount == 1 else 's'}")
+    return " ".join(parts[:2]) or "under a minute"
+
+
+# (label, endpoint) per role: the service navigation. Entries whose blueprint is not
+# registered (the review queue before it exists) are left out.
+NAVIGATION: dict[str, list[tuple[str, str]]] = {
+    "police": [
+        ("Notices", "police.notices"),
+        ("Submit a notice", "police.new_notice"),
+        ("Authenticator app", "accounts.account_two_factor"),
+    ],
+    "dsl": [("Notifications", "dsl.inbox"), ("Authenticator app", "accounts.account_two_factor")],
+    "coordinator": [
+        ("Settings", "admin.settings"),
+        ("Needs attention", "admin.attention"),
+        ("Review queue", "review.queue"),
+        ("Coverage", "admin.coverage_page"),
+        ("Reports", "admin.reports"),
+        ("Who has seen a notice", "admin.access_search"),
+    ],
+}
+NAVIGATION["admin"] = NAVIGATION["coordinator"]
+
+
+def navigation() -> list[dict[str, Any]]:
+    from flask import request, url_for
+    from flask_login import current_user
+
+    if not current_user.is_authenticated:
+        return []
+    here = request.endpoint or ""
+    items = []
+    for text, endpoint in NAVIGATION.get(current_user.role, []):
+        if endpoint not in current_app.view_functions:
+            continue
+        current = here == endpoint
+        items.append(
+            {
+                "text": text,
+                "href": url_for(endpoint),
+                "current": current,
+                "active": not current and _owns(endpoint, here),
+            }
+        )
+    return items
+
+
+def _owns(endpoint: str, here: str) -> bool:
+    """Sub-pages light up their section: a setting's page is under Settings."""
+    sections = {
+        "admin.settings": ("admin.setting", "admin.import_", "admin.key_adult"),
+        "police.notices": ("police.notice",),
+        "dsl.inbox": ("alerts.",),
+        "review.queue": ("review.",),
+        "admin.access_search": ("admin.notice_access",),
+    }
+    return here.startswith(sections.get(endpoint, ("\0",)))

@@ -1,0 +1,44 @@
+"""The review queue: a child the matcher could not place with certainty waits here for a
+council coordinator, with the candidates it found and why each scored as it did."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index
+from sqlmodel import Field, SQLModel
+
+from encompass.db import UTCDateTime, utcnow
+
+REVIEW_STATUSES = ("open", "resolved")
+REVIEW_DECISIONS = ("pupil", "not_on_roll")
+
+
+class ReviewItem(SQLModel, table=True):
+    __tablename__ = "review_item"
+    __table_args__ = (Index("ix_review_item_due", "status", "escalate_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    child_id: int = Field(foreign_key="child.id", unique=True)
+    notice_id: int = Field(foreign_key="notice.id", index=True)
+    # The council whose coordinators decide; "" when none could be worked out (admins).
+    la_code: str = Field(default="", max_length=10, index=True)
+    status: str = Field(default="open", max_length=12)
+    reason: str = Field(default="", max_length=200)
+    # What the matcher saw: [{pupil_id, setting_id, setting_urn, setting_name, given_name,
+    # family_name, date_of_birth, postcode, address, score, reasons: [...]}, ...]. Rolls
+    # are replaced wholesale, so this is a copy; all but the chosen one go on resolution.
+    candidates: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    # The same deadline an alert for this child would have.
+    due_by: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # When the coordinator's deputy is told, if nobody has decided by then.
+    escalate_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    escalated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    first_viewed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolved_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    decision: str = Field(default="", max_length=20)
+    decision_pupil_id: int | None = None
+    decision_setting_id: int | None = Field(default=None, foreign_key="setting.id")

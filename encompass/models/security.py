@@ -1,0 +1,40 @@
+"""Force API keys (rotated with an overlap) and the counters behind rate limits and lockout."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from encompass.db import UTCDateTime, utcnow
+
+
+class ApiKey(SQLModel, table=True):
+    """One of a force's API keys: only its sha256 is stored, the key is shown once."""
+
+    __tablename__ = "api_key"
+
+    id: int | None = Field(default=None, primary_key=True)
+    force_id: int = Field(foreign_key="police_force.id", index=True)
+    # sha256 of the key: the keys are 256-bit random, so a slow hash adds nothing.
+    key_hash: str = Field(max_length=64, unique=True, index=True)
+    # The first characters, so an operator can tell keys apart without seeing one.
+    prefix: str = Field(max_length=16)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Set when a newer key replaces this one: it keeps working until then (the overlap).
+    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class RateCounter(SQLModel, table=True):
+    """Hits on one bucket (an address, an account, a key) in the current fixed window.
+
+    In the database, so every web process counts together; upserted in one statement.
+    """
+
+    __tablename__ = "rate_counter"
+
+    bucket: str = Field(primary_key=True, max_length=120)
+    window_start: datetime = Field(sa_type=UTCDateTime, index=True)
+    hits: int = 0

@@ -1,0 +1,158 @@
+"""GIAS imports started from the settings page: run in the background, progress polled.
+
+The upload is saved under the instance folder and a row in `import_job` says how far
+the import has got. A thread in the web process does the work, with the same rule as
+the command line: a file with a rejected row changes nothing unless the coordinator
+asked for the good rows anyway. A job that stops reporting (the web process restarted)
+is shown as interrupted rather than running for ever.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from encompass import audit
+from encompass.db import utcnow
+from encompass.models import ImportJob
+from encompass.onboarding.csvfile import ImportError_
+from encompass.onboarding.gias import import_gias
+
+log = logging.getLogger(__name__)
+STALE_AFTER = timedelta(minutes=5)
+MAX_REJECTED_SHOWN = 200
+
+
+def create_job(
+    session: Session,
+    *,
+    filename: str,
+    la_code: str | None,
+    partial: bool,
+    user_id: int,
+    now: datetime,
+) -> ImportJob:
+    job = ImportJob(
+        kind="gias",
+        filename=filename[:200],
+        la_code=la_code,
+        partial=partial,
+        created_by_user_id=user_id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(job)
+    session.flush()
+    return job
+
+
+def upload_path(instance_path: str, job_id: int) -> Path:
+    folder = Path(instance_path) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"gias-{job_id}.csv"
+
+
+def _update(engine: Engine, job_id: int, **values: object) -> None:
+    with Session(engine) as session:
+        job = session.get(ImportJob, job_id)
+        if job is None:
+            return
+        for name, value in values.items():
+            setattr(job, name, value)
+        job.updated_at = utcnow()
+        session.add(job)
+        session.commit()
+
+
+def run_job(engine: Engine, job_id: int, path: Path) -> None:
+    """Do the import and record the outcome on the job; the upload is deleted after."""
+    with Session(engine) as session:
+        job = session.get(ImportJob, job_id)
+        if job is None:
+            return
+        la_code, partial, user_id = job.la_code, job.partial, job.created_by_user_id
+    _update(engine, job_id, status="running", started_at=utcnow())
+
+    def progress(done: int, total: int) -> None:
+        _update(engine, job_id, processed_rows=done, total_rows=total)
+
+    try:
+        with Session(engine) as session:
+            report = import_gias(session, path, la_code=la_code, on_progress=progress)
+            rejected = [[row, reason] for row, reason in report.rejected[:MAX_REJECTED_SHOWN]]
+            kept = partial or not report.rejected
+            if kept:
+                audit.record(
+                    session,
+                    "settings.imported",
+                    user_id=user_id,
+                    object_type="import_job",
+                    object_id=job_id,
+                    detail=f"{report.accepted} accepted, {len(report.rejected)} rejected",
+                )
+                session.commit()
+            else:
+                session.rollback()
+        _update(
+            engine,
+            job_id,
+            status="finished",
+            finished_at=utcnow(),
+            accepted=report.accepted if kept else 0,
+            skipped=report.skipped,
+            rejected=rejected,
+            error="" if kept else f"{len(report.rejected)} rows rejected: nothing was imported",
+        )
+    except ImportError_ as exc:
+        _update(engine, job_id, status="failed", finished_at=utcnow(), error=str(exc)[:500])
+    except Exception:
+        log.exception("import job %s failed", job_id)
+        _update(
+            engine,
+            job_id,
+            status="failed",
+            finished_at=utcnow(),
+            error="The import stopped because of an error in the service",
+        )
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def start(engine: Engine, job_id: int, path: Path, *, inline: bool = False) -> None:
+    """Run the job in a background thread (or at once, for tests that use no server)."""
+    work: Callable[[], None] = lambda: run_job(engine, job_id, path)  # noqa: E731
+    if inline:
+        work()
+        return
+    threading.Thread(target=work, name=f"import-job-{job_id}", daemon=True).start()
+
+
+def status_of(job: ImportJob, now: datetime) -> str:
+    """queued, running, finished, failed, or interrupted (no word from it for a while)."""
+    if job.status in ("queued", "running") and now - job.updated_at > STALE_AFTER:
+        return "interrupted"
+    return job.status
+
+
+def progress_text(job: ImportJob, now: datetime) -> str:
+    status = status_of(job, now)
+    if status == "queued":
+        return "Waiting to start"
+    if status == "running":
+        if job.total_rows:
+            percent = job.processed_rows * 100 // job.total_rows
+            return f"Checked {job.processed_rows:,} of {job.total_rows:,} rows ({percent}%)"
+        return "Reading the file"
+    if status == "interrupted":
+        return "The import was interrupted: upload the file again"
+    if status == "failed":
+        return f"The import failed: {job.error}"
+    if job.error:
+        return f"{job.error}. Fix the rows, or tick 'Import the good rows' and upload it again"
+    return f"Finished: {job.accepted:,} settings imported"

@@ -1,0 +1,1 @@
+"""Police control room pages: submit a notice, follow each child's outcome."""

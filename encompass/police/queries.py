@@ -1,0 +1,99 @@
+"""What a control room asks of the service: its own force's notices and their outcomes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from encompass.models import Alert, Child, Notice, Setting
+
+STATUSES = ("waiting", "acknowledged", "review", "no_setting")
+
+
+@dataclass
+class ChildOutcome:
+    child: Child
+    setting: Setting | None
+    alert: Alert | None
+
+    @property
+    def status(self) -> str:
+        """One word for the filter: where this child's notice has got to."""
+        if self.alert is not None and self.alert.acknowledged_at is not None:
+            return "acknowledged"
+        if self.child.outcome == "review" and self.alert is None:
+            return "review"
+        if self.child.outcome == "no_setting":
+            return "no_setting"
+        return "waiting"
+
+
+@dataclass
+class NoticeRow:
+    notice: Notice
+    children: list[ChildOutcome] = field(default_factory=list)
+
+
+def _day_start(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=tz)
+
+
+def force_notices(
+    session: Session,
+    force_id: int,
+    *,
+    tz: ZoneInfo,
+    received_from: date | None = None,
+    received_to: date | None = None,
+    status: str | None = None,
+    limit: int = 200,
+) -> list[NoticeRow]:
+    """The force's notices, newest first, each with every child's outcome.
+
+    Dates are local days, both ends included. A status keeps the notices with at least
+    one child in that state, and shows only those children.
+    """
+    query = select(Notice).where(Notice.force_id == force_id)
+    if received_from:
+        query = query.where(col(Notice.received_at) >= _day_start(received_from, tz))
+    if received_to:
+        end = _day_start(received_to + timedelta(days=1), tz)
+        query = query.where(col(Notice.received_at) < end)
+    notices = list(session.exec(query.order_by(col(Notice.received_at).desc()).limit(limit)))
+    ids = [n.id for n in notices]
+    rows = session.exec(
+        select(Child, Alert, Setting)
+        .join(Alert, col(Alert.child_id) == Child.id, isouter=True)
+        .join(Setting, col(Setting.id) == Child.setting_id, isouter=True)
+        .where(col(Child.notice_id).in_(ids))
+        .order_by(col(Child.notice_id), col(Child.position))
+    ).all()
+    by_notice = {n.id: NoticeRow(n) for n in notices}
+    for child, alert, setting in rows:
+        outcome = ChildOutcome(child, setting, alert)
+        if status and outcome.status != status:
+            continue
+        by_notice[child.notice_id].children.append(outcome)
+    return [row for row in by_notice.values() if row.children or not status]
+
+
+def force_notice(session: Session, force_id: int, notice_id: int) -> NoticeRow | None:
+    """One notice, only if it is this force's: another force's id is simply not found."""
+    notice = session.exec(
+        select(Notice).where(Notice.id == notice_id, Notice.force_id == force_id)
+    ).first()
+    if notice is None:
+        return None
+    row = NoticeRow(notice)
+    for child, alert, setting in session.exec(
+        select(Child, Alert, Setting)
+        .join(Alert, col(Alert.child_id) == Child.id, isouter=True)
+        .join(Setting, col(Setting.id) == Child.setting_id, isouter=True)
+        .where(Child.notice_id == notice_id)
+        .order_by(col(Child.position))
+    ).all():
+        row.children.append(ChildOutcome(child, setting, alert))
+    return row

@@ -1,0 +1,127 @@
+"""Control room pages: submit a notice, and follow what happened to each child.
+
+A police user sees their own force's notices only (current_user.force_id).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from pydantic import ValidationError
+
+from encompass import audit
+from encompass.db import utcnow
+from encompass.notices.api import intake_config
+from encompass.notices.schemas import NoticeIn
+from encompass.notices.service import submit_notice
+from encompass.police.forms import FilterForm, NoticeForm, apply_schema_errors, notice_body
+from encompass.police.queries import STATUSES, force_notice, force_notices
+from encompass.security import role_required
+
+bp = Blueprint("police", __name__, url_prefix="/police")
+
+
+def _tz() -> ZoneInfo:
+    return ZoneInfo(current_app.config["ENCOMPASS_TIMEZONE"])
+
+
+@bp.get("/notices")
+@role_required("police")
+def notices() -> Any:
+    filters = FilterForm(request.args)
+    status = filters.status.data if filters.status.data in STATUSES else None
+    rows = force_notices(
+        g.db,
+        current_user.force_id,
+        tz=_tz(),
+        received_from=filters.received_from.data,
+        received_to=filters.received_to.data,
+        status=status,
+    )
+    filtered = bool(status or filters.received_from.data or filters.received_to.data)
+    audit.record(g.db, "notices.listed", user_id=current_user.id, detail=f"{len(rows)} notices")
+    g.db.commit()
+    return render_template("police/notices.html", rows=rows, filters=filters, filtered=filtered)
+
+
+def _move_rows(form: NoticeForm) -> bool:
+    """'Add another child' and 'Remove' buttons change the rows and submit nothing."""
+    for name, rows in (("child", form.children), ("adult", form.adults)):
+        if f"add_{name}" in request.form:
+            if len(rows.entries) < rows.max_entries:
+                rows.append_entry()
+            return True
+        remove = request.form.get(f"remove_{name}")
+        if remove is not None:
+            if len(rows.entries) > 1:
+                rows.entries = [e for e in rows.entries if e.name != remove]
+            return True
+    return False
+
+
+@bp.route("/notices/new", methods=["GET", "POST"])
+@role_required("police")
+def new_notice() -> Any:
+    form = NoticeForm()
+    status = 200
+    if request.method == "POST" and not _move_rows(form):
+        # CSRFProtect has already refused a forged post; this collects impossible dates.
+        form.validate()
+        now = utcnow()
+        built = notice_body(form, _tz())
+        data: NoticeIn | None = None
+        try:
+            data = NoticeIn.model_validate(built.body, context={"now": now})
+        except ValidationError as exc:
+            apply_schema_errors(form, built, exc)
+        if data is not None and not form.errors and not form.form_errors:
+            notice, created = submit_notice(
+                g.db,
+                current_user.force_id,
+                data,
+                now=now,
+                cfg=intake_config(),
+                user_id=current_user.id,
+            )
+            g.db.commit()
+            if created:
+                flash(f"Notice {notice.police_reference} submitted")
+            else:
+                flash(
+                    f"Notice {notice.police_reference} was already submitted: nothing new was sent",
+                    "important",
+                )
+            return redirect(url_for("police.notice", notice_id=notice.id))
+        status = 400
+    return render_template("police/new_notice.html", form=form), status
+
+
+@bp.get("/notices/<int:notice_id>")
+@role_required("police")
+def notice(notice_id: int) -> Any:
+    row = force_notice(g.db, current_user.force_id, notice_id)
+    if row is None:
+        abort(404)
+    audit.record(
+        g.db,
+        "notice.viewed",
+        user_id=current_user.id,
+        object_type="notice",
+        object_id=notice_id,
+        remote_addr=request.remote_addr or "",
+    )
+    g.db.commit()
+    return render_template("police/notice.html", row=row)

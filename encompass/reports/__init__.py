@@ -1,0 +1,1 @@
+"""Reports for the safeguarding partnership: weekly counts, timeliness, escalations."""

@@ -1,0 +1,1 @@
+"""The review queue: children the matcher could not place, decided by a council coordinator."""

@@ -1,0 +1,137 @@
+"""/review/: the queue of children the matcher could not place, and deciding each one.
+
+Coordinators see their own council's items (another council's is a 404); admins see all.
+Every view of an item and every decision is audited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import RadioField
+from wtforms.validators import InputRequired
+
+from encompass import audit
+from encompass.alerts.policy import AlertPolicy
+from encompass.db import utcnow
+from encompass.models import Child, Notice, ReviewItem, Setting
+from encompass.review.queue import (
+    NOT_ON_ROLL,
+    ReviewError,
+    item_in_scope,
+    items_in_scope,
+    resolve_review,
+)
+from encompass.security import role_required
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+
+
+class DecisionForm(FlaskForm):
+    choice = RadioField(
+        "Which pupil is this child?",
+        choices=[],
+        validators=[InputRequired("Choose a pupil, or not on any roll")],
+    )
+
+
+def _scope() -> str | None:
+    """None means every council (admins); a coordinator is held to their own."""
+    return None if current_user.role == "admin" else (current_user.la_code or "")
+
+
+def _form(item: ReviewItem) -> DecisionForm:
+    form = DecisionForm()
+    form.choice.choices = [(str(c["pupil_id"]), str(c["pupil_id"])) for c in item.candidates]
+    form.choice.choices.append((NOT_ON_ROLL, "Not on any roll"))
+    return form
+
+
+@bp.get("/")
+@role_required("coordinator", "admin")
+def queue() -> Any:
+    items = items_in_scope(g.db, _scope())
+    audit.record(g.db, "review.queue_viewed", user_id=current_user.id, detail=f"{len(items)} items")
+    g.db.commit()
+    notices = {n.id: n for n in (g.db.get(Notice, i.notice_id) for i in items) if n}
+    return render_template("review/queue.html", items=items, notices=notices, now=utcnow())
+
+
+@bp.route("/<int:item_id>", methods=["GET", "POST"])
+@role_required("coordinator", "admin")
+def item(item_id: int) -> Any:
+    found = item_in_scope(g.db, item_id, _scope())
+    if found is None:
+        abort(404)
+    review_item: ReviewItem = found
+    form = _form(review_item)
+    status = 200
+    now = utcnow()
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                resolve_review(
+                    g.db,
+                    review_item,
+                    str(form.choice.data),
+                    user_id=current_user.id,
+                    now=now,
+                    policy=AlertPolicy.from_config(current_app.config),
+                    school_day_start=current_app.config["SCHOOL_DAY_START"],
+                    remote_addr=request.remote_addr or "",
+                )
+            except ReviewError as exc:
+                g.db.rollback()
+                form.choice.errors = [str(exc)]
+                status = 409
+            else:
+                g.db.commit()
+                flash("Decided. The alert has gone out and the police can see the outcome.")
+                return redirect(url_for("review.queue"))
+        else:
+            status = 400
+    if review_item.first_viewed_at is None:
+        review_item.first_viewed_at = now
+        g.db.add(review_item)
+    audit.record(
+        g.db,
+        "review.viewed",
+        user_id=current_user.id,
+        object_type="review_item",
+        object_id=review_item.id,
+        remote_addr=request.remote_addr or "",
+        at=now,
+    )
+    g.db.commit()
+    child = g.db.get(Child, review_item.child_id)
+    notice = g.db.get(Notice, review_item.notice_id)
+    decided = (
+        g.db.get(Setting, review_item.decision_setting_id)
+        if review_item.decision_setting_id
+        else None
+    )
+    return (
+        render_template(
+            "review/item.html",
+            item=review_item,
+            child=child,
+            notice=notice,
+            decided=decided,
+            form=form,
+            not_on_roll=NOT_ON_ROLL,
+        ),
+        status,
+    )

@@ -1,0 +1,153 @@
+"""Free text and adults' details are encrypted at rest; keys rotate with a command."""
+
+from __future__ import annotations
+
+import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import text
+from sqlmodel import select
+
+from encompass import create_app
+from encompass.crypto import encrypted_columns, keyring
+from encompass.models import Alert, Child, Notice
+from encompass.settings import ConfigError
+from tests.factories import (
+    bearer,
+    create_force,
+    create_key_adult,
+    create_pupil,
+    create_setting,
+    notice_body,
+)
+
+TEST_KEY = "dGVzdGluZy1vbmx5LWtleS1ub3Qtc2VjcmV0LTMyYiE="
+SECRETS = [
+    "Verbal argument escalated; neighbours called police.",
+    "said she was scared; quiet, clinging to mother",
+    "in the bedroom",
+    "12 Low Street",
+    "relationship_to_children",
+    "mother",
+]
+
+
+@pytest.fixture(autouse=True)
+def _restore_keys():
+    yield
+    keyring.configure(TEST_KEY)
+
+
+def _raw(db, sql):
+    return db.execute(text(sql)).scalar_one()
+
+
+def _notice(db, client) -> Notice:
+    setting = create_setting(db)
+    create_key_adult(db, setting)
+    create_pupil(db, setting)
+    _, key = create_force(db)
+    assert (
+        client.post("/api/v1/notices", json=notice_body(), headers=bearer(key)).status_code == 201
+    )
+    alert = db.exec(select(Alert)).one()
+    alert.feedback, alert.child_presentation = "Met Amelia at the gate", "quiet and tired"
+    db.add(alert)
+    db.commit()
+    return db.exec(select(Notice)).one()
+
+
+def test_it_stores_free_text_and_adults_only_encrypted(client, db):
+    _notice(db, client)
+
+    raw = [
+        _raw(db, "SELECT circumstances FROM notice"),
+        _raw(db, "SELECT CAST(adults AS TEXT) FROM notice"),
+        _raw(db, "SELECT voice_of_child FROM child"),
+        _raw(db, 'SELECT "where" FROM child'),
+        _raw(db, "SELECT address FROM child"),
+        _raw(db, "SELECT feedback FROM alert"),
+        _raw(db, "SELECT child_presentation FROM alert"),
+    ]
+
+    assert all(value.startswith("fernet:") for value in raw), raw
+    stored = " ".join(raw)
+    for secret in [*SECRETS, "Met Amelia", "quiet and tired"]:
+        assert secret not in stored
+    db.expire_all()
+    child = db.exec(select(Child)).one()
+    assert child.voice_of_child == "said she was scared; quiet, clinging to mother"
+    assert db.exec(select(Notice)).one().adults[0]["relationship_to_children"] == "mother"
+
+
+def test_it_knows_every_encrypted_column():
+    names = {f"{c.table}.{c.column}" for c in encrypted_columns()}
+    assert {
+        "notice.circumstances",
+        "notice.adults",
+        "child.voice_of_child",
+        "child.where",
+        "child.address",
+        "alert.feedback",
+        "alert.child_presentation",
+        "user_account.totp_secret",
+    } <= names
+
+
+def test_it_rotates_to_a_new_key_and_then_reads_without_the_old_one(make_app, db, cli, client):
+    _notice(db, client)
+    new_key = Fernet.generate_key().decode()
+    before = _raw(db, "SELECT circumstances FROM notice")
+
+    make_app(ENCOMPASS_DATA_KEYS=f"{new_key},{TEST_KEY}")  # new key first, old still readable
+    result = cli("keys", "rotate")
+
+    assert result.exit_code == 0, result.output
+    assert "notice.circumstances: 1" in result.output
+    after = _raw(db, "SELECT circumstances FROM notice")
+    assert after != before
+    keyring.configure(new_key)  # the old key is gone
+    db.expire_all()
+    assert db.exec(select(Notice)).one().circumstances == SECRETS[0]
+    assert Fernet(new_key).decrypt(after.removeprefix("fernet:").encode()).decode() == SECRETS[0]
+
+
+def test_it_encrypts_plaintext_written_before_encryption_on_rotate(db, cli, client):
+    notice = _notice(db, client)
+    db.execute(
+        text("UPDATE notice SET circumstances = 'Written in plain text' WHERE id = :id"),
+        {"id": notice.id},
+    )
+    db.commit()
+    db.expire_all()
+    assert db.exec(select(Notice)).one().circumstances == "Written in plain text"
+
+    assert cli("keys", "rotate").exit_code == 0
+
+    assert _raw(db, "SELECT circumstances FROM notice").startswith("fernet:")
+    db.expire_all()
+    assert db.exec(select(Notice)).one().circumstances == "Written in plain text"
+
+
+def test_it_prints_a_new_key(cli):
+    key = cli("keys", "generate").output.strip()
+
+    Fernet(key)
+
+
+def test_it_refuses_to_start_in_production_without_data_keys(tmp_path):
+    with pytest.raises(ConfigError, match="ENCOMPASS_DATA_KEYS must be set in production"):
+        create_app(
+            "production",
+            {"SECRET_KEY": "x" * 32, "INSTANCE_DIR": str(tmp_path)},
+            read_env_file=False,
+        )
+    with pytest.raises(ConfigError, match="Fernet keys"):
+        create_app(
+            "production",
+            {
+                "SECRET_KEY": "x" * 32,
+                "ENCOMPASS_DATA_KEYS": "not-a-key",
+                "INSTANCE_DIR": str(tmp_path),
+            },
+            read_env_file=False,
+        )

@@ -1,0 +1,96 @@
+"""`encompass roll import` writes what the matcher needs; `roll match` is the live engine."""
+
+import csv
+import io
+
+from sqlmodel import select
+
+from encompass.matching.normalise import family_block_key, given_block_key
+from encompass.models import NameFrequency, Pupil
+from tests.factories import create_setting
+
+ROLL = """setting_urn,given_name,family_name,date_of_birth,postcode,address
+121212,William,O'Neill,2017-05-05,YO31 7PB,4 Monkgate
+121212,Alexander,Brown,2019-04-03,YO1 7HH,12 Low Street
+121345,Alexandra,Brown,2019-04-03,YO1 7HH,12 Low Street
+121345,Siân,Smith-Jones,14/09/2018,yo30 6hx,
+816901,Amelia,Ward,2016-02-29,YO24 4BP,
+"""
+CHILDREN = """ref,given_name,family_name,date_of_birth,postcode,address
+A,Bill,ONeill,2017-05-05,yo317pb,"4, Monkgate"
+B,Alex,Brown,2019-04-03,YO1 7HH,
+C,Alexandra,Brown,2019-03-04,YO17HH,12 Low St
+D,Smith Jones,Sian,2018-09-14,YO30 6HX,
+E,Oliver,Twist,2015-01-01,YO1 7HH,
+F,Amelia,Ward,2016-02-29,YO24 4BP,
+"""
+
+
+def schools(db):
+    create_setting(db)
+    create_setting(db, urn="121345", name="Clifton Green Primary School")
+    create_setting(db, urn="816901", name="York Elective Home Education", kind="home_education")
+
+
+def test_it_writes_the_phonetic_keys_and_name_counts_on_import(cli, db, tmp_path):
+    schools(db)
+    roll = tmp_path / "roll.csv"
+    roll.write_text(ROLL, encoding="utf-8")
+
+    result = cli("roll", "import", str(roll))
+
+    assert result.exit_code == 0, result.output
+    sian = db.exec(select(Pupil).where(Pupil.given_name == "Siân")).one()
+    assert (sian.given_phon, sian.family_phon) == (
+        given_block_key("sian"),
+        family_block_key("smith jones"),
+    )
+    counts = {(f.kind, f.name): f.pupils for f in db.exec(select(NameFrequency))}
+    assert counts[("total", "")] == 5
+    assert counts[("family", "brown")] == 2
+    assert counts[("given", "sian")] == 1
+
+
+def test_it_matches_a_file_with_the_live_engine(cli, db, tmp_path):
+    schools(db)
+    roll, children = tmp_path / "roll.csv", tmp_path / "children.csv"
+    roll.write_text(ROLL, encoding="utf-8")
+    children.write_text(CHILDREN, encoding="utf-8")
+    assert cli("roll", "import", str(roll)).exit_code == 0
+
+    result = cli("roll", "match", str(children))
+
+    assert result.exit_code == 0, result.output
+    rows = {r["ref"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    outcomes = {ref: (r["outcome"], r["setting_urn"]) for ref, r in rows.items()}
+    assert outcomes == {
+        "A": ("matched", "121212"),  # nickname, apostrophe, postcode spacing, address style
+        "B": ("review", ""),  # Alex: either twin, at two schools
+        "C": ("matched", "121345"),  # the right twin despite day and month swapped
+        "D": ("matched", "121345"),  # names swapped, accent and hyphen lost
+        "E": ("unmatched", ""),
+        "F": ("matched", "816901"),  # on the home education register: that team
+    }
+    assert rows["A"]["score"] == "1.00"
+    assert 0 < float(rows["B"]["score"]) <= 1
+    assert rows["E"]["score"] == "0.00"
+    assert "roll match: 4 matched, 1 review, 1 unmatched" in result.stderr
+
+
+def test_it_shares_a_large_file_between_worker_processes_and_keeps_its_order(
+    cli, db, tmp_path, monkeypatch
+):
+    from encompass.onboarding import match_file as module
+
+    schools(db)
+    roll, children = tmp_path / "roll.csv", tmp_path / "children.csv"
+    roll.write_text(ROLL, encoding="utf-8")
+    children.write_text(CHILDREN + "".join(CHILDREN.splitlines(True)[1:]) * 3, encoding="utf-8")
+    assert cli("roll", "import", str(roll)).exit_code == 0
+    alone, alone_counts = module.match_file(db, children, workers=1)
+    monkeypatch.setattr(module, "PARALLEL_FROM", 2)
+
+    shared, shared_counts = module.match_file(db, children, workers=2)
+
+    assert shared == alone
+    assert shared_counts == alone_counts == {"matched": 16, "review": 4, "unmatched": 4}

@@ -1,0 +1,216 @@
+"""The control room's pages: the notice form keeps the API's rules; a force sees only its own."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import select
+
+from encompass.models import Alert, Child, Notice
+from tests.factories import (
+    bearer,
+    create_force,
+    create_key_adult,
+    create_pupil,
+    create_setting,
+    create_user,
+    notice_body,
+)
+from tests.helpers import csrf_token, sign_in
+
+POLICE = "control.room@police.example.org"
+
+
+def _police(db, client, force="North Yorkshire Police"):
+    force_id, key = create_force(db, force)
+    create_user(db, POLICE, "police", force_name=force)
+    sign_in(client, POLICE)
+    return force_id, key
+
+
+def _form(page: str, **changes: str) -> dict[str, str]:
+    """A complete notice as the form posts it; an hour ago, local time."""
+    occurred = datetime.now(ZoneInfo("Europe/London")) - timedelta(hours=1)
+    data = {
+        "csrf_token": csrf_token(page),
+        "police_reference": "NY-2026-000777",
+        "occurred_on-day": str(occurred.day),
+        "occurred_on-month": str(occurred.month),
+        "occurred_on-year": str(occurred.year),
+        "occurred_time": occurred.strftime("%H:%M"),
+        "location_postcode": "YO1 7HH",
+        "circumstances": "Argument; neighbours called police.",
+        "risk_level": "high",
+        "officer_name": "PC Jane Doe",
+        "officer_collar_number": "4411",
+        "officer_contact_phone": "01234 567890",
+        "children-0-given_name": "Amelia",
+        "children-0-family_name": "Brown",
+        "children-0-date_of_birth-day": "3",
+        "children-0-date_of_birth-month": "4",
+        "children-0-date_of_birth-year": "2019",
+        "children-0-postcode": "YO1 7HH",
+        "children-0-address": "12 Low Street",
+        "children-0-setting_urn": "",
+        "children-0-present": "yes",
+        "children-0-where": "bedroom",
+        "children-0-spoken_to": "no",
+        "children-0-voice_of_child": "",
+        "children-0-other_adult_present": "no",
+        "adults-0-given_name": "Sam",
+        "adults-0-family_name": "Brown",
+        "adults-0-relationship_to_children": "mother",
+        "adults-0-role": "victim",
+        "submit": "1",
+    }
+    data.update(changes)
+    return data
+
+
+def test_it_submits_a_notice_from_the_form_through_the_same_service_as_the_api(client, db):
+    setting = create_setting(db)
+    create_key_adult(db, setting)
+    create_pupil(db, setting)
+    _police(db, client)
+    page = client.get("/police/notices/new").get_data(as_text=True)
+
+    response = client.post("/police/notices/new", data=_form(page))
+
+    assert response.status_code == 302, response.get_data(as_text=True)
+    notice = db.exec(select(Notice)).one()
+    assert response.headers["Location"] == f"/police/notices/{notice.id}"
+    assert notice.risk_level == "high" and notice.officer_contact_phone == "+441234567890"
+    assert notice.submitted_by_user_id is not None
+    assert notice.adults[0]["relationship_to_children"] == "mother"
+    child = db.exec(select(Child)).one()
+    assert (child.outcome, child.setting_id, child.spoken_to) == ("matched", setting.id, False)
+    assert db.exec(select(Alert)).one().child_id == child.id
+    shown = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Notice NY-2026-000777 submitted" in shown and "Matched to a setting" in shown
+
+
+def test_it_refuses_a_bare_partner_with_the_apis_rule_and_links_to_the_field(client, db):
+    _police(db, client)
+    page = client.get("/police/notices/new").get_data(as_text=True)
+
+    response = client.post(
+        "/police/notices/new", data=_form(page, **{"adults-0-relationship_to_children": "Partner"})
+    )
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "<title>Error: Submit a notice" in html
+    assert 'href="#adults-0-relationship_to_children"' in html
+    assert "Say who this adult is to the children" in html
+    assert db.exec(select(Notice)).first() is None
+
+
+def test_it_says_what_is_missing_in_words_for_the_form(client, db):
+    _police(db, client)
+    page = client.get("/police/notices/new").get_data(as_text=True)
+
+    response = client.post(
+        "/police/notices/new", data={"csrf_token": csrf_token(page), "submit": "1"}
+    )
+
+    html = response.get_data(as_text=True).replace("&#39;", "'")
+    assert response.status_code == 400
+    for message, anchor in [
+        ("Enter the police reference", "#police_reference"),
+        ("Enter the date of the incident", "#occurred_on-day"),
+        ("Select the risk level", "#risk_level"),
+        ("Enter the child's first name", "#children-0-given_name"),
+        ("Enter the child's date of birth, or tick 'This is an unborn child'", None),
+        ("Select whether the child was present", "#children-0-present"),
+        ("Enter who this adult is to the child", "#adults-0-relationship_to_children"),
+        ("Select the adult's role in the incident", "#adults-0-role"),
+    ]:
+        assert message in html, message
+        if anchor:
+            assert f'href="{anchor}"' in html, anchor
+
+
+def test_it_refuses_an_impossible_date_and_a_future_incident(client, db):
+    _police(db, client)
+    page = client.get("/police/notices/new").get_data(as_text=True)
+    tomorrow = datetime.now(UTC) + timedelta(days=2)
+
+    response = client.post(
+        "/police/notices/new",
+        data=_form(
+            page,
+            **{
+                "children-0-date_of_birth-day": "31",
+                "children-0-date_of_birth-month": "2",
+                "occurred_on-day": str(tomorrow.day),
+                "occurred_on-month": str(tomorrow.month),
+                "occurred_on-year": str(tomorrow.year),
+            },
+        ),
+    )
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Date of birth must be a real date" in html
+    assert "must not be in the future" in html
+
+
+def test_it_adds_and_removes_rows_without_submitting_anything(client, db):
+    _police(db, client)
+    page = client.get("/police/notices/new").get_data(as_text=True)
+    data = _form(page, add_child="1")
+    del data["submit"]
+
+    added = client.post("/police/notices/new", data=data)
+
+    html = added.get_data(as_text=True)
+    assert added.status_code == 200
+    assert 'name="children-1-given_name"' in html and "Child 2" in html
+    assert 'value="Amelia"' in html  # what was typed is kept
+    data.pop("add_child")
+    data.update({"children-1-given_name": "Oliver", "children-1-family_name": "Brown"})
+    removed = client.post("/police/notices/new", data={**data, "remove_child": "children-0"})
+    html = removed.get_data(as_text=True)
+    assert 'name="children-0-given_name"' not in html and 'value="Oliver"' in html
+    assert db.exec(select(Notice)).first() is None
+
+
+def test_it_shows_a_police_user_only_their_own_forces_notices(client, db):
+    _police(db, client)
+    _, other_key = create_force(db, "West Yorkshire Police")
+    client.post(
+        "/api/v1/notices",
+        json=notice_body(police_reference="WY-1"),
+        headers=bearer(other_key),
+    )
+    theirs = db.exec(select(Notice)).one()
+
+    listing = client.get("/police/notices").get_data(as_text=True)
+
+    assert "WY-1" not in listing and "No notices yet." in listing
+    assert client.get(f"/police/notices/{theirs.id}").status_code == 404
+
+
+def test_it_filters_notices_by_status_and_date(client, db):
+    setting = create_setting(db)
+    create_key_adult(db, setting)
+    create_pupil(db, setting)
+    _, key = _police(db, client)
+    client.post("/api/v1/notices", json=notice_body(police_reference="NY-1"), headers=bearer(key))
+    client.post(
+        "/api/v1/notices",
+        json=notice_body(police_reference="NY-2", child={"given_name": "Zachary"}),
+        headers=bearer(key),
+    )
+    today = datetime.now(ZoneInfo("Europe/London")).date()
+    yesterday = today - timedelta(days=1)
+
+    waiting = client.get("/police/notices?status=waiting").get_data(as_text=True)
+    review = client.get("/police/notices?status=review").get_data(as_text=True)
+    old = client.get(
+        f"/police/notices?received_to-day={yesterday.day}&received_to-month={yesterday.month}"
+        f"&received_to-year={yesterday.year}"
+    ).get_data(as_text=True)
+
+    assert "NY-1" in waiting and "NY-2" not in waiting
+    assert "NY-2" in review and "NY-1" not in review
+    assert "No notices match these filters." in old

@@ -5,7 +5,8 @@ and .../Calls.json, HTTP Basic auth, 201 with the JSON resource the twilio clien
 parses; the resources are built by that module) but without a thread per connection,
 so it costs the machine little and is never what the benchmark measures. Every request
 is recorded with the time it arrived (time.time(), taken as soon as the whole request
-has been read) and the `To` it names. On SIGTERM or SIGINT the records are written as
+has been read) and the `To` it names. --latency-ms delays every answer (not the record)
+as a real provider would. On SIGTERM or SIGINT the records are written as
 JSON to --out and the process exits.
 
     python bench/fast_twilio.py --account-sid AC... --auth-token ... --port-file P --out O
@@ -72,8 +73,9 @@ REASONS = {201: b"Created", 401: b"Unauthorized", 404: b"Not Found", 400: b"Bad 
 class HTTPProtocol(asyncio.Protocol):
     """HTTP/1.1 with keep-alive: the requests the twilio client (requests/urllib3) sends."""
 
-    def __init__(self, recorder: Recorder) -> None:
+    def __init__(self, recorder: Recorder, latency: float) -> None:
         self.recorder = recorder
+        self.latency = latency
         self.buffer = b""
         self.transport: asyncio.Transport | None = None
 
@@ -104,18 +106,29 @@ class HTTPProtocol(asyncio.Protocol):
             else:
                 status, payload = 400, _json(_error(20004, "Method not allowed", 405))
             assert self.transport is not None
-            self.transport.write(
+            answer = (
                 b"HTTP/1.1 %d %s\r\nContent-Type: application/json; charset=utf-8\r\n"
                 b"Content-Length: %d\r\nTwilio-Request-Id: RQ%s\r\n\r\n"
                 % (status, REASONS[status], len(payload), uuid.uuid4().hex.encode())
                 + payload
             )
+            if self.latency > 0:
+                # As slow as the real API, without holding up anyone else's request.
+                asyncio.get_running_loop().call_later(self.latency, self._write, answer)
+            else:
+                self.transport.write(answer)
+
+    def _write(self, answer: bytes) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.write(answer)
 
 
 async def serve(args: argparse.Namespace) -> Recorder:
     recorder = Recorder(args.account_sid, args.auth_token)
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: HTTPProtocol(recorder), HOST, 0, backlog=512)
+    server = await loop.create_server(
+        lambda: HTTPProtocol(recorder, args.latency_ms / 1000), HOST, 0, backlog=512
+    )
     port = server.sockets[0].getsockname()[1]
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -134,6 +147,12 @@ def main() -> int:
     p.add_argument("--auth-token", required=True)
     p.add_argument("--port-file", type=Path, required=True)
     p.add_argument("--out", type=Path, required=True)
+    p.add_argument(
+        "--latency-ms",
+        type=float,
+        default=0.0,
+        help="answer each request this long after it arrived (the real API takes 100s of ms)",
+    )
     args = p.parse_args()
     recorder = asyncio.run(serve(args))
     tmp = Path(str(args.out) + ".tmp")

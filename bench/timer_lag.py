@@ -318,7 +318,8 @@ def worker_env(
 class FakeTwilio:
     """bench/fast_twilio.py in its own process."""
 
-    def __init__(self, workdir: Path, tag: str) -> None:
+    def __init__(self, workdir: Path, tag: str, latency_ms: float = 0.0) -> None:
+        self.latency_ms = latency_ms
         self.account_sid = "AC" + uuid.uuid4().hex
         self.auth_token = uuid.uuid4().hex
         self.port_file = workdir / f"twilio-{tag}.port"
@@ -341,6 +342,8 @@ class FakeTwilio:
                     str(self.port_file),
                     "--out",
                     str(self.out),
+                    "--latency-ms",
+                    str(self.latency_ms),
                 ],
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -512,7 +515,7 @@ def run_once(workers: int, url: str, args: argparse.Namespace, workdir: Path) ->
     migrate(url, workdir, args.source)
     engine = create_engine(url)
     procs: list[Worker] = []
-    twilio = FakeTwilio(workdir, tag)
+    twilio = FakeTwilio(workdir, tag, args.provider_latency_ms)
     try:
         seed(engine, n, args.ladder)
         print(
@@ -822,7 +825,13 @@ def section(report: dict[str, Any]) -> str:
             f"{cfg['interval']:g}, `WORKER_SEND_CONCURRENCY` "
             f"{cfg['concurrency'] or 'default (8)'}) on a fresh PostgreSQL database; SMS and "
             "calls go to a fake Twilio on 127.0.0.1 (`bench/fast_twilio.py`: asyncio, its own "
-            "process, answers 201 at once); e-mail goes to the outbox transport (no SMTP)."
+            "process, answers 201 "
+            + (
+                f"{cfg['provider_latency_ms']:g} ms after each request"
+                if cfg.get("provider_latency_ms")
+                else "at once"
+            )
+            + "); e-mail goes to the outbox transport (no SMTP)."
         ),
         "",
         common.para(
@@ -920,6 +929,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--lead", type=float, default=5.0, help="seconds from arming to first due")
     p.add_argument("--interval", type=float, default=0.2, help="WORKER_INTERVAL_SECONDS")
     p.add_argument("--concurrency", type=int, default=None, help="WORKER_SEND_CONCURRENCY")
+    p.add_argument(
+        "--provider-latency-ms",
+        type=float,
+        default=0.0,
+        help="the fake Twilio answers this long after each request (0: at once)",
+    )
     p.add_argument(
         "--time-limit",
         type=float,

@@ -75,22 +75,3 @@ def test_it_matches_a_file_with_the_live_engine(cli, db, tmp_path):
     assert 0 < float(rows["B"]["score"]) <= 1
     assert rows["E"]["score"] == "0.00"
     assert "roll match: 4 matched, 1 review, 1 unmatched" in result.stderr
-
-
-def test_it_shares_a_large_file_between_worker_processes_and_keeps_its_order(
-    cli, db, tmp_path, monkeypatch
-):
-    from encompass.onboarding import match_file as module
-
-    schools(db)
-    roll, children = tmp_path / "roll.csv", tmp_path / "children.csv"
-    roll.write_text(ROLL, encoding="utf-8")
-    children.write_text(CHILDREN + "".join(CHILDREN.splitlines(True)[1:]) * 3, encoding="utf-8")
-    assert cli("roll", "import", str(roll)).exit_code == 0
-    alone, alone_counts = module.match_file(db, children, workers=1)
-    monkeypatch.setattr(module, "PARALLEL_FROM", 2)
-
-    shared, shared_counts = module.match_file(db, children, workers=2)
-
-    assert shared == alone
-    assert shared_counts == alone_counts == {"matched": 16, "review": 4, "unmatched": 4}

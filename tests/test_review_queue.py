@@ -235,3 +235,19 @@ def test_it_decides_a_child_once(client, db, york):
     assert len(db.exec(select(Alert)).all()) == 1
     shown = client.get(f"/review/{item.id}").get_data(as_text=True)
     assert re.search(r"Sent to St Wilfrid.*RC Primary School", shown)
+
+
+def test_it_shows_an_item_of_no_known_council_to_admins_only(client, db, york):
+    submit(client, york)
+    item = only_item(db)
+    item.la_code = ""
+    db.add(item)
+    db.commit()
+    user = create_user(db, "nocouncil@example.gov.uk", "coordinator", la_code="999")
+    user.la_code = None  # an account made before councils were required
+    db.add(user)
+    db.commit()
+    sign_in(client, "nocouncil@example.gov.uk")
+
+    assert client.get(f"/review/{item.id}").status_code == 404
+    assert f"/review/{item.id}" not in client.get("/review/").get_data(as_text=True)

@@ -9,7 +9,7 @@ The common errors, each a blocking key and an agreement level of its own:
 
 from __future__ import annotations
 
-from calendar import monthrange
+from calendar import isleap
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -50,27 +50,30 @@ def same_day_dates(dob: date) -> tuple[date, ...]:
     return (dob,) if other is None else (dob, other)
 
 
+_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _real(year: int, month: int, day: int) -> date | None:
-    if 1 <= month <= 12 and 1 <= day <= monthrange(year, month)[1] and year >= 1:
-        return date(year, month, day)
-    return None
+    if year < 1 or not 1 <= month <= 12 or day < 1:
+        return None
+    last = 29 if month == 2 and isleap(year) else _DAYS[month]
+    return date(year, month, day) if day <= last else None
 
 
 def _digit_swaps(value: int, width: int) -> list[int]:
     """`value` written with `width` digits, each digit changed to each other digit."""
-    text = f"{value:0{width}d}"
-    return [
-        int(text[:i] + d + text[i + 1 :])
-        for i in range(width)
-        for d in "0123456789"
-        if d != text[i]
-    ]
+    out = []
+    for place in (10**i for i in range(width)):
+        digit = value // place % 10
+        base = value - digit * place
+        out += [base + d * place for d in range(10) if d != digit]
+    return out
 
 
-def _transposed(value: int, width: int) -> int:
+def _transposed(value: int) -> int:
     """The last two digits swapped: 12 -> 21, 2015 -> 2051."""
-    text = f"{value:0{width}d}"
-    return int(text[:-2] + text[-1] + text[-2])
+    tens, units = value // 10 % 10, value % 10
+    return value - tens * 10 - units + units * 10 + tens
 
 
 @lru_cache(maxsize=8192)
@@ -79,15 +82,12 @@ def digit_dates(dob: date, earliest: date = date(1990, 1, 1)) -> tuple[date, ...
     or year transposed; not before `earliest` nor 20 years from the date, not the near
     dates."""
     y, m, d = dob.year, dob.month, dob.day
-    candidates = [_real(v, m, d) for v in (*_digit_swaps(y, 4), _transposed(y, 4))]
-    candidates += [_real(y, v, d) for v in (*_digit_swaps(m, 2), _transposed(m, 2))]
-    candidates += [_real(y, m, v) for v in (*_digit_swaps(d, 2), _transposed(d, 2))]
+    years = [v for v in (*_digit_swaps(y, 4), _transposed(y)) if abs(v - y) <= 20]
+    candidates = [_real(v, m, d) for v in years]
+    candidates += [_real(y, v, d) for v in (*_digit_swaps(m, 2), _transposed(m))]
+    candidates += [_real(y, m, v) for v in (*_digit_swaps(d, 2), _transposed(d))]
     near = set(near_dates(dob))
-    found = {
-        c
-        for c in candidates
-        if c is not None and c >= earliest and abs(c.year - y) <= 20 and c not in near
-    }
+    found = {c for c in candidates if c is not None and c >= earliest and c not in near}
     return tuple(sorted(found))
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from encompass.matching.normalise import first_name
 from encompass.matching.sql import fetch, marks, placeholder
@@ -53,6 +53,8 @@ def refresh_name_frequencies(bind: Any) -> int:
     rows: list[dict[str, Any]] = [{"kind": "total", "name": "", "pupils": total}]
     rows += [{"kind": "given", "name": k[:100], "pupils": n} for k, n in given.items() if k]
     rows += [{"kind": "family", "name": k[:100], "pupils": n} for k, n in family.items() if k]
+    if isinstance(bind, Session):
+        bind.info.pop("encompass_name_counts", None)  # counts name_stats kept
     bind.execute(delete(NameFrequency))
     for start in range(0, len(rows), _BATCH):
         bind.execute(insert(NameFrequency), rows[start : start + _BATCH])
@@ -60,24 +62,30 @@ def refresh_name_frequencies(bind: Any) -> int:
 
 
 def name_stats(session: Any, given_names: Iterable[str], family_names: Iterable[str]) -> NameStats:
-    """The counts for these first names and surnames, and the number of pupils (one
-    primary-key lookup each, in plain SQL: it runs for every child)."""
-    wanted_given, wanted_family = sorted(set(given_names)), sorted(set(family_names))
-    mark = placeholder(session)
-    # Only placeholders go into the text; the names are bound parameters.
-    statement = (
-        "SELECT kind, name, pupils FROM name_frequency WHERE (kind = 'total' AND name = '') "  # noqa: S608
-        f"OR (kind = 'given' AND name IN ({marks(len(wanted_given), mark) or 'NULL'})) "
-        f"OR (kind = 'family' AND name IN ({marks(len(wanted_family), mark) or 'NULL'}))"
+    """The counts for these first names and surnames, and the number of pupils. Counts
+    already read are kept for the session's life (a request, one `roll match`), so a
+    file of children repeats no lookup; the rest are primary-key lookups in plain SQL."""
+    known: dict[tuple[str, str], int] = session.info.setdefault("encompass_name_counts", {})
+    wanted = {("given", n) for n in given_names} | {("family", n) for n in family_names}
+    wanted.add(("total", ""))
+    missing = sorted(w for w in wanted if w not in known)
+    if missing:
+        given = [name for kind, name in missing if kind == "given"]
+        family = [name for kind, name in missing if kind == "family"]
+        mark = placeholder(session)
+        # Only placeholders go into the text; the names are bound parameters.
+        statement = (
+            "SELECT kind, name, pupils FROM name_frequency "  # noqa: S608
+            "WHERE (kind = 'total' AND name = '') "
+            f"OR (kind = 'given' AND name IN ({marks(len(given), mark) or 'NULL'})) "
+            f"OR (kind = 'family' AND name IN ({marks(len(family), mark) or 'NULL'}))"
+        )
+        for key in missing:
+            known[key] = 0  # a name on no roll counts 0
+        for kind, name, pupils in fetch(session, statement, given + family):
+            known[(kind, name)] = int(pupils)
+    return NameStats(
+        known[("total", "")],
+        {name: known[("given", name)] for kind, name in wanted if kind == "given"},
+        {name: known[("family", name)] for kind, name in wanted if kind == "family"},
     )
-    total = 0
-    given: dict[str, int] = {}
-    family: dict[str, int] = {}
-    for kind, name, pupils in fetch(session, statement, wanted_given + wanted_family):
-        if kind == "total":
-            total = int(pupils)
-        elif kind == "given":
-            given[name] = int(pupils)
-        else:
-            family[name] = int(pupils)
-    return NameStats(total, given, family)

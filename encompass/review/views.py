@@ -48,9 +48,13 @@ class DecisionForm(FlaskForm):
     )
 
 
+# Matches no review item: a coordinator with no council sees none, not the unassigned ones.
+NO_COUNCIL = "-"
+
+
 def _scope() -> str | None:
     """None means every council (admins); a coordinator is held to their own."""
-    return None if current_user.role == "admin" else (current_user.la_code or "")
+    return None if current_user.role == "admin" else (current_user.la_code or NO_COUNCIL)
 
 
 def _form(item: ReviewItem) -> DecisionForm:

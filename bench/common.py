@@ -344,6 +344,22 @@ def machine_busy_seconds() -> float:
     return float("nan")
 
 
+def wait_for_quiet(below: float, max_wait: float, sample: float = 3.0) -> float:
+    """Wait until other work keeps less than `below` of the CPUs busy, or max_wait passes.
+
+    Returns the last share measured (0 to 1). Only this process is left out of it, so call
+    it when nothing else of the benchmark's is running.
+    """
+    deadline = time.monotonic() + max_wait
+    cpus = os.cpu_count() or 1
+    while True:
+        busy, own = machine_busy_seconds(), time.process_time()
+        time.sleep(sample)
+        share = (machine_busy_seconds() - busy - (time.process_time() - own)) / sample / cpus
+        if share < below or time.monotonic() >= deadline:
+            return max(share, 0.0)
+
+
 # --- gunicorn ------------------------------------------------------------------------------
 def free_port() -> int:
     with socket.socket() as sock:

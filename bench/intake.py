@@ -25,6 +25,7 @@ import signal
 import statistics
 import sys
 import tempfile
+import textwrap
 import threading
 import time
 from collections import Counter
@@ -353,6 +354,10 @@ def run_backend(backend: Backend, args: argparse.Namespace, workdir: Path) -> di
         order = ("real", "minimal") if rnd % 2 == 0 else ("minimal", "real")
         for which in order:
             prefix = f"BENCH-{backend.name[:2].upper()}{stamp}-{rnd}{which[0].upper()}-"
+            if args.quiet_wait > 0:
+                share = common.wait_for_quiet(args.quiet_below, args.quiet_wait)
+                if share >= args.quiet_below:
+                    print(f"intake: the machine is still {share:.0%} busy; going on", flush=True)
             results = measure_endpoint(which, backend, args, workdir, seeded, prefix, rng)
             for kind, result in results.items():
                 runs[which][kind].append(result)
@@ -445,7 +450,7 @@ def intake_section(report: dict[str, Any]) -> str:
     for b in report["backends"]:
         for which, label in (("real", "`POST /api/v1/notices`"), ("minimal", "minimal insert")):
             load, single = b[which]["load"], b[which]["single"]
-            per_round = ", ".join(f"{x:g}" for x in load["rounds_throughput"])
+            per_round = ", ".join(f"{x:.1f}" for x in load["rounds_throughput"])
             lines.append(
                 f"| {b['name']} {b['version']} | {label} | **{load['throughput']:.1f}** "
                 f"| {load['p50_ms']:.1f} | {load['p99_ms']:.1f} "
@@ -453,20 +458,30 @@ def intake_section(report: dict[str, Any]) -> str:
                 f"| {load['errors'] + single['errors']} | {per_round} |"
             )
         ratio = b["ratio"]
+        pairs = zip(
+            b["real"]["load"]["rounds_throughput"],
+            b["minimal"]["load"]["rounds_throughput"],
+            strict=True,
+        )
+        by_round = [real / minimal for real, minimal in pairs if minimal]
         verdicts.append(
             f"| {b['name']} | {b['real']['load']['throughput']:.1f} "
-            f"| {b['minimal']['load']['throughput']:.1f} | **{ratio:.2f}** | {TARGET_RATIO:.2f} "
-            f"| {'met' if ratio >= TARGET_RATIO else '**not met**'} |"
+            f"| {b['minimal']['load']['throughput']:.1f} | **{ratio:.2f}** "
+            f"| {statistics.median(by_round):.2f} ({min(by_round):.2f} to {max(by_round):.2f}) "
+            f"| {TARGET_RATIO:.2f} | {'met' if ratio >= TARGET_RATIO else '**not met**'} |"
         )
     lines += [
         "",
         common.para(
             "The ratio is the real intake's throughput over the minimal endpoint's on the "
-            f"same database. Target: at least {TARGET_RATIO:g}."
+            "same database, over the whole run; by round, it is each round's real run over "
+            "that round's minimal run, which ran next to it and met much the same background "
+            f"load. Target: at least {TARGET_RATIO:g}."
         ),
         "",
-        "| backend | real notices/s | minimal notices/s | ratio | target | |",
-        "|---|--:|--:|--:|--:|---|",
+        "| backend | real notices/s | minimal notices/s | ratio | by round: median (range) "
+        "| target | |",
+        "|---|--:|--:|--:|--:|--:|---|",
         *verdicts,
         "",
         common.para(
@@ -478,11 +493,12 @@ def intake_section(report: dict[str, Any]) -> str:
     for b in report["backends"]:
         st = b["stored"]
         children = ", ".join(f"{n:,} {k}" for k, n in sorted(st["children"].items()))
-        lines.append(
+        item = (
             f"- {b['name']}: {st['notices']:,} notices; children {children}; "
             f"{st['alerts']:,} alerts; {st['deliveries']:,} deliveries queued; "
             f"{st['audit_events']:,} audit events."
         )
+        lines.append(textwrap.fill(item, width=88, subsequent_indent="  "))
     shares = [
         b[which]["load"]["other_cpu_share"]
         for b in report["backends"]
@@ -490,13 +506,19 @@ def intake_section(report: dict[str, Any]) -> str:
         if b[which]["load"]["other_cpu_share"] is not None
     ]
     if shares:
+        waited = ""
+        if cfg.get("quiet_wait"):
+            waited = (
+                f" Before each run the script waited up to {cfg['quiet_wait']:.0f}s for other "
+                f"work to drop below {cfg['quiet_below']:.0%} of the CPUs."
+            )
         lines += [
             "",
             common.para(
                 "Other work on the machine (anything but gunicorn, the database's server "
                 "processes for this database and the load generator) used "
                 f"{min(shares):.0%} to {max(shares):.0%} of its {CPUS} CPUs during the loaded "
-                "runs; the more, the lower the figures."
+                f"runs; the more, the lower the figures.{waited}"
             ),
         ]
     if report.get("skipped"):
@@ -557,8 +579,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--pupils", type=int, default=100_000)
     p.add_argument("--settings", type=int, default=300)
     p.add_argument("--seed", type=int, default=20261123)
+    p.add_argument(
+        "--quiet-below",
+        type=float,
+        default=0.3,
+        help="before each run, wait until other work keeps less than this share of the CPUs",
+    )
+    p.add_argument(
+        "--quiet-wait", type=float, default=120.0, help="seconds to wait for that, at most"
+    )
     p.add_argument("--pg-admin-url", default=common.PG_ADMIN_URL)
     p.add_argument("--no-doc", action="store_true", help="do not touch docs/benchmarks.md")
+    p.add_argument(
+        "--from-results",
+        metavar="JSON",
+        help="measure nothing: write docs/benchmarks.md again from an earlier run's JSON",
+    )
     p.add_argument(
         "--real-app",
         default=SERVICE_APP,
@@ -617,8 +653,18 @@ def run_all(args: argparse.Namespace, workdir: Path) -> tuple[list[dict[str, Any
     return done, skipped
 
 
+def write_doc(report: dict[str, Any]) -> None:
+    common.update_doc(
+        {"Machine": common.machine_section(report["machine"]), "Intake": intake_section(report)}
+    )
+    print(f"intake: wrote the Machine and Intake sections of {common.DOC}")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.from_results:
+        write_doc(json.loads(Path(args.from_results).read_text()))
+        return 0
     signal.signal(signal.SIGTERM, _raise_on_sigterm)
     command = " ".join(["python bench/intake.py", *(sys.argv[1:] if argv is None else argv)])
     code = None
@@ -648,7 +694,7 @@ def main(argv: list[str] | None = None) -> int:
         "config": {
             k: v
             for k, v in vars(args).items()
-            if k not in ("pg_admin_url", "no_doc", "backends", "source")
+            if k not in ("pg_admin_url", "no_doc", "backends", "source", "from_results")
         },
         "backends": backends,
         "skipped": skipped,
@@ -661,10 +707,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.real_app != SERVICE_APP:
             print("intake: --real-app is not the service, so docs/benchmarks.md is left alone")
         else:
-            common.update_doc(
-                {"Machine": common.machine_section(machine), "Intake": intake_section(report)}
-            )
-            print(f"intake: wrote the Machine and Intake sections of {common.DOC}")
+            write_doc(report)
     for b in backends:
         print(
             f"intake: {b['name']}: real {b['real']['load']['throughput']}/s, minimal "

@@ -185,6 +185,9 @@ def notice_bodies(
     for n in range(count):
         a, b = rng.sample(matchable, 2)
         baby_dob = now.date() - timedelta(days=rng.randint(60, 500))
+        # Not her sibling's name: the matcher may take "Amelia Young, 2025-10-26" at the
+        # same address for "Amelia Young, 2015-10-26" with a mistyped year, and match her.
+        baby_name = rng.choice([g for g in GIVEN if g not in (a.given_name, b.given_name)])
         body = {
             "police_reference": f"{prefix}-{n:06d}",
             "occurred_at": occurred,
@@ -207,7 +210,7 @@ def notice_bodies(
             "children": [
                 _child(a.given_name, a.family_name, a.date_of_birth, a.postcode, a.address),
                 _child(b.given_name, b.family_name, b.date_of_birth, b.postcode, b.address),
-                _child(rng.choice(GIVEN), a.family_name, baby_dob, a.postcode, a.address),
+                _child(baby_name, a.family_name, baby_dob, a.postcode, a.address),
             ],
         }
         bodies.append(json.dumps(body).encode())

@@ -422,7 +422,15 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--no-doc", action="store_true", help="do not touch docs/benchmarks.md")
     parser.add_argument("--keep", action="store_true", help="keep the databases and files")
+    parser.add_argument(
+        "--from-results",
+        type=Path,
+        help="measure nothing: write the Matching section again from a run's JSON",
+    )
     args = parser.parse_args()
+    if args.from_results:
+        common.update_doc({"Matching": section(json.loads(args.from_results.read_text()))})
+        return
 
     started = time.perf_counter()
     world = matching_data.build_world(args.pupils, args.seed)
@@ -483,7 +491,7 @@ def main() -> None:
 
     result = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "args": vars(args),
+        "args": {k: v for k, v in vars(args).items() if k != "from_results"},
         "machine": common.machine_info(postgres_version),
         "backends": backends,
     }

@@ -416,10 +416,13 @@ def intake_section(report: dict[str, Any]) -> str:
         "",
         common.para(
             f"`POST /api/v1/notices` against a roll of {cfg['pupils']:,} pupils in "
-            f"{cfg['settings']} settings (one DSL each, with phone and e-mail; no term dates, "
-            "so every setting is on the weekday calendar). Every notice has three children: "
-            "two on the roll, matched (each makes an alert, an alert link, and an SMS and an "
-            "e-mail to queue) and a baby on no roll, sent to review. The baseline is "
+            f"{cfg['settings']} settings in {min(10, cfg['settings'])} councils, each council "
+            "with a fallback team (one DSL each, with phone and e-mail; no term dates, so "
+            "every setting is on the weekday calendar), the roll loaded through the service's "
+            "own roll import. Every notice has "
+            "three children: two on the roll, matched (each makes an alert, an alert link, "
+            "and an SMS and an e-mail to queue), and one of school age on no roll, sent to "
+            "review. The baseline is "
             "`bench/minimal_app.py`: `POST /minimal` with the same bodies does a JSON parse, "
             "one insert and a commit, into the same database with the same engine settings. "
             "SQLite is a file in a temporary directory (WAL, synchronous=NORMAL, as "

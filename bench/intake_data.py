@@ -40,6 +40,12 @@ FAMILY = _names(
     "Okafor Adeyemi Mensah Owusu Hernández Silva Rossi Müller Nguyen Tran Chen Wang Li "
     "Zhang Sullivan Kelly Byrne"
 )
+# Surnames on no roll: the third child of a notice, new to the area, is never matched.
+NEW_FAMILY = _names(
+    "Abernethy Blackwood Cartwright Drummond Fairweather Galloway Hollingsworth Ironside "
+    "Jephcott Kettlewell Lockhart Merriweather Northcott Oakenfold Pennyfeather "
+    "Quartermaine Ravenscroft Summerfield Thistlethwaite Vickerstaff Wainwright Yardley"
+)
 # Valid inward-code letters (validation._POSTCODE): no C, I, K, M, O or V.
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 AREAS = ("YO", "LS", "HG", "BD", "DL", "HU", "WF", "TS", "DN", "HX")
@@ -68,11 +74,16 @@ def _postcode(rng: random.Random, area: str) -> str:
     return f"{area}{rng.randint(1, 9)} {inward}"
 
 
+def _school_age_birthday(rng: random.Random, youngest_years: int = 4) -> date:
+    """Aged from `youngest_years` to 16."""
+    today = datetime.now(UTC).date()
+    youngest = today - timedelta(days=youngest_years * 365)
+    oldest = today - timedelta(days=16 * 365)
+    return oldest + timedelta(days=rng.randint(0, (youngest - oldest).days))
+
+
 def _roll_csv(path: Path, rng: random.Random, count: int, urns: list[str]) -> None:
     """A roll file as `encompass roll import` takes it: ages 4 to 16, common names."""
-    today = datetime.now(UTC).date()
-    youngest, oldest = today - timedelta(days=4 * 365), today - timedelta(days=16 * 365)
-    span = (youngest - oldest).days
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(
@@ -85,7 +96,7 @@ def _roll_csv(path: Path, rng: random.Random, count: int, urns: list[str]) -> No
                     urns[n],
                     rng.choice(GIVEN),
                     rng.choice(FAMILY),
-                    (oldest + timedelta(days=rng.randint(0, span))).isoformat(),
+                    _school_age_birthday(rng).isoformat(),
                     _postcode(rng, AREAS[n % len(AREAS)]),
                     f"{rng.randint(1, 240)} {rng.choice(FAMILY)} Road",
                 ]
@@ -131,7 +142,18 @@ def seed(
             )
             for n in range(settings)
         ]
-        session.add_all(rows)
+        councils = sorted({s.la_code for s in rows})
+        # Every council has a fallback team (early help) for children no setting takes.
+        teams = [
+            Setting(
+                urn=f"9{la_code:0>5}",
+                name=f"Council {la_code} Early Help",
+                kind="fallback",
+                la_code=la_code,
+            )
+            for la_code in councils
+        ]
+        session.add_all(rows + teams)
         session.flush()
         session.add_all(
             KeyAdult(
@@ -142,7 +164,7 @@ def seed(
                 email=f"dsl{n}@school.example.org",
                 phone=f"+447700{900000 + n:06d}",
             )
-            for n, setting in enumerate(rows)
+            for n, setting in enumerate(rows + teams)
         )
         _force, key = create_force(session, "Bench Constabulary")
         session.commit()
@@ -178,16 +200,18 @@ def _child(given: str, family: str, dob: date, postcode: str, address: str) -> d
 def notice_bodies(
     count: int, prefix: str, matchable: list[RollPupil], rng: random.Random
 ) -> list[bytes]:
-    """Notices of three children: two on the roll (matched) and one baby on no roll (review)."""
+    """Notices of three children: two pupils on the roll (matched), and a half-sibling of
+    school age who is on no roll, new to the area (review)."""
     now = datetime.now(UTC).replace(microsecond=0)
     occurred = (now - timedelta(hours=1)).isoformat()
     bodies = []
     for n in range(count):
         a, b = rng.sample(matchable, 2)
-        baby_dob = now.date() - timedelta(days=rng.randint(60, 500))
-        # Not her sibling's name: the matcher may take "Amelia Young, 2025-10-26" at the
-        # same address for "Amelia Young, 2015-10-26" with a mistyped year, and match her.
-        baby_name = rng.choice([g for g in GIVEN if g not in (a.given_name, b.given_name)])
+        new_name = rng.choice([g for g in GIVEN if g not in (a.given_name, b.given_name)])
+        # Six or older: a younger child on no roll may be below school age, and goes to
+        # the council's fallback team instead of review.
+        new_dob = _school_age_birthday(rng, 6)
+        new_child = _child(new_name, rng.choice(NEW_FAMILY), new_dob, a.postcode, a.address)
         body = {
             "police_reference": f"{prefix}-{n:06d}",
             "occurred_at": occurred,
@@ -210,7 +234,7 @@ def notice_bodies(
             "children": [
                 _child(a.given_name, a.family_name, a.date_of_birth, a.postcode, a.address),
                 _child(b.given_name, b.family_name, b.date_of_birth, b.postcode, b.address),
-                _child(baby_name, a.family_name, baby_dob, a.postcode, a.address),
+                new_child,
             ],
         }
         bodies.append(json.dumps(body).encode())

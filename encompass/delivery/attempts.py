@@ -231,24 +231,22 @@ def send_one(
     now: datetime,
 ) -> str:
     """Send one claimed delivery; returns its new status."""
-    # One pooled connection (no ORM session) for two short transactions; no transaction is
-    # open during the provider call.
-    with engine.connect() as conn:
-        with conn.begin():
-            message = _message_for(conn, delivery_id, policy, now)
-        if message is None:
-            return "cancelled"
-        transport = transports[message.channel]
-        started = time.monotonic()
-        try:
-            result = transport.send(message)
-        except TransportError as exc:
-            failure, took = exc, int((time.monotonic() - started) * 1000)
-        else:
-            took = int((time.monotonic() - started) * 1000)
-            with conn.begin():
-                return _record_sent(conn, delivery_id, transport.name, result, took, now)
-    return _record_failure(engine, delivery_id, transport.name, failure, policy, now, took)
+    # Two short transactions on plain connections (no ORM session), and no connection held
+    # during the provider call: more sends may be under way than the pool has connections.
+    with engine.begin() as conn:
+        message = _message_for(conn, delivery_id, policy, now)
+    if message is None:
+        return "cancelled"
+    transport = transports[message.channel]
+    started = time.monotonic()
+    try:
+        result = transport.send(message)
+    except TransportError as exc:
+        took = int((time.monotonic() - started) * 1000)
+        return _record_failure(engine, delivery_id, transport.name, exc, policy, now, took)
+    took = int((time.monotonic() - started) * 1000)
+    with engine.begin() as conn:
+        return _record_sent(conn, delivery_id, transport.name, result, took, now)
 
 
 def _record_sent(

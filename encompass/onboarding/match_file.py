@@ -11,6 +11,7 @@ import io
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import text
 from sqlmodel import Session
 
 from encompass.matching import ChildFacts, resolve_child
@@ -67,6 +68,13 @@ def _match_rows(session: Session, rows: list[dict[str, str]]) -> list[Row]:
 def match_file(session: Session, path: Path) -> tuple[str, dict[str, int]]:
     """CSV text `ref,outcome,setting_urn,score` and counts per outcome."""
     _, numbered = read_rows(path, REQUIRED)
+    if session.get_bind().dialect.name == "postgresql":
+        # The matcher's few statement shapes, planned once for the whole file rather than
+        # once per child, and never with parallel workers: each lookup reads a few index
+        # entries, and starting workers costs more (this transaction only; the command
+        # rolls it back anyway).
+        session.execute(text("SET LOCAL plan_cache_mode = force_generic_plan"))
+        session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
     results = _match_rows(session, [row for _, row in numbered])
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

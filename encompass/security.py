@@ -122,13 +122,16 @@ def force_api_key(func: F) -> F:
         minute = timedelta(minutes=1)
         window = timedelta(minutes=int(cfg["RATE_LIMIT_WINDOW_MINUTES"]))
         failures = ratelimit.bucket("api-auth-failures", address)
+        # The counters are committed together, once the key is known (one commit per
+        # request); every early answer commits what it counted too.
         per_address = ratelimit.hit(g.db, ratelimit.bucket("api-address", address), minute, now)
-        g.db.commit()
         if per_address > int(cfg["API_REQUESTS_PER_ADDRESS_PER_MINUTE"]):
+            g.db.commit()
             return _too_many("Too many requests from this address: slow down.", minute)
         if ratelimit.count(g.db, failures, window, now) >= int(
             cfg["API_AUTH_FAILURES_PER_ADDRESS"]
         ):
+            g.db.commit()
             return _too_many("Too many requests with a wrong API key from this address.", window)
 
         header = request.headers.get("Authorization", "")
@@ -146,7 +149,7 @@ def force_api_key(func: F) -> F:
                 {"WWW-Authenticate": 'Bearer realm="encompass"'},
             )
         per_key = ratelimit.hit(g.db, ratelimit.bucket("api-key", str(row.id)), minute, now)
-        g.db.commit()  # the counters and the key's last_used_at
+        g.db.commit()  # both counters and the key's last_used_at
         if per_key > int(cfg["API_REQUESTS_PER_KEY_PER_MINUTE"]):
             return _too_many("Too many requests with this key: slow down.", minute)
         g.api_key = row

@@ -3,6 +3,9 @@
 Holiday routing: when the setting's next school day is more than a day away, the
 setting's holiday cover (else the council coordinator) is alerted at once as well, and
 the DSL is reminded on the first morning back (see alerts/reminders.py).
+
+Links and messages are gathered in an Outgoing and written together; the people to tell
+come from Recipients, read once for every alert of a request or a worker's pass.
 """
 
 from __future__ import annotations
@@ -10,104 +13,56 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from encompass.alerts.messages import alert_email, alert_sms, alert_voice
+from encompass.alerts.outgoing import AlertLike, Outgoing, Recipients
 from encompass.alerts.policy import AlertPolicy
-from encompass.delivery.queue import queue_message
 from encompass.escalation.ladder import ladder_for, step_time
-from encompass.models import Alert, AlertLink, Child, KeyAdult, Setting
-from encompass.people import key_adults
-from encompass.security import new_token, token_hash
+from encompass.models import Alert, Child, KeyAdult, Setting
 
 
 def coordinators(session: Session, la_code: str) -> list[KeyAdult]:
-    return list(
-        session.exec(
-            select(KeyAdult).where(
-                KeyAdult.la_code == la_code,
-                KeyAdult.role == "coordinator",
-                KeyAdult.setting_id == None,  # noqa: E711
-                KeyAdult.active == True,  # noqa: E712
-            )
-        )
-    )
-
-
-def adults_in_role(session: Session, setting: Setting, role: str) -> list[KeyAdult]:
-    assert setting.id is not None
-    if role == "coordinator":
-        return coordinators(session, setting.la_code)
-    return key_adults(session, setting.id, role)
-
-
-def holiday_recipients(session: Session, setting: Setting) -> list[KeyAdult]:
-    return adults_in_role(session, setting, "holiday_cover") or coordinators(
-        session, setting.la_code
-    )
-
-
-def _link(
-    session: Session, alert: Alert, adult: KeyAdult, now: datetime, policy: AlertPolicy
-) -> str:
-    """A fresh per-recipient link; only its hash is stored."""
-    assert alert.id is not None and adult.id is not None
-    token = new_token()
-    session.add(
-        AlertLink(
-            alert_id=alert.id,
-            key_adult_id=adult.id,
-            token_hash=token_hash(token),
-            created_at=now,
-            expires_at=now + policy.link_ttl,
-        )
-    )
-    return f"{policy.base_url}/a/{token}"
+    return Recipients(session).coordinators(la_code)
 
 
 def notify(
-    session: Session,
-    alert: Alert,
+    out: Outgoing,
+    alert: AlertLike,
     adult: KeyAdult,
     setting: Setting,
     channels: list[str],
     *,
-    now: datetime,
-    policy: AlertPolicy,
     reason: str,
+    fallback_of: int | None = None,
 ) -> int:
     """Queue this alert to one person on these channels; returns messages queued."""
+    assert alert.id is not None and adult.id is not None
     queued = 0
-    link = _link(session, alert, adult, now, policy) if {"sms", "email"} & set(channels) else ""
+    link = out.link(alert.id, adult.id) if {"sms", "email"} & set(channels) else ""
     common: dict[str, Any] = {
         "alert_id": alert.id,
         "key_adult_id": adult.id,
         "reason": reason,
-        "now": now,
+        "fallback_of": fallback_of,
     }
+    phone_due = out.policy.phone_due_at(out.now, alert.due_by)
     if "sms" in channels and adult.phone:
         body = alert_sms(setting.short_name, link)
-        due = policy.phone_due_at(now, alert.due_by)
-        queue_message(
-            session, channel="sms", to_address=adult.phone, body=body, due_at=due, **common
-        )
+        out.message(channel="sms", to_address=adult.phone, body=body, due_at=phone_due, **common)
         queued += 1
     if "voice" in channels and adult.phone:
         body = alert_voice(setting.short_name)
-        due = policy.phone_due_at(now, alert.due_by)
-        queue_message(
-            session, channel="voice", to_address=adult.phone, body=body, due_at=due, **common
-        )
+        out.message(channel="voice", to_address=adult.phone, body=body, due_at=phone_due, **common)
         queued += 1
     if "email" in channels and adult.email:
         subject, body = alert_email(setting.short_name, link)
-        queue_message(
-            session,
+        out.message(
             channel="email",
             to_address=adult.email,
             subject=subject,
             body=body,
-            due_at=now,
+            due_at=out.now,
             **common,
         )
         queued += 1
@@ -115,37 +70,33 @@ def notify(
 
 
 def fire_step(
-    session: Session,
-    alert: Alert,
+    recipients: Recipients,
+    out: Outgoing,
+    alert: AlertLike,
     setting: Setting,
     step: dict[str, Any],
     *,
-    now: datetime,
-    policy: AlertPolicy,
     reason: str | None = None,
 ) -> int:
     """Queue one ladder step's messages; returns how many were queued."""
     queued = 0
     for entry in step["notify"]:
-        for adult in adults_in_role(session, setting, entry["role"]):
+        for adult in recipients.in_role(setting, entry["role"]):
             queued += notify(
-                session,
+                out,
                 alert,
                 adult,
                 setting,
                 entry["channels"],
-                now=now,
-                policy=policy,
                 reason=reason or f"escalation:{step['name']}",
             )
     return queued
 
 
-def create_alert(
-    session: Session, child: Child, setting: Setting, *, now: datetime, policy: AlertPolicy
+def _new_alert(
+    child: Child, setting: Setting, now: datetime, ladder: list[dict[str, Any]], policy: AlertPolicy
 ) -> Alert:
     assert child.id is not None and setting.id is not None
-    ladder = ladder_for(session, setting)
     alert = Alert(
         child_id=child.id,
         setting_id=setting.id,
@@ -159,31 +110,47 @@ def create_alert(
     if child.due_by is not None and child.due_by - now > policy.holiday_threshold:
         alert.holiday_routed = True
         alert.reminder_due_at = max(now, child.due_by - policy.reminder_lead)
-    session.add(alert)
-    session.flush()
-    if fire_step(session, alert, setting, ladder[0], now=now, policy=policy, reason="alert") == 0:
-        # Nobody at the setting to tell: the council hears at once, never silence.
-        for adult in coordinators(session, setting.la_code):
-            notify(
-                session,
-                alert,
-                adult,
-                setting,
-                ["sms", "email"],
-                now=now,
-                policy=policy,
-                reason="no_key_adult",
-            )
-    if alert.holiday_routed:
-        for adult in holiday_recipients(session, setting):
-            notify(
-                session,
-                alert,
-                adult,
-                setting,
-                ["sms", "email"],
-                now=now,
-                policy=policy,
-                reason="holiday_cover",
-            )
     return alert
+
+
+def _first_step(recipients: Recipients, out: Outgoing, alert: Alert, setting: Setting) -> None:
+    if fire_step(recipients, out, alert, setting, alert.ladder[0], reason="alert") == 0:
+        # Nobody at the setting to tell: the council hears at once, never silence.
+        for adult in recipients.coordinators(setting.la_code):
+            notify(out, alert, adult, setting, ["sms", "email"], reason="no_key_adult")
+    if alert.holiday_routed:
+        for adult in recipients.holiday_cover(setting):
+            notify(out, alert, adult, setting, ["sms", "email"], reason="holiday_cover")
+
+
+def create_alerts(
+    session: Session,
+    children: list[tuple[Child, Setting]],
+    *,
+    now: datetime,
+    policy: AlertPolicy,
+    recipients: Recipients | None = None,
+    out: Outgoing | None = None,
+) -> list[Alert]:
+    """An alert for each (child, setting), with its first step queued; the alerts are
+    inserted together. With `out` given, their links and messages are left there for the
+    caller to write (with other work of the same transaction); otherwise written here."""
+    recipients = recipients or Recipients(session).load(setting for _, setting in children)
+    gathered = out or Outgoing(now, policy)
+    alerts = [
+        _new_alert(child, setting, now, ladder_for(session, setting), policy)
+        for child, setting in children
+    ]
+    session.add_all(alerts)
+    session.flush()
+    for alert, (_, setting) in zip(alerts, children, strict=True):
+        _first_step(recipients, gathered, alert, setting)
+    if out is None:
+        gathered.write(session)
+    return alerts
+
+
+def create_alert(
+    session: Session, child: Child, setting: Setting, *, now: datetime, policy: AlertPolicy
+) -> Alert:
+    return create_alerts(session, [(child, setting)], now=now, policy=policy)[0]

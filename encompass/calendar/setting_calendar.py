@@ -29,26 +29,21 @@ class Timing:
     holiday_lead_up: bool
 
 
-def _spans(session: Session, *where: object) -> list[Span]:
-    rows = session.exec(select(CalendarEntry).where(*where))  # type: ignore[arg-type]
-    return [Span(r.start, r.end, r.kind) for r in rows]
-
-
 def calendar_for(session: Session, setting: Setting | None) -> IsOpen:
     """The setting's own term dates over its council's; weekdays but bank holidays if none."""
     if setting is None:
         return weekdays_without_bank_holidays()
-    own = _spans(session, CalendarEntry.setting_id == setting.id)
     early_years = setting.kind != "school"
-    council = (
-        []
-        if early_years or not setting.la_code
-        else _spans(
-            session,
-            CalendarEntry.la_code == setting.la_code,
-            col(CalendarEntry.setting_id).is_(None),
+    scopes: list[ColumnElement[bool]] = [col(CalendarEntry.setting_id) == setting.id]
+    if not early_years and setting.la_code:
+        scopes.append(
+            and_(CalendarEntry.la_code == setting.la_code, col(CalendarEntry.setting_id).is_(None))
         )
-    )
+    # Both in one query, told apart by setting_id.
+    own: list[Span] = []
+    council: list[Span] = []
+    for row in session.exec(select(CalendarEntry).where(or_(*scopes))):
+        (own if row.setting_id is not None else council).append(Span(row.start, row.end, row.kind))
     return calendar_from(own, council, nation=setting.nation, early_years=early_years)
 
 

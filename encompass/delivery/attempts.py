@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, case, func, update
 from sqlalchemy import select as sa_select
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from encompass.db import UTCDateTime, is_postgres, session_scope
@@ -156,22 +156,26 @@ def _held_until(
     return (used.oldest or now) + timedelta(hours=1)
 
 
-# The statements a send makes, built once: a send is the worker's hottest path.
-_MESSAGE = (
+# The statements a send makes, built once: sending is the worker's hottest path.
+_MESSAGES = (
     sa_select(
+        col(Delivery.id),
         col(Delivery.status),
         col(Delivery.channel),
         col(Delivery.to_address),
         col(Delivery.body),
         col(Delivery.subject),
+        col(Delivery.alert_id),
         col(Alert.acknowledged_at),
     )
     .outerjoin(Alert, col(Alert.id) == col(Delivery.alert_id))
-    .where(col(Delivery.id) == bindparam("delivery_id"))
+    .where(col(Delivery.id).in_(bindparam("ids", expanding=True)))
 )
 _CANCEL = (
     update(Delivery)
-    .where(col(Delivery.id) == bindparam("delivery_id"))
+    .where(
+        col(Delivery.id).in_(bindparam("ids", expanding=True)), col(Delivery.status) == "sending"
+    )
     .values(status="cancelled", updated_at=bindparam("now", type_=UTCDateTime()))
 )
 _MARK_SENT = (
@@ -186,12 +190,11 @@ _MARK_SENT = (
         sent_at=bindparam("now", type_=UTCDateTime()),
         updated_at=bindparam("now", type_=UTCDateTime()),
     )
-    .returning(col(Delivery.alert_id))
 )
-# The alert's first message out marks it sent (and a pending alert "sent").
-_MARK_ALERT_SENT = (
+# An alert's first message out marks it sent (and a pending alert "sent").
+_MARK_ALERTS_SENT = (
     update(Alert)
-    .where(col(Alert.id) == bindparam("alert_id"), col(Alert.sent_at).is_(None))
+    .where(col(Alert.id).in_(bindparam("ids", expanding=True)), col(Alert.sent_at).is_(None))
     .values(
         sent_at=bindparam("now", type_=UTCDateTime()),
         status=case((col(Alert.status) == "pending", "sent"), else_=col(Alert.status)),
@@ -199,78 +202,129 @@ _MARK_ALERT_SENT = (
 )
 
 
-def _message_for(
-    conn: Connection, delivery_id: int, policy: DeliveryPolicy, now: datetime
-) -> OutboundMessage | None:
-    """The claimed message to send, or None: gone, no longer ours, or acknowledged."""
-    row = conn.execute(_MESSAGE, {"delivery_id": delivery_id}).first()
-    if row is None:
-        return None
-    status, channel, to_address, body, subject, acknowledged_at = row
-    if status != "sending":
-        return None
-    # Checked right before the send: nothing goes out after acknowledgement.
-    if acknowledged_at is not None:
-        conn.execute(_CANCEL, {"delivery_id": delivery_id, "now": now})
-        return None
-    callback = policy.status_callback if channel in ("sms", "voice") else None
-    return OutboundMessage(
-        channel=channel,
-        to=to_address,
-        body=body,
-        subject=subject,
-        status_callback=callback,
-    )
+@dataclass(frozen=True)
+class _Ready:
+    delivery_id: int
+    alert_id: int | None
+    message: OutboundMessage
 
 
-def send_one(
+@dataclass(frozen=True)
+class _Outcome:
+    ready: _Ready
+    transport: str
+    took_ms: int
+    result: SendResult | None = None
+    failure: TransportError | None = None
+
+
+def _still_to_send(
+    engine: Engine, ids: Sequence[int], policy: DeliveryPolicy, now: datetime
+) -> list[_Ready]:
+    """The claimed messages to send now, read right before sending them: one gone or no
+    longer ours is left alone, and one whose alert was acknowledged is cancelled, never sent."""
+    with engine.begin() as conn:
+        rows = {row.id: row for row in conn.execute(_MESSAGES, {"ids": list(ids)})}
+        ours = [rows[i] for i in ids if i in rows and rows[i].status == "sending"]
+        acknowledged = [row.id for row in ours if row.acknowledged_at is not None]
+        if acknowledged:
+            conn.execute(_CANCEL, {"ids": acknowledged, "now": now})
+    return [
+        _Ready(
+            delivery_id=row.id,
+            alert_id=row.alert_id,
+            message=OutboundMessage(
+                channel=row.channel,
+                to=row.to_address,
+                body=row.body,
+                subject=row.subject,
+                status_callback=(
+                    policy.status_callback if row.channel in ("sms", "voice") else None
+                ),
+            ),
+        )
+        for row in ours
+        if row.acknowledged_at is None
+    ]
+
+
+def _call(transports: Mapping[str, Transport], ready: _Ready) -> _Outcome:
+    """The provider call, and nothing else: no database connection is held during it."""
+    transport = transports[ready.message.channel]
+    started = time.monotonic()
+    try:
+        result = transport.send(ready.message)
+    except TransportError as exc:
+        took = int((time.monotonic() - started) * 1000)
+        return _Outcome(ready, transport.name, took, failure=exc)
+    return _Outcome(ready, transport.name, int((time.monotonic() - started) * 1000), result=result)
+
+
+def _record(
+    engine: Engine, outcomes: Sequence[_Outcome], policy: DeliveryPolicy, now: datetime
+) -> list[str]:
+    """Write what the provider said: every message sent in one transaction, each failure
+    on its own (it may be retried later or fall through to another channel)."""
+    sent = [o for o in outcomes if o.result is not None]
+    if sent:
+        with engine.begin() as conn:
+            conn.execute(
+                _MARK_SENT,
+                [
+                    {
+                        "delivery_id": o.ready.delivery_id,
+                        "status": o.result.status,
+                        "transport": o.transport,
+                        "provider_id": o.result.provider_id,
+                        "provider_ms": o.took_ms,
+                        "now": now,
+                    }
+                    for o in sent
+                    if o.result is not None
+                ],
+            )
+            alerts = sorted({o.ready.alert_id for o in sent if o.ready.alert_id is not None})
+            if alerts:
+                conn.execute(_MARK_ALERTS_SENT, {"ids": alerts, "now": now})
+    statuses = [o.result.status for o in sent if o.result is not None]
+    for o in outcomes:
+        if o.failure is not None:
+            statuses.append(
+                _record_failure(
+                    engine, o.ready.delivery_id, o.transport, o.failure, policy, now, o.took_ms
+                )
+            )
+    return statuses
+
+
+def send_claimed(
     engine: Engine,
-    delivery_id: int,
+    claimed: Sequence[int],
     transports: Mapping[str, Transport],
     policy: DeliveryPolicy,
     now: datetime,
-) -> str:
-    """Send one claimed delivery; returns its new status."""
-    # Two short transactions on plain connections (no ORM session), and no connection held
-    # during the provider call: more sends may be under way than the pool has connections.
-    with engine.begin() as conn:
-        message = _message_for(conn, delivery_id, policy, now)
-    if message is None:
-        return "cancelled"
-    transport = transports[message.channel]
-    started = time.monotonic()
-    try:
-        result = transport.send(message)
-    except TransportError as exc:
-        took = int((time.monotonic() - started) * 1000)
-        return _record_failure(engine, delivery_id, transport.name, exc, policy, now, took)
-    took = int((time.monotonic() - started) * 1000)
-    with engine.begin() as conn:
-        return _record_sent(conn, delivery_id, transport.name, result, took, now)
+    pool: ThreadPoolExecutor | None = None,
+) -> dict[str, int]:
+    """Send claimed deliveries, `policy.concurrency` at a time; returns counts by status.
 
-
-def _record_sent(
-    conn: Connection,
-    delivery_id: int,
-    transport_name: str,
-    result: SendResult,
-    took: int,
-    now: datetime,
-) -> str:
-    alert_id = conn.execute(
-        _MARK_SENT,
-        {
-            "delivery_id": delivery_id,
-            "status": result.status,
-            "transport": transport_name,
-            "provider_id": result.provider_id,
-            "provider_ms": took,
-            "now": now,
-        },
-    ).one()[0]
-    if alert_id is not None:
-        conn.execute(_MARK_ALERT_SENT, {"alert_id": alert_id, "now": now})
-    return result.status
+    Each group is checked against the database right before it goes (so at most one
+    provider round trip separates the check from the send), and its outcomes are
+    written together after.
+    """
+    counts: dict[str, int] = {}
+    group = max(policy.concurrency, 1)
+    for start in range(0, len(claimed), group):
+        ids = claimed[start : start + group]
+        ready = _still_to_send(engine, ids, policy, now)
+        if len(ready) < len(ids):
+            counts["cancelled"] = counts.get("cancelled", 0) + len(ids) - len(ready)
+        if pool is not None and len(ready) > 1:
+            outcomes = list(pool.map(lambda r: _call(transports, r), ready))
+        else:
+            outcomes = [_call(transports, r) for r in ready]
+        for status in _record(engine, outcomes, policy, now):
+            counts[status] = counts.get(status, 0) + 1
+    return counts
 
 
 def _record_failure(
@@ -331,13 +385,12 @@ def send_due(
     counts: dict[str, int] = {}
     with session_scope(engine) as session:
         time_out_stuck(session, now, policy)
-    with ThreadPoolExecutor(max_workers=policy.concurrency) as pool:
+    # Provider calls are slow and independent: several at once.
+    with ThreadPoolExecutor(max_workers=max(policy.concurrency, 1)) as pool:
         while True:
             with session_scope(engine) as session:
                 claimed = claim_due(session, now, policy=policy)
             if not claimed:
                 return counts
-            # Provider calls are slow and independent: several at once, each with its own
-            # short transactions before and after.
-            for status in pool.map(lambda i: send_one(engine, i, transports, policy, now), claimed):
-                counts[status] = counts.get(status, 0) + 1
+            for status, n in send_claimed(engine, claimed, transports, policy, now, pool).items():
+                counts[status] = counts.get(status, 0) + n

@@ -15,6 +15,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from encompass.alerts.create import notify
+from encompass.alerts.outgoing import Outgoing
 from encompass.alerts.policy import AlertPolicy
 from encompass.escalation.ladder import escalation_index
 from encompass.escalation.steps import jump_to_step
@@ -81,13 +82,9 @@ def _fall_through(
         return
     setting = session.get(Setting, alert.setting_id)
     assert setting is not None
-    before = {d.id for d in session.exec(select(Delivery).where(Delivery.alert_id == alert.id))}
-    notify(session, alert, adult, setting, [channel], now=now, policy=policy, reason="fallthrough")
-    session.flush()
-    for new in session.exec(select(Delivery).where(Delivery.alert_id == alert.id)):
-        if new.id not in before:
-            new.fallback_of = delivery.id
-            session.add(new)
+    out = Outgoing(now, policy)
+    notify(out, alert, adult, setting, [channel], reason="fallthrough", fallback_of=delivery.id)
+    out.write(session)
 
 
 def _reachable(session: Session, alert: Alert) -> bool:

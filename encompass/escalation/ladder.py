@@ -19,7 +19,8 @@ import copy
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement
+from sqlmodel import Session, and_, col, or_, select
 
 from encompass.models import EscalationLadder, Setting
 
@@ -106,19 +107,28 @@ def validate(steps: Any) -> list[dict[str, Any]]:
     return checked
 
 
+_CHECKED_DEFAULT = validate(DEFAULT_LADDER)
+
+
 def ladder_for(session: Session, setting: Setting) -> list[dict[str, Any]]:
     """The setting's own ladder, else its council's, else the default."""
-    own = session.exec(
-        select(EscalationLadder).where(EscalationLadder.setting_id == setting.id)
-    ).first()
-    if own is None and setting.la_code:
-        own = session.exec(
-            select(EscalationLadder).where(
-                EscalationLadder.la_code == setting.la_code,
-                EscalationLadder.setting_id == None,  # noqa: E711
+    scopes: list[ColumnElement[bool]] = [col(EscalationLadder.setting_id) == setting.id]
+    if setting.la_code:
+        scopes.append(
+            and_(
+                col(EscalationLadder.la_code) == setting.la_code,
+                col(EscalationLadder.setting_id).is_(None),
             )
-        ).first()
-    return validate(own.steps if own else copy.deepcopy(DEFAULT_LADDER))
+        )
+    # One query: the setting's own sorts first (false before true), then the council's.
+    own = session.exec(
+        select(EscalationLadder)
+        .where(or_(*scopes))
+        .order_by(col(EscalationLadder.setting_id).is_(None))
+        .limit(1)
+    ).first()
+    # A stored ladder is checked as it is read; the default was checked once, at import.
+    return validate(own.steps) if own else copy.deepcopy(_CHECKED_DEFAULT)
 
 
 def step_time(step: dict[str, Any], *, created_at: datetime, due_by: datetime | None) -> datetime:

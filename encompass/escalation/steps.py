@@ -8,99 +8,161 @@ fully queued; two workers can never both fire it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, case, literal, null, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from encompass.alerts.create import fire_step
+from encompass.alerts.outgoing import Outgoing, Recipients
 from encompass.alerts.policy import AlertPolicy
-from encompass.db import is_postgres, session_scope
+from encompass.db import UTCDateTime, is_postgres, session_scope
 from encompass.escalation.ladder import step_time
 from encompass.models import Alert, Setting
 
 BATCH = 200
 
 
-def _due(session: Session, now: datetime) -> list[tuple[int, int]]:
+@dataclass
+class _Step:
+    """A due step as read, and what claiming it changes."""
+
+    id: int
+    due_by: datetime | None
+    setting_id: int
+    fence: int
+    step: dict[str, Any] | None  # None: the ladder has run out (the timer is just cleared)
+    next_index: int
+    next_at: datetime | None
+    escalates: bool
+
+
+def _due(session: Session, now: datetime) -> list[_Step]:
+    """Up to BATCH due steps, oldest first (locked, skipping other workers', on PostgreSQL)."""
     query = (
-        select(Alert.id, Alert.fence)
+        sa_select(
+            col(Alert.id),
+            col(Alert.fence),
+            col(Alert.step_index),
+            col(Alert.ladder),
+            col(Alert.created_at),
+            col(Alert.due_by),
+            col(Alert.setting_id),
+        )
         .where(col(Alert.next_step_at) <= now, col(Alert.acknowledged_at).is_(None))
         .order_by(col(Alert.next_step_at))
         .limit(BATCH)
     )
     if is_postgres(session):
         query = query.with_for_update(skip_locked=True)
-    return [(int(i), int(f)) for i, f in session.exec(query).all()]  # type: ignore[arg-type]
-
-
-def _claim_and_fire(
-    session: Session, alert_id: int, fence: int, now: datetime, policy: AlertPolicy
-) -> bool:
-    alert = session.get(Alert, alert_id)
-    if alert is None or alert.fence != fence or alert.step_index >= len(alert.ladder):
-        return False
-    step = alert.ladder[alert.step_index]
-    following = alert.step_index + 1
-    next_at = (
-        step_time(alert.ladder[following], created_at=alert.created_at, due_by=alert.due_by)
-        if following < len(alert.ladder)
-        else None
-    )
-    values: dict[str, object] = {
-        "fence": fence + 1,
-        "step_index": following,
-        "next_step_at": next_at,
-    }
-    if step.get("mark_escalated"):
-        values.update(status="escalated", escalated_at=now)
-    # On the session's connection, without the ORM's "evaluate" synchronisation (which
-    # matches the criteria against every object in the session, hundreds in a batch):
-    # the one object it concerns is brought up to date below.
-    claimed = (
-        session.connection()
-        .execute(
-            update(Alert)
-            .where(
-                col(Alert.id) == alert_id,
-                col(Alert.fence) == fence,
-                col(Alert.acknowledged_at).is_(None),
-            )
-            .values(**values)
+    steps = []
+    for alert_id, fence, index, ladder, created_at, due_by, setting_id in session.execute(query):
+        step = ladder[index] if index < len(ladder) else None
+        following = index + 1 if step is not None else index
+        next_at = (
+            step_time(ladder[following], created_at=created_at, due_by=due_by)
+            if step is not None and following < len(ladder)
+            else None
         )
-        .rowcount
+        steps.append(
+            _Step(
+                id=alert_id,
+                due_by=due_by,
+                setting_id=setting_id,
+                fence=fence,
+                step=step,
+                next_index=following,
+                next_at=next_at,
+                escalates=bool(step and step.get("mark_escalated")),
+            )
+        )
+    return steps
+
+
+def _by_alert(values: dict[int, Any], else_: Any) -> Any:
+    """CASE alert.id WHEN ... THEN ...: one value per alert in a single UPDATE."""
+    return case(values, value=col(Alert.id), else_=else_)
+
+
+def _when(value: datetime | None) -> ColumnElement[Any]:
+    return literal(value, UTCDateTime()) if value is not None else null()
+
+
+def _next_times(steps: list[_Step]) -> Any:
+    """Each alert's next timer, or NULL when its ladder has run out (a bare NULL when they
+    all have: PostgreSQL cannot tell the type of a CASE of NULLs)."""
+    if all(s.next_at is None for s in steps):
+        return None
+    return _by_alert({s.id: _when(s.next_at) for s in steps}, null())
+
+
+def _claim(session: Session, steps: list[_Step], now: datetime) -> set[int]:
+    """Claim the steps in one conditional UPDATE; returns the alerts whose step is ours.
+
+    A step is ours only if its alert still has the fence we read and is not acknowledged:
+    a step another worker claimed first, or an alert acknowledged meanwhile, is left alone.
+    """
+    ids = [s.id for s in steps]
+    escalating = [s.id for s in steps if s.escalates]
+    statement = (
+        update(Alert)
+        .where(
+            col(Alert.id).in_(ids),
+            col(Alert.acknowledged_at).is_(None),
+            col(Alert.fence) == _by_alert({s.id: s.fence for s in steps}, None),
+        )
+        .values(
+            fence=col(Alert.fence) + 1,
+            step_index=_by_alert({s.id: s.next_index for s in steps}, col(Alert.step_index)),
+            next_step_at=_next_times(steps),
+        )
+        .returning(col(Alert.id))
     )
-    if claimed != 1:
-        return False
-    for name, value in values.items():
-        set_committed_value(alert, name, value)
-    setting = session.get(Setting, alert.setting_id)
-    assert setting is not None
-    fire_step(session, alert, setting, step, now=now, policy=policy)
-    return True
+    if escalating:
+        statement = statement.values(
+            status=_by_alert(dict.fromkeys(escalating, "escalated"), col(Alert.status)),
+            escalated_at=_by_alert(dict.fromkeys(escalating, _when(now)), col(Alert.escalated_at)),
+        )
+    # On the session's connection: nothing of these alerts is held in the session.
+    return {int(i) for i in session.connection().execute(statement).scalars() if i is not None}
 
 
 def fire_due_steps(engine: Engine, now: datetime, policy: AlertPolicy) -> int:
-    """Fire every ladder step due by `now`; returns how many fired."""
+    """Fire every ladder step due by `now`; returns how many fired.
+
+    A batch is read, claimed in one UPDATE, and its messages queued in a few INSERTs, all
+    in one transaction: a crash leaves the whole batch unclaimed, or claimed and queued.
+    """
     fired = 0
     while True:
         with session_scope(engine) as session:
             due = _due(session, now)
-            # The batch's alerts and settings in two queries (session.get then finds them
-            # in the session); the messages queued are written together at commit.
-            ids = [i for i, _ in due]
-            alerts = session.exec(select(Alert).where(col(Alert.id).in_(ids))).all() if ids else []
-            setting_ids = {a.setting_id for a in alerts}
-            if setting_ids:
-                session.exec(select(Setting).where(col(Setting.id).in_(setting_ids))).all()
-            with session.no_autoflush:
-                batch = sum(_claim_and_fire(session, i, f, now, policy) for i, f in due)
-        fired += batch
+            claimed = _claim(session, due, now) if due else set()
+            ours = [s for s in due if s.id in claimed and s.step is not None]
+            settings = (
+                {
+                    s.id: s
+                    for s in session.exec(
+                        select(Setting).where(col(Setting.id).in_({s.setting_id for s in ours}))
+                    )
+                }
+                if ours
+                else {}
+            )
+            recipients = Recipients(session).load(settings.values())
+            out = Outgoing(now, policy)
+            for step in ours:
+                assert step.step is not None
+                fire_step(recipients, out, step, settings[step.setting_id], step.step)
+            out.write(session)
+        fired += len(ours)
         if len(due) < BATCH:
             return fired
-        if batch == 0:
+        if not claimed:
             return fired  # everything left is another worker's
 
 

@@ -17,7 +17,7 @@ from encompass.alerts.policy import AlertPolicy
 from encompass.alerts.reminders import queue_holiday_reminders
 from encompass.db import session_scope, utcnow
 from encompass.delivery.attempts import DeliveryPolicy, send_due
-from encompass.delivery.transports import build_transports
+from encompass.delivery.transports import Transport, build_transports
 from encompass.escalation.failures import follow_up_failures
 from encompass.escalation.steps import fire_due_steps
 from encompass.review.queue import escalate_due_reviews
@@ -43,6 +43,33 @@ def _add(counts: dict[str, int], more: dict[str, int]) -> None:
         counts[key] = counts.get(key, 0) + n
 
 
+_TRANSPORT_SETTINGS = (
+    "TWILIO_ACCOUNT_SID",
+    "TWILIO_AUTH_TOKEN",
+    "TWILIO_FROM",
+    "TWILIO_API_BASE",
+    "TWILIO_TIMEOUT_SECONDS",
+    "SMTP_HOST",
+    "SMTP_PORT",
+    "SMTP_USERNAME",
+    "SMTP_PASSWORD",
+    "SMTP_STARTTLS",
+    "MAIL_FROM",
+    "SMTP_TIMEOUT_SECONDS",
+)
+
+
+def _transports(app: Flask, cfg: dict[str, Any]) -> dict[str, Transport]:
+    """The app's transports, made once and kept while their settings stay the same (a
+    Twilio client keeps its connections open from one tick to the next)."""
+    key = tuple(cfg.get(name) for name in _TRANSPORT_SETTINGS)
+    cached = app.extensions.get("encompass_transports")
+    if cached is None or cached[0] != key:
+        cached = (key, build_transports(cfg))
+        app.extensions["encompass_transports"] = cached
+    return cached[1]
+
+
 def tick(app: Flask, now: datetime | None = None) -> dict[str, int]:
     """One pass of the worker's work as of `now` (default: the clock)."""
     now = now or utcnow()
@@ -50,7 +77,7 @@ def tick(app: Flask, now: datetime | None = None) -> dict[str, int]:
     engine = app.extensions["encompass_engine"]
     alerts = AlertPolicy.from_config(cfg)
     delivery = delivery_policy(cfg)
-    transports = build_transports(cfg)
+    transports = _transports(app, cfg)
     counts: dict[str, int] = {}
     with session_scope(engine) as session:
         reminded = queue_holiday_reminders(session, now, alerts)

@@ -13,7 +13,7 @@ from encompass import audit
 from encompass.alerts.policy import AlertPolicy
 from encompass.db import utcnow
 from encompass.models import Notice
-from encompass.notices.present import notice_for_force
+from encompass.notices.present import notice_for_force, notice_out
 from encompass.notices.schemas import NoticeIn, field_errors
 from encompass.notices.service import IntakeConfig, submit_notice
 from encompass.review.policy import ReviewPolicy
@@ -56,11 +56,17 @@ def create_notice() -> Any:
         data = NoticeIn.model_validate(body, context={"now": now})
     except ValidationError as exc:
         return _error(422, "invalid", "The notice has errors.", errors=field_errors(exc))
-    notice, created = submit_notice(g.db, g.force.id, data, now=now, cfg=intake_config())
-    if not created:
-        _audit_view(notice.id, "sent again")
+    submitted = submit_notice(g.db, g.force.id, data, now=now, cfg=intake_config())
+    if not submitted.created:
+        _audit_view(submitted.notice.id, "sent again")
+        g.db.commit()
+        return notice_for_force(g.db, submitted.notice), 200
+    # What was just stored, as it stands at commit: no need to read it back.
+    answer = notice_out(
+        submitted.notice, ((p.child, p.setting, p.alert) for p in submitted.children)
+    )
     g.db.commit()
-    return notice_for_force(g.db, notice), 201 if created else 200
+    return answer, 201
 
 
 def _audit_view(notice_id: int | None, detail: str = "") -> None:

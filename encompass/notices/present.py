@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from encompass.models import Alert, Child, Notice, Setting
 from encompass.notices.schemas import AlertOut, ChildOut, NoticeOut, SettingRef
@@ -29,10 +30,8 @@ def alert_out(alert: Alert | None) -> AlertOut | None:
     )
 
 
-def child_out(session: Session, child: Child) -> ChildOut:
+def child_out(child: Child, setting: Setting | None, alert: Alert | None) -> ChildOut:
     assert child.id is not None
-    setting = session.get(Setting, child.setting_id) if child.setting_id else None
-    alert = session.exec(select(Alert).where(Alert.child_id == child.id)).first()
     return ChildOut(
         id=child.id,
         given_name=child.given_name,
@@ -48,7 +47,11 @@ def child_out(session: Session, child: Child) -> ChildOut:
     )
 
 
-def notice_for_force(session: Session, notice: Notice) -> dict[str, Any]:
+def notice_out(
+    notice: Notice, children: Iterable[tuple[Child, Setting | None, Alert | None]]
+) -> dict[str, Any]:
+    """The answer, from the notice and its children (in order) with their settings and
+    alerts, however they were come by."""
     assert notice.id is not None
     out = NoticeOut(
         id=notice.id,
@@ -56,6 +59,25 @@ def notice_for_force(session: Session, notice: Notice) -> dict[str, Any]:
         occurred_at=notice.occurred_at,
         received_at=notice.received_at,
         risk_level=notice.risk_level,  # type: ignore[arg-type]
-        children=[child_out(session, c) for c in children_of(session, notice.id)],
+        children=[child_out(*row) for row in children],
     )
     return out.model_dump(mode="json")
+
+
+def notice_for_force(session: Session, notice: Notice) -> dict[str, Any]:
+    """The notice as stored now (read back: alerts move on after intake)."""
+    assert notice.id is not None
+    children = children_of(session, notice.id)
+    alerts: dict[int | None, Alert] = {
+        a.child_id: a
+        for a in session.exec(
+            select(Alert).where(col(Alert.child_id).in_([c.id for c in children]))
+        )
+    }
+    return notice_out(
+        notice,
+        (
+            (c, session.get(Setting, c.setting_id) if c.setting_id else None, alerts.get(c.id))
+            for c in children
+        ),
+    )

@@ -171,7 +171,10 @@ class NoticeIn(Strict):
     def when_it_happened(cls, value: datetime, info: ValidationInfo) -> datetime:
         if value.tzinfo is None:
             raise ValueError("Give occurred_at with a time zone, e.g. 2026-11-22T21:40:00+00:00")
-        value = value.astimezone(UTC)
+        try:
+            value = value.astimezone(UTC)
+        except OverflowError:  # e.g. 0001-01-01T00:00:00+00:01, before the year 1 in UTC
+            raise ValueError("occurred_at is more than a year ago") from None
         now = _now(info)
         if value > now + CLOCK_SKEW:
             raise ValueError("occurred_at must not be in the future")

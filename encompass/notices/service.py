@@ -14,15 +14,33 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from encompass import audit
-from encompass.alerts.create import create_alert
+from encompass.alerts.create import create_alerts
+from encompass.alerts.outgoing import Outgoing
 from encompass.alerts.policy import AlertPolicy
 from encompass.calendar.setting_calendar import timing_for
-from encompass.matching import ChildFacts, resolve_child
-from encompass.models import Child, Notice, Setting
+from encompass.matching import ChildFacts, Resolution, resolve_child
+from encompass.models import Alert, Child, Notice, Setting
 from encompass.notices.routing import route_to_fallback
 from encompass.notices.schemas import ChildIn, NoticeIn
 from encompass.review.policy import ReviewPolicy
 from encompass.review.queue import open_review
+
+
+@dataclass
+class Placed:
+    """A child of a notice, and where it went: a setting (with its alert) or review."""
+
+    child: Child
+    setting: Setting | None
+    resolution: Resolution
+    alert: Alert | None = None
+
+
+@dataclass
+class Submission:
+    notice: Notice
+    created: bool  # False: the same force sent the same police_reference before
+    children: list[Placed] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -52,11 +70,15 @@ def submit_notice(
     now: datetime,
     cfg: IntakeConfig,
     user_id: int | None = None,
-) -> tuple[Notice, bool]:
-    """Store the notice and return (notice, True); or (the stored one, False) if resent."""
+) -> Submission:
+    """Store the notice, resolve its children and alert their settings; or, when the force
+    sent this police_reference before, the stored notice (created False) and nothing new.
+
+    Every child is resolved first (reads only); then the children, their alerts, and the
+    alerts' links and messages are inserted a table at a time."""
     existing = find_notice(session, force_id, data.police_reference)
     if existing is not None:
-        return existing, False
+        return Submission(existing, created=False)
     try:
         with session.begin_nested():
             notice = _store(session, force_id, data, now, user_id)
@@ -65,9 +87,36 @@ def submit_notice(
         existing = find_notice(session, force_id, data.police_reference)
         if existing is None:
             raise
-        return existing, False
-    for position, child_in in enumerate(data.children):
-        _add_child(session, notice, position, child_in, now=now, cfg=cfg)
+        return Submission(existing, created=False)
+    placed = [
+        _place(session, notice, position, child_in, now=now, cfg=cfg)
+        for position, child_in in enumerate(data.children)
+    ]
+    session.add_all([p.child for p in placed])
+    session.flush()
+    alerted = [p for p in placed if p.setting is not None]
+    out = Outgoing(now, cfg.alerts)
+    alerts = create_alerts(
+        session,
+        [(p.child, p.setting) for p in alerted if p.setting is not None],
+        now=now,
+        policy=cfg.alerts,
+        out=out,
+    )
+    for p, alert in zip(alerted, alerts, strict=True):
+        p.alert = alert
+    out.write(session)
+    for p in placed:
+        if p.setting is None:
+            open_review(
+                session,
+                p.child,
+                notice,
+                p.resolution,
+                now=now,
+                policy=cfg.alerts,
+                review_policy=cfg.review,
+            )
     audit.record(
         session,
         "notice.received",
@@ -78,7 +127,7 @@ def submit_notice(
         detail=f"{len(data.children)} children",
         at=now,
     )
-    return notice, True
+    return Submission(notice, created=True, children=placed)
 
 
 def _store(
@@ -103,7 +152,7 @@ def _store(
     return notice
 
 
-def _add_child(
+def _place(
     session: Session,
     notice: Notice,
     position: int,
@@ -111,7 +160,8 @@ def _add_child(
     *,
     now: datetime,
     cfg: IntakeConfig,
-) -> Child:
+) -> Placed:
+    """Resolve the child and work out its setting and deadline (the child is not yet added)."""
     resolution = resolve_child(
         session,
         ChildFacts(
@@ -171,12 +221,4 @@ def _add_child(
         holiday_lead_up=timing.holiday_lead_up,
         created_at=now,
     )
-    session.add(child)
-    session.flush()
-    if setting is not None:
-        create_alert(session, child, setting, now=now, policy=cfg.alerts)
-    else:
-        open_review(
-            session, child, notice, resolution, now=now, policy=cfg.alerts, review_policy=cfg.review
-        )
-    return child
+    return Placed(child, setting, resolution)

@@ -88,7 +88,7 @@ def new_notice() -> Any:
         except ValidationError as exc:
             apply_schema_errors(form, built, exc)
         if data is not None and not form.errors and not form.form_errors:
-            notice, created = submit_notice(
+            submitted = submit_notice(
                 g.db,
                 current_user.force_id,
                 data,
@@ -97,7 +97,8 @@ def new_notice() -> Any:
                 user_id=current_user.id,
             )
             g.db.commit()
-            if created:
+            notice = submitted.notice
+            if submitted.created:
                 flash(f"Notice {notice.police_reference} submitted")
             else:
                 flash(

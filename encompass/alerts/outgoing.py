@@ -1,0 +1,169 @@
+"""What a pass of work is about to send: per-recipient links and queued messages, gathered
+in memory and written together (one INSERT per table), and the people to send them to,
+read once for all the alerts of the pass.
+
+Nothing leaves the service without a Delivery row: the worker sends only what is written
+here (or by delivery/queue.py, for the odd single message).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy import Table, insert
+from sqlmodel import Session, col, select
+
+from encompass.alerts.policy import AlertPolicy
+from encompass.models import AlertLink, Delivery, KeyAdult, Setting
+from encompass.models.alerts import CHANNELS
+from encompass.security import new_token, token_hash
+
+_LINKS: Table = AlertLink.__table__  # type: ignore[attr-defined]
+_DELIVERIES: Table = Delivery.__table__  # type: ignore[attr-defined]
+
+
+class AlertLike(Protocol):
+    """What a message needs to know of its alert (an Alert, or a row of the timer query)."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def due_by(self) -> datetime | None: ...
+
+
+@dataclass
+class Outgoing:
+    """Links and messages made at `now`, kept until write()."""
+
+    now: datetime
+    policy: AlertPolicy
+    links: list[dict[str, Any]] = field(default_factory=list)
+    messages: list[dict[str, Any]] = field(default_factory=list)
+
+    def link(self, alert_id: int, key_adult_id: int) -> str:
+        """A fresh per-recipient link; only its hash is stored."""
+        token = new_token()
+        self.links.append(
+            {
+                "alert_id": alert_id,
+                "key_adult_id": key_adult_id,
+                "token_hash": token_hash(token),
+                "created_at": self.now,
+                "expires_at": self.now + self.policy.link_ttl,
+            }
+        )
+        return f"{self.policy.base_url}/a/{token}"
+
+    def message(
+        self,
+        *,
+        channel: str,
+        to_address: str,
+        body: str,
+        due_at: datetime,
+        alert_id: int | None,
+        key_adult_id: int | None,
+        reason: str,
+        subject: str = "",
+        fallback_of: int | None = None,
+    ) -> None:
+        if channel not in CHANNELS:
+            raise ValueError(f"unknown channel {channel!r}")
+        # Every row has the same keys: the driver sends them as one multi-row INSERT.
+        self.messages.append(
+            {
+                "alert_id": alert_id,
+                "key_adult_id": key_adult_id,
+                "reason": reason,
+                "channel": channel,
+                "transport": "",
+                "to_address": to_address,
+                "subject": subject,
+                "body": body,
+                "status": "created",
+                "due_at": due_at,
+                "attempts": 0,
+                "fallback_of": fallback_of,
+                "created_at": self.now,
+                "updated_at": self.now,
+            }
+        )
+
+    def write(self, session: Session) -> int:
+        """Insert everything gathered (in the session's transaction); returns messages written."""
+        written = len(self.messages)
+        conn = session.connection()
+        if self.links:
+            conn.execute(insert(_LINKS), self.links)
+        if self.messages:
+            conn.execute(insert(_DELIVERIES), self.messages)
+        self.links, self.messages = [], []
+        return written
+
+
+class Recipients:
+    """Active Key Adults by setting and role, and council coordinators by council: read once
+    (a query each) for all the settings a pass deals with."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._by_setting: dict[int, dict[str, list[KeyAdult]]] = {}
+        self._coordinators: dict[str, list[KeyAdult]] = {}
+
+    def load(self, settings: Iterable[Setting]) -> Recipients:
+        settings = list(settings)
+        # Council coordinators are read when first asked for: most alerts never need them.
+        self._load_settings({s.id for s in settings if s.id is not None})
+        return self
+
+    def _load_settings(self, wanted: set[int]) -> None:
+        ids = sorted(wanted - self._by_setting.keys())
+        if not ids:
+            return
+        found: dict[int, dict[str, list[KeyAdult]]] = {i: defaultdict(list) for i in ids}
+        for adult in self.session.exec(
+            select(KeyAdult)
+            .where(col(KeyAdult.setting_id).in_(ids), col(KeyAdult.active).is_(True))
+            .order_by(col(KeyAdult.id))
+        ):
+            assert adult.setting_id is not None
+            found[adult.setting_id][adult.role].append(adult)
+        self._by_setting.update(found)
+
+    def _load_councils(self, wanted: set[str]) -> None:
+        councils = sorted(wanted - self._coordinators.keys())
+        if not councils:
+            return
+        found: dict[str, list[KeyAdult]] = {la: [] for la in councils}
+        for adult in self.session.exec(
+            select(KeyAdult)
+            .where(
+                col(KeyAdult.la_code).in_(councils),
+                KeyAdult.role == "coordinator",
+                col(KeyAdult.setting_id).is_(None),
+                col(KeyAdult.active).is_(True),
+            )
+            .order_by(col(KeyAdult.id))
+        ):
+            assert adult.la_code is not None
+            found[adult.la_code].append(adult)
+        self._coordinators.update(found)
+
+    def coordinators(self, la_code: str) -> list[KeyAdult]:
+        self._load_councils({la_code})
+        return list(self._coordinators[la_code])
+
+    def in_role(self, setting: Setting, role: str) -> list[KeyAdult]:
+        if role == "coordinator":
+            return self.coordinators(setting.la_code)
+        assert setting.id is not None
+        self._load_settings({setting.id})
+        return list(self._by_setting[setting.id].get(role, []))
+
+    def holiday_cover(self, setting: Setting) -> list[KeyAdult]:
+        return self.in_role(setting, "holiday_cover") or self.coordinators(setting.la_code)

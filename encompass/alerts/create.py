@@ -130,15 +130,20 @@ def create_alerts(
     now: datetime,
     policy: AlertPolicy,
     recipients: Recipients | None = None,
+    ladders: dict[int | None, list[dict[str, Any]]] | None = None,
     out: Outgoing | None = None,
 ) -> list[Alert]:
     """An alert for each (child, setting), with its first step queued; the alerts are
     inserted together. With `out` given, their links and messages are left there for the
-    caller to write (with other work of the same transaction); otherwise written here."""
+    caller to write (with other work of the same transaction); otherwise written here.
+    `recipients` and `ladders` (by setting id) may be read beforehand."""
     recipients = recipients or Recipients(session).load(setting for _, setting in children)
     gathered = out or Outgoing(now, policy)
+    ladders = ladders or {}
     alerts = [
-        _new_alert(child, setting, now, ladder_for(session, setting), policy)
+        _new_alert(
+            child, setting, now, ladders.get(setting.id) or ladder_for(session, setting), policy
+        )
         for child, setting in children
     ]
     session.add_all(alerts)

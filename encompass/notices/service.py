@@ -15,9 +15,10 @@ from sqlmodel import Session, select
 
 from encompass import audit
 from encompass.alerts.create import create_alerts
-from encompass.alerts.outgoing import Outgoing
+from encompass.alerts.outgoing import Outgoing, Recipients
 from encompass.alerts.policy import AlertPolicy
-from encompass.calendar.setting_calendar import timing_for
+from encompass.calendar.setting_calendar import Timing, timing_for
+from encompass.escalation.ladder import ladder_for
 from encompass.matching import ChildFacts, Resolution, resolve_child
 from encompass.models import Alert, Child, Notice, Setting
 from encompass.notices.routing import route_to_fallback
@@ -74,11 +75,17 @@ def submit_notice(
     """Store the notice, resolve its children and alert their settings; or, when the force
     sent this police_reference before, the stored notice (created False) and nothing new.
 
-    Every child is resolved first (reads only); then the children, their alerts, and the
-    alerts' links and messages are inserted a table at a time."""
+    Every child is resolved first (reads only); then the notice, the children, their
+    alerts, and the alerts' links and messages are inserted a table at a time."""
     existing = find_notice(session, force_id, data.police_reference)
     if existing is not None:
         return Submission(existing, created=False)
+    # Reads first: on SQLite the first write takes the database's one write lock, which is
+    # then held to the commit, so everything that can be read before is read before.
+    resolved = [_resolve(session, data, child_in, now=now, cfg=cfg) for child_in in data.children]
+    settings = [r.setting for r in resolved if r.setting is not None]
+    recipients = Recipients(session).load(settings)
+    ladders = {s.id: ladder_for(session, s) for s in settings}
     try:
         with session.begin_nested():
             notice = _store(session, force_id, data, now, user_id)
@@ -89,8 +96,8 @@ def submit_notice(
             raise
         return Submission(existing, created=False)
     placed = [
-        _place(session, notice, position, child_in, now=now, cfg=cfg)
-        for position, child_in in enumerate(data.children)
+        Placed(_child(notice, position, child_in, r, now), r.setting, r.resolution)
+        for position, (child_in, r) in enumerate(zip(data.children, resolved, strict=True))
     ]
     session.add_all([p.child for p in placed])
     session.flush()
@@ -101,6 +108,8 @@ def submit_notice(
         [(p.child, p.setting) for p in alerted if p.setting is not None],
         now=now,
         policy=cfg.alerts,
+        recipients=recipients,
+        ladders=ladders,
         out=out,
     )
     for p, alert in zip(alerted, alerts, strict=True):
@@ -152,16 +161,21 @@ def _store(
     return notice
 
 
-def _place(
-    session: Session,
-    notice: Notice,
-    position: int,
-    data: ChildIn,
-    *,
-    now: datetime,
-    cfg: IntakeConfig,
-) -> Placed:
-    """Resolve the child and work out its setting and deadline (the child is not yet added)."""
+@dataclass(frozen=True)
+class _Resolved:
+    """Where a child goes, worked out before anything is written."""
+
+    resolution: Resolution
+    outcome: str
+    reason: str
+    setting: Setting | None
+    timing: Timing
+
+
+def _resolve(
+    session: Session, notice: NoticeIn, data: ChildIn, *, now: datetime, cfg: IntakeConfig
+) -> _Resolved:
+    """Resolve the child and work out its setting and deadline (reads only)."""
     resolution = resolve_child(
         session,
         ChildFacts(
@@ -195,8 +209,15 @@ def _place(
         tz=cfg.tz,
         default_start=cfg.school_day_start,
     )
+    return _Resolved(resolution, outcome, reason, setting, timing)
+
+
+def _child(
+    notice: Notice, position: int, data: ChildIn, resolved: _Resolved, now: datetime
+) -> Child:
     assert notice.id is not None
-    child = Child(
+    setting, timing = resolved.setting, resolved.timing
+    return Child(
         notice_id=notice.id,
         position=position,
         given_name=data.given_name,
@@ -212,13 +233,12 @@ def _place(
         voice_of_child=data.voice_of_child,
         other_adult_present=data.other_adult_present,
         officer_setting_urn=data.setting_urn,  # type: ignore[arg-type]
-        outcome=outcome,
+        outcome=resolved.outcome,
         setting_id=setting.id if setting else None,
-        pupil_id=resolution.pupil_id,
-        match_reason=reason[:200],
+        pupil_id=resolved.resolution.pupil_id,
+        match_reason=resolved.reason[:200],
         due_by=timing.due_by,
         holiday_period=timing.holiday_period,
         holiday_lead_up=timing.holiday_lead_up,
         created_at=now,
     )
-    return Placed(child, setting, resolution)

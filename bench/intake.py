@@ -272,7 +272,7 @@ def check_first_response(url: str, body: bytes, api_key: str) -> None:
 # --- one backend ---------------------------------------------------------------------------
 def server_env(url: str, workdir: Path) -> dict[str, str]:
     """The environment gunicorn gets: the development profile and this database, no .env."""
-    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "VIRTUAL_ENV")
+    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "VIRTUAL_ENV", "BENCH_FLOOR_NO_MATCH")
     env = {k: v for k, v in os.environ.items() if k in keep}
     env.update(
         ENCOMPASS_ENV="development",

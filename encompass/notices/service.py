@@ -172,23 +172,24 @@ class _Resolved:
     timing: Timing
 
 
+def child_facts(data: ChildIn) -> ChildFacts:
+    """What the matcher is told about a child on a notice."""
+    return ChildFacts(
+        given_name=data.given_name,
+        family_name=data.family_name,
+        date_of_birth=data.date_of_birth,
+        postcode=data.postcode,
+        setting_urn=data.setting_urn,  # type: ignore[arg-type]
+        unborn=data.unborn,
+        address=data.address,
+    )
+
+
 def _resolve(
     session: Session, notice: NoticeIn, data: ChildIn, *, now: datetime, cfg: IntakeConfig
 ) -> _Resolved:
     """Resolve the child and work out its setting and deadline (reads only)."""
-    resolution = resolve_child(
-        session,
-        ChildFacts(
-            given_name=data.given_name,
-            family_name=data.family_name,
-            date_of_birth=data.date_of_birth,
-            postcode=data.postcode,
-            setting_urn=data.setting_urn,  # type: ignore[arg-type]
-            unborn=data.unborn,
-            address=data.address,
-        ),
-        today=now.astimezone(cfg.tz).date(),
-    )
+    resolution = resolve_child(session, child_facts(data), today=now.astimezone(cfg.tz).date())
     outcome, setting_id, reason = resolution.outcome, resolution.setting_id, resolution.reason
     if outcome == "unmatched":
         # Not on any roll is never the end of it: a person in the review queue decides.

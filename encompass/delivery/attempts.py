@@ -9,6 +9,7 @@ call; the outcome is written in a fresh transaction.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Mapping, Sequence
@@ -22,7 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from encompass.db import UTCDateTime, is_postgres, session_scope
-from encompass.delivery.transports import OutboundMessage, SendResult, Transport, TransportError
+from encompass.delivery.transports import OutboundMessage, Transport, TransportError
 from encompass.models import Alert, Delivery
 
 log = logging.getLogger("encompass.delivery")
@@ -209,15 +210,6 @@ class _Ready:
     message: OutboundMessage
 
 
-@dataclass(frozen=True)
-class _Outcome:
-    ready: _Ready
-    transport: str
-    took_ms: int
-    result: SendResult | None = None
-    failure: TransportError | None = None
-
-
 def _still_to_send(
     engine: Engine, ids: Sequence[int], policy: DeliveryPolicy, now: datetime
 ) -> list[_Ready]:
@@ -248,53 +240,39 @@ def _still_to_send(
     ]
 
 
-def _call(transports: Mapping[str, Transport], ready: _Ready) -> _Outcome:
-    """The provider call, and nothing else: no database connection is held during it."""
+def _send(
+    engine: Engine,
+    transports: Mapping[str, Transport],
+    ready: _Ready,
+    policy: DeliveryPolicy,
+    now: datetime,
+) -> str:
+    """The provider call (no database connection held during it), then its outcome,
+    written at once: Twilio's status callbacks find the message by the id it gave, and
+    may come back within moments."""
     transport = transports[ready.message.channel]
     started = time.monotonic()
     try:
         result = transport.send(ready.message)
     except TransportError as exc:
         took = int((time.monotonic() - started) * 1000)
-        return _Outcome(ready, transport.name, took, failure=exc)
-    return _Outcome(ready, transport.name, int((time.monotonic() - started) * 1000), result=result)
-
-
-def _record(
-    engine: Engine, outcomes: Sequence[_Outcome], policy: DeliveryPolicy, now: datetime
-) -> list[str]:
-    """Write what the provider said: every message sent in one transaction, each failure
-    on its own (it may be retried later or fall through to another channel)."""
-    sent = [o for o in outcomes if o.result is not None]
-    if sent:
-        with engine.begin() as conn:
-            conn.execute(
-                _MARK_SENT,
-                [
-                    {
-                        "delivery_id": o.ready.delivery_id,
-                        "status": o.result.status,
-                        "transport": o.transport,
-                        "provider_id": o.result.provider_id,
-                        "provider_ms": o.took_ms,
-                        "now": now,
-                    }
-                    for o in sent
-                    if o.result is not None
-                ],
-            )
-            alerts = sorted({o.ready.alert_id for o in sent if o.ready.alert_id is not None})
-            if alerts:
-                conn.execute(_MARK_ALERTS_SENT, {"ids": alerts, "now": now})
-    statuses = [o.result.status for o in sent if o.result is not None]
-    for o in outcomes:
-        if o.failure is not None:
-            statuses.append(
-                _record_failure(
-                    engine, o.ready.delivery_id, o.transport, o.failure, policy, now, o.took_ms
-                )
-            )
-    return statuses
+        return _record_failure(engine, ready.delivery_id, transport.name, exc, policy, now, took)
+    took = int((time.monotonic() - started) * 1000)
+    with engine.begin() as conn:
+        conn.execute(
+            _MARK_SENT,
+            {
+                "delivery_id": ready.delivery_id,
+                "status": result.status,
+                "transport": transport.name,
+                "provider_id": result.provider_id,
+                "provider_ms": took,
+                "now": now,
+            },
+        )
+        if ready.alert_id is not None:
+            conn.execute(_MARK_ALERTS_SENT, {"ids": [ready.alert_id], "now": now})
+    return result.status
 
 
 def send_claimed(
@@ -307,9 +285,8 @@ def send_claimed(
 ) -> dict[str, int]:
     """Send claimed deliveries, `policy.concurrency` at a time; returns counts by status.
 
-    Each group is checked against the database right before it goes (so at most one
-    provider round trip separates the check from the send), and its outcomes are
-    written together after.
+    Each group is checked against the database right before it goes, so at most one
+    provider round trip separates the check from the send.
     """
     counts: dict[str, int] = {}
     group = max(policy.concurrency, 1)
@@ -318,11 +295,11 @@ def send_claimed(
         ready = _still_to_send(engine, ids, policy, now)
         if len(ready) < len(ids):
             counts["cancelled"] = counts.get("cancelled", 0) + len(ids) - len(ready)
-        if pool is not None and len(ready) > 1:
-            outcomes = list(pool.map(lambda r: _call(transports, r), ready))
-        else:
-            outcomes = [_call(transports, r) for r in ready]
-        for status in _record(engine, outcomes, policy, now):
+        send = functools.partial(_send, engine, transports, policy=policy, now=now)
+        statuses = (
+            pool.map(send, ready) if pool is not None and len(ready) > 1 else map(send, ready)
+        )
+        for status in statuses:
             counts[status] = counts.get(status, 0) + 1
     return counts
 

@@ -123,8 +123,12 @@ class FakeTwilio:
         self._thread.start()
         return self
 
+    def release_hangs(self) -> None:
+        """Let every hanging request finish now (answered 503)."""
+        self._release.set()
+
     def stop(self) -> None:
-        self._release.set()  # let any hanging request finish now
+        self.release_hangs()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
 import time_machine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 from twilio.request_validator import RequestValidator
 
 from encompass.delivery.queue import queue_message
 from encompass.escalation.worker import tick
+from encompass.models import Delivery
 from tests.e2e.fake_twilio import FakeTwilio
 from tests.e2e.scenario import (
     DSL_PHONE,
@@ -19,6 +21,7 @@ from tests.e2e.scenario import (
     school_ready_for_notices,
     submit_notice,
 )
+from tests.factories import create_key_adult
 
 CALLBACK_URL = "http://localhost/twilio/status"
 
@@ -196,3 +199,59 @@ def test_it_places_a_voice_call_and_takes_its_completed_callback(app, db, client
     }
     assert _signed(client, fake_twilio, params).status_code == 204
     assert delivery(db, "voice").status == "delivered"
+
+
+def _accepted_sms(db: Session) -> Delivery | None:
+    """An SMS on record as accepted by Twilio, as committed now."""
+    db.rollback()  # a fresh snapshot: SQLite's would stay where this transaction began
+    return db.exec(
+        select(Delivery).where(Delivery.channel == "sms", col(Delivery.provider_id).is_not(None))
+    ).first()
+
+
+def test_an_accepted_sms_is_on_record_before_a_slower_send_beside_it_finishes(
+    make_app, wired_config, fake_twilio
+):
+    """Twilio reports on an SMS within moments of accepting it, and finds it by the id it
+    gave: that id must be stored as soon as Twilio answers, not once every send the worker
+    has under way has finished. One of two SMS hangs here (the client would wait 30 s);
+    the other must be on record, and its report taken, while it still hangs."""
+    app = make_app(**wired_config, TWILIO_TIMEOUT_SECONDS=30)
+    client = app.test_client()
+    with Session(app.extensions["encompass_engine"], expire_on_commit=False) as db:
+        school = school_ready_for_notices(db)
+        create_key_adult(
+            db,
+            school.setting,
+            role="dsl",
+            name="Sam Okafor",
+            email="sam.okafor@school.example.org",
+            phone="+447911100002",
+        )
+        db.commit()
+        submit_notice(client, school)
+        fake_twilio.answer_next("hang")
+        worker = threading.Thread(target=tick, args=(app,), daemon=True)
+        worker.start()
+        accepted = None
+        try:
+            waited = threading.Event()
+            for _ in range(500):  # up to 10 s for the worker thread, never the clock
+                accepted = _accepted_sms(db)
+                if accepted is not None or not worker.is_alive():
+                    break
+                waited.wait(0.02)
+            still_hanging = worker.is_alive()
+            if accepted is not None:
+                params = _sms_status(fake_twilio, str(accepted.provider_id), "delivered")
+                params["To"] = accepted.to_address
+                report = _signed(client, fake_twilio, params)
+        finally:
+            fake_twilio.release_hangs()
+            worker.join(timeout=60)
+
+        assert accepted is not None, "the accepted SMS was not on record while the other hung"
+        assert still_hanging
+        assert report.status_code == 204
+        db.rollback()
+        assert db.get(Delivery, accepted.id).status == "delivered"

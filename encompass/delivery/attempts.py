@@ -168,6 +168,7 @@ _MESSAGES = (
         col(Delivery.subject),
         col(Delivery.alert_id),
         col(Alert.acknowledged_at),
+        col(Alert.sent_at),
     )
     .outerjoin(Alert, col(Alert.id) == col(Delivery.alert_id))
     .where(col(Delivery.id).in_(bindparam("ids", expanding=True)))
@@ -208,6 +209,8 @@ class _Ready:
     delivery_id: int
     alert_id: int | None
     message: OutboundMessage
+    # The alert had nothing out yet when checked: this send may be the one that marks it.
+    alert_unsent: bool = False
 
 
 def _still_to_send(
@@ -225,6 +228,7 @@ def _still_to_send(
         _Ready(
             delivery_id=row.id,
             alert_id=row.alert_id,
+            alert_unsent=row.alert_id is not None and row.sent_at is None,
             message=OutboundMessage(
                 channel=row.channel,
                 to=row.to_address,
@@ -258,20 +262,22 @@ def _send(
         took = int((time.monotonic() - started) * 1000)
         return _record_failure(engine, ready.delivery_id, transport.name, exc, policy, now, took)
     took = int((time.monotonic() - started) * 1000)
-    with engine.begin() as conn:
-        conn.execute(
-            _MARK_SENT,
-            {
-                "delivery_id": ready.delivery_id,
-                "status": result.status,
-                "transport": transport.name,
-                "provider_id": result.provider_id,
-                "provider_ms": took,
-                "now": now,
-            },
-        )
-        if ready.alert_id is not None:
+    sent = {
+        "delivery_id": ready.delivery_id,
+        "status": result.status,
+        "transport": transport.name,
+        "provider_id": result.provider_id,
+        "provider_ms": took,
+        "now": now,
+    }
+    if ready.alert_unsent:
+        with engine.begin() as conn:
+            conn.execute(_MARK_SENT, sent)
             conn.execute(_MARK_ALERTS_SENT, {"ids": [ready.alert_id], "now": now})
+    else:
+        # One statement: committed as it runs, without a transaction round it.
+        with engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(_MARK_SENT, sent)
     return result.status
 
 

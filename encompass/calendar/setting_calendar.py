@@ -29,32 +29,33 @@ class Timing:
     holiday_lead_up: bool
 
 
-def calendar_for(session: Session, setting: Setting | None) -> IsOpen:
-    """The setting's own term dates over its council's; weekdays but bank holidays if none."""
-    if setting is None:
-        return weekdays_without_bank_holidays()
-    early_years = setting.kind != "school"
-    scopes: list[ColumnElement[bool]] = [col(CalendarEntry.setting_id) == setting.id]
-    if not early_years and setting.la_code:
-        scopes.append(
-            and_(CalendarEntry.la_code == setting.la_code, col(CalendarEntry.setting_id).is_(None))
-        )
-    # Both in one query, told apart by setting_id.
-    own: list[Span] = []
-    council: list[Span] = []
-    for row in session.exec(select(CalendarEntry).where(or_(*scopes))):
-        (own if row.setting_id is not None else council).append(Span(row.start, row.end, row.kind))
-    return calendar_from(own, council, nation=setting.nation, early_years=early_years)
-
-
-def has_term_dates(session: Session, setting: Setting) -> bool:
-    """False for a setting on the weekday fallback: the coverage report warns about it."""
+def _entries_of(setting: Setting) -> ColumnElement[bool]:
+    """The calendar entries that apply to a setting: its own, and its council's for a
+    school (early years keep their own calendar, not the council's term dates)."""
     scopes: list[ColumnElement[bool]] = [col(CalendarEntry.setting_id) == setting.id]
     if setting.kind == "school" and setting.la_code:
         scopes.append(
             and_(CalendarEntry.la_code == setting.la_code, col(CalendarEntry.setting_id).is_(None))
         )
-    query = select(CalendarEntry.id).where(or_(*scopes), CalendarEntry.kind == "term")
+    return or_(*scopes)
+
+
+def calendar_for(session: Session, setting: Setting | None) -> IsOpen:
+    """The setting's own term dates over its council's; weekdays but bank holidays if none."""
+    if setting is None:
+        return weekdays_without_bank_holidays()
+    # Both in one query, told apart by setting_id.
+    own: list[Span] = []
+    council: list[Span] = []
+    for row in session.exec(select(CalendarEntry).where(_entries_of(setting))):
+        (own if row.setting_id is not None else council).append(Span(row.start, row.end, row.kind))
+    early_years = setting.kind != "school"
+    return calendar_from(own, council, nation=setting.nation, early_years=early_years)
+
+
+def has_term_dates(session: Session, setting: Setting) -> bool:
+    """False for a setting on the weekday fallback: the coverage report warns about it."""
+    query = select(CalendarEntry.id).where(_entries_of(setting), CalendarEntry.kind == "term")
     return session.exec(query.limit(1)).first() is not None
 
 

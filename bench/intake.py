@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import common
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, select
 from sqlmodel import Session
 
 # encompass (and what imports it) is imported late, once --ref has chosen which code.
@@ -67,25 +67,15 @@ def prepare(backend: Backend, args: argparse.Namespace, workdir: Path) -> intake
     import intake_data
     import minimal_app
 
-    from encompass.migrate import upgrade
-
     started = time.monotonic()
-    upgrade(backend.url)
-    engine = create_engine(backend.url)
-    try:
-        minimal_app.metadata.create_all(engine)
-        seeded = intake_data.seed(
-            engine,
-            pupils=args.pupils,
-            settings=args.settings,
-            rng=random.Random(args.seed),
-            workdir=workdir,
-        )
-        with engine.connect() as conn:
-            conn.execute(text("ANALYZE"))
-            conn.commit()
-    finally:
-        engine.dispose()
+    seeded = intake_data.migrate_and_seed(
+        backend.url,
+        pupils=args.pupils,
+        settings=args.settings,
+        seed_value=args.seed,
+        workdir=workdir,
+        also_create=minimal_app.metadata,
+    )
     print(
         f"intake: {backend.name}: migrated and seeded {args.pupils:,} pupils in "
         f"{args.settings} settings in {time.monotonic() - started:.1f}s",

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import MetaData, create_engine, func, select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
@@ -239,3 +239,35 @@ def notice_bodies(
         }
         bodies.append(json.dumps(body).encode())
     return bodies
+
+
+def migrate_and_seed(
+    url: str,
+    *,
+    pupils: int,
+    settings: int,
+    seed_value: int,
+    workdir: Path,
+    also_create: MetaData | None = None,
+) -> Seeded:
+    """Migrate a fresh database, make `also_create`'s tables, seed it and ANALYZE it."""
+    from encompass.migrate import upgrade
+
+    upgrade(url)
+    engine = create_engine(url)
+    try:
+        if also_create is not None:
+            also_create.create_all(engine)
+        seeded = seed(
+            engine,
+            pupils=pupils,
+            settings=settings,
+            rng=random.Random(seed_value),
+            workdir=workdir,
+        )
+        with engine.connect() as conn:
+            conn.execute(text("ANALYZE"))
+            conn.commit()
+    finally:
+        engine.dispose()
+    return seeded

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import common
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import event
 
 PG_DATABASE = "encompass_bench_profile"
 
@@ -46,23 +46,10 @@ def profile(url: str, args: argparse.Namespace, workdir: Path) -> None:
     import intake_data
 
     from encompass import create_app
-    from encompass.migrate import upgrade
 
-    upgrade(url)
-    engine = create_engine(url)
-    try:
-        seeded = intake_data.seed(
-            engine,
-            pupils=args.pupils,
-            settings=args.settings,
-            rng=random.Random(args.seed),
-            workdir=workdir,
-        )
-        with engine.connect() as conn:
-            conn.execute(text("ANALYZE"))
-            conn.commit()
-    finally:
-        engine.dispose()
+    seeded = intake_data.migrate_and_seed(
+        url, pupils=args.pupils, settings=args.settings, seed_value=args.seed, workdir=workdir
+    )
 
     os.environ.update(
         ENCOMPASS_ENV="development",

@@ -24,12 +24,12 @@ from typing import Any
 from flask import Flask, g, request
 
 from encompass import create_app as create_service
+from encompass.auth.access import force_api_key
 from encompass.db import utcnow
 from encompass.matching import resolve_child
 from encompass.notices.api import intake_config
 from encompass.notices.schemas import NoticeIn
 from encompass.notices.service import child_facts
-from encompass.security import force_api_key
 
 
 @force_api_key

@@ -14,8 +14,8 @@ from sqlalchemy import MetaData, create_engine, func, select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
+from encompass.auth.users import create_force
 from encompass.models import KeyAdult, Pupil, Setting
-from encompass.people import create_force
 
 
 def _names(text: str) -> list[str]:
@@ -69,7 +69,7 @@ class Seeded:
 
 
 def _postcode(rng: random.Random, area: str) -> str:
-    # One-digit districts only: before 75682bd, encompass.validation refused "YO31 7PB".
+    # One-digit districts only: before 75682bd, encompass.models.fields refused "YO31 7PB".
     inward = f"{rng.randint(0, 9)}{rng.choice(INWARD_LETTERS)}{rng.choice(INWARD_LETTERS)}"
     return f"{area}{rng.randint(1, 9)} {inward}"
 
@@ -251,7 +251,7 @@ def migrate_and_seed(
     also_create: MetaData | None = None,
 ) -> Seeded:
     """Migrate a fresh database, make `also_create`'s tables, seed it and ANALYZE it."""
-    from encompass.migrate import upgrade
+    from encompass.db.migrate import upgrade
 
     upgrade(url)
     engine = create_engine(url)

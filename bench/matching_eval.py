@@ -40,9 +40,9 @@ from sqlalchemy import func, select, text
 from sqlmodel import Session, col
 
 from encompass.db import make_engine
+from encompass.db.migrate import upgrade
 from encompass.matching import ChildFacts, resolve_child
 from encompass.matching.resolve import match_threshold
-from encompass.migrate import upgrade
 from encompass.models import Pupil, Setting
 
 PG_DATABASE = "encompass_bench_matching"

@@ -1004,7 +1004,7 @@ def main(argv: list[str] | None = None) -> int:
             code += (
                 f", with {', '.join(args.overlay)} from the working tree)" if args.overlay else ")"
             )
-        from encompass.escalation.ladder import DEFAULT_LADDER, validate
+        from encompass.alerts.ladder import DEFAULT_LADDER, validate
 
         args.ladder = validate(copy.deepcopy(DEFAULT_LADDER))
         for workers in args.worker_counts:

@@ -1,4 +1,4 @@
-"""Production: SECRET_KEY must come from the environment (checked in encompass.settings)."""
+"""Production: SECRET_KEY must come from the environment (encompass.config.environment)."""
 
 SESSION_COOKIE_SECURE = True
 REMEMBER_COOKIE_SECURE = True

@@ -13,9 +13,9 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from encompass import settings
-from encompass.crypto import keyring
+from encompass.config import environment as settings
 from encompass.db import make_engine
+from encompass.records.encryption import keyring
 
 ROOT = Path(__file__).resolve().parent.parent
 csrf = CSRFProtect()
@@ -57,14 +57,16 @@ def create_app(
     _install_request_hooks(app)
     csrf.init_app(app)
 
-    from encompass import accounts, forms, frontend, headers, web
     from encompass.admin import views as admin_views
     from encompass.alerts import views as alert_views
+    from encompass.auth import signin as accounts
     from encompass.delivery import callbacks
     from encompass.dsl import views as dsl_views
     from encompass.notices import api
     from encompass.police import views as police_views
     from encompass.review import views as review_views
+    from encompass.web import forms, frontend, headers
+    from encompass.web import home as web
 
     accounts.init_app(app)
     headers.init_app(app)
@@ -98,8 +100,8 @@ class DatabaseId(IntegerConverter):
 def _install_request_hooks(app: Flask) -> None:
     from sqlmodel import Session
 
-    from encompass.security import ACCESS_ATTR, access_decision
-    from encompass.uploads import upload_limit
+    from encompass.auth.access import ACCESS_ATTR, access_decision
+    from encompass.web.uploads import upload_limit
 
     # Flask's own static route is public by decision, not by omission.
     if "static" in app.view_functions:

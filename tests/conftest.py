@@ -19,7 +19,7 @@ from sqlmodel import Session, SQLModel
 
 import config.default
 from encompass import create_app
-from encompass.migrate import upgrade
+from encompass.db.migrate import upgrade
 
 # A developer's shell must not leak Twilio credentials or a database into the tests.
 for _name in [n for n in dir(config.default) if n.isupper()] + ["ENCOMPASS_ENV"]:

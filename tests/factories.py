@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlmodel import Session
 
+from encompass.auth.users import create_force as _create_force
+from encompass.auth.users import create_user as _create_user
 from encompass.matching.normalise import roll_keys
 from encompass.models import KeyAdult, Pupil, Setting, User
-from encompass.people import create_force as _create_force
-from encompass.people import create_user as _create_user
 
 PASSWORD = "correct horse battery staple"
 

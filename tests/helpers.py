@@ -20,8 +20,8 @@ def csrf_token(html: str) -> str:
 
 def totp_code(client, email: str) -> str:
     """A code the user's authenticator app would show now, not one already spent."""
+    from encompass.auth.two_factor import DRIFT_STEPS, code_at_step, step_at
     from encompass.models import User
-    from encompass.two_factor import DRIFT_STEPS, code_at_step, step_at
 
     engine = client.application.extensions["encompass_engine"]
     with Session(engine) as session:

@@ -5,8 +5,8 @@ from datetime import timedelta
 import time_machine
 from sqlmodel import select
 
+from encompass.auth.access import new_token, token_hash
 from encompass.models import Alert, AuditEvent
-from encompass.security import new_token, token_hash
 from tests.factories import (
     bearer,
     create_force,

@@ -9,8 +9,8 @@ from datetime import timedelta
 import time_machine
 from sqlmodel import select
 
+from encompass.auth.access import token_hash
 from encompass.models import Alert, AlertLink, AuditEvent, Delivery
-from encompass.security import token_hash
 from tests.factories import (
     bearer,
     create_force,

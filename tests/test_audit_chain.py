@@ -10,9 +10,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
-from encompass import audit
-from encompass.escalation.worker import tick
 from encompass.models import AuditEvent
+from encompass.records import audit
+from encompass.worker import tick
 from tests.factories import bearer, create_user
 from tests.helpers import sign_in
 from tests.security_world import build_world

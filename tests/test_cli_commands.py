@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from encompass.delivery.queue import queue_message
+from encompass.auth.access import verify_password
+from encompass.delivery.outbox import queue_message
 from encompass.models import ApiKey, Delivery, PoliceForce, Setting, User
-from encompass.security import verify_password
 from tests.cli_helpers import assert_one_line_error, count, error_lines, make_cli, rows
 from tests.factories import PASSWORD, bearer, create_setting, notice_body
 from tests.helpers import sign_in

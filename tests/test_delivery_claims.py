@@ -7,9 +7,9 @@ from sqlmodel import Session, select
 
 from encompass.db import session_scope
 from encompass.delivery.attempts import DeliveryPolicy, claim_due, time_out_stuck
-from encompass.delivery.queue import queue_message
-from encompass.escalation.worker import tick
+from encompass.delivery.outbox import queue_message
 from encompass.models import Alert, Delivery
+from encompass.worker import tick
 from tests.factories import (
     bearer,
     create_force,

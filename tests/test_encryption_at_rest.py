@@ -8,9 +8,9 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from encompass import create_app
-from encompass.crypto import encrypted_columns, keyring
+from encompass.config.environment import ConfigError
 from encompass.models import Alert, Child, Notice
-from encompass.settings import ConfigError
+from encompass.records.encryption import encrypted_columns, keyring
 from tests.factories import (
     bearer,
     create_force,

@@ -7,11 +7,11 @@ import time_machine
 from sqlmodel import select
 
 from encompass.alerts.ack import acknowledge
+from encompass.alerts.ladder import DEFAULT_LADDER
 from encompass.alerts.policy import AlertPolicy
-from encompass.escalation.ladder import DEFAULT_LADDER
 from encompass.escalation.steps import fire_due_steps
-from encompass.escalation.worker import tick
 from encompass.models import Alert, Delivery, EscalationLadder, KeyAdult
+from encompass.worker import tick
 from tests.factories import (
     bearer,
     create_force,

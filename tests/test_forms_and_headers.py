@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from encompass.security import access_decision
+from encompass.auth.access import access_decision
 from tests.factories import create_setting, create_user
 from tests.helpers import sign_in
 

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import time_machine
 from sqlmodel import select
 
-from encompass.escalation.worker import tick
 from encompass.models import Alert, Delivery, KeyAdult
+from encompass.worker import tick
 from tests.factories import (
     bearer,
     create_force,

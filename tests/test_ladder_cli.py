@@ -4,7 +4,7 @@ import json
 
 from sqlmodel import select
 
-from encompass.escalation.ladder import DEFAULT_LADDER
+from encompass.alerts.ladder import DEFAULT_LADDER
 from encompass.models import EscalationLadder
 from tests.factories import create_setting
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from encompass.frontend import GOVUK_FRONTEND_VERSION
 from encompass.models import Alert, KeyAdult
+from encompass.web.frontend import GOVUK_FRONTEND_VERSION
 from tests.factories import (
     bearer,
     create_force,

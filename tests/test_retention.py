@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from encompass.escalation.worker import tick
 from encompass.models import Alert, AuditEvent, Child, Delivery, KeyAdult, Notice
+from encompass.worker import tick
 from tests.factories import (
     bearer,
     create_force,

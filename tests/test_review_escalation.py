@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from encompass.escalation.worker import tick
 from encompass.models import AuditEvent, Child, Delivery, ReviewItem
 from encompass.review.policy import ReviewPolicy
+from encompass.worker import tick
 from tests.factories import (
     bearer,
     create_force,

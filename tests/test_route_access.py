@@ -1,6 +1,6 @@
 """Every route has an explicit access decision, and the decision is enforced."""
 
-from encompass.security import access_decision
+from encompass.auth.access import access_decision
 from tests.factories import create_force, create_setting, create_user
 
 

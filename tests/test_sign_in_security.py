@@ -9,8 +9,8 @@ import time_machine
 from sqlalchemy import text
 from sqlmodel import select
 
+from encompass.auth.users import change_role
 from encompass.models import AuditEvent, User
-from encompass.people import change_role
 from tests.factories import PASSWORD, create_setting, create_user
 from tests.helpers import csrf_token, sign_in, totp_code
 
@@ -281,7 +281,7 @@ def test_it_ends_a_deactivated_users_session_at_once(client, db, cli):
 
 
 def test_it_sets_secure_cookie_flags(make_app, db):
-    from encompass.settings import load
+    from encompass.config.environment import load
 
     app = make_app()
     client = app.test_client()

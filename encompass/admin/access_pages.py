@@ -14,10 +14,10 @@ from flask_login import current_user
 from sqlmodel import Session, col, or_, select
 from wtforms import Form, StringField
 
-from encompass import audit
 from encompass.admin.views import bp, council_scope
+from encompass.auth.access import role_required
 from encompass.models import Child, Notice, PoliceForce, ReviewItem, Setting
-from encompass.security import role_required
+from encompass.records import audit
 
 
 class ReferenceForm(Form):

@@ -7,11 +7,11 @@ from typing import Any
 from flask import g, render_template
 from flask_login import current_user
 
-from encompass import audit
 from encompass.admin.queries import failing_contacts, needing_attention
 from encompass.admin.views import bp, council_scope
+from encompass.auth.access import role_required
 from encompass.db import utcnow
-from encompass.security import role_required
+from encompass.records import audit
 
 
 @bp.get("/attention")

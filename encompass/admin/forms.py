@@ -9,8 +9,8 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, Form, RadioField, StringField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
-from encompass.forms import DateParts, choices
 from encompass.onboarding.key_adults import SETTING_ROLES
+from encompass.web.forms import DateParts, choices
 
 
 class SearchForm(Form):

@@ -11,11 +11,11 @@ from werkzeug.utils import secure_filename
 from encompass.admin.forms import ImportForm, SearchForm
 from encompass.admin.queries import find_settings
 from encompass.admin.views import bp, council_scope
+from encompass.auth.access import role_required
 from encompass.db import utcnow
 from encompass.models import ImportJob
 from encompass.onboarding import import_jobs
-from encompass.security import role_required
-from encompass.uploads import accepts_upload
+from encompass.web.uploads import accepts_upload
 
 # The whole of England's GIAS download is about 60 MB.
 MAX_GIAS_BYTES = 128 * 1024 * 1024

@@ -12,13 +12,13 @@ from flask import Response, current_app, g, render_template, request
 from flask_login import current_user
 from wtforms import Form, SelectField
 
-from encompass import audit
 from encompass.admin.views import bp, council_scope
+from encompass.auth.access import role_required
 from encompass.db import utcnow
-from encompass.forms import DateParts, choices
+from encompass.records import audit
 from encompass.reports.charts import bar_chart
 from encompass.reports.stats import Report, build_report, monday
-from encompass.security import role_required
+from encompass.web.forms import DateParts, choices
 
 PERIODS = [("4", "4 weeks"), ("12", "12 weeks"), ("26", "26 weeks"), ("52", "52 weeks")]
 

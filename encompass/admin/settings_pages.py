@@ -7,7 +7,6 @@ from typing import Any
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from encompass import audit
 from encompass.admin.forms import (
     ImportForm,
     KeyAdultForm,
@@ -19,9 +18,8 @@ from encompass.admin.forms import (
 )
 from encompass.admin.queries import find_settings, setting_overview
 from encompass.admin.views import bp, council_scope, key_adult_or_404, setting_or_404
+from encompass.auth.access import role_required
 from encompass.db import utcnow
-from encompass.forms import add_error
-from encompass.frontend import phone
 from encompass.onboarding import phone_verification
 from encompass.onboarding.key_adults import (
     SETTING_ROLES,
@@ -31,7 +29,9 @@ from encompass.onboarding.key_adults import (
     remove_key_adult,
     training_expired,
 )
-from encompass.security import role_required
+from encompass.records import audit
+from encompass.web.forms import add_error
+from encompass.web.frontend import phone
 
 COORDINATORS = ("admin", "coordinator")
 

@@ -12,9 +12,9 @@ from flask import Blueprint, abort, g, render_template
 from flask_login import current_user
 
 from encompass.admin.coverage import coverage
+from encompass.auth.access import role_required
 from encompass.db import utcnow
 from encompass.models import KeyAdult, Setting
-from encompass.security import role_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

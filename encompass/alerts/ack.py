@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from encompass import audit
+from encompass.auth.access import token_hash
 from encompass.models import Alert, AlertLink, Delivery, Setting
-from encompass.security import token_hash
+from encompass.records import audit
 
 
 class AckError(ValueError):

@@ -15,10 +15,10 @@ from typing import Any
 
 from sqlmodel import Session
 
+from encompass.alerts.ladder import ladder_for, step_time
 from encompass.alerts.messages import alert_email, alert_sms, alert_voice
 from encompass.alerts.outgoing import AlertLike, Outgoing, Recipients
 from encompass.alerts.policy import AlertPolicy
-from encompass.escalation.ladder import ladder_for, step_time
 from encompass.models import Alert, Child, KeyAdult, Setting
 
 

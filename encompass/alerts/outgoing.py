@@ -18,9 +18,9 @@ from sqlalchemy import Table, insert
 from sqlmodel import Session, col, select
 
 from encompass.alerts.policy import AlertPolicy
+from encompass.auth.access import new_token, token_hash
 from encompass.models import AlertLink, Delivery, KeyAdult, Setting
 from encompass.models.alerts import CHANNELS
-from encompass.security import new_token, token_hash
 
 _LINKS: Table = AlertLink.__table__  # type: ignore[attr-defined]
 _DELIVERIES: Table = Delivery.__table__  # type: ignore[attr-defined]

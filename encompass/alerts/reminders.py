@@ -10,9 +10,9 @@ from sqlmodel import Session, col, select
 
 from encompass.alerts.messages import reminder_email, reminder_sms
 from encompass.alerts.policy import AlertPolicy
-from encompass.delivery.queue import queue_message
+from encompass.auth.users import key_adults
+from encompass.delivery.outbox import queue_message
 from encompass.models import Alert, Setting
-from encompass.people import key_adults
 
 
 def queue_holiday_reminders(session: Session, now: datetime, policy: AlertPolicy) -> int:

@@ -23,12 +23,13 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from encompass import audit, ratelimit
 from encompass.alerts.ack import AckError, acknowledge, alert_for_reader, link_for_token
 from encompass.alerts.summary import plain_text_summary
+from encompass.auth import ratelimit
+from encompass.auth.access import public, role_required
 from encompass.db import utcnow
 from encompass.models import Child, Notice, Setting, User
-from encompass.security import public, role_required
+from encompass.records import audit
 
 bp = Blueprint("alerts", __name__)
 

@@ -8,9 +8,9 @@ from flask import Blueprint, current_app, g, request
 from sqlmodel import select
 from twilio.request_validator import RequestValidator
 
+from encompass.auth.access import twilio_signature
 from encompass.db import utcnow
 from encompass.models import Delivery
-from encompass.security import twilio_signature
 
 bp = Blueprint("twilio", __name__, url_prefix="/twilio")
 

@@ -216,7 +216,7 @@ class SMTPMail:
 
 def build_transports(cfg: dict[str, Any]) -> dict[str, Transport]:
     """One transport per channel, chosen from configuration (see interfaces.md)."""
-    from encompass.settings import twilio_enabled
+    from encompass.config.environment import twilio_enabled
 
     transports: dict[str, Transport] = {
         "sms": Outbox("sms"),

@@ -7,10 +7,10 @@ from typing import Any
 from flask import Blueprint, g, render_template
 from flask_login import current_user
 
-from encompass import audit
+from encompass.auth.access import role_required
 from encompass.dsl.queries import inbox as inbox_items
 from encompass.models import Setting
-from encompass.security import role_required
+from encompass.records import audit
 
 bp = Blueprint("dsl", __name__, url_prefix="/dsl")
 

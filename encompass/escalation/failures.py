@@ -15,9 +15,9 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from encompass.alerts.create import notify
+from encompass.alerts.ladder import escalation_index
 from encompass.alerts.outgoing import Outgoing
 from encompass.alerts.policy import AlertPolicy
-from encompass.escalation.ladder import escalation_index
 from encompass.escalation.steps import jump_to_step
 from encompass.models import Alert, Delivery, KeyAdult, Setting
 

@@ -18,10 +18,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from encompass.alerts.create import fire_step
+from encompass.alerts.ladder import step_time
 from encompass.alerts.outgoing import Outgoing, Recipients
 from encompass.alerts.policy import AlertPolicy
 from encompass.db import UTCDateTime, is_postgres, session_scope
-from encompass.escalation.ladder import step_time
 from encompass.models import Alert, Setting
 
 BATCH = 200

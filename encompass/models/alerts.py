@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
-from encompass.crypto import EncryptedText
 from encompass.db import UTCDateTime, utcnow
+from encompass.records.encryption import EncryptedText
 
 ALERT_STATUSES = ("pending", "sent", "escalated", "acknowledged")
 DELIVERY_STATUSES = (

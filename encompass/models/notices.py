@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from encompass.crypto import EncryptedJSON, EncryptedText
 from encompass.db import UTCDateTime, utcnow
+from encompass.records.encryption import EncryptedJSON, EncryptedText
 
 CHILD_OUTCOMES = ("matched", "review", "no_setting")
 

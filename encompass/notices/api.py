@@ -9,15 +9,15 @@ from pydantic import ValidationError
 from sqlmodel import select
 from werkzeug.exceptions import BadRequest
 
-from encompass import audit
 from encompass.alerts.policy import AlertPolicy
+from encompass.auth.access import force_api_key, public
 from encompass.db import utcnow
 from encompass.models import Notice
 from encompass.notices.present import notice_for_force, notice_out
 from encompass.notices.schemas import NoticeIn, field_errors
 from encompass.notices.service import IntakeConfig, submit_notice
+from encompass.records import audit
 from encompass.review.policy import ReviewPolicy
-from encompass.security import force_api_key, public
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

@@ -17,7 +17,7 @@ from pydantic import (
     field_validator,
 )
 
-from encompass.validation import (
+from encompass.models.fields import (
     check_person_name,
     clean_text,
     normalise_phone,

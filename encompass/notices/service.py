@@ -13,16 +13,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from encompass import audit
 from encompass.alerts.create import create_alerts
+from encompass.alerts.ladder import ladder_for
 from encompass.alerts.outgoing import Outgoing, Recipients
 from encompass.alerts.policy import AlertPolicy
 from encompass.calendar.setting_calendar import Timing, timing_for
-from encompass.escalation.ladder import ladder_for
 from encompass.matching import ChildFacts, Resolution, resolve_child
+from encompass.matching.fallback import route_to_fallback
 from encompass.models import Alert, Child, Notice, Setting
-from encompass.notices.routing import route_to_fallback
 from encompass.notices.schemas import ChildIn, NoticeIn
+from encompass.records import audit
 from encompass.review.policy import ReviewPolicy
 from encompass.review.queue import open_review
 

@@ -8,9 +8,9 @@ from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, select
 
 from encompass.models import KeyAdult, Setting
+from encompass.models.fields import normalise_phone
 from encompass.models.people import KEY_ADULT_ROLES
 from encompass.onboarding.csvfile import ImportReport, read_rows
-from encompass.validation import normalise_phone
 
 REQUIRED = ("setting_urn", "role", "name", "email", "phone")
 

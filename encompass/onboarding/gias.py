@@ -9,8 +9,8 @@ from sqlmodel import Session, select
 
 from encompass.db import utcnow
 from encompass.models import Setting
+from encompass.models.fields import normalise_postcode
 from encompass.onboarding.csvfile import ImportReport, iter_with_progress, read_rows
-from encompass.validation import normalise_postcode
 
 REQUIRED = (
     "URN",

@@ -18,11 +18,11 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from encompass import audit
 from encompass.db import utcnow
 from encompass.models import ImportJob
 from encompass.onboarding.csvfile import ImportError_
 from encompass.onboarding.gias import import_gias
+from encompass.records import audit
 
 log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(minutes=5)

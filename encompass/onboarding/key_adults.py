@@ -7,9 +7,9 @@ from datetime import date, datetime
 from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, col, select
 
-from encompass import audit
 from encompass.models import KeyAdult, Setting
-from encompass.validation import normalise_phone
+from encompass.models.fields import normalise_phone
+from encompass.records import audit
 
 SETTING_ROLES = {
     "dsl": "Designated Safeguarding Lead",

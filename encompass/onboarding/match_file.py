@@ -16,8 +16,8 @@ from sqlmodel import Session
 
 from encompass.matching import ChildFacts, resolve_child
 from encompass.models import Setting
+from encompass.models.fields import normalise_postcode
 from encompass.onboarding.csvfile import parse_date, read_rows
-from encompass.validation import normalise_postcode
 
 REQUIRED = ("ref", "given_name", "family_name", "date_of_birth", "postcode")
 OUTCOMES = ("matched", "review", "unmatched")

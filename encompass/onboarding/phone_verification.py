@@ -18,9 +18,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from encompass import audit
-from encompass.delivery.queue import queue_message
+from encompass.delivery.outbox import queue_message
 from encompass.models import Delivery, KeyAdult, PhoneVerification
+from encompass.records import audit
 
 CODE_TTL = timedelta(minutes=10)
 MAX_ATTEMPTS = 5

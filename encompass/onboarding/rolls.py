@@ -32,8 +32,8 @@ from encompass.matching.normalise import (
     postcode_key,
 )
 from encompass.models import Pupil, Setting
+from encompass.models.fields import check_person_name, normalise_postcode
 from encompass.onboarding.csvfile import ImportError_, ImportReport, decode, parse_date
-from encompass.validation import check_person_name, normalise_postcode
 
 REQUIRED = ("setting_urn", "given_name", "family_name", "date_of_birth", "postcode")
 BATCH = 5000

@@ -27,7 +27,7 @@ from wtforms import (
     TextAreaField,
 )
 
-from encompass.forms import YES_NO, DateParts, add_error, choices
+from encompass.web.forms import YES_NO, DateParts, add_error, choices
 
 RISK_LEVELS = choices([("standard", "Standard"), ("medium", "Medium"), ("high", "High")])
 ADULT_ROLES = choices([("victim", "Victim"), ("suspect", "Suspect"), ("other", "Other")])

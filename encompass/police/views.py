@@ -22,14 +22,14 @@ from flask import (
 from flask_login import current_user
 from pydantic import ValidationError
 
-from encompass import audit
+from encompass.auth.access import role_required
 from encompass.db import utcnow
 from encompass.notices.api import intake_config
 from encompass.notices.schemas import NoticeIn
 from encompass.notices.service import submit_notice
 from encompass.police.forms import FilterForm, NoticeForm, apply_schema_errors, notice_body
 from encompass.police.queries import STATUSES, force_notice, force_notices
-from encompass.security import role_required
+from encompass.records import audit
 
 bp = Blueprint("police", __name__, url_prefix="/police")
 

@@ -16,14 +16,14 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from encompass import audit
 from encompass.alerts.create import coordinators, create_alert
 from encompass.alerts.policy import AlertPolicy
 from encompass.calendar.setting_calendar import timing_for
-from encompass.delivery.queue import queue_message
+from encompass.delivery.outbox import queue_message
 from encompass.matching import Resolution
+from encompass.matching.fallback import council_of, fallback_team
 from encompass.models import Child, KeyAdult, Notice, Pupil, ReviewItem, Setting
-from encompass.notices.routing import council_of, fallback_team
+from encompass.records import audit
 from encompass.review.messages import escalation_email, escalation_sms, review_email, review_sms
 from encompass.review.policy import ReviewPolicy
 

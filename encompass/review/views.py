@@ -24,10 +24,11 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
-from encompass import audit
 from encompass.alerts.policy import AlertPolicy
+from encompass.auth.access import role_required
 from encompass.db import utcnow
 from encompass.models import Child, Notice, ReviewItem, Setting
+from encompass.records import audit
 from encompass.review.queue import (
     NOT_ON_ROLL,
     ReviewError,
@@ -35,7 +36,6 @@ from encompass.review.queue import (
     items_in_scope,
     resolve_review,
 )
-from encompass.security import role_required
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 

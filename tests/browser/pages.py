@@ -70,7 +70,7 @@ def sign_in(page: Any, email: str, *, name: str | None = None) -> None:
     `name` saves the two-factor page's screenshot and checks under that name."""
     from datetime import UTC, datetime
 
-    from encompass.two_factor import code_at_step, step_at
+    from encompass.auth.two_factor import code_at_step, step_at
     from tests.factories import PASSWORD
 
     page.get_by_label("Email address").fill(email)

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import time_machine
 
-from encompass.escalation.worker import tick
+from encompass.worker import tick
 from tests.e2e.scenario import (
     DSL_EMAIL,
     DSL_PHONE,

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 
-from encompass.escalation.worker import tick
+from encompass.worker import tick
 from tests.e2e.scenario import (
     DSL_EMAIL,
     MONDAY_MORNING,

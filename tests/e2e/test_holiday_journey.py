@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 
-from encompass.escalation.worker import tick
+from encompass.worker import tick
 from tests.e2e.scenario import DSL_EMAIL, DSL_PHONE, school_ready_for_notices, submit_notice
 from tests.factories import create_key_adult
 

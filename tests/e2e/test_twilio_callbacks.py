@@ -10,9 +10,9 @@ import time_machine
 from sqlmodel import Session, col, select
 from twilio.request_validator import RequestValidator
 
-from encompass.delivery.queue import queue_message
-from encompass.escalation.worker import tick
+from encompass.delivery.outbox import queue_message
 from encompass.models import Delivery
+from encompass.worker import tick
 from tests.e2e.fake_twilio import FakeTwilio
 from tests.e2e.scenario import (
     DSL_PHONE,

@@ -18,8 +18,8 @@ import time_machine
 from sqlmodel import select
 
 from encompass.delivery.transports import OutboundMessage, TwilioSMS, TwilioVoice
-from encompass.escalation.worker import tick
 from encompass.models import Delivery
+from encompass.worker import tick
 from tests.e2e.scenario import MONDAY_MORNING, school_ready_for_notices, submit_notice
 
 ROOT = Path(__file__).resolve().parents[2]

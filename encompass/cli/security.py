@@ -10,10 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlmodel import Session, col, select
 
-from encompass.cli import _session, forces_group, users_group
-from encompass.db import utcnow
-from encompass.models import ApiKey
-from encompass.people import (
+from encompass.auth.users import (
     PeopleError,
     change_role,
     force_named,
@@ -24,6 +21,9 @@ from encompass.people import (
     unlock,
     user_by_email,
 )
+from encompass.cli import _session, forces_group, users_group
+from encompass.db import utcnow
+from encompass.models import ApiKey
 
 
 def _fail(exc: Exception) -> click.ClickException:
@@ -178,7 +178,7 @@ audit_group = AppGroup("audit", help="The tamper-evident audit trail.")
 @audit_group.command("verify")
 def audit_verify() -> None:
     """Check the hash chain; exits non-zero if any sealed entry was changed or removed."""
-    from encompass.audit import verify
+    from encompass.records.audit import verify
 
     with Session(current_app.extensions["encompass_engine"]) as session:
         report = verify(session)
@@ -196,7 +196,7 @@ def audit_verify() -> None:
 @audit_group.command("seal")
 def audit_seal() -> None:
     """Seal the entries written since the last seal (the worker does this every tick)."""
-    from encompass.audit import seal
+    from encompass.records.audit import seal
 
     total = 0
     with Session(current_app.extensions["encompass_engine"]) as session:
@@ -215,7 +215,7 @@ keys_group = AppGroup("keys", help="Encryption keys for personal data at rest.")
 @keys_group.command("generate")
 def keys_generate() -> None:
     """Print a new data key: put it first in ENCOMPASS_DATA_KEYS, then run `keys rotate`."""
-    from encompass.crypto import generate_key
+    from encompass.records.encryption import generate_key
 
     click.echo(generate_key())
 
@@ -223,8 +223,8 @@ def keys_generate() -> None:
 @keys_group.command("rotate")
 def keys_rotate() -> None:
     """Re-encrypt every encrypted value with the newest key (plaintext gets encrypted)."""
-    from encompass import audit
-    from encompass.crypto import CryptoError, rotate_all
+    from encompass.records import audit
+    from encompass.records.encryption import CryptoError, rotate_all
 
     try:
         with Session(current_app.extensions["encompass_engine"]) as session:
@@ -249,7 +249,7 @@ retention_group = AppGroup("retention", help="Minimising notices past their rete
 @retention_group.command("run")
 def retention_run() -> None:
     """Minimise every notice older than NOTICE_RETENTION_DAYS (the worker does it too)."""
-    from encompass.retention import run_retention
+    from encompass.records.retention import run_retention
 
     days = int(current_app.config["NOTICE_RETENTION_DAYS"])
     total = 0

@@ -18,7 +18,7 @@ import phonenumbers
 from flask import Blueprint, Flask, current_app, send_from_directory
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from encompass.security import public
+from encompass.auth.access import public
 
 bp = Blueprint("frontend", __name__)
 # The version scripts/bootstrap installs (package.json); govuk-frontend-jinja 4.1.0 targets it.

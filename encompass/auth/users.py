@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, or_, select
 
-from encompass import audit
+from encompass.auth.access import hash_password, new_token, token_hash
 from encompass.db import utcnow
 from encompass.models import ApiKey, KeyAdult, PoliceForce, Setting, User
 from encompass.models.people import USER_ROLES
-from encompass.security import hash_password, new_token, token_hash
+from encompass.records import audit
 
 
 class PeopleError(ValueError):
@@ -273,7 +273,7 @@ def reset_two_factor(session: Session, user: User, *, now: datetime) -> User:
 
 def unlock(session: Session, user: User, *, now: datetime) -> None:
     """Clear the failed sign-in count that locks an account."""
-    from encompass import ratelimit
+    from encompass.auth import ratelimit
 
     ratelimit.clear(session, ratelimit.account_bucket(user.email))
     audit.record(session, "user.unlocked", object_type="user", object_id=user.id, at=now)

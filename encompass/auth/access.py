@@ -111,10 +111,11 @@ def force_api_key(func: F) -> F:
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from encompass import audit, ratelimit
+        from encompass.auth import ratelimit
+        from encompass.auth.users import key_for_api_key
         from encompass.db import utcnow
         from encompass.models import PoliceForce
-        from encompass.people import key_for_api_key
+        from encompass.records import audit
 
         cfg = current_app.config
         now = utcnow()

@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from encompass import audit
 from encompass.models import Alert, Child, Delivery, Notice, ReviewItem
+from encompass.records import audit
 
 
 def outward_code(postcode: str) -> str:

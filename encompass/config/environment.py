@@ -83,7 +83,7 @@ def twilio_enabled(values: dict[str, Any]) -> bool:
 
 
 def _validate_security(values: dict[str, Any]) -> None:
-    from encompass.crypto import parse_keys
+    from encompass.records.encryption import parse_keys
 
     keys = values.get("ENCOMPASS_DATA_KEYS")
     if not keys:

@@ -13,11 +13,12 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 from sqlmodel import Session
 
-from encompass import audit, create_app
+from encompass import create_app
+from encompass.auth.users import PeopleError
+from encompass.config.environment import ConfigError
 from encompass.db import session_scope
 from encompass.onboarding.csvfile import ImportError_, ImportReport
-from encompass.people import PeopleError
-from encompass.settings import ConfigError
+from encompass.records import audit
 
 
 def _app_factory() -> Flask:
@@ -103,7 +104,7 @@ main.add_command(db_group)
 @db_group.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the schema to the latest version."""
-    from encompass.migrate import upgrade
+    from encompass.db.migrate import upgrade
 
     upgrade(current_app.config["DATABASE_URL"])
     click.echo("database is at the latest schema version")
@@ -113,7 +114,7 @@ def db_upgrade() -> None:
 @click.option("-m", "--message", required=True)
 def db_revision(message: str) -> None:
     """(developers) Autogenerate a migration from the models."""
-    from encompass.migrate import revision
+    from encompass.db.migrate import revision
 
     revision(current_app.config["DATABASE_URL"], message)
 
@@ -122,7 +123,7 @@ def db_revision(message: str) -> None:
 @main.command("worker")
 def worker() -> None:
     """The long-running scheduler process: sends due messages."""
-    from encompass.escalation.worker import run_worker
+    from encompass.worker import run_worker
 
     run_worker(current_app._get_current_object())  # type: ignore[attr-defined]
 
@@ -143,7 +144,7 @@ def _instant(ctx: click.Context, param: click.Parameter, value: str | None) -> d
 @click.option("--at", "at", callback=_instant, help="Evaluate timers as of this ISO 8601 instant.")
 def tick_command(at: datetime | None) -> None:
     """One pass of the worker's work, then exit."""
-    from encompass.escalation.worker import tick
+    from encompass.worker import tick
 
     counts = tick(current_app._get_current_object(), at)  # type: ignore[attr-defined]
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing due"
@@ -159,7 +160,7 @@ main.add_command(forces_group)
 @click.argument("name")
 def forces_create(name: str) -> None:
     """Create a police force; prints its API key once."""
-    from encompass.people import create_force
+    from encompass.auth.users import create_force
 
     try:
         with _session() as session:
@@ -190,7 +191,7 @@ def users_create(
     email: str, role: str, setting_urn: str | None, force_name: str | None, la_code: str | None
 ) -> None:
     """Create a user; the password is read from standard input."""
-    from encompass.people import create_user
+    from encompass.auth.users import create_user
 
     password = _read_password()
     try:
@@ -288,7 +289,7 @@ def roll_match(file: Path, out: str | None) -> None:
 @main.command("demo")
 def demo() -> None:
     """Load demo data and print how to sign in."""
-    from encompass.demo import load_demo
+    from encompass.cli.demo import load_demo
 
     with _session() as session:
         text = load_demo(session, current_app.config)
@@ -296,7 +297,7 @@ def demo() -> None:
 
 
 def _register_calendar() -> None:
-    from encompass.calendar_cli import calendar_group
+    from encompass.cli.calendar import calendar_group
 
     main.add_command(calendar_group)
 
@@ -305,7 +306,7 @@ _register_calendar()
 
 
 def _register_ladder() -> None:
-    from encompass.escalation_cli import ladder_group
+    from encompass.cli.ladder import ladder_group
 
     main.add_command(ladder_group)
 
@@ -314,7 +315,7 @@ _register_ladder()
 
 
 def _register_teams() -> None:
-    from encompass.teams_cli import teams_group
+    from encompass.cli.teams import teams_group
 
     main.add_command(teams_group)
 
@@ -324,7 +325,7 @@ _register_teams()
 
 def _register_security() -> None:
     # Also adds forces rotate-key/revoke-key/keys and users set-role/unlock/... to the groups above.
-    from encompass.security_cli import GROUPS
+    from encompass.cli.security import GROUPS
 
     for group in GROUPS:
         main.add_command(group)

@@ -109,8 +109,9 @@ def tick(app: Flask, now: datetime | None = None) -> dict[str, int]:
 def housekeeping(engine: Any, now: datetime, cfg: dict[str, Any]) -> dict[str, int]:
     """Retention, forgetting old rate-limit windows, and sealing the audit trail (last, so
     this tick's own entries are sealed too)."""
-    from encompass import audit, ratelimit
-    from encompass.retention import run_retention
+    from encompass.auth import ratelimit
+    from encompass.records import audit
+    from encompass.records.retention import run_retention
 
     counts: dict[str, int] = {}
     with session_scope(engine) as session:

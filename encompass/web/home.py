@@ -8,7 +8,7 @@ from flask import Blueprint, g, redirect, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
-from encompass.security import public
+from encompass.auth.access import public
 
 bp = Blueprint("web", __name__)
 ROLE_HOME = {

@@ -10,12 +10,12 @@ from typing import Any
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from encompass.auth.access import new_token
+from encompass.auth.users import create_force, create_user, rotate_key
 from encompass.db import utcnow
 from encompass.matching.frequencies import refresh_name_frequencies
 from encompass.matching.normalise import roll_keys
 from encompass.models import KeyAdult, PoliceForce, Pupil, Setting, User
-from encompass.people import create_force, create_user, rotate_key
-from encompass.security import new_token
 
 DEMO_PASSWORD = "encompass-demo-2026"  # noqa: S105 - printed by the demo  # nosec B105
 LA_CODE, LA_NAME = "816", "York"

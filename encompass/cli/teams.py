@@ -19,7 +19,7 @@ from sqlmodel import col, select
 
 from encompass.db import session_scope
 from encompass.models import Setting
-from encompass.validation import normalise_postcode
+from encompass.models.fields import normalise_postcode
 
 TEAM_KINDS = ("fallback", "home_education")
 teams_group = AppGroup("teams", help="Council teams for children with no setting.")

@@ -12,10 +12,10 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlmodel import Session, col, select
 
-from encompass import audit
+from encompass.alerts.ladder import DEFAULT_LADDER, LadderError, validate
 from encompass.db import session_scope, utcnow
-from encompass.escalation.ladder import DEFAULT_LADDER, LadderError, validate
 from encompass.models import EscalationLadder, Setting
+from encompass.records import audit
 
 F = TypeVar("F", bound=Callable[..., Any])
 ladder_group = AppGroup(

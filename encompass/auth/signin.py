@@ -37,17 +37,18 @@ from sqlmodel import select
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email
 
-from encompass import audit, ratelimit, two_factor
-from encompass.db import utcnow
-from encompass.models import User
-from encompass.models.people import USER_ROLES
-from encompass.security import (
+from encompass.auth import ratelimit, two_factor
+from encompass.auth.access import (
     TWO_FACTOR_DONE,
     public,
     role_required,
     two_factor_required,
     verify_password,
 )
+from encompass.db import utcnow
+from encompass.models import User
+from encompass.models.people import USER_ROLES
+from encompass.records import audit
 
 bp = Blueprint("accounts", __name__)
 login_manager = LoginManager()

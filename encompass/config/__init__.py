@@ -1,0 +1,1 @@
+"""Configuration: the config/ profiles and the environment, read once at start-up."""

@@ -1,0 +1,1 @@
+"""What the service keeps and how: the audit chain, retention, encryption at rest."""

@@ -1,0 +1,1 @@
+"""The web front: home and health, GOV.UK Frontend wiring, forms, headers, uploads."""

@@ -109,7 +109,7 @@ def tick(app: Flask, now: datetime | None = None) -> dict[str, int]:
 def housekeeping(engine: Any, now: datetime, cfg: dict[str, Any]) -> dict[str, int]:
     """Retention, forgetting old rate-limit windows, and sealing the audit trail (last, so
     this tick's own entries are sealed too)."""
-    from encompass.auth import ratelimit
+    from encompass.auth import ratelimit, sessions
     from encompass.records import audit
     from encompass.records.retention import run_retention
 
@@ -117,6 +117,7 @@ def housekeeping(engine: Any, now: datetime, cfg: dict[str, Any]) -> dict[str, i
     with session_scope(engine) as session:
         minimised = run_retention(session, now, int(cfg["NOTICE_RETENTION_DAYS"]))
         ratelimit.sweep(session, now)
+        sessions.sweep(session, now, timedelta(hours=int(cfg["SESSION_MAX_HOURS"]) + 1))
     if minimised:
         counts["notices_minimised"] = minimised
     with session_scope(engine) as session:

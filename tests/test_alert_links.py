@@ -126,13 +126,40 @@ def test_it_stops_an_address_that_tries_too_many_bad_links(make_app, db):
     app = make_app(ALERT_LINK_FAILURES_PER_ADDRESS=3)
     client = app.test_client()
     _submit(db, client)
+
+    bad = [client.get(f"/a/guessed-token-{n}").status_code for n in range(5)]
+
+    assert bad == [404, 404, 404, 429, 429]
+
+
+def test_it_serves_a_live_link_from_an_address_over_its_failure_limit(make_app, db):
+    """A school behind one shared address is not locked out by one broken client."""
+    app = make_app(ALERT_LINK_FAILURES_PER_ADDRESS=3)
+    client = app.test_client()
+    _submit(db, client)
     token = _tokens(db)[HELEN]
+    bad = [client.get(f"/a/guessed-token-{n}").status_code for n in range(50)]
 
-    bad = [client.get(f"/a/guessed-token-{n}").status_code for n in range(3)]
     good = client.get(f"/a/{token}")
+    sign_in(client, HELEN)
+    opened = client.get(f"/a/{token}")
 
-    assert bad == [404, 404, 404]
-    assert good.status_code == 429
+    assert bad[-1] == 429
+    assert good.status_code == 302 and good.headers["Location"].startswith("/login")
+    assert opened.status_code == 302 and opened.headers["Location"].startswith("/alerts/")
+
+
+def test_it_counts_a_signed_in_users_bad_links_against_them_not_their_address(make_app, db):
+    app = make_app(ALERT_LINK_FAILURES_PER_ADDRESS=3)
+    helen, james = app.test_client(), app.test_client()
+    _submit(db, helen)
+    sign_in(helen, HELEN)
+    sign_in(james, JAMES)
+
+    helen_bad = [helen.get(f"/a/guessed-token-{n}").status_code for n in range(4)]
+
+    assert helen_bad == [404, 404, 404, 429]
+    assert james.get("/a/guessed-token-x").status_code == 404
 
 
 def test_it_never_lets_a_link_token_leave_in_a_referer(client, db):

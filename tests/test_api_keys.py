@@ -88,26 +88,47 @@ def test_it_limits_requests_per_key(make_app, db):
     assert statuses == [404, 404, 404, 429]
 
 
-def test_it_limits_requests_per_address(make_app, db):
-    client = make_app(API_REQUESTS_PER_ADDRESS_PER_MINUTE=3).test_client()
+def test_it_limits_requests_without_a_valid_key_per_address(make_app, db):
+    client = make_app(
+        API_REQUESTS_PER_ADDRESS_PER_MINUTE=3, API_AUTH_FAILURES_PER_ADDRESS=100
+    ).test_client()
     _, key = create_force(db, FORCE)
-    _, other = create_force(db, "West Yorkshire Police")
 
-    statuses = [_get(client, k) for k in (key, other, key, other)]
+    statuses = [_get(client, k) for k in ("enc_a", "", "enc_b", "enc_c")]
 
-    assert statuses == [404, 404, 404, 429]
+    assert statuses == [401, 401, 401, 429]
+    # A valid key is limited per key, never by what others at its address do.
+    assert _get(client, key) == 404
 
 
 def test_it_stops_an_address_that_keeps_sending_wrong_keys(make_app, db):
     client = make_app(API_AUTH_FAILURES_PER_ADDRESS=3).test_client()
     _, key = create_force(db, FORCE)
 
-    wrong = [_get(client, f"enc_guess{n}") for n in range(3)]
-    response = client.get("/api/v1/notices/999", headers=bearer(key))
+    wrong = [_get(client, f"enc_guess{n}") for n in range(4)]
+    response = client.get("/api/v1/notices/999", headers=bearer("enc_guess9"))
 
-    assert wrong == [401, 401, 401]
+    assert wrong == [401, 401, 401, 429]
     assert response.status_code == 429
     assert response.get_json()["error"] == "too_many_requests"
     assert int(response.headers["Retry-After"]) > 0
     failures = db.exec(select(AuditEvent).where(AuditEvent.action == "api.auth_failed")).all()
     assert len(failures) == 3
+
+
+def test_it_serves_a_valid_key_from_an_address_over_its_failure_limit(client, db):
+    """A control room behind one shared address is not locked out by a broken client."""
+    _, key = create_force(db, FORCE)
+
+    wrong = [
+        client.post("/api/v1/notices", json=notice_body(), headers=bearer(f"enc_wrong{n}"))
+        for n in range(50)
+    ]
+    served = client.post("/api/v1/notices", json=notice_body(), headers=bearer(key))
+
+    assert {r.status_code for r in wrong[:20]} == {401}
+    assert {r.status_code for r in wrong[20:]} == {429}
+    assert served.status_code == 201, served.get_json()
+    assert (
+        client.get(f"/api/v1/notices/{served.json['id']}", headers=bearer(key)).status_code == 200
+    )

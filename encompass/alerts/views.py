@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -54,34 +54,55 @@ class AckForm(FlaskForm):
     )
 
 
+def _link_failure(now: datetime, link_id: int | None = None) -> bool:
+    """Count a refused link; True when whoever sent it is over the limit.
+
+    Failures are counted per address for anonymous requests and per user for signed-in
+    ones (a valid session is never held back by its neighbours at a shared address), and
+    per link for a real link opened by the wrong person.
+    """
+    window = timedelta(minutes=int(current_app.config["RATE_LIMIT_WINDOW_MINUTES"]))
+    limit = int(current_app.config["ALERT_LINK_FAILURES_PER_ADDRESS"])
+    who = (
+        ratelimit.bucket("link-failures-user", str(current_user.id))
+        if current_user.is_authenticated
+        else ratelimit.bucket("link-failures", request.remote_addr or "")
+    )
+    if link_id is not None:
+        ratelimit.hit(g.db, ratelimit.bucket("link-misuse", str(link_id)), window, now)
+    return ratelimit.hit(g.db, who, window, now) > limit
+
+
 @bp.get("/a/<token>")
 @public
 def open_link(token: str) -> Any:
     """Never shows data by itself: an unknown or expired link looks the same as a bad one.
 
     The link leads to sign-in; after it, to the alert if the reader's scope holds it. The
-    first reader is remembered, and the link then works for them alone. Bad links count
-    against the address (ALERT_LINK_FAILURES_PER_ADDRESS per window).
+    first reader is remembered, and the link then works for them alone. A live link is
+    always served; refused ones count (ALERT_LINK_FAILURES_PER_ADDRESS per window) against
+    the address, or the signed-in user, and past the limit are answered 429.
     """
     now = utcnow()
-    window = timedelta(minutes=int(current_app.config["RATE_LIMIT_WINDOW_MINUTES"]))
-    failures = ratelimit.bucket("link-failures", request.remote_addr or "")
-    limit = int(current_app.config["ALERT_LINK_FAILURES_PER_ADDRESS"])
-    if ratelimit.count(g.db, failures, window, now) >= limit:
-        abort(429)
     link = link_for_token(g.db, token, now)
     if link is None:
-        ratelimit.hit(g.db, failures, window, now)
-        audit.record(g.db, "alert_link.refused", detail="unknown or expired link")
+        over = _link_failure(now)
+        if not over:
+            audit.record(
+                g.db,
+                "alert_link.refused",
+                user_id=current_user.id if current_user.is_authenticated else None,
+                detail="unknown or expired link",
+            )
         g.db.commit()
-        abort(404)
+        abort(429 if over else 404)
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login", next=request.path))
     alert = _reader_alert(link.alert_id)
     if alert is None or (
         link.used_by_user_id is not None and link.used_by_user_id != current_user.id
     ):
-        ratelimit.hit(g.db, failures, window, now)
+        over = _link_failure(now, link.id)
         audit.record(
             g.db,
             "alert_link.refused",
@@ -91,7 +112,7 @@ def open_link(token: str) -> Any:
             detail="not this reader's alert" if alert is None else "already used by another user",
         )
         g.db.commit()
-        abort(404)
+        abort(429 if over else 404)
     if link.used_by_user_id is None:
         link.first_used_at = now
         link.used_by_user_id = current_user.id

@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -106,7 +106,10 @@ def _too_many(message: str, window: timedelta) -> Any:
 def force_api_key(func: F) -> F:
     """A police force's API key in `Authorization: Bearer ...`; sets g.force and g.api_key.
 
-    Rate limited per address (all requests, and failed keys) and per key, in the database.
+    A valid key is always served, limited only per key (API_REQUESTS_PER_KEY_PER_MINUTE):
+    a control room behind one shared address is never locked out by a broken client or an
+    attacker beside it. Requests without a valid key are limited per address (all of them,
+    and failed ones) and failures are counted per key prefix too, in the database.
     """
 
     @wraps(func)
@@ -115,49 +118,53 @@ def force_api_key(func: F) -> F:
         from encompass.auth.users import key_for_api_key
         from encompass.db import utcnow
         from encompass.models import PoliceForce
-        from encompass.records import audit
 
-        cfg = current_app.config
         now = utcnow()
-        address = request.remote_addr or ""
-        minute = timedelta(minutes=1)
-        window = timedelta(minutes=int(cfg["RATE_LIMIT_WINDOW_MINUTES"]))
-        failures = ratelimit.bucket("api-auth-failures", address)
-        # The counters are committed together, once the key is known (one commit per
-        # request); every early answer commits what it counted too.
-        per_address = ratelimit.hit(g.db, ratelimit.bucket("api-address", address), minute, now)
-        if per_address > int(cfg["API_REQUESTS_PER_ADDRESS_PER_MINUTE"]):
-            g.db.commit()
-            return _too_many("Too many requests from this address: slow down.", minute)
-        if ratelimit.count(g.db, failures, window, now) >= int(
-            cfg["API_AUTH_FAILURES_PER_ADDRESS"]
-        ):
-            g.db.commit()
-            return _too_many("Too many requests with a wrong API key from this address.", window)
-
-        header = request.headers.get("Authorization", "")
-        scheme, _, key = header.partition(" ")
-        row = None
-        if scheme.lower() == "bearer" and key.strip():
-            row = key_for_api_key(g.db, key.strip(), now)
+        scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+        key = key.strip()
+        row = key_for_api_key(g.db, key, now) if scheme.lower() == "bearer" and key else None
         if row is None:
-            ratelimit.hit(g.db, failures, window, now)
-            audit.record(g.db, "api.auth_failed", detail="no key" if not key.strip() else "")
-            g.db.commit()
-            return (
-                {"error": "unauthorised", "message": "A valid force API key is required."},
-                401,
-                {"WWW-Authenticate": 'Bearer realm="encompass"'},
-            )
-        per_key = ratelimit.hit(g.db, ratelimit.bucket("api-key", str(row.id)), minute, now)
-        g.db.commit()  # both counters and the key's last_used_at
-        if per_key > int(cfg["API_REQUESTS_PER_KEY_PER_MINUTE"]):
-            return _too_many("Too many requests with this key: slow down.", minute)
+            return _refuse_api_key(key, now)
+        per_key = ratelimit.hit(
+            g.db, ratelimit.bucket("api-key", str(row.id)), timedelta(minutes=1), now
+        )
+        g.db.commit()  # the counter and the key's last_used_at
+        if per_key > int(current_app.config["API_REQUESTS_PER_KEY_PER_MINUTE"]):
+            return _too_many("Too many requests with this key: slow down.", timedelta(minutes=1))
         g.api_key = row
         g.force = g.db.get(PoliceForce, row.force_id)
         return func(*args, **kwargs)
 
     return _mark(wrapper, "force_api_key")  # type: ignore[return-value]
+
+
+def _refuse_api_key(key: str, now: datetime) -> Any:
+    """401 for a missing or wrong key, counted per address and per key prefix; 429 once the
+    address sends too many requests without a valid key, or too many wrong ones."""
+    from encompass.auth import ratelimit
+    from encompass.records import audit
+
+    cfg = current_app.config
+    address = request.remote_addr or ""
+    minute = timedelta(minutes=1)
+    window = timedelta(minutes=int(cfg["RATE_LIMIT_WINDOW_MINUTES"]))
+    limit = int(cfg["API_AUTH_FAILURES_PER_ADDRESS"])
+    per_address = ratelimit.hit(g.db, ratelimit.bucket("api-address", address), minute, now)
+    failures = ratelimit.hit(g.db, ratelimit.bucket("api-auth-failures", address), window, now)
+    ratelimit.hit(g.db, ratelimit.bucket("api-auth-prefix", key[:10]), window, now)
+    if per_address > int(cfg["API_REQUESTS_PER_ADDRESS_PER_MINUTE"]):
+        g.db.commit()
+        return _too_many("Too many requests from this address: slow down.", minute)
+    if failures > limit:
+        g.db.commit()
+        return _too_many("Too many requests with a wrong API key from this address.", window)
+    audit.record(g.db, "api.auth_failed", detail="no key" if not key else "")
+    g.db.commit()
+    return (
+        {"error": "unauthorised", "message": "A valid force API key is required."},
+        401,
+        {"WWW-Authenticate": 'Bearer realm="encompass"'},
+    )
 
 
 def twilio_signature(func: F) -> F:

@@ -37,7 +37,7 @@ from sqlmodel import select
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email
 
-from encompass.auth import ratelimit, two_factor
+from encompass.auth import ratelimit, sessions, two_factor
 from encompass.auth.access import (
     TWO_FACTOR_DONE,
     public,
@@ -56,8 +56,6 @@ login_manager = LoginManager()
 # The password was right; the code is still to come: {"user_id", "at", "next"}.
 PENDING = "pending_sign_in"
 PENDING_SECONDS = 300
-SIGNED_IN_AT = "signed_in_at"
-SEEN_AT = "seen_at"
 
 
 @dataclass
@@ -97,26 +95,36 @@ def init_app(app: Flask) -> None:
 
 
 def _end_idle_session() -> None:
-    """Sign out a session idle for SESSION_IDLE_MINUTES, or older than SESSION_MAX_HOURS.
+    """Sign out a session that was ended on the server (signed out, deactivated, reset), or
+    idle for SESSION_IDLE_MINUTES, or older than SESSION_MAX_HOURS.
 
-    Checked on the server on every request: a copied cookie stops working too.
+    Checked against the server's record on every request: a copied cookie stops too.
     """
-    if "_user_id" not in session:
+    user_id = session.get("_user_id")
+    if user_id is None:
         return
-    now = int(time.time())
     cfg = current_app.config
-    seen, started = session.get(SEEN_AT), session.get(SIGNED_IN_AT)
-    if (
-        not isinstance(seen, int)
-        or not isinstance(started, int)
-        or now - seen > int(cfg["SESSION_IDLE_MINUTES"]) * 60
-        or now - started > int(cfg["SESSION_MAX_HOURS"]) * 3600
-    ):
-        logout_user()
-        session.clear()
-        flash("You were signed out because you had not used the service for a while.")
+    why = (
+        sessions.check(
+            g.db,
+            session.get(sessions.SESSION_ID),
+            int(user_id),
+            utcnow(),
+            idle=timedelta(minutes=int(cfg["SESSION_IDLE_MINUTES"])),
+            longest=timedelta(hours=int(cfg["SESSION_MAX_HOURS"])),
+        )
+        if str(user_id).isdigit()
+        else "ended"
+    )
+    g.db.commit()
+    if why is None:
         return
-    session[SEEN_AT] = now
+    logout_user()
+    session.clear()
+    if why == "idle":
+        flash("You were signed out because you had not used the service for a while.")
+    else:
+        flash("You have been signed out. Sign in again to continue.")
 
 
 class LoginForm(FlaskForm):
@@ -193,13 +201,12 @@ def _complete_sign_in(user: User, *, with_code: bool, next_url: str | None) -> A
         user_id=user.id,
         detail="password and authenticator app" if with_code else "password",
     )
+    session_id = sessions.start(g.db, user.id, utcnow())
     g.db.commit()
     # A fresh session at every sign-in: nothing from before it carries over.
     session.clear()
     login_user(_signed_in(user))
-    now = int(time.time())
-    session[SIGNED_IN_AT] = now
-    session[SEEN_AT] = now
+    session[sessions.SESSION_ID] = session_id
     session[TWO_FACTOR_DONE] = with_code
     return redirect(next_url or url_for("web.home"))
 
@@ -350,6 +357,8 @@ def logout() -> Any:
     if request.method == "POST":
         # CSRFProtect has already checked the form's token.
         if current_user.is_authenticated:
+            # The server forgets the session: a copy of the cookie no longer signs anyone in.
+            sessions.end(g.db, session.get(sessions.SESSION_ID), utcnow())
             audit.record(g.db, "signout", user_id=current_user.id)
             g.db.commit()
         logout_user()

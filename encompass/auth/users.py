@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, or_, select
 
+from encompass.auth import sessions
 from encompass.auth.access import hash_password, new_token, token_hash
 from encompass.db import utcnow
 from encompass.models import ApiKey, KeyAdult, PoliceForce, Setting, User
@@ -250,9 +251,12 @@ def change_role(
 
 
 def set_active(session: Session, user: User, *, active: bool, now: datetime) -> User:
-    """Deactivated users cannot sign in, and their open sessions end at the next request."""
+    """Deactivated users cannot sign in, and their open sessions end at once."""
     user.active = active
     session.add(user)
+    if not active:
+        assert user.id is not None
+        sessions.end_all(session, user.id, now, "deactivated")
     audit.record(
         session,
         "user.activated" if active else "user.deactivated",
@@ -267,8 +271,48 @@ def reset_two_factor(session: Session, user: User, *, now: datetime) -> User:
     """Forget the authenticator app (a lost phone): a new one is set up at next sign-in."""
     user.totp_secret, user.totp_enabled_at, user.totp_last_step = None, None, None
     session.add(user)
+    assert user.id is not None
+    # Whoever holds the lost phone may hold a signed-in browser too.
+    sessions.end_all(session, user.id, now, "two-factor reset")
     audit.record(session, "two_factor.reset", object_type="user", object_id=user.id, at=now)
     return user
+
+
+def set_password(session: Session, user: User, password: str, *, now: datetime) -> User:
+    """A new password (at least 12 characters); every open session of the user ends."""
+    if len(password) < 12:
+        raise PeopleError("password must be at least 12 characters")
+    if len(password) > 200:
+        raise PeopleError("password must be 200 characters or fewer")
+    had_one = bool(user.password_hash)
+    user.password_hash = hash_password(password)
+    session.add(user)
+    assert user.id is not None
+    sessions.end_all(session, user.id, now, "password changed")
+    audit.record(
+        session,
+        "user.password_changed" if had_one else "user.password_set",
+        user_id=user.id,
+        object_type="user",
+        object_id=user.id,
+        at=now,
+    )
+    return user
+
+
+def sign_out_everywhere(session: Session, user: User, *, now: datetime) -> int:
+    """End every session the user has open, on every device; returns how many ended."""
+    assert user.id is not None
+    ended = sessions.end_all(session, user.id, now, "signed out everywhere")
+    audit.record(
+        session,
+        "user.signed_out_everywhere",
+        object_type="user",
+        object_id=user.id,
+        detail=f"{ended} sessions ended",
+        at=now,
+    )
+    return ended
 
 
 def unlock(session: Session, user: User, *, now: datetime) -> None:

@@ -1,5 +1,6 @@
 """`encompass forces rotate-key|revoke-key|keys`, `users set-role|deactivate|activate|
-unlock|reset-two-factor`, `audit verify|seal`, `keys generate|rotate`, `retention run`."""
+unlock|sign-out-everywhere|reset-password|reset-two-factor`, `audit verify|seal`,
+`keys generate|rotate`, `retention run`."""
 
 from __future__ import annotations
 
@@ -18,10 +19,12 @@ from encompass.auth.users import (
     revoke_keys,
     rotate_key,
     set_active,
+    set_password,
+    sign_out_everywhere,
     unlock,
     user_by_email,
 )
-from encompass.cli import _session, forces_group, users_group
+from encompass.cli import _read_password, _session, forces_group, users_group
 from encompass.db import utcnow
 from encompass.models import ApiKey
 
@@ -162,6 +165,18 @@ _user_command(
     "Clear the failed sign-ins that locked an account.",
     lambda s, u: unlock(s, u, now=utcnow()),
     "unlocked",
+)
+_user_command(
+    "sign-out-everywhere",
+    "End every session the user has open, on every device, at once.",
+    lambda s, u: sign_out_everywhere(s, u, now=utcnow()),
+    "every session ended",
+)
+_user_command(
+    "reset-password",
+    "Set a new password (read from standard input); every open session ends.",
+    lambda s, u: set_password(s, u, _read_password(), now=utcnow()),
+    "password changed; every session ended",
 )
 _user_command(
     "reset-two-factor",

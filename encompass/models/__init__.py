@@ -9,7 +9,7 @@ from encompass.models.onboarding import ImportJob, PhoneVerification
 from encompass.models.people import KeyAdult, PoliceForce, User
 from encompass.models.review import ReviewItem
 from encompass.models.roll import NameFrequency, Pupil
-from encompass.models.security import ApiKey, RateCounter
+from encompass.models.security import ApiKey, RateCounter, UserSession
 from encompass.models.settings import Setting
 
 __all__ = [
@@ -32,4 +32,5 @@ __all__ = [
     "ReviewItem",
     "Setting",
     "User",
+    "UserSession",
 ]

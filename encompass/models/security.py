@@ -1,4 +1,5 @@
-"""Force API keys (rotated with an overlap) and the counters behind rate limits and lockout."""
+"""Force API keys (rotated with an overlap), the counters behind rate limits and lockout, and
+the server-side record of every signed-in session."""
 
 from __future__ import annotations
 
@@ -38,3 +39,20 @@ class RateCounter(SQLModel, table=True):
     bucket: str = Field(primary_key=True, max_length=120)
     window_start: datetime = Field(sa_type=UTCDateTime, index=True)
     hits: int = 0
+
+
+class UserSession(SQLModel, table=True):
+    """One signed-in session: the cookie holds a random id, only its sha256 is kept here.
+
+    Ending the row ends every copy of the cookie at once (sign-out, deactivation, a reset).
+    """
+
+    __tablename__ = "user_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    seen_at: datetime = Field(sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ended_reason: str | None = Field(default=None, max_length=30)

@@ -75,7 +75,10 @@ def test_it_imports_csv_for_one_setting_and_replaces_its_calendar(cli, db, tmp_p
     ("content", "message"),
     [
         ("start,end,kind\n2026-10-23,2026-09-03,term\n", "ends (2026-09-03) before it starts"),
-        ("start,end,kind\n2026-09-03,2026-10-23,term\n2026-10-20,2026-12-18,term\n", "overlaps"),
+        (
+            "start,end,kind\n2026-09-03,2026-09-04,term\n2027-07-01,2027-07-02,term\n",
+            "it would shut the setting for too much of the year",
+        ),
         ("start,end,kind\n2206-09-03,2206-10-23,term\n", "not a plausible school year"),
         ("start,end,kind\n2026-09-03,2026-10-23,semester\n", "kind must be term, holiday or inset"),
         ("start,end,kind\n2026-09-03,not a date,term\n", "row 2: not a date"),

@@ -223,7 +223,10 @@ def test_it_refuses_a_file_in_neither_utf8_nor_windows_1252_in_one_line(cli, db,
 
     result = cli("settings", "import", broken)
 
-    assert_one_line_error(result, "cannot read the file as UTF-8 or Windows-1252")
+    line = assert_one_line_error(
+        result, "broken.csv is not a text file in UTF-8 or Windows-1252", "byte 1769"
+    )
+    assert "codec" not in line and str(tmp_path) not in line
     assert count(db, Setting) == 0
 
 

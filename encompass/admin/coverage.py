@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from encompass.calendar.setting_calendar import has_term_dates
+from encompass.calendar.setting_calendar import calendar_stuck, has_term_dates
 from encompass.db import utcnow
 from encompass.models import KeyAdult, Setting
 
@@ -70,6 +70,11 @@ def coverage(session: Session, la_code: str | None, today: date | None = None) -
             row.problems.append(f"training expired for {_count(expired[setting.id], 'Key Adult')}")
         if not has_term_dates(session, setting):
             row.problems.append("no term dates: weekdays but bank holidays assumed")
+        elif calendar_stuck(session, setting, today):
+            row.problems.append(
+                "term dates with no school day in the next 4 months: alerts are due the "
+                "next weekday instead; import the calendar again"
+            )
         if setting.roll_imported_at is None:
             row.problems.append("no pupil roll")
         rows.append(row)

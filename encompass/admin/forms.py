@@ -19,18 +19,19 @@ class SearchForm(Form):
 
 class ImportForm(FlaskForm):
     file = FileField(
-        "GIAS establishment file (CSV)",
-        description="Download 'Establishment fields' as CSV from Get Information About "
-        "Schools. Closed establishments are skipped.",
+        "GIAS establishment file (CSV or zip)",
+        description="Download 'Establishment fields' from Get Information About Schools "
+        "and upload the zip as it is, or the CSV in it. Closed establishments, those "
+        "proposed to open and those that are not settings are skipped.",
     )
     partial = BooleanField("Import the good rows even if some rows are rejected")
 
     def validate_file(self, field: FileField) -> None:
         upload = field.data
         if upload is None or not getattr(upload, "filename", ""):
-            raise ValidationError("Select a GIAS CSV file")
-        if not upload.filename.lower().endswith(".csv"):
-            raise ValidationError("The selected file must be a CSV")
+            raise ValidationError("Select a GIAS CSV or zip file")
+        if not upload.filename.lower().endswith((".csv", ".zip")):
+            raise ValidationError("The selected file must be a CSV or a zip file")
 
 
 class KeyAdultForm(FlaskForm):

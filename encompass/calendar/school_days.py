@@ -37,11 +37,16 @@ def is_bank_holiday(day: date, nation: str = "england") -> bool:
     return day in _bank_holidays(nation)
 
 
-def weekdays_without_bank_holidays(nation: str = "england") -> IsOpen:
-    """The calendar of a setting that has given no term dates."""
+def weekdays_without_bank_holidays(
+    nation: str = "england", extra: frozenset[date] = frozenset()
+) -> IsOpen:
+    """The calendar of a setting that has given no term dates.
+
+    `extra`: bank holidays the `holidays` package may not know yet (GOV.UK's file).
+    """
 
     def is_open(day: date) -> bool:
-        return day.weekday() < 5 and not is_bank_holiday(day, nation)
+        return day.weekday() < 5 and day not in extra and not is_bank_holiday(day, nation)
 
     return is_open
 
@@ -73,6 +78,7 @@ def calendar_from(
     *,
     nation: str = "england",
     early_years: bool = False,
+    extra_bank_holidays: frozenset[date] = frozenset(),
 ) -> IsOpen:
     """A setting's calendar: its own entries over the council's, weekends and bank holidays shut.
 
@@ -81,7 +87,7 @@ def calendar_from(
     calendar covers (before its first term, after its last) fall back to the same weekday
     rule, so an out-of-date calendar never makes a setting look shut for months.
     """
-    baseline = weekdays_without_bank_holidays(nation)
+    baseline = weekdays_without_bank_holidays(nation, extra_bank_holidays)
     layers = [list(own)] if early_years else [list(own), list(council)]
     layers = [layer for layer in layers if layer]
     if not layers:

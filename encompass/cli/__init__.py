@@ -225,7 +225,12 @@ def settings_import(file: Path, partial: bool) -> None:
     """Import a GIAS establishment CSV; closed establishments are skipped, re-import updates."""
     from encompass.onboarding.gias import import_gias
 
-    _run_import("settings", str(file), partial, lambda s: import_gias(s, file, progress=True))
+    _run_import(
+        "settings",
+        str(file),
+        partial,
+        lambda s: import_gias(s, file, progress=True, partial=partial),
+    )
 
 
 contacts_group = AppGroup("contacts", help="Key Adults and council coordinators.")

@@ -2,7 +2,7 @@
 
 from encompass.models.alerts import Alert, AlertLink, Delivery
 from encompass.models.audit import AuditEvent
-from encompass.models.calendar import CalendarEntry
+from encompass.models.calendar import BankHoliday, CalendarEntry
 from encompass.models.escalation import EscalationLadder
 from encompass.models.notices import Child, Notice
 from encompass.models.onboarding import ImportJob, PhoneVerification
@@ -17,6 +17,7 @@ __all__ = [
     "AlertLink",
     "ApiKey",
     "AuditEvent",
+    "BankHoliday",
     "CalendarEntry",
     "Child",
     "Delivery",

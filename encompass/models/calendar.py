@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from encompass.db import UTCDateTime, utcnow
@@ -30,4 +30,17 @@ class CalendarEntry(SQLModel, table=True):
     end: date  # inclusive
     kind: str = Field(max_length=10)
     summary: str = Field(default="", max_length=200)
+    imported_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class BankHoliday(SQLModel, table=True):
+    """A bank holiday from GOV.UK's bank-holidays.json, on top of the `holidays` package's."""
+
+    __tablename__ = "bank_holiday"
+    __table_args__ = (UniqueConstraint("division", "day", name="uq_bank_holiday_division_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    division: str = Field(max_length=20)  # england-and-wales, scotland, northern-ireland
+    day: date
+    title: str = Field(default="", max_length=120)
     imported_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

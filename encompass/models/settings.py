@@ -24,6 +24,8 @@ class Setting(SQLModel, table=True):
     phase: str = Field(default="", max_length=60)
     la_code: str = Field(default="", max_length=10, index=True)
     la_name: str = Field(default="", max_length=120)
+    # GIAS EstablishmentNumber: with the LA code, the "LAEstab" (DfE number) files use.
+    establishment_number: str = Field(default="", max_length=10)
     postcode: str = Field(default="", max_length=10)
     nation: str = Field(default="england", max_length=20)
     school_day_start: str | None = Field(default=None, max_length=5)

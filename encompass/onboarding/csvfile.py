@@ -39,7 +39,10 @@ def decode(raw: bytes) -> str:
         try:
             return raw.decode("cp1252")
         except UnicodeDecodeError as exc:
-            raise ImportError_(f"cannot read the file as UTF-8 or Windows-1252: {exc}") from None
+            raise ImportError_(
+                f"the file is not text in UTF-8 or Windows-1252 (the character at byte "
+                f"{exc.start + 1} cannot be read): save it again as CSV and upload that"
+            ) from None
 
 
 def read_rows(
@@ -49,9 +52,9 @@ def read_rows(
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ImportError_(f"cannot open {path}: {exc.strerror}") from None
+        raise ImportError_(f"{path.name} cannot be opened ({exc.strerror})") from None
     if not raw.strip():
-        raise ImportError_(f"{path} is empty")
+        raise ImportError_(f"{path.name} is empty")
     text = decode(raw)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in (reader.fieldnames or [])]

@@ -77,6 +77,7 @@ def run_job(engine: Engine, job_id: int, path: Path) -> None:
         if job is None:
             return
         la_code, partial, user_id = job.la_code, job.partial, job.created_by_user_id
+        filename = job.filename
     _update(engine, job_id, status="running", started_at=utcnow())
 
     def progress(done: int, total: int) -> None:
@@ -84,7 +85,14 @@ def run_job(engine: Engine, job_id: int, path: Path) -> None:
 
     try:
         with Session(engine) as session:
-            report = import_gias(session, path, la_code=la_code, on_progress=progress)
+            report = import_gias(
+                session,
+                path,
+                la_code=la_code,
+                on_progress=progress,
+                filename=filename,
+                partial=partial,
+            )
             rejected = [[row, reason] for row, reason in report.rejected[:MAX_REJECTED_SHOWN]]
             kept = partial or not report.rejected
             if kept:

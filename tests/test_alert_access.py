@@ -56,7 +56,8 @@ def test_it_takes_the_dsl_from_the_link_to_the_alert_and_audits_the_read(client,
     assert response.headers["Location"] == f"/alerts/{alert.id}"
     page = client.get(f"/alerts/{alert.id}").get_data(as_text=True)
 
-    assert "Notification for Amelia Brown" in page
+    assert "Notification for St Wilfrid&#39;s RC Primary School" in page
+    assert "Amelia Brown" in page
     assert "mother" in page
     views = db.exec(select(AuditEvent).where(AuditEvent.action == "alert.viewed")).all()
     assert [(v.object_type, v.object_id) for v in views] == [("alert", alert.id)]

@@ -821,11 +821,12 @@ def test_it_stores_sql_and_html_as_plain_text_and_escapes_it_on_the_alert_page(
 def test_it_answers_a_resent_reference_with_the_same_notice_and_no_new_alerts(
     client, db, key, school
 ):
-    first = post(client, key, notice_body())
+    body = notice_body()
+    first = post(client, key, body)
     alerts, deliveries = count(db, Alert), count(db, Delivery)
     assert first.status_code == 201 and alerts == 1 and deliveries > 0
 
-    again = post(client, key, notice_body(circumstances="Sent twice by the force's system."))
+    again = post(client, key, body)
 
     assert again.status_code == 200
     assert again.get_json()["id"] == first.get_json()["id"]
@@ -834,6 +835,27 @@ def test_it_answers_a_resent_reference_with_the_same_notice_and_no_new_alerts(
     assert (count(db, Alert), count(db, Delivery)) == (alerts, deliveries)
     received = db.exec(select(AuditEvent).where(AuditEvent.action == "notice.received")).all()
     assert len(received) == 1
+
+
+def test_it_refuses_a_resent_reference_with_different_content_naming_the_amend_route(
+    client, db, key, school
+):
+    body = notice_body()
+    first = post(client, key, body)
+    alerts, deliveries = count(db, Alert), count(db, Delivery)
+    extra_child = dict(body["children"][0], given_name="Oliver", date_of_birth="2021-06-01")
+
+    again = post(client, key, dict(body, children=[body["children"][0], extra_child]))
+
+    assert again.status_code == 409
+    answer = again.get_json()
+    notice_id = first.get_json()["id"]
+    assert answer["error"] == "conflict"
+    assert answer["amend"] == f"PATCH /api/v1/notices/{notice_id}"
+    assert f"PATCH /api/v1/notices/{notice_id}" in answer["message"]
+    assert "Oliver" not in again.get_data(as_text=True)
+    assert (count(db, Notice), count(db, Child)) == (1, 1)
+    assert (count(db, Alert), count(db, Delivery)) == (alerts, deliveries)
 
 
 def test_it_treats_the_same_reference_from_another_force_as_a_new_notice(client, db, key, school):

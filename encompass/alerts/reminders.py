@@ -49,6 +49,7 @@ def queue_holiday_reminders(session: Session, now: datetime, policy: AlertPolicy
                     Alert.setting_id == setting_id,
                     col(Alert.holiday_routed).is_(True),
                     col(Alert.acknowledged_at).is_(None),
+                    col(Alert.withdrawn_at).is_(None),
                 )
             ).all()
         )

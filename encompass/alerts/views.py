@@ -29,9 +29,12 @@ from encompass.auth import ratelimit
 from encompass.auth.access import public, role_required
 from encompass.db import utcnow
 from encompass.models import Child, Notice, Setting, User
+from encompass.notices.amend import amendments_for_child, changed_words
 from encompass.records import audit
 
 bp = Blueprint("alerts", __name__)
+# ["date_of_birth", "where"] -> "date of birth, where the child was" (police pages too).
+bp.add_app_template_filter(changed_words, "amended_fields")
 
 
 class AckForm(FlaskForm):
@@ -196,6 +199,7 @@ def show(alert_id: int) -> Any:
             setting=setting,
             form=form,
             summary_text=_summary(alert, child, notice, setting),
+            amendments=amendments_for_child(g.db, child.id),
         ),
         status,
     )

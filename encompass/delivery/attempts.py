@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, case, func, update
 from sqlalchemy import select as sa_select
@@ -168,6 +169,7 @@ _MESSAGES = (
         col(Delivery.subject),
         col(Delivery.alert_id),
         col(Alert.acknowledged_at),
+        col(Alert.withdrawn_at),
         col(Alert.sent_at),
     )
     .outerjoin(Alert, col(Alert.id) == col(Delivery.alert_id))
@@ -217,13 +219,14 @@ def _still_to_send(
     engine: Engine, ids: Sequence[int], policy: DeliveryPolicy, now: datetime
 ) -> list[_Ready]:
     """The claimed messages to send now, read right before sending them: one gone or no
-    longer ours is left alone, and one whose alert was acknowledged is cancelled, never sent."""
+    longer ours is left alone, and one whose alert was acknowledged (or withdrawn) is
+    cancelled, never sent."""
     with engine.begin() as conn:
         rows = {row.id: row for row in conn.execute(_MESSAGES, {"ids": list(ids)})}
         ours = [rows[i] for i in ids if i in rows and rows[i].status == "sending"]
-        acknowledged = [row.id for row in ours if row.acknowledged_at is not None]
-        if acknowledged:
-            conn.execute(_CANCEL, {"ids": acknowledged, "now": now})
+        stopped = [row.id for row in ours if _stopped(row)]
+        if stopped:
+            conn.execute(_CANCEL, {"ids": stopped, "now": now})
     return [
         _Ready(
             delivery_id=row.id,
@@ -240,8 +243,13 @@ def _still_to_send(
             ),
         )
         for row in ours
-        if row.acknowledged_at is None
+        if not _stopped(row)
     ]
+
+
+def _stopped(row: Any) -> bool:
+    """Acknowledged, or withdrawn (the police corrected the child to another setting)."""
+    return row.acknowledged_at is not None or row.withdrawn_at is not None
 
 
 def _send(

@@ -15,6 +15,10 @@ class InboxItem:
     child: Child
     notice: Notice
 
+    @property
+    def needs_action(self) -> bool:
+        return _open(self.alert)
+
 
 def inbox(session: Session, setting_id: int, limit: int = 200) -> list[InboxItem]:
     """Unacknowledged first (the soonest due at the top), then the rest, newest first."""
@@ -24,14 +28,19 @@ def inbox(session: Session, setting_id: int, limit: int = 200) -> list[InboxItem
         .join(Notice, col(Notice.id) == Child.notice_id)
         .where(Alert.setting_id == setting_id)
         .order_by(
-            col(Alert.acknowledged_at).is_not(None),
+            col(Alert.acknowledged_at).is_not(None) | col(Alert.withdrawn_at).is_not(None),
             col(Alert.due_by).is_(None),
             col(Alert.due_by),
             col(Alert.created_at).desc(),
         )
         .limit(limit)
     ).all()
-    waiting = [InboxItem(*row) for row in rows if row[0].acknowledged_at is None]
-    done = [InboxItem(*row) for row in rows if row[0].acknowledged_at is not None]
+    # A withdrawn alert (the child was corrected to another setting) needs nothing more.
+    waiting = [InboxItem(*row) for row in rows if _open(row[0])]
+    done = [InboxItem(*row) for row in rows if not _open(row[0])]
     done.sort(key=lambda item: item.alert.created_at, reverse=True)
     return waiting + done
+
+
+def _open(alert: Alert) -> bool:
+    return alert.acknowledged_at is None and alert.withdrawn_at is None

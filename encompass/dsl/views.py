@@ -30,5 +30,5 @@ def inbox() -> Any:
     )
     g.db.commit()
     setting = g.db.get(Setting, current_user.setting_id)
-    waiting = sum(1 for item in items if item.alert.acknowledged_at is None)
+    waiting = sum(1 for item in items if item.needs_action)
     return render_template("dsl/inbox.html", items=items, setting=setting, waiting=waiting)

@@ -114,7 +114,7 @@ def follow_up_failures(session: Session, now: datetime, policy: AlertPolicy) -> 
         if adult is not None:
             _flag_contact(session, delivery, adult, now)
         alert = session.get(Alert, delivery.alert_id) if delivery.alert_id else None
-        if alert is None or alert.acknowledged_at is not None:
+        if alert is None or alert.acknowledged_at is not None or alert.withdrawn_at is not None:
             continue
         if adult is not None:
             _fall_through(session, delivery, alert, adult, now, policy)

@@ -53,7 +53,11 @@ def _due(session: Session, now: datetime) -> list[_Step]:
             col(Alert.due_by),
             col(Alert.setting_id),
         )
-        .where(col(Alert.next_step_at) <= now, col(Alert.acknowledged_at).is_(None))
+        .where(
+            col(Alert.next_step_at) <= now,
+            col(Alert.acknowledged_at).is_(None),
+            col(Alert.withdrawn_at).is_(None),
+        )
         .order_by(col(Alert.next_step_at))
         .limit(BATCH)
     )
@@ -113,6 +117,7 @@ def _claim(session: Session, steps: list[_Step], now: datetime) -> set[int]:
         .where(
             col(Alert.id).in_(ids),
             col(Alert.acknowledged_at).is_(None),
+            col(Alert.withdrawn_at).is_(None),
             col(Alert.fence) == _by_alert({s.id: s.fence for s in steps}, None),
         )
         .values(

@@ -4,7 +4,7 @@ from encompass.models.alerts import Alert, AlertLink, Delivery
 from encompass.models.audit import AuditEvent
 from encompass.models.calendar import BankHoliday, CalendarEntry
 from encompass.models.escalation import EscalationLadder
-from encompass.models.notices import Child, Notice
+from encompass.models.notices import Child, Notice, NoticeAmendment
 from encompass.models.onboarding import ImportJob, PhoneVerification
 from encompass.models.people import KeyAdult, PoliceForce, User
 from encompass.models.review import ReviewItem
@@ -26,6 +26,7 @@ __all__ = [
     "KeyAdult",
     "NameFrequency",
     "Notice",
+    "NoticeAmendment",
     "PhoneVerification",
     "PoliceForce",
     "RateCounter",

@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 from encompass.db import UTCDateTime, utcnow
 from encompass.records.encryption import EncryptedText
 
-ALERT_STATUSES = ("pending", "sent", "escalated", "acknowledged")
+ALERT_STATUSES = ("pending", "sent", "escalated", "acknowledged", "withdrawn")
 DELIVERY_STATUSES = (
     "created",
     "sending",
@@ -52,6 +52,9 @@ class Alert(SQLModel, table=True):
     escalated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     reminder_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     reminder_sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The police corrected the child's details and they now match elsewhere: nothing more
+    # is sent or escalated about this alert, and the setting is shown why.
+    withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class AlertLink(SQLModel, table=True):

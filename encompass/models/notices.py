@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from encompass.db import UTCDateTime, utcnow
@@ -35,6 +35,9 @@ class Notice(SQLModel, table=True):
     officer_contact_phone: str = Field(max_length=20)
     adults: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(EncryptedJSON))
     submitted_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    # A digest of the body as first sent: the same body again is a retry (200), a
+    # different one under the same reference is refused (409, amend with PATCH).
+    content_digest: str = Field(default="", max_length=64)
     # Set when retention removed the personal details (encompass/retention.py).
     minimised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
@@ -57,6 +60,9 @@ class Child(SQLModel, table=True):
     other_adult_present: bool = False
     officer_setting_urn: str | None = Field(default=None, max_length=20)
     outcome: str = Field(max_length=12)
+    # The outcome when the child arrived (matched, review, no_setting): `outcome` moves on
+    # when the council decides a review; reports count arrivals as they were.
+    intake_outcome: str = Field(default="", max_length=12)
     setting_id: int | None = Field(default=None, foreign_key="setting.id", index=True)
     # The roll row matched at the time; rolls are replaced wholesale, so no foreign key.
     pupil_id: int | None = None
@@ -65,7 +71,32 @@ class Child(SQLModel, table=True):
     holiday_period: bool = False
     holiday_lead_up: bool = False
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Set when the police corrected this child's details so that they matched elsewhere:
+    # a new row (same position) carries the corrected child; this one is history.
+    superseded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     @property
     def display_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+
+AMENDMENT_KINDS = ("added", "corrected")
+
+
+class NoticeAmendment(SQLModel, table=True):
+    """A change the police made to a notice after sending it: a child added, or a child's
+    details corrected. Field names only, never values: the values are on the child."""
+
+    __tablename__ = "notice_amendment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    notice_id: int = Field(foreign_key="notice.id", index=True)
+    # The child added or corrected (after a correction that moved the match, the new row).
+    child_id: int = Field(foreign_key="child.id", index=True)
+    # The row a correction replaced, when the corrected child matched elsewhere.
+    replaced_child_id: int | None = Field(default=None, foreign_key="child.id", index=True)
+    kind: str = Field(max_length=10)
+    fields: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    force_id: int = Field(foreign_key="police_force.id")
+    user_id: int | None = Field(default=None, foreign_key="user_account.id")

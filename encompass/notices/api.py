@@ -1,4 +1,4 @@
-"""POST /api/v1/notices and GET /api/v1/notices/<id>, with per-force API keys."""
+"""POST, GET and PATCH (amend) /api/v1/notices, with per-force API keys."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from encompass.alerts.policy import AlertPolicy
 from encompass.auth.access import force_api_key, public
 from encompass.db import utcnow
 from encompass.models import Notice
+from encompass.notices.amend import AmendmentInvalid, amend_notice
 from encompass.notices.present import notice_for_force, notice_out
-from encompass.notices.schemas import NoticeIn, field_errors
-from encompass.notices.service import IntakeConfig, submit_notice
+from encompass.notices.schemas import NoticeAmendmentIn, NoticeIn, field_errors
+from encompass.notices.service import IntakeConfig, NoticeDiffers, submit_notice
 from encompass.records import audit
 from encompass.review.policy import ReviewPolicy
 
@@ -35,9 +36,8 @@ def _error(status: int, code: str, message: str, **extra: Any) -> tuple[dict[str
     return {"error": code, "message": message, **extra}, status
 
 
-@bp.post("/notices")
-@force_api_key
-def create_notice() -> Any:
+def _json_object() -> dict[str, Any] | tuple[dict[str, Any], int]:
+    """The request's JSON object, or the error answer to give instead."""
     if not request.is_json:
         return _error(415, "unsupported_media_type", "Send the notice as application/json.")
     try:
@@ -51,12 +51,37 @@ def create_notice() -> Any:
             "The notice must be a JSON object.",
             errors={"body": ["Expected an object"]},
         )
+    return body
+
+
+def _amend_route(notice_id: int | None) -> str:
+    return f"PATCH /api/v1/notices/{notice_id}"
+
+
+@bp.post("/notices")
+@force_api_key
+def create_notice() -> Any:
+    body = _json_object()
+    if isinstance(body, tuple):
+        return body
     now = utcnow()
     try:
         data = NoticeIn.model_validate(body, context={"now": now})
     except ValidationError as exc:
         return _error(422, "invalid", "The notice has errors.", errors=field_errors(exc))
-    submitted = submit_notice(g.db, g.force.id, data, now=now, cfg=intake_config())
+    try:
+        submitted = submit_notice(g.db, g.force.id, data, now=now, cfg=intake_config())
+    except NoticeDiffers as exc:
+        g.db.rollback()
+        route = _amend_route(exc.notice.id)
+        return _error(
+            409,
+            "conflict",
+            f"Notice {exc.notice.police_reference} was already sent with different details. "
+            f"To add a child or correct a child's details, use {route}.",
+            notice_id=exc.notice.id,
+            amend=route,
+        )
     if not submitted.created:
         _audit_view(submitted.notice.id, "sent again")
         g.db.commit()
@@ -91,6 +116,33 @@ def get_notice(notice_id: int) -> Any:
     _audit_view(notice.id)
     g.db.commit()
     return notice_for_force(g.db, notice)
+
+
+@bp.patch("/notices/<int:notice_id>")
+@force_api_key
+def amend(notice_id: int) -> Any:
+    """Add a child, or correct a child's details, on a notice this force sent."""
+    notice = g.db.exec(
+        select(Notice).where(Notice.id == notice_id, Notice.force_id == g.force.id)
+    ).first()
+    if notice is None:
+        return _error(404, "not_found", "No such notice for this force.")
+    body = _json_object()
+    if isinstance(body, tuple):
+        return body
+    now = utcnow()
+    try:
+        data = NoticeAmendmentIn.model_validate(body, context={"now": now})
+        amended = amend_notice(g.db, notice, data, now=now, cfg=intake_config())
+    except ValidationError as exc:
+        return _error(422, "invalid", "The amendment has errors.", errors=field_errors(exc))
+    except AmendmentInvalid as exc:
+        g.db.rollback()
+        return _error(422, "invalid", "The amendment has errors.", errors=exc.errors)
+    if not amended.changed:
+        _audit_view(notice.id, "amendment changed nothing")
+    g.db.commit()
+    return notice_for_force(g.db, notice), 200
 
 
 @bp.get("/openapi.json")

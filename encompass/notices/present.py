@@ -14,7 +14,9 @@ from encompass.notices.schemas import AlertOut, ChildOut, NoticeOut, SettingRef
 def children_of(session: Session, notice_id: int) -> list[Child]:
     return list(
         session.exec(
-            select(Child).where(Child.notice_id == notice_id).order_by(Child.position)  # type: ignore[arg-type]
+            select(Child)
+            .where(Child.notice_id == notice_id, col(Child.superseded_at).is_(None))
+            .order_by(col(Child.position))
         )
     )
 

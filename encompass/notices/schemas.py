@@ -15,6 +15,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from encompass.models.fields import (
@@ -183,6 +184,28 @@ class NoticeIn(Strict):
         return value
 
 
+class ChildCorrection(BaseModel):
+    """A child already on the notice (its `id` from the notice) and the fields to change:
+    any of a child's fields, checked as a whole child once merged with what is stored."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: int
+
+
+class NoticeAmendmentIn(Strict):
+    """PATCH /api/v1/notices/<id>: children to add, and corrections to children on it."""
+
+    add_children: Annotated[list[ChildIn], Field(max_length=20)] = []
+    correct_children: Annotated[list[ChildCorrection], Field(max_length=20)] = []
+
+    @model_validator(mode="after")
+    def has_something_to_change(self) -> NoticeAmendmentIn:
+        if not self.add_children and not self.correct_children:
+            raise ValueError("Give add_children or correct_children (or both)")
+        return self
+
+
 def field_errors(exc: ValidationError) -> dict[str, list[str]]:
     """Pydantic errors as {"children.0.date_of_birth": ["..."]} for a 422 body."""
     errors: dict[str, list[str]] = {}
@@ -206,7 +229,7 @@ class SettingRef(BaseModel):
 
 
 class AlertOut(BaseModel):
-    status: Literal["pending", "sent", "escalated", "acknowledged"]
+    status: Literal["pending", "sent", "escalated", "acknowledged", "withdrawn"]
     sent_at: datetime | None
     acknowledged_at: datetime | None
     feedback: str | None

@@ -6,8 +6,12 @@ Every child ends in exactly one visible state: matched (alerted), review, or no_
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
@@ -63,6 +67,12 @@ def find_notice(session: Session, force_id: int, police_reference: str) -> Notic
     ).first()
 
 
+def content_digest(data: NoticeIn) -> str:
+    """The body as the schema reads it (normalised), as a digest: a retry has the same."""
+    canonical = json.dumps(data.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 def submit_notice(
     session: Session,
     force_id: int,
@@ -74,30 +84,99 @@ def submit_notice(
 ) -> Submission:
     """Store the notice, resolve its children and alert their settings; or, when the force
     sent this police_reference before, the stored notice (created False) and nothing new.
+    A different body under a reference already sent raises NoticeDiffers.
 
     Every child is resolved first (reads only); then the notice, the children, their
     alerts, and the alerts' links and messages are inserted a table at a time."""
+    digest = content_digest(data)
     existing = find_notice(session, force_id, data.police_reference)
     if existing is not None:
-        return Submission(existing, created=False)
-    # Reads first: on SQLite the first write takes the database's one write lock, which is
-    # then held to the commit, so everything that can be read before is read before.
-    resolved = [_resolve(session, data, child_in, now=now, cfg=cfg) for child_in in data.children]
-    settings = [r.setting for r in resolved if r.setting is not None]
-    recipients = Recipients(session).load(settings)
-    ladders = {s.id: ladder_for(session, s) for s in settings}
+        return _sent_before(existing, digest)
+    prepared = prepare_children(session, data, data.children, now=now, cfg=cfg)
     try:
         with session.begin_nested():
-            notice = _store(session, force_id, data, now, user_id)
+            notice = _store(session, force_id, data, now, user_id, digest)
     except IntegrityError:
         # Another request stored the same reference between our check and insert.
         existing = find_notice(session, force_id, data.police_reference)
         if existing is None:
             raise
-        return Submission(existing, created=False)
+        return _sent_before(existing, digest)
+    placed = place_children(
+        session, notice, list(enumerate(data.children)), prepared, now=now, cfg=cfg
+    )
+    audit.record(
+        session,
+        "notice.received",
+        force_id=force_id,
+        user_id=user_id,
+        object_type="notice",
+        object_id=notice.id,
+        detail=f"{len(data.children)} children",
+        at=now,
+    )
+    return Submission(notice, created=True, children=placed)
+
+
+class NoticeDiffers(ValueError):
+    """The force sent this police_reference before with a different body."""
+
+    def __init__(self, notice: Notice) -> None:
+        super().__init__(notice.police_reference)
+        self.notice = notice
+
+
+def _sent_before(existing: Notice, digest: str) -> Submission:
+    # Notices stored before digests were kept have none: a resend of those stays a retry.
+    if existing.content_digest and existing.content_digest != digest:
+        raise NoticeDiffers(existing)
+    return Submission(existing, created=False)
+
+
+@dataclass
+class Prepared:
+    """What placing children needs, all read before the first write."""
+
+    resolved: list[Resolved]
+    recipients: Recipients
+    ladders: dict[int | None, list[dict[str, Any]]]  # by setting id
+
+
+def prepare_children(
+    session: Session,
+    incident: Incident,
+    children: Sequence[ChildIn],
+    *,
+    now: datetime,
+    cfg: IntakeConfig,
+) -> Prepared:
+    """Resolve each child and load who to tell (reads only).
+
+    On SQLite the first write takes the database's one write lock, which is then held to
+    the commit, so everything that can be read before is read before."""
+    resolved = [resolve_one(session, incident, child_in, now=now, cfg=cfg) for child_in in children]
+    settings = [r.setting for r in resolved if r.setting is not None]
+    recipients = Recipients(session).load(settings)
+    ladders: dict[int | None, list[dict[str, Any]]] = {
+        s.id: ladder_for(session, s) for s in settings
+    }
+    return Prepared(resolved, recipients, ladders)
+
+
+def place_children(
+    session: Session,
+    notice: Notice,
+    children: Sequence[tuple[int, ChildIn]],
+    prepared: Prepared,
+    *,
+    now: datetime,
+    cfg: IntakeConfig,
+) -> list[Placed]:
+    """Store the children (at their positions) and send each where it resolved: an alert
+    to its setting, or the review queue."""
     placed = [
         Placed(_child(notice, position, child_in, r, now), r.setting, r.resolution)
-        for position, (child_in, r) in enumerate(zip(data.children, resolved, strict=True))
+        for (position, child_in), r in zip(children, prepared.resolved, strict=True)
     ]
     session.add_all([p.child for p in placed])
     session.flush()
@@ -108,8 +187,8 @@ def submit_notice(
         [(p.child, p.setting) for p in alerted if p.setting is not None],
         now=now,
         policy=cfg.alerts,
-        recipients=recipients,
-        ladders=ladders,
+        recipients=prepared.recipients,
+        ladders=prepared.ladders,
         out=out,
     )
     for p, alert in zip(alerted, alerts, strict=True):
@@ -126,21 +205,16 @@ def submit_notice(
                 policy=cfg.alerts,
                 review_policy=cfg.review,
             )
-    audit.record(
-        session,
-        "notice.received",
-        force_id=force_id,
-        user_id=user_id,
-        object_type="notice",
-        object_id=notice.id,
-        detail=f"{len(data.children)} children",
-        at=now,
-    )
-    return Submission(notice, created=True, children=placed)
+    return placed
 
 
 def _store(
-    session: Session, force_id: int, data: NoticeIn, now: datetime, user_id: int | None
+    session: Session,
+    force_id: int,
+    data: NoticeIn,
+    now: datetime,
+    user_id: int | None,
+    digest: str,
 ) -> Notice:
     notice = Notice(
         force_id=force_id,
@@ -155,6 +229,7 @@ def _store(
         officer_contact_phone=data.officer.contact_phone,
         adults=[a.model_dump() for a in data.adults],
         submitted_by_user_id=user_id,
+        content_digest=digest,
     )
     session.add(notice)
     session.flush()
@@ -162,7 +237,7 @@ def _store(
 
 
 @dataclass(frozen=True)
-class _Resolved:
+class Resolved:
     """Where a child goes, worked out before anything is written."""
 
     resolution: Resolution
@@ -185,9 +260,19 @@ def child_facts(data: ChildIn) -> ChildFacts:
     )
 
 
-def _resolve(
-    session: Session, notice: NoticeIn, data: ChildIn, *, now: datetime, cfg: IntakeConfig
-) -> _Resolved:
+class Incident(Protocol):
+    """Where and when: all a child's resolution needs of its notice (sent or stored)."""
+
+    @property
+    def occurred_at(self) -> datetime: ...
+
+    @property
+    def location_postcode(self) -> str: ...
+
+
+def resolve_one(
+    session: Session, notice: Incident, data: ChildIn, *, now: datetime, cfg: IntakeConfig
+) -> Resolved:
     """Resolve the child and work out its setting and deadline (reads only)."""
     resolution = resolve_child(session, child_facts(data), today=now.astimezone(cfg.tz).date())
     outcome, setting_id, reason = resolution.outcome, resolution.setting_id, resolution.reason
@@ -210,11 +295,11 @@ def _resolve(
         tz=cfg.tz,
         default_start=cfg.school_day_start,
     )
-    return _Resolved(resolution, outcome, reason, setting, timing)
+    return Resolved(resolution, outcome, reason, setting, timing)
 
 
 def _child(
-    notice: Notice, position: int, data: ChildIn, resolved: _Resolved, now: datetime
+    notice: Notice, position: int, data: ChildIn, resolved: Resolved, now: datetime
 ) -> Child:
     assert notice.id is not None
     setting, timing = resolved.setting, resolved.timing
@@ -235,6 +320,7 @@ def _child(
         other_adult_present=data.other_adult_present,
         officer_setting_urn=data.setting_urn,  # type: ignore[arg-type]
         outcome=resolved.outcome,
+        intake_outcome=resolved.outcome,
         setting_id=setting.id if setting else None,
         pupil_id=resolved.resolution.pupil_id,
         match_reason=resolved.reason[:200],

@@ -185,10 +185,10 @@ def test_coordinator_resolves_a_review_item(new_page, db, live_server):
     check_page(page, "40-coordinator-review-queue")
     page.locator("tbody tr").first.get_by_role("link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Which setting does Amelia Brown attend?"
+        "Which setting does this child attend?"
     )
     page.get_by_role("button", name="Decide and send the alert").click()
-    expect(page).to_have_title(re.compile("^Error: Which setting does Amelia Brown attend"))
+    expect(page).to_have_title(re.compile("^Error: Which setting does this child attend"))
     check_page(page, "41-coordinator-review-item-error")
     page.get_by_label(re.compile("Amelia Brown at St Wilfrid's")).check()
     check_page(page, "42-coordinator-review-item")

@@ -129,7 +129,8 @@ def test_it_takes_a_notice_to_an_acknowledged_alert_the_police_can_see(
     page = client.get(alert_url)
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "Notification for Amelia Brown" in html
+    assert "<title>Notification for St Wilfrid&#39;s RC Primary School" in html
+    assert "Amelia Brown" in html
     assert "3 April 2019" in html
 
     # An acknowledgement needs a note of the support planned.

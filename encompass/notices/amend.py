@@ -1,0 +1,382 @@
+"""Amending a sent notice: a child the police forgot, or a child's details corrected.
+
+A new child is resolved and alerted like any child of a new notice. A correction changes
+the stored child; when it changes what the child is matched on, the child is resolved
+again. Still the same setting: the child is corrected in place and the setting sees what
+changed. Somewhere else (another setting, or the review queue): the old row is kept as
+history (superseded), its alert withdrawn or its review closed, and a new row at the same
+position goes where the corrected child resolves. Every amendment is audited and kept as
+a NoticeAmendment (field names, never values) that the settings concerned are shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from encompass.models import Alert, Child, Delivery, Notice, NoticeAmendment, ReviewItem
+from encompass.notices.schemas import (
+    ChildCorrection,
+    ChildIn,
+    NoticeAmendmentIn,
+    field_errors,
+)
+from encompass.notices.service import (
+    IntakeConfig,
+    Placed,
+    Resolved,
+    place_children,
+    prepare_children,
+    resolve_one,
+)
+from encompass.records import audit
+
+MAX_CHILDREN = 20
+# What the matcher is told about a child: changing any of these re-resolves the child.
+MATCH_FIELDS = frozenset(
+    {
+        "given_name",
+        "family_name",
+        "date_of_birth",
+        "unborn",
+        "expected_date",
+        "postcode",
+        "address",
+        "setting_urn",
+    }
+)
+# A child's fields as a person reads them (amendments are shown by field name).
+FIELD_WORDS = {
+    "given_name": "first name",
+    "family_name": "last name",
+    "date_of_birth": "date of birth",
+    "unborn": "unborn",
+    "expected_date": "expected date of birth",
+    "postcode": "postcode",
+    "address": "address",
+    "present": "whether the child was present",
+    "where": "where the child was",
+    "spoken_to": "whether the child was spoken to",
+    "voice_of_child": "the voice of the child",
+    "other_adult_present": "whether another adult was with the child",
+    "setting_urn": "setting URN",
+}
+
+
+class AmendmentInvalid(ValueError):
+    """The amendment cannot be made as sent: per-field errors, as a 422 gives them."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__("; ".join(f"{k}: {v[0]}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclass
+class Correction:
+    child: Child
+    data: ChildIn
+    changed: list[str]
+    # Set when the corrected child resolves elsewhere (another setting, or review).
+    moves_to: Resolved | None = None
+
+
+@dataclass
+class Amended:
+    notice: Notice
+    added: list[Placed] = field(default_factory=list)
+    amendments: list[NoticeAmendment] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.amendments)
+
+
+def current_children(session: Session, notice_id: int) -> list[Child]:
+    """The notice's children as they stand (corrected rows, not the rows they replaced)."""
+    return list(
+        session.exec(
+            select(Child)
+            .where(Child.notice_id == notice_id, col(Child.superseded_at).is_(None))
+            .order_by(col(Child.position))
+        )
+    )
+
+
+def stored_child_body(child: Child) -> dict[str, Any]:
+    """A stored child as the API's child body (what a correction is laid over)."""
+    return {
+        "given_name": child.given_name,
+        "family_name": child.family_name,
+        "unborn": child.unborn,
+        "date_of_birth": child.date_of_birth.isoformat() if child.date_of_birth else None,
+        "expected_date": child.expected_date.isoformat() if child.expected_date else None,
+        "postcode": child.postcode or None,
+        "address": child.address,
+        "present": child.present,
+        "where": child.where,
+        "spoken_to": child.spoken_to,
+        "voice_of_child": child.voice_of_child,
+        "other_adult_present": child.other_adult_present,
+        "setting_urn": child.officer_setting_urn,
+    }
+
+
+def _identity(body: dict[str, Any]) -> tuple[str, str, Any, Any]:
+    return (
+        str(body["given_name"]).casefold(),
+        str(body["family_name"]).casefold(),
+        body["date_of_birth"],
+        body["expected_date"],
+    )
+
+
+def _merge(child: Child, given: dict[str, Any]) -> dict[str, Any]:
+    merged = stored_child_body(child) | given
+    # Changing unborn clears the date that no longer applies, unless it is given too.
+    if given.get("unborn") is True and "date_of_birth" not in given:
+        merged["date_of_birth"] = None
+    if given.get("unborn") is False and "expected_date" not in given:
+        merged["expected_date"] = None
+    return merged
+
+
+def _check_correction(
+    index: int, fix: ChildCorrection, by_id: dict[int, Child], now: datetime
+) -> tuple[Correction | None, dict[str, list[str]]]:
+    at = f"correct_children.{index}"
+    child = by_id.get(fix.id)
+    if child is None:
+        return None, {f"{at}.id": ["There is no child with this id on the notice"]}
+    given = dict(fix.model_extra or {})
+    unknown = [name for name in given if name not in ChildIn.model_fields]
+    if unknown:
+        return None, {f"{at}.{name}": ["Unknown field"] for name in unknown}
+    try:
+        data = ChildIn.model_validate(_merge(child, given), context={"now": now})
+    except ValidationError as exc:
+        return None, {f"{at}.{k}": v for k, v in field_errors(exc).items()}
+    before = stored_child_body(child)
+    after = data.model_dump(mode="json")
+    changed = [name for name in ChildIn.model_fields if after[name] != before[name]]
+    return Correction(child, data, changed), {}
+
+
+def _check(
+    session: Session, notice: Notice, data: NoticeAmendmentIn, now: datetime
+) -> tuple[list[Correction], list[ChildIn]]:
+    """The corrections that change something, and the children to add (not already on
+    it); or AmendmentInvalid with every problem found."""
+    assert notice.id is not None
+    current = current_children(session, notice.id)
+    by_id = {c.id: c for c in current if c.id is not None}
+    errors: dict[str, list[str]] = {}
+    corrections: list[Correction] = []
+    seen: set[int] = set()
+    for index, fix in enumerate(data.correct_children):
+        if fix.id in seen:
+            errors[f"correct_children.{index}.id"] = ["This child is corrected twice"]
+            continue
+        seen.add(fix.id)
+        correction, problems = _check_correction(index, fix, by_id, now)
+        errors.update(problems)
+        if correction is not None and correction.changed:
+            corrections.append(correction)
+    on_notice = {_identity(stored_child_body(c)): c for c in current}
+    adding: list[ChildIn] = []
+    for index, child_in in enumerate(data.add_children):
+        body = child_in.model_dump(mode="json")
+        same = on_notice.get(_identity(body))
+        if same is None:
+            adding.append(child_in)
+        elif stored_child_body(same) != body:
+            errors[f"add_children.{index}"] = [
+                f"This child is already on the notice (child id {same.id}): "
+                "correct their details with correct_children"
+            ]
+        # The same child sent again as it stands: a retry, nothing to add.
+    if len(current) + len(adding) > MAX_CHILDREN:
+        errors["add_children"] = [f"A notice can have at most {MAX_CHILDREN} children"]
+    if errors:
+        raise AmendmentInvalid(errors)
+    return corrections, adding
+
+
+def amend_notice(
+    session: Session,
+    notice: Notice,
+    data: NoticeAmendmentIn,
+    *,
+    now: datetime,
+    cfg: IntakeConfig,
+    user_id: int | None = None,
+) -> Amended:
+    """Add and correct children on a stored notice (the caller commits)."""
+    assert notice.id is not None
+    corrections, adding = _check(session, notice, data, now)
+    # Reads first (resolutions, recipients), as at intake.
+    for fix in corrections:
+        if MATCH_FIELDS.intersection(fix.changed):
+            resolved = resolve_one(session, notice, fix.data, now=now, cfg=cfg)
+            if not _same_place(session, fix.child, resolved):
+                fix.moves_to = resolved
+    moving = [fix for fix in corrections if fix.moves_to is not None]
+    prepared = prepare_children(
+        session, notice, [f.data for f in moving] + adding, now=now, cfg=cfg
+    )
+    amended = Amended(notice)
+    next_position = 1 + max(
+        session.exec(select(Child.position).where(Child.notice_id == notice.id)).all(),
+        default=-1,
+    )
+    placed = place_children(
+        session,
+        notice,
+        [(f.child.position, f.data) for f in moving]
+        + [(next_position + i, c) for i, c in enumerate(adding)],
+        prepared,
+        now=now,
+        cfg=cfg,
+    )
+    moved, amended.added = placed[: len(moving)], placed[len(moving) :]
+    for fix, new in zip(moving, moved, strict=True):
+        _supersede(session, fix.child, now)
+        amended.amendments.append(
+            _amendment(notice, new.child, "corrected", fix.changed, now, user_id, fix.child)
+        )
+    for fix in corrections:
+        if fix.moves_to is None:
+            _correct_in_place(fix, now)
+            session.add(fix.child)
+            amended.amendments.append(
+                _amendment(notice, fix.child, "corrected", fix.changed, now, user_id)
+            )
+    for p in amended.added:
+        amended.amendments.append(_amendment(notice, p.child, "added", [], now, user_id))
+    session.add_all(amended.amendments)
+    if amended.changed:
+        session.flush()
+        audit.record(
+            session,
+            "notice.amended",
+            force_id=notice.force_id,
+            user_id=user_id,
+            object_type="notice",
+            object_id=notice.id,
+            detail=describe(amended.amendments)[:500],
+            at=now,
+        )
+    return amended
+
+
+def _same_place(session: Session, child: Child, resolved: Resolved) -> bool:
+    """The corrected child goes where the child already went: corrected in place."""
+    if resolved.setting is None or child.setting_id is None:
+        return False
+    has_alert = session.exec(select(Alert.id).where(Alert.child_id == child.id)).first()
+    return resolved.setting.id == child.setting_id and has_alert is not None
+
+
+def _correct_in_place(fix: Correction, now: datetime) -> None:
+    child, data = fix.child, fix.data
+    child.given_name = data.given_name
+    child.family_name = data.family_name
+    child.unborn = data.unborn
+    child.date_of_birth = data.date_of_birth
+    child.expected_date = data.expected_date
+    child.postcode = data.postcode or ""
+    child.address = data.address
+    child.present = data.present
+    child.where = data.where
+    child.spoken_to = data.spoken_to
+    child.voice_of_child = data.voice_of_child
+    child.other_adult_present = data.other_adult_present
+    child.officer_setting_urn = data.setting_urn  # type: ignore[assignment]
+    if fix.moves_to is None and MATCH_FIELDS.intersection(fix.changed):
+        child.match_reason = f"corrected by the police {now:%Y-%m-%d}"[:200]
+
+
+def _supersede(session: Session, child: Child, now: datetime) -> None:
+    """The child's old row becomes history: its alert stops, its review closes."""
+    child.superseded_at = now
+    session.add(child)
+    alert = session.exec(select(Alert).where(Alert.child_id == child.id)).first()
+    if alert is not None:
+        withdraw_alert(session, alert, now)
+    session.execute(
+        update(ReviewItem)
+        .where(col(ReviewItem.child_id) == child.id, col(ReviewItem.status) == "open")
+        .values(status="resolved", decision="withdrawn", resolved_at=now)
+    )
+
+
+def withdraw_alert(session: Session, alert: Alert, now: datetime) -> None:
+    """Nothing more is sent or escalated about the alert; an acknowledgement stands."""
+    alert.withdrawn_at = now
+    if alert.acknowledged_at is None:
+        alert.status = "withdrawn"
+    alert.next_step_at = None
+    alert.reminder_due_at = None
+    alert.fence += 1  # a worker holding this alert's step now changes nothing
+    session.add(alert)
+    session.execute(
+        update(Delivery)
+        .where(col(Delivery.alert_id) == alert.id, col(Delivery.status) == "created")
+        .values(status="cancelled", updated_at=now)
+    )
+
+
+def _amendment(
+    notice: Notice,
+    child: Child,
+    kind: str,
+    changed: list[str],
+    now: datetime,
+    user_id: int | None,
+    replaced: Child | None = None,
+) -> NoticeAmendment:
+    assert notice.id is not None and child.id is not None
+    return NoticeAmendment(
+        notice_id=notice.id,
+        child_id=child.id,
+        replaced_child_id=replaced.id if replaced is not None else None,
+        kind=kind,
+        fields=list(changed),
+        at=now,
+        force_id=notice.force_id,
+        user_id=user_id,
+    )
+
+
+def changed_words(names: list[str]) -> str:
+    return ", ".join(FIELD_WORDS.get(name, name) for name in names)
+
+
+def describe(amendments: list[NoticeAmendment]) -> str:
+    """'child 3 added; child 1 corrected: date of birth, address' (no values, ever)."""
+    parts = []
+    for a in amendments:
+        if a.kind == "added":
+            parts.append(f"child id {a.child_id} added")
+        else:
+            parts.append(f"child id {a.child_id} corrected: {changed_words(a.fields)}")
+    return "; ".join(parts)
+
+
+def amendments_for_child(session: Session, child_id: int) -> list[NoticeAmendment]:
+    """What the police changed about this child (as the child's row, or the row it
+    replaced), oldest first: shown to the setting with the alert."""
+    return list(
+        session.exec(
+            select(NoticeAmendment)
+            .where(
+                (col(NoticeAmendment.child_id) == child_id)
+                | (col(NoticeAmendment.replaced_child_id) == child_id)
+            )
+            .order_by(col(NoticeAmendment.at), col(NoticeAmendment.id))
+        )
+    )

@@ -74,6 +74,7 @@ def _operations(schema):
     assert {f"{o.method.upper()} {o.path}" for o in operations} == {
         "POST /api/v1/notices",
         "GET /api/v1/notices/{notice_id}",
+        "PATCH /api/v1/notices/{notice_id}",
     }
     return operations
 

@@ -125,9 +125,7 @@ def test_it_refuses_to_add_a_child_already_on_the_notice_with_other_details(
     assert count(db, Child) == 1
 
 
-def test_it_corrects_details_in_place_when_the_match_does_not_change(
-    client, db, key, school, sent
-):
+def test_it_corrects_details_in_place_when_the_match_does_not_change(client, db, key, school, sent):
     child_id = sent["children"][0]["id"]
     alert_id = db.exec(select(Alert.id)).one()
     deliveries = count(db, Delivery)
@@ -160,7 +158,11 @@ def test_it_re_resolves_a_child_whose_correction_changes_the_match(client, db, k
         client,
         key,
         sent["id"],
-        {"correct_children": [{"id": old_id, "date_of_birth": "2019-04-03", "postcode": "YO1 7HH"}]},
+        {
+            "correct_children": [
+                {"id": old_id, "date_of_birth": "2019-04-03", "postcode": "YO1 7HH"}
+            ]
+        },
     )
 
     assert response.status_code == 200
@@ -200,9 +202,7 @@ def test_it_withdraws_the_alert_when_a_correction_moves_the_child_elsewhere(
     withdrawn = db.get(Alert, old_alert.id)
     assert withdrawn.status == "withdrawn" and withdrawn.withdrawn_at is not None
     assert withdrawn.next_step_at is None
-    waiting = count(
-        db, Delivery, Delivery.alert_id == old_alert.id, Delivery.status == "created"
-    )
+    waiting = count(db, Delivery, Delivery.alert_id == old_alert.id, Delivery.status == "created")
     assert waiting == 0
     assert count(db, Alert, Alert.setting_id == other.id) == 1
 
@@ -250,7 +250,7 @@ def test_it_refuses_an_amendment_with_errors_and_changes_nothing(
     if field is not None:
         assert field in errors, errors
     else:
-        assert f"correct_children.0.date_of_birth" in errors
+        assert "correct_children.0.date_of_birth" in errors
     assert (count(db, Child), count(db, Alert), count(db, NoticeAmendment)) == (1, alerts, 0)
 
 

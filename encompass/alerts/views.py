@@ -199,7 +199,7 @@ def show(alert_id: int) -> Any:
             setting=setting,
             form=form,
             summary_text=_summary(alert, child, notice, setting),
-            amendments=amendments_for_child(g.db, child.id),
+            amendments=amendments_for_child(g.db, alert.child_id),
         ),
         status,
     )

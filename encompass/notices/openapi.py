@@ -6,15 +6,44 @@ from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
-from encompass.notices.schemas import ErrorOut, NoticeIn, NoticeOut
+from encompass.notices.schemas import ErrorOut, NoticeAmendmentIn, NoticeIn, NoticeOut
 
 
 def _components() -> dict[str, Any]:
     _, schema = models_json_schema(
-        [(NoticeIn, "validation"), (NoticeOut, "serialization"), (ErrorOut, "serialization")],
+        [
+            (NoticeIn, "validation"),
+            (NoticeAmendmentIn, "validation"),
+            (NoticeOut, "serialization"),
+            (ErrorOut, "serialization"),
+        ],
         ref_template="#/components/schemas/{model}",
     )
-    return schema.get("$defs", {})
+    defs: dict[str, Any] = schema.get("$defs", {})
+    defs["ChildCorrection"] = _child_correction(defs["ChildIn"])
+    return defs
+
+
+def _child_correction(child: dict[str, Any]) -> dict[str, Any]:
+    """A correction: a child's id and any of a child's fields (checked once merged)."""
+    return {
+        "title": "ChildCorrection",
+        "description": "The id of a child on the notice and the fields to change; the "
+        "child as corrected must still be a valid child.",
+        "type": "object",
+        "properties": {"id": {"type": "integer", "title": "Id"}, **child["properties"]},
+        "required": ["id"],
+        "additionalProperties": False,
+    }
+
+
+def _notice_id() -> dict[str, Any]:
+    return {
+        "name": "notice_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
+    }
 
 
 def _json(ref: str) -> dict[str, Any]:
@@ -70,6 +99,10 @@ def document(base_url: str) -> dict[str, Any]:
                         },
                         "400": _error("Malformed JSON"),
                         "401": _error("No valid force API key"),
+                        "409": _error(
+                            "This police_reference was sent before with different content: "
+                            "amend that notice with PATCH (its id and route are in the answer)"
+                        ),
                         "413": _error("Body over 64 KiB"),
                         "415": _error("Not JSON"),
                         "422": _error("Field errors"),
@@ -81,21 +114,39 @@ def document(base_url: str) -> dict[str, Any]:
                 "get": {
                     "operationId": "getNotice",
                     "summary": "What happened to each child on a notice",
-                    "parameters": [
-                        {
-                            "name": "notice_id",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
-                        }
-                    ],
+                    "parameters": [_notice_id()],
                     "responses": {
                         "200": {"description": "The notice", "content": _json("NoticeOut")},
                         "401": _error("No valid force API key"),
                         "404": _error("No such notice for this force"),
                         "429": _too_many(),
                     },
-                }
+                },
+                "patch": {
+                    "operationId": "amendNotice",
+                    "summary": "Add a child, or correct a child's details, on a notice sent",
+                    "description": "New children are resolved and alerted like the notice's "
+                    "own. A correction that changes what the child is matched on resolves the "
+                    "child again: if the child now goes elsewhere, the old alert is withdrawn "
+                    "and the child appears with a new id. A child already on the notice, sent "
+                    "again unchanged, is a retry and adds nothing. Audited; the setting sees "
+                    "what changed (field names).",
+                    "parameters": [_notice_id()],
+                    "requestBody": {"required": True, "content": _json("NoticeAmendmentIn")},
+                    "responses": {
+                        "200": {
+                            "description": "The notice as amended",
+                            "content": _json("NoticeOut"),
+                        },
+                        "400": _error("Malformed JSON"),
+                        "401": _error("No valid force API key"),
+                        "404": _error("No such notice for this force"),
+                        "413": _error("Body over 64 KiB"),
+                        "415": _error("Not JSON"),
+                        "422": _error("Field errors"),
+                        "429": _too_many(),
+                    },
+                },
             },
         },
     }

@@ -262,3 +262,6 @@ class ErrorOut(BaseModel):
     error: str
     message: str
     errors: dict[str, list[str]] | None = None
+    # A 409: the notice already sent under this reference, and how to amend it.
+    notice_id: int | None = None
+    amend: str | None = None

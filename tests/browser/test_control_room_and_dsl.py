@@ -122,13 +122,17 @@ def test_control_room_submits_and_the_dsl_acknowledges_on_a_phone(new_page, db, 
     expect(dsl.locator("body")).not_to_contain_text("Amelia")
     check_page(dsl, "06-dsl-sign-in-phone", phone=True)
     sign_in(dsl, DSL_EMAIL)
-    expect(dsl.get_by_role("heading", level=1)).to_have_text("Notification for St Wilfrid's RC Primary School")
+    expect(dsl.get_by_role("heading", level=1)).to_have_text(
+        "Notification for St Wilfrid's RC Primary School"
+    )
     expect(dsl.locator(".govuk-summary-list").first).to_contain_text("mother's partner")
     check_page(dsl, "07-dsl-alert-phone", phone=True)
 
     # Acknowledging needs the note of planned support; the child's presentation is optional.
     dsl.get_by_role("button", name="Acknowledge and record support").click()
-    expect(dsl).to_have_title(re.compile(r"^Error: Notification for St Wilfrid's RC Primary School"))
+    expect(dsl).to_have_title(
+        re.compile(r"^Error: Notification for St Wilfrid's RC Primary School")
+    )
     check_page(dsl, "08-dsl-alert-error-phone", phone=True)
     dsl.get_by_label("What support have you planned for the child?").fill(NOTE)
     dsl.get_by_label("How did the child present? (optional)").fill(PRESENTATION)

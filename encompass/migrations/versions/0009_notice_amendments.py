@@ -1,8 +1,8 @@
 """notice amendments: children added or corrected after sending, alerts withdrawn,
 outcomes on arrival, and a digest of the first body (a retry is told from a change)
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-11-30 08:29:50.276860
 """
 from alembic import op
@@ -11,8 +11,8 @@ import sqlmodel
 import encompass.db
 
 
-revision = '0007'
-down_revision = '0006'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

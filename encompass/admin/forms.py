@@ -34,6 +34,28 @@ class ImportForm(FlaskForm):
             raise ValidationError("The selected file must be a CSV or a zip file")
 
 
+class CalendarForm(FlaskForm):
+    file = FileField(
+        "Term dates file (.ics or CSV)",
+        description="The calendar your council or the school publishes: an iCalendar "
+        "(.ics) file, or a CSV with the columns label,start_date,end_date.",
+    )
+    setting_urn = StringField(
+        "URN of one setting (optional)",
+        description="Leave blank for the council's calendar, which its schools follow. "
+        "Give a URN for a setting's own term dates.",
+        validators=[Optional()],
+    )
+    la_code = StringField("Council LA code", validators=[Optional()])
+
+    def validate_file(self, field: FileField) -> None:
+        upload = field.data
+        if upload is None or not getattr(upload, "filename", ""):
+            raise ValidationError("Select a term dates file")
+        if not upload.filename.lower().endswith((".ics", ".csv", ".ical", ".txt")):
+            raise ValidationError("The selected file must be an .ics or a CSV file")
+
+
 class KeyAdultForm(FlaskForm):
     role = RadioField(
         "Role",

@@ -52,6 +52,7 @@ def coverage_page() -> Any:
 from encompass.admin import (  # noqa: E402,F401
     access_pages,
     attention_pages,
+    calendar_pages,
     import_pages,
     reports_pages,
     settings_pages,

@@ -206,13 +206,17 @@ def test_it_reports_a_child_on_no_roll_as_unmatched(db, school):
     assert (result.outcome, result.candidates) == ("unmatched", ())
 
 
-def test_it_never_matches_a_pupil_whose_postcode_differs(db, school):
-    create_pupil(db, school, postcode="YO1 7HH")
+def test_a_postcode_that_differs_is_evidence_against_not_a_veto(db, school):
+    """A family that moved: the name and date of birth still single her out. With her
+    date of birth wrong as well, only a person can tell."""
+    pupil = create_pupil(db, school, postcode="YO1 7HH")
 
-    result = resolve_child(db, facts(postcode="LS1 4AP"))
+    moved = resolve_child(db, facts(postcode="LS1 4AP"))
+    assert (moved.outcome, moved.pupil_id) == ("matched", pupil.id)
+    assert any(r.startswith("Postcode: different") for r in moved.candidates[0].reasons)
 
-    assert result.outcome == "review"
-    assert result.reason == "closest pupil found has a different postcode"
+    doubtful = resolve_child(db, facts(postcode="LS1 4AP", date_of_birth=date(2016, 9, 30)))
+    assert doubtful.outcome != "matched"
 
 
 def test_it_matches_a_common_name_without_a_postcode_only_when_the_address_agrees(db, school):

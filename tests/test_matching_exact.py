@@ -70,9 +70,9 @@ def test_it_does_not_trust_an_officers_setting_that_lacks_the_child(db):
     assert result.outcome == "unmatched"
 
 
-def test_it_sends_a_postcode_mismatch_to_review(db):
+def test_it_sends_a_postcode_mismatch_with_a_name_slip_and_a_date_slip_to_review(db):
     create_pupil(db, create_setting(db), postcode="YO1 7HH")
 
-    result = resolve_child(db, ChildFacts("Amelia", "Brown", date(2019, 4, 3), "LS1 4AP"))
+    result = resolve_child(db, ChildFacts("Amelai", "Brown", date(2019, 3, 4), "LS1 4AP"))
 
     assert result.outcome == "review"

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from encompass import create_app
 from encompass.auth.users import PeopleError
 from encompass.config.environment import ConfigError
-from encompass.db import session_scope
+from encompass.db import session_scope, utcnow
 from encompass.onboarding.csvfile import ImportError_, ImportReport
 from encompass.records import audit
 
@@ -257,8 +257,22 @@ main.add_command(roll_group)
 def roll_import(file: Path, partial: bool) -> None:
     """Import pupils; replaces the roll of each setting in the file."""
     from encompass.onboarding.rolls import import_roll
+    from encompass.review.rematch import after_roll_import
 
-    _run_import("pupils", str(file), partial, lambda s: import_roll(s, file, progress=True))
+    def work(session: Session) -> ImportReport:
+        report = import_roll(session, file, progress=True)
+        if report.accepted:
+            # The weights are learned again, and open review items resolved again.
+            done = after_roll_import(session, current_app.config, now=utcnow())
+            if done.matched or done.still_open:
+                click.echo(
+                    f"review: {done.matched} children matched by the new rolls, "
+                    f"{done.still_open} still to decide",
+                    err=True,
+                )
+        return report
+
+    _run_import("pupils", str(file), partial, work)
 
 
 @roll_group.command("match")

@@ -1,31 +1,37 @@
 """Resolve a child on a notice to a setting: matched, review, unmatched or no_setting.
 
+Each candidate's evidence (matching/score.py, weights learned from the data) turns into
+the probability that it is the child (Fellegi-Sunter with one-to-one matching): a pupil's
+prior odds are the learned share of notice children who are on some roll over the number
+of pupils on the rolls (at least 2**17, so a pilot council's small roll is not taken for
+every child there is), multiplied by 2 to the power of its evidence, and set against
+every other candidate and against the child being on no roll.
+
 A wrong match sends a child's notice to the wrong school, a data breach, so `matched`
 needs all of:
-- the best candidate's names, date of birth and postcode are consistent with it being
-  the child (at most one slip, two when the postcode agrees; a postcode that differs is
-  never an automatic match);
-- its total weight reaches the threshold: 8 bits more than log2 of the number of pupils
-  on all rolls (at least 2**17). With 1,000,000 pupils that is about 28: for an exact
-  name and date of birth with no postcode, the names must be rare enough that fewer than
-  1 in 256 children like this one would find a namesake born the same day;
-- no other pupil within 5 of it, unless every such pupil is at the same setting (twins
-  whose names do not tell them apart, a duplicated roll row): then the setting is certain.
+- the probability of the best candidate's setting is at least 0.999 (the setting's
+  pupils added up: twins whose names do not tell them apart, a duplicated roll row);
+- that candidate's names and date of birth are consistent with it being the child (at
+  most one slip, two when the postcode agrees; a different postcode is evidence against,
+  not a veto: a family that moved is matched when its names and date of birth nearly
+  agree and are rare enough);
+- no pupil at another setting has the same name and date of birth (a namesake born the
+  same day: only an address tells them apart, and these families move: a person looks).
 
-Anything near but short of that is `review`: a person decides. Near means within 14 of
-the threshold with at most one of given name, surname and date of birth different
-outright (a brother or sister at the same address is not near). Nothing near is
-`unmatched`; for an unborn child, or one under school age with no roll entry, it is
-`no_setting` (the council's fallback team). A child found on a council's home education
-register (a roll of a setting of kind `home_education`) is `no_setting` with that team.
+Anything short of that with a probability of at least 0.005, and at most one of given
+name, surname and date of birth different outright (a brother or sister at the same
+address is not), is `review`: a person decides. Nothing like that is `unmatched`; for an
+unborn child, or one under school age with no roll entry, it is `no_setting` (the
+council's fallback team). A child found on a council's home education register (a roll
+of a setting of kind `home_education`) is `no_setting` with that team.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import islice
 
 from sqlmodel import Session
 
@@ -33,14 +39,25 @@ from encompass.matching.candidates import BlockingKeys, find_candidates
 from encompass.matching.dates import under_school_age
 from encompass.matching.frequencies import name_stats
 from encompass.matching.normalise import first_name, name_key, postcode_key
-from encompass.matching.score import ExactWeights, Probe, Scored, score
+from encompass.matching.score import (
+    DIFFERENT,
+    EXACT,
+    FIRST_EXACT,
+    SIMILAR,
+    SPELLING,
+    Comparison,
+    NameBits,
+    Probe,
+    Scored,
+    another_pupils_name,
+    score,
+)
 from encompass.matching.sql import fetch, placeholder
+from encompass.matching.weights import Weights, load_weights
 
-SAFETY_BITS = 8.0
 SMALLEST_ROLL = 2**17
-MARGIN = 5.0
-# Candidates this far below the threshold are still shown for review.
-NEAR = 14.0
+MATCH_PROBABILITY = 0.999
+REVIEW_PROBABILITY = 0.005
 SHOWN = 5
 
 
@@ -57,8 +74,8 @@ class ChildFacts:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A pupil the matcher considered, with its score (0 to 1: its evidence as a share of
-    what an automatic match needs) and why."""
+    """A pupil the matcher considered: the probability that it is the child, its evidence
+    in bits, and why."""
 
     pupil_id: int
     setting_id: int
@@ -73,16 +90,40 @@ class Resolution:
     setting_id: int | None
     pupil_id: int | None
     reason: str
-    score: float = 0.0
+    score: float = 0.0  # the probability of the setting (matched) or best candidate
     candidates: tuple[Candidate, ...] = ()
 
 
-def match_threshold(pupils_on_rolls: int) -> float:
-    return SAFETY_BITS + math.log2(max(pupils_on_rolls, SMALLEST_ROLL))
+def prior_bits(weights: Weights, pupils_on_rolls: int) -> float:
+    """log2 of the prior odds that the child is one given pupil rather than on no roll."""
+    share = min(max(weights.on_roll_share, 0.05), 0.99)
+    return math.log2(share / (1 - share)) - math.log2(max(pupils_on_rolls, SMALLEST_ROLL))
 
 
-def _share(weight: float, threshold: float) -> float:
-    return round(min(1.0, max(0.0, weight / threshold)), 2)
+def posterior(totals: Sequence[float], prior: float, others: Sequence[float] = ()) -> list[float]:
+    """Each candidate's probability of being the child (from its evidence in bits),
+    against the others, against `others` (the child being someone else close to a
+    candidate, in bits: a twin) and against the child being on none of these rolls."""
+    top = max([*totals, *others]) + prior
+    # Odds scaled by 2**-top so that nothing overflows.
+    odds = [2.0 ** (t + prior - top) for t in totals]
+    none = 2.0**-top if top < 1000 else 0.0
+    none += sum(2.0 ** (t + prior - top) for t in others)
+    whole = none + sum(odds)
+    return [o / whole for o in odds]
+
+
+def twin_bits(c: Comparison, total: float, given_bits: float, weights: Weights) -> float | None:
+    """The evidence (in bits, against the same prior as a match) that the child is this
+    pupil's twin rather than the pupil: everything but the given name agrees as for the
+    pupil, the given name differs as any two names do, and the prior is the share of
+    pupils with a twin (learned from the rolls) whose twin is on no roll. None when the
+    comparison does not look like a twin's."""
+    if c.given[0] not in (DIFFERENT, SIMILAR) or c.dob != "exact" or c.family[0] == DIFFERENT:
+        return None
+    share = min(max(weights.on_roll_share, 0.05), 0.99)
+    twins = max(weights.twin_share, 1e-6) * (1 - share) / share
+    return total - given_bits + math.log2(twins)
 
 
 def _officer_setting(session: Session, urn: str | None) -> int | None:
@@ -104,8 +145,11 @@ def _setting_kind(session: Session, setting_id: int) -> str:
 
 
 def _nobody_near(child: ChildFacts, today: date | None, shown: tuple[Candidate, ...]) -> Resolution:
-    assert child.date_of_birth is not None
-    if today is not None and under_school_age(child.date_of_birth, today):
+    if (
+        today is not None
+        and child.date_of_birth is not None
+        and under_school_age(child.date_of_birth, today)
+    ):
         return Resolution(
             "no_setting", None, None, "under school age and on no roll: the fallback team"
         )
@@ -117,30 +161,60 @@ def _matched(
     best: Scored,
     pupil_id: int | None,
     reason: str,
-    threshold: float,
+    probability: float,
     shown: tuple[Candidate, ...],
 ) -> Resolution:
     outcome = "matched"
     if _setting_kind(session, best.pupil.setting_id) == "home_education":
         outcome, reason = "no_setting", "on the council's home education register"
     return Resolution(
-        outcome, best.pupil.setting_id, pupil_id, reason, _share(best.total, threshold), shown
+        outcome, best.pupil.setting_id, pupil_id, reason, round(probability, 3), shown
     )
 
 
-def _why_review(best: Scored, threshold: float) -> str:
-    levels = {e.field: e.level for e in best.evidence}
-    if levels.get("Postcode") == "different":
-        return "closest pupil found has a different postcode"
+def _why_review(best: Scored) -> str:
     if not best.identity_ok:
+        if best.comparison.postcode == "different":
+            return (
+                "closest pupil found has a different postcode and differs in name or date of birth"
+            )
         return "closest pupil found differs in name or date of birth"
+    if best.comparison.postcode == "different":
+        return "closest pupil found has a different postcode, and the name is not rare enough"
     return "closest pupil found is not certain enough for an automatic match"
+
+
+def _twin_rows(a: Scored, b: Scored) -> bool:
+    """The same child on two rolls: every detail the same."""
+    x, y = a.pupil, b.pupil
+    return (x.given_key, x.family_key, x.date_of_birth, x.postcode_key, x.address) == (
+        y.given_key,
+        y.family_key,
+        y.date_of_birth,
+        y.postcode_key,
+        y.address,
+    )
+
+
+def _candidates(ranked: list[Scored]) -> tuple[Candidate, ...]:
+    # The likely ones, and any namesake born the same day (a person must see both).
+    near = [
+        s
+        for s in ranked
+        if s.namesake or (s.plausible and s.probability >= REVIEW_PROBABILITY / 10)
+    ]
+    return tuple(
+        Candidate(
+            s.pupil.id, s.pupil.setting_id, round(s.probability, 3), s.total, tuple(s.reasons)
+        )
+        for s in near[:SHOWN]
+    )
 
 
 def resolve_child(session: Session, child: ChildFacts, *, today: date | None = None) -> Resolution:
     """`today` (the local date) lets a child under school age on no roll go to no_setting;
     without it such a child is unmatched."""
-    if child.unborn or child.date_of_birth is None:
+    if child.unborn:
         return Resolution("no_setting", None, None, "unborn child: goes to the fallback team")
     probe = Probe(
         given_key=name_key(child.given_name),
@@ -161,16 +235,27 @@ def resolve_child(session: Session, child: ChildFacts, *, today: date | None = N
         (first_name(probe.given_key), first_name(probe.family_key)),
         (probe.family_key, probe.given_key),
     )
-    threshold = match_threshold(stats.total)
-    exact = ExactWeights.of(probe, stats)
-    ranked = sorted((score(probe, row, exact) for row in rows), key=lambda s: -s.total)
-    near = (s for s in ranked if s.plausible and s.total >= threshold - NEAR)
-    shown = tuple(
-        Candidate(
-            s.pupil.id, s.pupil.setting_id, _share(s.total, threshold), s.total, tuple(s.reasons)
-        )
-        for s in islice(near, SHOWN)
+    weights = load_weights(session)
+    names = NameBits.of(probe, stats, weights)
+    scored = [score(probe, row, names, weights) for row in rows]
+    exact = {s.pupil.given_key for s in scored if s.comparison.given[0] in (EXACT, FIRST_EXACT)}
+    if exact:
+        scored = [
+            another_pupils_name(s, weights)
+            if s.comparison.given[0] in (SPELLING, SIMILAR) and s.pupil.given_key not in exact
+            else s
+            for s in scored
+        ]
+    ranked = sorted(scored, key=lambda s: -s.total)
+    twins = [twin_bits(s.comparison, s.total, s.evidence[0].weight, weights) for s in ranked]
+    chances = posterior(
+        [s.total for s in ranked],
+        prior_bits(weights, stats.total),
+        [t for t in twins if t is not None],
     )
+    for s, p in zip(ranked, chances, strict=True):
+        s.probability = p
+    shown = _candidates(ranked)
     best = ranked[0]
     if too_many:
         return Resolution(
@@ -178,39 +263,53 @@ def resolve_child(session: Session, child: ChildFacts, *, today: date | None = N
             None,
             None,
             "too many pupils alike to compare them all",
-            _share(best.total, threshold),
+            round(best.probability, 3),
             shown,
         )
-    if best.identity_ok and best.total >= threshold:
-        rivals = [s for s in ranked[1:] if s.total > best.total - MARGIN]
-        if not rivals:
+    setting = best.pupil.setting_id
+    # One child on two rolls (registered at both, the old roll not yet updated): the
+    # setting the officer named, if it is one of them, is where the child is.
+    named = probe.officer_setting_id == setting
+    same = [s for s in ranked if s.pupil.setting_id == setting or (named and _twin_rows(s, best))]
+    at_setting = sum(s.probability for s in same)
+    namesakes = [s for s in ranked[1:] if s.namesake and s not in same]
+    if best.identity_ok and at_setting >= MATCH_PROBABILITY and not namesakes:
+        # The child's own row: other rows of it on other rolls count with it.
+        person = sum(
+            s.probability
+            for s in same
+            if s is best or (s.pupil.setting_id != setting and _twin_rows(s, best))
+        )
+        if person >= MATCH_PROBABILITY:
             return _matched(
                 session,
                 best,
                 best.pupil.id,
                 "strong match, well ahead of any other pupil",
-                threshold,
+                at_setting,
                 shown,
             )
-        if all(r.pupil.setting_id == best.pupil.setting_id for r in rivals):
-            return _matched(
-                session,
-                best,
-                None,
-                "pupils too close to tell apart, all at the same setting",
-                threshold,
-                shown,
-            )
-        return Resolution(
-            "review",
+        return _matched(
+            session,
+            best,
             None,
-            None,
-            "pupils at different settings are too close to tell apart",
-            _share(best.total, threshold),
+            "pupils too close to tell apart, all at the same setting",
+            at_setting,
             shown,
         )
-    if shown:
-        return Resolution(
-            "review", None, None, _why_review(best, threshold), _share(best.total, threshold), shown
-        )
+    if best.plausible and best.probability >= REVIEW_PROBABILITY or namesakes:
+        if namesakes and best.namesake:
+            reason = "a pupil with the same name and date of birth is at another setting"
+        elif (
+            best.identity_ok
+            and at_setting < MATCH_PROBABILITY
+            and any(
+                s.probability > REVIEW_PROBABILITY and s.pupil.setting_id != setting
+                for s in ranked[1:]
+            )
+        ):
+            reason = "pupils at different settings are too close to tell apart"
+        else:
+            reason = _why_review(best)
+        return Resolution("review", None, None, reason, round(best.probability, 3), shown)
     return _nobody_near(child, today, shown)

@@ -1,27 +1,22 @@
 """How strongly a pupil on a roll agrees with a child on a notice, field by field.
 
-Each field gives an agreement level and a weight: roughly log2 of how much likelier that
-level is when the pupil *is* the child than when it is some other pupil (Fellegi-Sunter).
-Weights add up to the candidate's total; every weight comes with a sentence saying why,
-which the review queue shows the coordinator.
+`compare` puts each field at a level of agreement (given name: exact, first name exact,
+nickname, known by a middle name, spelling or typing slip, initial only, similar,
+different; surname: exact, Mc/Mac or a slip, one part of a double-barrelled name,
+similar, different; date of birth: exact, day and month swapped, a day out, two digits
+transposed, one digit wrong, different; postcode: same, same sector, same district,
+different; address: same house, same street, different), or "missing" when one side has
+nothing to compare. `score` weighs each level by what the data taught the matcher
+(matching/weights.py: log2 of how much likelier that level is when the pupil *is* the
+child than when it is another pupil), adds them up, and keeps with every weight a
+sentence saying why, which the review queue shows the coordinator.
 
-- given name: exact 4 to 13 by how common the name is (first name exact: one less),
-  nickname 4.6, spelling or typing slip 3.7, known by a middle name 3.0, similar -1.5,
-  different -6.6;
-- surname: exact 4 to 13 by how common, one part of a double-barrelled name 4.0,
-  Mc/Mac or a slip 3.7, similar -1.5, different -5.0; names in swapped order -1.0;
-- date of birth: exact 12.4, day and month swapped 6.5, a day out 4.5, two digits
-  transposed 3.5, one digit wrong 2.5, different -5.0;
-- postcode: same 12.0, same sector 3.0, same district 1.0, different -4.0, not given 0;
-- address (when both are given): same house 2.0 (8.0 when there is no postcode to
-  compare, 5.0 when the postcodes only share a sector or district), another house in the
-  street -1.0, different -2.0;
-- the officer's setting: the pupil's +5.0, another -2.0.
+Fixed by hand, not learned: names in swapped order -1.0; the officer's setting +5.0 when
+it is the pupil's, -2.0 when another.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -42,6 +37,7 @@ from encompass.matching.normalise import (
     postcode_district,
     postcode_sector,
 )
+from encompass.matching.weights import Weights
 
 EXACT, FIRST_EXACT, NICKNAME, MIDDLE, SPELLING, PARTIAL, SIMILAR, DIFFERENT = (
     "exact",
@@ -53,17 +49,8 @@ EXACT, FIRST_EXACT, NICKNAME, MIDDLE, SPELLING, PARTIAL, SIMILAR, DIFFERENT = (
     "similar",
     "different",
 )
-GIVEN_WEIGHTS = {NICKNAME: 4.6, MIDDLE: 3.0, SPELLING: 3.7, SIMILAR: -1.5, DIFFERENT: -6.6}
-FAMILY_WEIGHTS = {SPELLING: 3.7, PARTIAL: 4.0, SIMILAR: -1.5, DIFFERENT: -5.0}
+INITIAL, MISSING = "initial", "missing"
 SWAPPED_ORDER = -1.0
-DOB_WEIGHTS = {
-    dates.EXACT: 12.4,
-    dates.SWAPPED: 6.5,
-    dates.ONE_DAY: 4.5,
-    dates.TRANSPOSED: 3.5,
-    dates.ONE_DIGIT: 2.5,
-    dates.DIFFERENT: -5.0,
-}
 DOB_NOTES = {
     dates.EXACT: "agrees",
     dates.SWAPPED: "day and month swapped",
@@ -72,26 +59,20 @@ DOB_NOTES = {
     dates.ONE_DIGIT: "one digit different",
     dates.DIFFERENT: "different",
 }
-POSTCODE_WEIGHTS = {"same": 12.0, "sector": 3.0, "district": 1.0, "different": -4.0, "missing": 0.0}
 POSTCODE_NOTES = {
     "same": "agrees",
     "sector": "same sector (neighbouring streets)",
     "district": "same district",
     "different": "different",
-    "missing": "not given",
 }
-ADDRESS_WEIGHTS = {"same": 2.0, "street": -1.0, "different": -2.0}
 ADDRESS_NOTES = {
     "same": "same house",
     "street": "another house in the same street",
     "different": "different",
 }
-# The same house says much more when the postcode does not already say it.
-ADDRESS_SAME_WITHOUT_POSTCODE = {"missing": 8.0, "sector": 5.0, "district": 5.0}
 OFFICER_AGREES, OFFICER_DIFFERS = 5.0, -2.0
-# Levels a name may have in an automatic match.
-GIVEN_OK = {EXACT, FIRST_EXACT, NICKNAME, MIDDLE, SPELLING}
-FAMILY_OK = {EXACT, SPELLING, PARTIAL}
+# Levels that count as the name agreeing outright (a namesake).
+NAMESAKE_GIVEN = {EXACT, FIRST_EXACT}
 
 
 @dataclass(frozen=True)
@@ -113,7 +94,50 @@ class Evidence(NamedTuple):
     note: str
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.note} ({self.weight:+.1f})"
+        return f"{self.field}: {self.note} ({likelihood(self.weight)})"
+
+
+def likelihood(bits: float) -> str:
+    """A weight in words a coordinator reads: '+12.3' -> '5,000 times likelier to be this
+    pupil'."""
+    factor = 2 ** abs(bits)
+    if factor < 1.5:
+        return "tells little either way"
+    if factor >= 100:
+        factor = float(f"{factor:.2g}")
+    shown = f"{factor:,.0f}" if factor >= 10 else f"{factor:.1f}"
+    return f"{shown} times {'likelier' if bits > 0 else 'less likely'} to be this pupil"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The level of agreement on each field (and the sentence for it)."""
+
+    given: tuple[str, str]
+    family: tuple[str, str]
+    dob: str
+    postcode: str
+    address: str
+    order_swapped: bool
+
+    @property
+    def deviations(self) -> int:
+        """Fields that are not an outright agreement (names and date of birth)."""
+        return (
+            (self.given[0] not in (EXACT, FIRST_EXACT))
+            + (self.family[0] != EXACT)
+            + (self.dob != dates.EXACT)
+            + self.order_swapped
+        )
+
+    @property
+    def differ(self) -> int:
+        """Of given name, surname and date of birth, how many differ outright."""
+        return (
+            (self.given[0] == DIFFERENT)
+            + (self.family[0] == DIFFERENT)
+            + (self.dob in (dates.DIFFERENT, MISSING))
+        )
 
 
 @dataclass(slots=True)
@@ -121,19 +145,28 @@ class Scored:
     pupil: PupilRow
     total: float
     evidence: tuple[Evidence, ...]
+    comparison: Comparison
     # Names, date of birth and postcode are consistent with this being the child.
     identity_ok: bool
     # At most one of given name, surname and date of birth differs outright: worth a
     # person's look. A brother or sister at the same address is not.
     plausible: bool = True
+    probability: float = 0.0
 
     @property
     def reasons(self) -> list[str]:
         return [str(e) for e in self.evidence]
 
-
-def exact_weight(share: float) -> float:
-    return min(13.0, max(4.0, math.log2(0.9 / share)))
+    @property
+    def namesake(self) -> bool:
+        """Same name and date of birth as the child, whatever else differs."""
+        c = self.comparison
+        return (
+            c.given[0] in NAMESAKE_GIVEN
+            and c.family[0] == EXACT
+            and c.dob == dates.EXACT
+            and not c.order_swapped
+        )
 
 
 def slip(a: str, b: str) -> bool:
@@ -148,24 +181,29 @@ def slip(a: str, b: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def _given(child: str, pupil: str, exact: float) -> tuple[str, float, str]:
-    """Compare given names; `exact` is the weight of an exact agreement on this child's
-    first name. Cached: the same pairs of names come up again and again."""
+def given_level(child: str, pupil: str) -> tuple[str, str]:
+    """Compare given names. Cached: the same pairs of names come up again and again."""
+    if not child or not pupil:
+        return MISSING, "not given"
     if child == pupil or compact(child) == compact(pupil):
-        return EXACT, exact, "agrees"
+        return EXACT, "agrees"
     cf, pf = first_name(child), first_name(pupil)
     if cf == pf:
-        return FIRST_EXACT, exact - 1.0, "first names agree, other given names differ"
+        return FIRST_EXACT, "first names agree, other given names differ"
+    if len(cf) == 1 or len(pf) == 1:
+        if cf[0] == pf[0]:
+            return INITIAL, "only an initial given, and it agrees"
+        return DIFFERENT, "different initial"
     if related(cf, pf):
-        return NICKNAME, GIVEN_WEIGHTS[NICKNAME], f"{cf.title()} is a form of {pf.title()}"
+        return NICKNAME, f"{cf.title()} is a form of {pf.title()}"
     if cf in pupil.split()[1:] or pf in child.split()[1:]:
-        return MIDDLE, GIVEN_WEIGHTS[MIDDLE], "known by a middle name"
+        return MIDDLE, "known by a middle name"
     if slip(cf, pf) or slip(compact(child), compact(pupil)):
-        return SPELLING, GIVEN_WEIGHTS[SPELLING], "a spelling or typing slip"
+        return SPELLING, "a spelling or typing slip"
     similarity = JaroWinkler.similarity(child, pupil)
     if similarity >= 0.85:
-        return SIMILAR, GIVEN_WEIGHTS[SIMILAR], f"similar ({similarity:.2f}) but not the same"
-    return DIFFERENT, GIVEN_WEIGHTS[DIFFERENT], "different"
+        return SIMILAR, f"similar ({similarity:.2f}) but not the same"
+    return DIFFERENT, "different"
 
 
 def _mac(name: str) -> str:
@@ -173,26 +211,28 @@ def _mac(name: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def _family(child: str, pupil: str, exact: float) -> tuple[str, float, str]:
+def family_level(child: str, pupil: str) -> tuple[str, str]:
+    if not child or not pupil:
+        return MISSING, "not given"
     c, p = compact(child), compact(pupil)
     if child == pupil or c == p:
-        return EXACT, exact, "agrees"
+        return EXACT, "agrees"
     if _mac(c) == _mac(p):
-        return SPELLING, FAMILY_WEIGHTS[SPELLING], "Mc and Mac"
+        return SPELLING, "Mc and Mac"
     cw, pw = set(child.split()), set(pupil.split())
     if cw and pw and (cw < pw or pw < cw):
-        return PARTIAL, FAMILY_WEIGHTS[PARTIAL], "one part of a double-barrelled surname"
+        return PARTIAL, "one part of a double-barrelled surname"
     if slip(c, p):
-        return SPELLING, FAMILY_WEIGHTS[SPELLING], "a spelling or typing slip"
+        return SPELLING, "a spelling or typing slip"
     similarity = JaroWinkler.similarity(c, p)
     if similarity >= 0.85:
-        return SIMILAR, FAMILY_WEIGHTS[SIMILAR], f"similar ({similarity:.2f}) but not the same"
-    return DIFFERENT, FAMILY_WEIGHTS[DIFFERENT], "different"
+        return SIMILAR, f"similar ({similarity:.2f}) but not the same"
+    return DIFFERENT, "different"
 
 
-def _postcode(child: str, pupil: str) -> str:
+def postcode_level(child: str, pupil: str) -> str:
     if not child or not pupil:
-        return "missing"
+        return MISSING
     if child == pupil:
         return "same"
     if postcode_sector(child) == postcode_sector(pupil):
@@ -202,21 +242,25 @@ def _postcode(child: str, pupil: str) -> str:
     return "different"
 
 
-def _address(child: str, pupil: str) -> str | None:
+def address_level(child: str, pupil: str) -> str:
     if not child.strip() or not pupil.strip():
-        return None
+        return MISSING
     child_numbers, child_words = address_words(child)
     pupil_numbers, pupil_words = address_words(pupil)
     street = token_set_ratio(" ".join(sorted(child_words)), " ".join(sorted(pupil_words)))
     if street >= 80:
         if child_numbers == pupil_numbers or (child_numbers & pupil_numbers and street >= 90):
             return "same"
-        return "street" if child_numbers and pupil_numbers else None
-    return "different" if street < 50 else None
+        return "street" if child_numbers and pupil_numbers else MISSING
+    return "different" if street < 50 else MISSING
+
+
+def dob_level(child: date | None, pupil: date) -> str:
+    return MISSING if child is None else dates.dob_level(child, pupil)
 
 
 @dataclass(frozen=True)
-class ExactWeights:
+class NameBits:
     """What an exact agreement on each of the child's names is worth, both ways round."""
 
     given: float
@@ -225,58 +269,80 @@ class ExactWeights:
     family_swapped: float
 
     @classmethod
-    def of(cls, probe: Probe, stats: NameStats) -> ExactWeights:
+    def of(cls, probe: Probe, stats: NameStats, weights: Weights) -> NameBits:
+        def bits(kind: str, name: str) -> float:
+            return weights.exact_name_bits(kind, stats.share(kind, name))
+
         return cls(
-            given=exact_weight(stats.share("given", first_name(probe.given_key))),
-            family=exact_weight(stats.share("family", probe.family_key)),
-            given_swapped=exact_weight(stats.share("given", first_name(probe.family_key))),
-            family_swapped=exact_weight(stats.share("family", probe.given_key)),
+            given=bits("given", first_name(probe.given_key)),
+            family=bits("family", probe.family_key),
+            given_swapped=bits("given", first_name(probe.family_key)),
+            family_swapped=bits("family", probe.given_key),
         )
 
 
-def score(probe: Probe, pupil: PupilRow, exact: ExactWeights) -> Scored:
-    normal = (
-        _given(probe.given_key, pupil.given_key, exact.given),
-        _family(probe.family_key, pupil.family_key, exact.family),
+def _name_bits(weights: Weights, kind: str, level: str, exact: float) -> float:
+    if level == EXACT:
+        return exact
+    if level == FIRST_EXACT:
+        # The first name's own weight, less what the other given names disagreeing costs.
+        return exact + weights.bits(kind, FIRST_EXACT) - weights.bits(kind, EXACT)
+    return weights.bits(kind, level)
+
+
+def compare(probe: Probe, pupil: PupilRow, swapped: bool) -> Comparison:
+    child_given, child_family = (
+        (probe.family_key, probe.given_key) if swapped else (probe.given_key, probe.family_key)
     )
-    swapped = (
-        _given(probe.family_key, pupil.given_key, exact.given_swapped),
-        _family(probe.given_key, pupil.family_key, exact.family_swapped),
+    pc = postcode_level(probe.postcode_key, pupil.postcode_key)
+    return Comparison(
+        given_level(child_given, pupil.given_key),
+        family_level(child_family, pupil.family_key),
+        dob_level(probe.date_of_birth, pupil.date_of_birth),
+        pc,
+        address_level(probe.address, pupil.address),
+        swapped,
     )
-    order_swapped = (
-        swapped[0][1] + swapped[1][1] + SWAPPED_ORDER > normal[0][1] + normal[1][1]
-        and probe.given_key != probe.family_key
-    )
-    (g_level, g_weight, g_note), (f_level, f_weight, f_note) = swapped if order_swapped else normal
-    evidence = [Evidence("Given name", g_level, g_weight, g_note)]
-    evidence.append(Evidence("Surname", f_level, f_weight, f_note))
-    if order_swapped:
+
+
+def score(probe: Probe, pupil: PupilRow, names: NameBits, weights: Weights) -> Scored:
+    normal = compare(probe, pupil, False)
+    n_given = _name_bits(weights, "given", normal.given[0], names.given)
+    n_family = _name_bits(weights, "family", normal.family[0], names.family)
+    comparison, g_weight, f_weight = normal, n_given, n_family
+    if probe.given_key != probe.family_key and probe.given_key and probe.family_key:
+        swapped = compare(probe, pupil, True)
+        s_given = _name_bits(weights, "given", swapped.given[0], names.given_swapped)
+        s_family = _name_bits(weights, "family", swapped.family[0], names.family_swapped)
+        if s_given + s_family + SWAPPED_ORDER > n_given + n_family:
+            comparison, g_weight, f_weight = swapped, s_given, s_family
+    c = comparison
+    evidence = [
+        Evidence("Given name", c.given[0], g_weight if c.given[0] != MISSING else 0.0, c.given[1]),
+        Evidence("Surname", c.family[0], f_weight if c.family[0] != MISSING else 0.0, c.family[1]),
+    ]
+    if c.order_swapped:
         evidence.append(
             Evidence("Name order", "swapped", SWAPPED_ORDER, "given name and surname swapped")
         )
-
-    dob_level = dates.DIFFERENT
-    if probe.date_of_birth is not None:
-        dob_level = dates.dob_level(probe.date_of_birth, pupil.date_of_birth)
+    if c.dob != MISSING:
         evidence.append(
-            Evidence("Date of birth", dob_level, DOB_WEIGHTS[dob_level], DOB_NOTES[dob_level])
+            Evidence("Date of birth", c.dob, weights.bits("dob", c.dob), DOB_NOTES[c.dob])
         )
-
-    pc_level = _postcode(probe.postcode_key, pupil.postcode_key)
-    pc_note = POSTCODE_NOTES[pc_level]
-    if pc_level == "missing" and probe.postcode_key:
-        pc_note = "not on the roll"
-    evidence.append(Evidence("Postcode", pc_level, POSTCODE_WEIGHTS[pc_level], pc_note))
-
-    if pc_level != "different":
-        address = _address(probe.address, pupil.address)
-        if address is not None:
-            note = ADDRESS_NOTES[address]
-            weight = ADDRESS_WEIGHTS[address]
-            if address == "same":
-                weight = ADDRESS_SAME_WITHOUT_POSTCODE.get(pc_level, weight)
-            evidence.append(Evidence("Address", address, weight, note))
-
+    if c.postcode != MISSING:
+        evidence.append(
+            Evidence(
+                "Postcode",
+                c.postcode,
+                weights.bits("postcode", c.postcode),
+                POSTCODE_NOTES[c.postcode],
+            )
+        )
+    if c.address != MISSING:
+        kind = "address_pc" if c.postcode == "same" else "address"
+        evidence.append(
+            Evidence("Address", c.address, weights.bits(kind, c.address), ADDRESS_NOTES[c.address])
+        )
     if probe.officer_setting_id is not None:
         if pupil.setting_id == probe.officer_setting_id:
             evidence.append(
@@ -286,20 +352,60 @@ def score(probe: Probe, pupil: PupilRow, exact: ExactWeights) -> Scored:
             evidence.append(
                 Evidence("Officer's setting", "differs", OFFICER_DIFFERS, "another setting named")
             )
-
-    deviations = (
-        (g_level not in (EXACT, FIRST_EXACT))
-        + (f_level != EXACT)
-        + (dob_level != dates.EXACT)
-        + order_swapped
-    )
-    identity_ok = (
-        g_level in GIVEN_OK
-        and f_level in FAMILY_OK
-        and dob_level != dates.DIFFERENT
-        and pc_level != "different"
-        and deviations <= (2 if pc_level == "same" else 1)
-    )
-    differ = (g_level == DIFFERENT) + (f_level == DIFFERENT) + (dob_level == dates.DIFFERENT)
     total = round(sum(e.weight for e in evidence), 2)
-    return Scored(pupil, total, tuple(evidence), identity_ok, plausible=differ <= 1)
+    return Scored(pupil, total, tuple(evidence), c, identity_ok(c), plausible=c.differ <= 1)
+
+
+def another_pupils_name(scored: Scored, weights: Weights) -> Scored:
+    """The child's given name is exactly another candidate's: a slip that happens to give
+    a real, different pupil's name is far rarer than slips in general (Alexandra on the
+    notice, twins Alexandra and Alexander on the roll), so this pupil's given name counts
+    as different."""
+    c = scored.comparison
+    first = scored.evidence[0]
+    weight = weights.bits("given", DIFFERENT)
+    evidence = (
+        Evidence(first.field, DIFFERENT, weight, "another pupil has exactly the name given"),
+        *scored.evidence[1:],
+    )
+    comparison = Comparison(
+        (DIFFERENT, evidence[0].note), c.family, c.dob, c.postcode, c.address, c.order_swapped
+    )
+    return Scored(
+        scored.pupil,
+        round(scored.total - first.weight + weight, 2),
+        evidence,
+        comparison,
+        identity_ok(comparison),
+        plausible=comparison.differ <= 1,
+    )
+
+
+def identity_ok(c: Comparison) -> bool:
+    """May this pupil be matched automatically, however strong the evidence? The weights
+    treat the fields as independent; in a household they are not (brothers, sisters and
+    twins share a surname, a postcode, an address and, twins, a date of birth), so:
+    - a given name that differs (outright, or only similar) is matched only with the date
+      of birth exact, and then the chance that the child is the pupil's twin is weighed
+      against it (matching/resolve.py, twin_bits); otherwise it may be a brother or sister;
+    - nor a date of birth that differs outright: a brother or sister, or another child
+      of the same name at the same house;
+    - an initial, a missing given name or a missing date of birth only with the postcode
+      and everything else agreeing exactly;
+    - a family that moved (postcode and address differ or are missing) is matched on its
+      names and date of birth, with at most one slip among them; two where the address
+      or the postcode's sector still agrees. Otherwise the probability decides."""
+    given, family = c.given[0], c.family[0]
+    if given in (SIMILAR, DIFFERENT) and c.dob != dates.EXACT:
+        return False
+    if c.dob == dates.DIFFERENT:
+        return False
+    if c.dob == MISSING:
+        return given in NAMESAKE_GIVEN and family == EXACT and c.postcode == "same"
+    if given in (INITIAL, MISSING):
+        return c.postcode == "same" and family == EXACT and c.dob == dates.EXACT
+    if c.postcode == "same":
+        return True
+    if c.address == "same" or c.postcode in ("sector", "district"):
+        return c.deviations <= 2
+    return c.deviations <= 1

@@ -8,7 +8,7 @@ from encompass.models.notices import Child, Notice, NoticeAmendment
 from encompass.models.onboarding import ImportJob, PhoneVerification
 from encompass.models.people import KeyAdult, PoliceForce, User
 from encompass.models.review import ReviewItem
-from encompass.models.roll import NameFrequency, Pupil
+from encompass.models.roll import MatchWeight, NameFrequency, Pupil
 from encompass.models.security import ApiKey, RateCounter, UserSession
 from encompass.models.settings import Setting
 
@@ -24,6 +24,7 @@ __all__ = [
     "EscalationLadder",
     "ImportJob",
     "KeyAdult",
+    "MatchWeight",
     "NameFrequency",
     "Notice",
     "NoticeAmendment",

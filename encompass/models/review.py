@@ -12,7 +12,9 @@ from sqlmodel import Field, SQLModel
 from encompass.db import UTCDateTime, utcnow
 
 REVIEW_STATUSES = ("open", "resolved")
-REVIEW_DECISIONS = ("pupil", "not_on_roll")
+# pupil: a candidate chosen; setting: any setting, found by search; not_on_roll: the
+# fallback team; roll_import: matched by the engine when a later roll import placed it.
+REVIEW_DECISIONS = ("pupil", "setting", "not_on_roll", "roll_import")
 
 
 class ReviewItem(SQLModel, table=True):

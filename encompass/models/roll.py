@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
+
+from encompass.db import UTCDateTime
 
 
 class Pupil(SQLModel, table=True):
@@ -45,3 +47,21 @@ class NameFrequency(SQLModel, table=True):
     kind: str = Field(max_length=10, primary_key=True)  # "given", "family" or "total"
     name: str = Field(max_length=100, primary_key=True)
     pupils: int = 0
+
+
+class MatchWeight(SQLModel, table=True):
+    """What one level of agreement on one field is worth to the matcher: m (how often a
+    child shows it against its own pupil) and u (how often two different pupils show it),
+    learned after every roll import (encompass/matching/learn.py). Rows with field "prior"
+    hold in `m` the learned share of notice children who are on some roll ("on_roll") and
+    the share of pupils who have a twin on the rolls ("twins")."""
+
+    __tablename__ = "match_weight"
+
+    field: str = Field(max_length=20, primary_key=True)
+    level: str = Field(max_length=20, primary_key=True)
+    m: float = 0.0
+    u: float = 0.0
+    learned_at: datetime = Field(sa_type=UTCDateTime)
+    # Notices whose children the m probabilities were learned from.
+    notices: int = 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import and_, func, or_, update
 from sqlmodel import Session, col, select
 
 from encompass.alerts.create import coordinators, create_alert
@@ -36,7 +36,7 @@ class ReviewError(ValueError):
     """The decision cannot be carried out; the message says why."""
 
 
-def _snapshot(session: Session, resolution: Resolution) -> list[dict[str, Any]]:
+def snapshot(session: Session, resolution: Resolution) -> list[dict[str, Any]]:
     out = []
     for candidate in resolution.candidates:
         pupil = session.get(Pupil, candidate.pupil_id)
@@ -127,7 +127,7 @@ def open_review(
     review_policy: ReviewPolicy,
 ) -> ReviewItem:
     assert child.id is not None and notice.id is not None
-    candidates = _snapshot(session, resolution)
+    candidates = snapshot(session, resolution)
     la_code = council_of(session, child.postcode, notice.location_postcode)
     if la_code is None and candidates:
         best = session.get(Setting, candidates[0]["setting_id"])
@@ -177,6 +177,9 @@ def item_in_scope(session: Session, item_id: int, la_code: str | None) -> Review
     return item
 
 
+ANY_SETTING = "setting:"
+
+
 def _destination(
     session: Session, item: ReviewItem, choice: str
 ) -> tuple[Setting, dict[str, Any] | None]:
@@ -188,30 +191,53 @@ def _destination(
                 "(a setting of kind fallback) before routing a child there"
             )
         return team, None
+    if choice.startswith(ANY_SETTING):
+        found = (
+            session.get(Setting, int(choice.removeprefix(ANY_SETTING) or 0))
+            if (choice.removeprefix(ANY_SETTING).isdigit())
+            else None
+        )
+        if found is None:
+            raise ReviewError("That setting no longer exists: search for it again")
+        return found, None
     chosen = next((c for c in item.candidates if str(c["pupil_id"]) == choice), None)
     if chosen is None:
-        raise ReviewError("Choose one of the pupils listed, or not on any roll")
+        raise ReviewError(
+            "Choose one of the pupils listed, a setting found by search, or not on any roll"
+        )
     setting = session.get(Setting, chosen["setting_id"])
     if setting is None:
         raise ReviewError("That pupil's setting no longer exists")
     return setting, chosen
 
 
-def resolve_review(
-    session: Session,
-    item: ReviewItem,
-    choice: str,
-    *,
-    user_id: int | None,
-    now: datetime,
-    policy: AlertPolicy,
-    school_day_start: str,
-    remote_addr: str = "",
-) -> Child:
-    """Carry out a coordinator's decision: a candidate's pupil id, or NOT_ON_ROLL."""
-    if item.status != "open":
-        raise ReviewError("This child has already been decided")
-    setting, chosen = _destination(session, item, choice)
+def search_settings(session: Session, query: str, limit: int = 20) -> list[Setting]:
+    """Settings whose name contains the words, whose URN starts with it, or whose
+    postcode starts with it (any spacing), for routing a child to a setting the matcher
+    did not offer."""
+    text = " ".join(query.split())
+    if len(text) < 2:
+        return []
+    compact = text.replace(" ", "").upper()
+    postcode = func.replace(func.upper(col(Setting.postcode)), " ", "")
+    words = [w for w in text.lower().split() if w]
+    by_name = and_(*(func.lower(col(Setting.name)).contains(w, autoescape=True) for w in words))
+    found = session.exec(
+        select(Setting)
+        .where(
+            or_(
+                col(Setting.urn).startswith(compact, autoescape=True),
+                postcode.startswith(compact, autoescape=True),
+                by_name,
+            )
+        )
+        .order_by(col(Setting.name), col(Setting.id))
+        .limit(limit)
+    ).all()
+    return list(found)
+
+
+def claim(session: Session, item: ReviewItem) -> None:
     claimed = session.execute(
         update(ReviewItem)
         .where(col(ReviewItem.id) == item.id, col(ReviewItem.status) == "open")
@@ -220,6 +246,22 @@ def resolve_review(
     if not claimed:
         raise ReviewError("This child has already been decided")
     session.refresh(item)
+
+
+def place(
+    session: Session,
+    item: ReviewItem,
+    setting: Setting,
+    *,
+    pupil_id: int | None,
+    decision: str,
+    reason: str,
+    now: datetime,
+    policy: AlertPolicy,
+    school_day_start: str,
+    user_id: int | None,
+) -> Child:
+    """Send the child of a claimed item to `setting`: outcome, deadline, alert."""
     child = session.get(Child, item.child_id)
     notice = session.get(Notice, item.notice_id)
     assert child is not None and notice is not None and setting.id is not None
@@ -233,22 +275,58 @@ def resolve_review(
     )
     child.outcome = "no_setting" if setting.kind in TEAM_KINDS else "matched"
     child.setting_id = setting.id
-    child.pupil_id = int(chosen["pupil_id"]) if chosen else None
-    child.match_reason = (
-        "chosen in review" if chosen else "not on any roll (review): the fallback team"
-    )
+    child.pupil_id = pupil_id
+    child.match_reason = reason[:200]
     child.due_by = timing.due_by
     child.holiday_period, child.holiday_lead_up = timing.holiday_period, timing.holiday_lead_up
     session.add(child)
     item.resolved_at, item.resolved_by_user_id = now, user_id
-    item.decision = "pupil" if chosen else NOT_ON_ROLL
-    item.decision_pupil_id = child.pupil_id
+    item.decision = decision
+    item.decision_pupil_id = pupil_id
     item.decision_setting_id = setting.id
-    # The other pupils' details are no longer needed here: keep only the one chosen.
-    item.candidates = [chosen] if chosen else []
     session.add(item)
     session.flush()
     create_alert(session, child, setting, now=now, policy=policy)
+    return child
+
+
+def resolve_review(
+    session: Session,
+    item: ReviewItem,
+    choice: str,
+    *,
+    user_id: int | None,
+    now: datetime,
+    policy: AlertPolicy,
+    school_day_start: str,
+    remote_addr: str = "",
+) -> Child:
+    """Carry out a coordinator's decision: a candidate's pupil id, "setting:<id>" (any
+    setting, found by search), or NOT_ON_ROLL."""
+    if item.status != "open":
+        raise ReviewError("This child has already been decided")
+    setting, chosen = _destination(session, item, choice)
+    claim(session, item)
+    if chosen:
+        decision, reason = "pupil", "chosen in review"
+    elif choice == NOT_ON_ROLL:
+        decision, reason = NOT_ON_ROLL, "not on any roll (review): the fallback team"
+    else:
+        decision, reason = "setting", "setting chosen in review"
+    # The other pupils' details are no longer needed here: keep only the one chosen.
+    item.candidates = [chosen] if chosen else []
+    child = place(
+        session,
+        item,
+        setting,
+        pupil_id=int(chosen["pupil_id"]) if chosen else None,
+        decision=decision,
+        reason=reason,
+        now=now,
+        policy=policy,
+        school_day_start=school_day_start,
+        user_id=user_id,
+    )
     audit.record(
         session,
         "review.resolved",

@@ -30,11 +30,13 @@ from encompass.db import utcnow
 from encompass.models import Child, Notice, ReviewItem, Setting
 from encompass.records import audit
 from encompass.review.queue import (
+    ANY_SETTING,
     NOT_ON_ROLL,
     ReviewError,
     item_in_scope,
     items_in_scope,
     resolve_review,
+    search_settings,
 )
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -57,10 +59,16 @@ def _scope() -> str | None:
     return None if current_user.role == "admin" else (current_user.la_code or NO_COUNCIL)
 
 
-def _form(item: ReviewItem) -> DecisionForm:
+def _form(item: ReviewItem, found: list[Setting]) -> DecisionForm:
     form = DecisionForm()
-    form.choice.choices = [(str(c["pupil_id"]), str(c["pupil_id"])) for c in item.candidates]
-    form.choice.choices.append((NOT_ON_ROLL, "Not on any roll"))
+    choices = [(str(c["pupil_id"]), str(c["pupil_id"])) for c in item.candidates]
+    choices += [(f"{ANY_SETTING}{s.id}", s.name) for s in found]
+    submitted = request.form.get("choice", "")
+    if submitted.startswith(ANY_SETTING) and submitted not in dict(choices):
+        # A setting found by an earlier search: whether it exists is checked on deciding.
+        choices.append((submitted, submitted))
+    choices.append((NOT_ON_ROLL, "Not on any roll"))
+    form.choice.choices = choices
     return form
 
 
@@ -81,7 +89,9 @@ def item(item_id: int) -> Any:
     if found is None:
         abort(404)
     review_item: ReviewItem = found
-    form = _form(review_item)
+    query = request.args.get("q", "").strip()[:100]
+    settings = search_settings(g.db, query) if query and review_item.status == "open" else []
+    form = _form(review_item, settings)
     status = 200
     now = utcnow()
     if request.method == "POST":
@@ -136,6 +146,9 @@ def item(item_id: int) -> Any:
             decided=decided,
             form=form,
             not_on_roll=NOT_ON_ROLL,
+            any_setting=ANY_SETTING,
+            query=query,
+            found=settings,
         ),
         status,
     )

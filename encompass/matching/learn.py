@@ -1,0 +1,398 @@
+"""Learning the matcher's weights from the data, without labels (as Splink does).
+
+- u, how often a level occurs between two *different* pupils, comes from the rolls:
+  exact and near agreement on date of birth and on postcode from how the values are
+  spread (counts per date and per postcode), names and addresses from random pairs of
+  pupils (and, for an address within one postcode, from pairs of neighbours).
+- m, how often a child on a notice shows a level against *its own* pupil, comes from
+  expectation maximisation over the candidates the live engine finds for the children on
+  notices seen (a child is one of its candidates, or on no roll, with the probabilities
+  the engine itself would give; u held fixed). The share of notice children who are on a
+  roll is learned with it.
+
+Every estimate is smoothed towards the priors (matching/weights.py) as if that many
+pupils or notices had been seen, so a pilot council's small roll or a quiet week of
+notices cannot swing the weights. Runs after every roll import (a few seconds for a
+million pupils); the result is stored in `match_weight`.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from encompass.db import utcnow
+from encompass.matching import dates
+from encompass.matching.candidates import BlockingKeys, PupilRow, find_candidates
+from encompass.matching.frequencies import name_stats
+from encompass.matching.normalise import (
+    first_name,
+    name_key,
+    postcode_district,
+    postcode_key,
+    postcode_sector,
+)
+from encompass.matching.resolve import ChildFacts, posterior, prior_bits, twin_bits
+from encompass.matching.score import (
+    EXACT,
+    FIRST_EXACT,
+    MISSING,
+    Comparison,
+    NameBits,
+    Probe,
+    address_level,
+    family_level,
+    given_level,
+    score,
+)
+from encompass.matching.weights import (
+    LEVELS,
+    PRIOR_M,
+    PRIOR_ON_ROLL,
+    PRIOR_TWINS,
+    PRIOR_U,
+    Weights,
+    load_weights,
+    store_weights,
+)
+from encompass.models import Child, Pupil
+
+# How much the priors count, in pupils (u) and in notice children (m).
+U_PRIOR_PUPILS = 2000
+M_PRIOR_CHILDREN = 50
+TWIN_PRIOR_PUPILS = 100
+SAMPLE_PUPILS = 8000
+SAMPLE_PAIRS = 40000
+NEIGHBOUR_POSTCODES = 400
+EM_ROUNDS = 8
+SEEN_CHILDREN = 20000
+
+
+@dataclass(frozen=True)
+class _Pair:
+    """A child and one of its candidates, as levels (fixed while EM runs)."""
+
+    comparison: Comparison
+    given_share: float
+    family_share: float
+
+
+def learn_weights(
+    session: Session,
+    children: Iterable[ChildFacts] | None = None,
+    *,
+    now: datetime | None = None,
+    seed: int = 1,
+) -> Weights:
+    """Estimate u from the rolls and m from `children` (default: the children on the
+    notices seen, most recent first), store them and return them."""
+    rng = random.Random(seed)
+    session.info.pop("encompass_weights", None)
+    u = estimate_u(session, rng)
+    prior = Weights(dict(load_weights(session).m), u, twin_share=twin_share(session))
+    seen = list(children) if children is not None else seen_children(session)
+    weights = estimate_m(session, seen, prior)
+    store_weights(session, weights, now or utcnow())
+    return weights
+
+
+def seen_children(session: Session, limit: int = SEEN_CHILDREN) -> list[ChildFacts]:
+    rows = session.scalars(
+        select(Child)
+        .where(col(Child.date_of_birth).is_not(None), col(Child.unborn).is_(False))
+        .order_by(col(Child.id).desc())
+        .limit(limit)
+    ).all()
+    return [
+        ChildFacts(
+            c.given_name, c.family_name, c.date_of_birth, c.postcode or None, None, False, c.address
+        )
+        for c in rows
+        if c.given_name or c.family_name
+    ]
+
+
+# --- u: from the rolls ---------------------------------------------------------------------------
+def _smooth(
+    counts: dict[str, float] | Counter[str], n: float, field_: str
+) -> dict[tuple[str, str], float]:
+    """Shares of each level, smoothed towards the prior as if U_PRIOR_PUPILS more were seen."""
+    levels = LEVELS[field_]
+    prior = PRIOR_U[field_]
+    k = float(U_PRIOR_PUPILS)
+    raw = {lv: (counts.get(lv, 0.0) + k * prior[lv]) / (n + k) for lv in levels}
+    total = sum(raw.values())
+    return {(field_, lv): v / total for lv, v in raw.items()}
+
+
+def estimate_u(session: Session, rng: random.Random) -> dict[tuple[str, str], float]:
+    u: dict[tuple[str, str], float] = {}
+    sample = _sample_pupils(session, rng)
+    pairs = _random_pairs(len(sample), rng)
+    given: Counter[str] = Counter()
+    family: Counter[str] = Counter()
+    address: Counter[str] = Counter()
+    addressed = 0
+    for i, j in pairs:
+        a, b = sample[i], sample[j]
+        given[given_level(a.given_key, b.given_key)[0]] += 1
+        family[family_level(a.family_key, b.family_key)[0]] += 1
+        level = address_level(a.address, b.address)
+        if level != MISSING:
+            address[level] += 1
+            addressed += 1
+    # The first name alone agreeing, the others not: counted apart from exact agreement.
+    u.update(_smooth(given, len(pairs), "given"))
+    u.update(_smooth(family, len(pairs), "family"))
+    u.update(_smooth(address, addressed, "address"))
+    u.update(_dob_u(session))
+    u.update(_postcode_u(session))
+    u.update(_neighbour_address_u(session, rng))
+    return u
+
+
+def _sample_pupils(session: Session, rng: random.Random) -> list[PupilRow]:
+    low, high = session.execute(select(func.min(col(Pupil.id)), func.max(col(Pupil.id)))).one()
+    if low is None:
+        return []
+    ids = sorted({rng.randint(low, high) for _ in range(SAMPLE_PUPILS)})
+    out: list[PupilRow] = []
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(
+                col(Pupil.id),
+                col(Pupil.setting_id),
+                col(Pupil.given_name),
+                col(Pupil.family_name),
+                col(Pupil.given_key),
+                col(Pupil.family_key),
+                col(Pupil.date_of_birth),
+                col(Pupil.postcode),
+                col(Pupil.postcode_key),
+                col(Pupil.address),
+            ).where(col(Pupil.id).in_(ids[start : start + 500]))
+        ).all()
+        out += [PupilRow(*row) for row in rows]
+    return out
+
+
+def _random_pairs(n: int, rng: random.Random) -> list[tuple[int, int]]:
+    if n < 2:
+        return []
+    wanted = min(SAMPLE_PAIRS, n * (n - 1) // 2)
+    pairs: set[tuple[int, int]] = set()
+    while len(pairs) < wanted:
+        i, j = rng.randrange(n), rng.randrange(n)
+        if i != j:
+            pairs.add((min(i, j), max(i, j)))
+    return sorted(pairs)
+
+
+def _dob_u(session: Session) -> dict[tuple[str, str], float]:
+    counts: dict[date, int] = {}
+    for day, n in session.execute(
+        select(col(Pupil.date_of_birth), func.count()).group_by(col(Pupil.date_of_birth))
+    ):
+        counts[date.fromisoformat(day) if isinstance(day, str) else day] = int(n)
+    total = sum(counts.values())
+    found: dict[str, float] = defaultdict(float)
+    if total > 1:
+        pairs = total * (total - 1)
+        for day, n in counts.items():
+            found[dates.EXACT] += n * (n - 1) / pairs
+            near = set(dates.near_dates(day)) | set(dates.digit_dates(day, date(1900, 1, 1)))
+            near.discard(day)
+            for other in near:
+                m = counts.get(other)
+                if m:
+                    found[dates.dob_level(day, other)] += n * m / pairs
+        found[dates.DIFFERENT] = max(0.0, 1.0 - sum(found.values()))
+    return _smooth({k: v * total for k, v in found.items()}, total, "dob")
+
+
+def _postcode_u(session: Session) -> dict[tuple[str, str], float]:
+    counts = {
+        key: int(n)
+        for key, n in session.execute(
+            select(col(Pupil.postcode_key), func.count())
+            .where(col(Pupil.postcode_key) != "")
+            .group_by(col(Pupil.postcode_key))
+        )
+    }
+    total = sum(counts.values())
+    found: dict[str, float] = {}
+    if total > 1:
+        pairs = total * (total - 1)
+        sectors: Counter[str] = Counter()
+        districts: Counter[str] = Counter()
+        for key, n in counts.items():
+            sectors[postcode_sector(key)] += n
+            districts[postcode_district(key)] += n
+        same = sum(n * (n - 1) for n in counts.values()) / pairs
+        sector = sum(n * (n - 1) for n in sectors.values()) / pairs
+        district = sum(n * (n - 1) for n in districts.values()) / pairs
+        found.update(
+            {
+                "same": same,
+                "sector": max(sector - same, 0.0),
+                "district": max(district - sector, 0.0),
+                "different": max(1.0 - district, 0.0),
+            }
+        )
+    return _smooth({k: v * total for k, v in found.items()}, total, "postcode")
+
+
+def _neighbour_address_u(session: Session, rng: random.Random) -> dict[tuple[str, str], float]:
+    """How often two pupils at one postcode share a house, a street or neither."""
+    shared = [
+        key
+        for key, n in session.execute(
+            select(col(Pupil.postcode_key), func.count())
+            .where(col(Pupil.postcode_key) != "", col(Pupil.address) != "")
+            .group_by(col(Pupil.postcode_key))
+            .having(func.count() > 1)
+        )
+    ]
+    chosen = rng.sample(shared, min(NEIGHBOUR_POSTCODES, len(shared)))
+    found: Counter[str] = Counter()
+    compared = 0
+    for start in range(0, len(chosen), 200):
+        groups: dict[str, list[str]] = defaultdict(list)
+        for key, address in session.execute(
+            select(col(Pupil.postcode_key), col(Pupil.address)).where(
+                col(Pupil.postcode_key).in_(chosen[start : start + 200]), col(Pupil.address) != ""
+            )
+        ):
+            groups[key].append(address)
+        for addresses in groups.values():
+            for i in range(len(addresses)):
+                for j in range(i + 1, min(len(addresses), i + 30)):
+                    level = address_level(addresses[i], addresses[j])
+                    if level != MISSING:
+                        found[level] += 1
+                        compared += 1
+    return _smooth(found, compared, "address_pc")
+
+
+# --- m: expectation maximisation over the notices seen ---------------------------------------
+def _pairs_of(session: Session, child: ChildFacts, prior: Weights) -> list[_Pair]:
+    probe = Probe(
+        name_key(child.given_name),
+        name_key(child.family_name),
+        child.date_of_birth,
+        postcode_key(child.postcode),
+        child.address or "",
+    )
+    keys = BlockingKeys.for_child(
+        probe.given_key, probe.family_key, probe.date_of_birth, probe.postcode_key
+    )
+    rows, _ = find_candidates(session, keys)
+    if not rows:
+        return []
+    stats = name_stats(
+        session,
+        (first_name(probe.given_key), first_name(probe.family_key)),
+        (probe.family_key, probe.given_key),
+    )
+    names = NameBits.of(probe, stats, prior)
+    out = []
+    for row in rows:
+        c = score(probe, row, names, prior).comparison
+        child_given, child_family = (
+            (probe.family_key, probe.given_key)
+            if c.order_swapped
+            else (probe.given_key, probe.family_key)
+        )
+        out.append(
+            _Pair(
+                c,
+                stats.share("given", first_name(child_given)),
+                stats.share("family", child_family),
+            )
+        )
+    return out
+
+
+def _levels(c: Comparison) -> list[tuple[str, str]]:
+    out = [("given", c.given[0]), ("family", c.family[0]), ("dob", c.dob), ("postcode", c.postcode)]
+    out.append(("address_pc" if c.postcode == "same" else "address", c.address))
+    return [(f, lv) for f, lv in out if lv != MISSING]
+
+
+def _bits(pair: _Pair, weights: Weights) -> tuple[float, float]:
+    """(the pair's evidence, the given name's part of it), in bits."""
+    total = -1.0 if pair.comparison.order_swapped else 0.0
+    given = 0.0
+    for field_, level in _levels(pair.comparison):
+        if level == EXACT and field_ in ("given", "family"):
+            share = pair.given_share if field_ == "given" else pair.family_share
+            bits = weights.exact_name_bits(field_, share)
+        elif level == FIRST_EXACT:
+            bits = (
+                weights.exact_name_bits("given", pair.given_share)
+                + weights.bits("given", FIRST_EXACT)
+                - weights.bits("given", EXACT)
+            )
+        else:
+            bits = weights.bits(field_, level)
+        total += bits
+        if field_ == "given":
+            given = bits
+    return total, given
+
+
+def _chances(group: list[_Pair], weights: Weights, prior: float) -> list[float]:
+    """The probability of each of a child's candidates, as the live engine gives it."""
+    bits = [_bits(p, weights) for p in group]
+    twins = [twin_bits(p.comparison, t, g, weights) for p, (t, g) in zip(group, bits, strict=True)]
+    return posterior([t for t, _ in bits], prior, [t for t in twins if t is not None])
+
+
+def twin_share(session: Session) -> float:
+    """Share of pupils with a twin on the rolls: another pupil with the same surname, date
+    of birth and postcode and another given name. Smoothed towards the prior."""
+    households = (
+        select(func.count().label("n"))
+        .where(col(Pupil.postcode_key) != "")
+        .group_by(col(Pupil.date_of_birth), col(Pupil.family_key), col(Pupil.postcode_key))
+        .having(func.count(func.distinct(col(Pupil.given_key))) > 1)
+        .subquery()
+    )
+    twins = session.execute(select(func.coalesce(func.sum(households.c.n), 0))).scalar_one()
+    pupils = session.execute(select(func.count()).select_from(Pupil)).scalar_one()
+    return (int(twins) + TWIN_PRIOR_PUPILS * PRIOR_TWINS) / (pupils + TWIN_PRIOR_PUPILS)
+
+
+def estimate_m(session: Session, children: Sequence[ChildFacts], prior: Weights) -> Weights:
+    """EM over the children's candidates; u stays as given."""
+    pupils = session.execute(select(func.count()).select_from(Pupil)).scalar_one()
+    groups = [g for g in (_pairs_of(session, c, prior) for c in children) if g]
+    prior_m = {(f, lv): p for f, levels in PRIOR_M.items() for lv, p in levels.items()}
+    weights = Weights(
+        dict(prior.m), prior.u, PRIOR_ON_ROLL, prior.twin_share, notices=len(children)
+    )
+    for _ in range(EM_ROUNDS if groups else 0):
+        expected: dict[tuple[str, str], float] = defaultdict(float)
+        on_roll = 0.0
+        prior_odds = prior_bits(weights, pupils)
+        for group in groups:
+            for pair, p in zip(group, _chances(group, weights, prior_odds), strict=True):
+                on_roll += p
+                for key in _levels(pair.comparison):
+                    expected[key] += p
+        m: dict[tuple[str, str], float] = {}
+        for field_, levels in LEVELS.items():
+            seen = sum(expected[(field_, lv)] for lv in levels)
+            for lv in levels:
+                m[(field_, lv)] = (
+                    expected[(field_, lv)] + M_PRIOR_CHILDREN * prior_m[(field_, lv)]
+                ) / (seen + M_PRIOR_CHILDREN)
+        share = (on_roll + M_PRIOR_CHILDREN * PRIOR_ON_ROLL) / (len(children) + M_PRIOR_CHILDREN)
+        weights = Weights(m, prior.u, share, prior.twin_share, notices=len(children))
+    return weights

@@ -1,0 +1,198 @@
+"""What each comparison level is worth: Fellegi-Sunter m and u probabilities, learned.
+
+For every field the matcher compares (given name, surname, date of birth, postcode,
+address) and every level of agreement on it (exact, a nickname, a typing slip, one day
+out, the same sector, different ...):
+- m is how often a child on a notice shows that level against *its own* pupil;
+- u is how often two *different* pupils show it.
+A level's weight is log2(m / u) bits: how many times likelier the evidence is if the
+pupil is the child. An exact first name or surname is weighed by how common the name is
+(term-frequency adjustment): log2(m / share of pupils with that name).
+
+`matching/learn.py` estimates both after every roll import (u from the rolls, m by
+expectation maximisation over the candidates of the notices seen) and stores them in
+`match_weight`; until then, and smoothed into every estimate, the priors below are used.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, insert
+from sqlmodel import Session
+
+from encompass.matching.sql import fetch
+from encompass.models import MatchWeight
+
+# Levels of each field, best first. "missing" levels (nothing to compare) weigh nothing.
+LEVELS: dict[str, tuple[str, ...]] = {
+    "given": (
+        "exact",
+        "first_exact",
+        "nickname",
+        "middle",
+        "spelling",
+        "initial",
+        "similar",
+        "different",
+    ),
+    "family": ("exact", "spelling", "partial", "similar", "different"),
+    "dob": ("exact", "swapped", "one_day", "transposed", "one_digit", "different"),
+    "postcode": ("same", "sector", "district", "different"),
+    # The address when the postcode agrees (then a neighbour shares much of it) ...
+    "address_pc": ("same", "street", "different"),
+    # ... and when it does not, or is missing.
+    "address": ("same", "street", "different"),
+}
+# Priors, as if learned from a national roll and a few thousand notices.
+PRIOR_M: dict[str, dict[str, float]] = {
+    "given": {
+        "exact": 0.85,
+        "first_exact": 0.03,
+        "nickname": 0.04,
+        "middle": 0.01,
+        "spelling": 0.04,
+        "initial": 0.01,
+        "similar": 0.01,
+        "different": 0.01,
+    },
+    "family": {
+        "exact": 0.89,
+        "spelling": 0.05,
+        "partial": 0.02,
+        "similar": 0.02,
+        "different": 0.02,
+    },
+    "dob": {
+        "exact": 0.925,
+        "swapped": 0.015,
+        "one_day": 0.01,
+        "transposed": 0.01,
+        "one_digit": 0.025,
+        "different": 0.015,
+    },
+    "postcode": {"same": 0.85, "sector": 0.02, "district": 0.03, "different": 0.10},
+    "address_pc": {"same": 0.9, "street": 0.05, "different": 0.05},
+    "address": {"same": 0.5, "street": 0.05, "different": 0.45},
+}
+PRIOR_U: dict[str, dict[str, float]] = {
+    "given": {
+        "exact": 0.005,
+        "first_exact": 0.0005,
+        "nickname": 0.002,
+        "middle": 0.0003,
+        "spelling": 0.003,
+        "initial": 0.06,
+        "similar": 0.03,
+        "different": 0.90,
+    },
+    "family": {
+        "exact": 0.002,
+        "spelling": 0.002,
+        "partial": 0.0003,
+        "similar": 0.02,
+        "different": 0.975,
+    },
+    "dob": {
+        "exact": 0.0002,
+        "swapped": 0.0001,
+        "one_day": 0.0004,
+        "transposed": 0.0002,
+        "one_digit": 0.004,
+        "different": 0.995,
+    },
+    "postcode": {"same": 0.00002, "sector": 0.001, "district": 0.01, "different": 0.989},
+    "address_pc": {"same": 0.15, "street": 0.7, "different": 0.15},
+    "address": {"same": 0.0001, "street": 0.002, "different": 0.9979},
+}
+# Share of children on notices who are on some roll, before any notice has been seen.
+PRIOR_ON_ROLL = 0.8
+# Share of pupils who have a twin on the rolls (same surname, date of birth and postcode,
+# another given name), before the rolls have been counted.
+PRIOR_TWINS = 0.02
+# An exact name never counts for more than this, nor less (a name on no roll is not
+# proof of anything: it may be misspelt on the roll).
+NAME_BITS = (2.0, 14.0)
+PROB_FLOOR = 1e-6
+
+
+@dataclass(frozen=True)
+class Weights:
+    m: dict[tuple[str, str], float] = field(default_factory=dict)
+    u: dict[tuple[str, str], float] = field(default_factory=dict)
+    on_roll_share: float = PRIOR_ON_ROLL
+    twin_share: float = PRIOR_TWINS
+    learned_at: datetime | None = None
+    notices: int = 0
+
+    @classmethod
+    def prior(cls) -> Weights:
+        return cls(
+            {(f, lv): p for f, levels in PRIOR_M.items() for lv, p in levels.items()},
+            {(f, lv): p for f, levels in PRIOR_U.items() for lv, p in levels.items()},
+        )
+
+    def bits(self, field_: str, level: str) -> float:
+        """log2(m / u) of a level; 0 for a level not modelled (nothing to compare)."""
+        m, u = self.m.get((field_, level)), self.u.get((field_, level))
+        if m is None or u is None:
+            return 0.0
+        return math.log2(max(m, PROB_FLOOR) / max(u, PROB_FLOOR))
+
+    def exact_name_bits(self, field_: str, share: float) -> float:
+        """An exact name, weighed by how common it is on the rolls."""
+        m = self.m.get((field_, "exact"), 0.9)
+        return min(NAME_BITS[1], max(NAME_BITS[0], math.log2(m / max(share, PROB_FLOOR))))
+
+
+def load_weights(session: Session) -> Weights:
+    """The stored weights (the priors where none are stored), kept for the session's life."""
+    cached = session.info.get("encompass_weights")
+    if isinstance(cached, Weights):
+        return cached
+    rows = fetch(session, "SELECT field, level, m, u, learned_at, notices FROM match_weight", ())
+    weights = Weights.prior()
+    if rows:
+        m = dict(weights.m)
+        u = dict(weights.u)
+        on_roll, twins, learned_at, notices = PRIOR_ON_ROLL, PRIOR_TWINS, None, 0
+        for field_, level, m_value, u_value, at, seen in rows:
+            if field_ == "prior":
+                if level == "twins":
+                    twins = float(m_value)
+                else:
+                    on_roll, learned_at, notices = float(m_value), at, int(seen)
+                continue
+            m[(field_, level)], u[(field_, level)] = float(m_value), float(u_value)
+        if isinstance(learned_at, str):
+            learned_at = datetime.fromisoformat(learned_at)
+        weights = Weights(m, u, on_roll, twins, learned_at, notices)
+    session.info["encompass_weights"] = weights
+    return weights
+
+
+def store_weights(session: Any, weights: Weights, now: datetime) -> None:
+    """Replace the stored weights; `session` is a Session (its cached copy is dropped)."""
+    rows: list[dict[str, Any]] = [
+        {"field": f, "level": lv, "m": weights.m[(f, lv)], "u": weights.u[(f, lv)]}
+        | {"learned_at": now, "notices": weights.notices}
+        for f, levels in LEVELS.items()
+        for lv in levels
+    ]
+    for level, value in (("on_roll", weights.on_roll_share), ("twins", weights.twin_share)):
+        rows.append(
+            {
+                "field": "prior",
+                "level": level,
+                "m": value,
+                "u": 0.0,
+                "learned_at": now,
+                "notices": weights.notices,
+            }
+        )
+    session.execute(delete(MatchWeight))
+    session.execute(insert(MatchWeight), rows)
+    session.info.pop("encompass_weights", None)

@@ -1,0 +1,104 @@
+"""After a roll import: the matcher learns its weights again, and every open review item
+is resolved again against the new rolls.
+
+A child now placed with certainty (newly on a roll, or no longer close to a rival) is
+matched at once: its outcome changes, the alert goes to its setting, and the item is
+closed with the reason and the evidence kept on it, so a coordinator sees why. Any other
+open item gets the candidates and reason the engine now gives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from encompass.alerts.policy import AlertPolicy
+from encompass.matching import ChildFacts, resolve_child
+from encompass.matching.learn import learn_weights
+from encompass.models import Child, ReviewItem, Setting
+from encompass.records import audit
+from encompass.review.queue import ReviewError, claim, place, snapshot
+
+
+@dataclass(frozen=True)
+class Rematched:
+    matched: int = 0
+    still_open: int = 0
+
+
+def after_roll_import(session: Session, cfg: Any, *, now: datetime) -> Rematched:
+    """Learn the weights from the new rolls and the notices seen; re-resolve open items."""
+    learn_weights(session, now=now)
+    return rematch_open_reviews(
+        session,
+        now=now,
+        policy=AlertPolicy.from_config(cfg),
+        school_day_start=cfg["SCHOOL_DAY_START"],
+    )
+
+
+def _facts(child: Child) -> ChildFacts:
+    return ChildFacts(
+        given_name=child.given_name,
+        family_name=child.family_name,
+        date_of_birth=child.date_of_birth,
+        postcode=child.postcode or None,
+        setting_urn=child.officer_setting_urn,
+        unborn=child.unborn,
+        address=child.address,
+    )
+
+
+def rematch_open_reviews(
+    session: Session, *, now: datetime, policy: AlertPolicy, school_day_start: str
+) -> Rematched:
+    items = session.exec(
+        select(ReviewItem).where(ReviewItem.status == "open").order_by(col(ReviewItem.id))
+    ).all()
+    today = now.astimezone(policy.tz).date()
+    matched = still_open = 0
+    for item in items:
+        child = session.get(Child, item.child_id)
+        if child is None or child.unborn:
+            continue
+        result = resolve_child(session, _facts(child), today=today)
+        setting = session.get(Setting, result.setting_id) if result.setting_id else None
+        if setting is None or result.outcome not in ("matched", "no_setting"):
+            item.candidates = snapshot(session, result)
+            item.reason = result.reason[:200]
+            session.add(item)
+            still_open += 1
+            continue
+        try:
+            claim(session, item)
+        except ReviewError:
+            continue  # decided by a coordinator meanwhile
+        item.candidates = snapshot(session, result)
+        item.reason = f"matched after a roll import: {result.reason}"[:200]
+        item.la_code = item.la_code or setting.la_code
+        place(
+            session,
+            item,
+            setting,
+            pupil_id=result.pupil_id,
+            decision="roll_import",
+            reason=f"matched after a roll import ({result.score:.1%} certain)",
+            now=now,
+            policy=policy,
+            school_day_start=school_day_start,
+            user_id=None,
+        )
+        audit.record(
+            session,
+            "review.rematched",
+            object_type="review_item",
+            object_id=item.id,
+            detail=f"roll import: setting {setting.urn}, probability {result.score:.3f}",
+            at=now,
+        )
+        matched += 1
+    session.flush()
+    return Rematched(matched, still_open)

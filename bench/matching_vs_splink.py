@@ -1,0 +1,440 @@
+"""Our matching engine and Splink on the same files, in one run, one table.
+
+For each error model (bench/linkage_models.py: our generator; FEBRL 1, 2 and 3 reshaped
+into a roll plus notices; moved families with OCR errors) the roll is imported into a
+fresh SQLite database with the real `roll import` code, the engine learns its weights
+from the roll and from the notices (unlabelled, as it learns from the notices it sees in
+service), and every notice is resolved with the live engine. Splink gets the same roll
+and notices: unsupervised (u by random sampling, m by expectation maximisation), its
+default comparisons for given name and surname (term-frequency adjusted), date of birth,
+postcode and address, run by DuckDB in its own virtual environment.
+
+Reported per model: false matches (a notice matched to a pupil who is not the child, or
+a child on no roll matched at all), recall (children on a roll matched to the right
+setting), the share sent to review (ours), the time; for Splink at match probability
+0.5, and at the lowest threshold at which it makes no false match ("best"). Also how
+many notices a careful person could place with certainty from the fields alone.
+
+Splink is not a project dependency. Make its environment once (outside the repository):
+
+    python3.11 -m venv /work/venvs/splink
+    /work/venvs/splink/bin/pip install splink recordlinkage duckdb pandas
+
+then, from the repository:
+
+    .venv/bin/python bench/matching_vs_splink.py                 # every model, doc updated
+    .venv/bin/python bench/matching_vs_splink.py --models febrl2 --no-doc
+    .venv/bin/python bench/matching_vs_splink.py --splink-python /path/to/python
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections import Counter, defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import common
+import linkage_models
+from linkage_models import Case, Notice
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from encompass.db import make_engine
+from encompass.db.migrate import upgrade
+from encompass.matching import ChildFacts, resolve_child
+from encompass.matching.normalise import name_key, postcode_key
+from encompass.models import Pupil, Setting
+from encompass.onboarding.rolls import import_roll
+
+SPLINK_SIDE = Path(__file__).with_name("splink_side.py")
+DEFAULT_SPLINK = os.environ.get("SPLINK_PYTHON", "/work/venvs/splink/bin/python")
+MODELS = ("generator", "febrl1", "febrl2", "febrl3", "moved_ocr")
+
+
+# --- the files both engines read ---------------------------------------------------------------
+def write_files(case: Case, workdir: Path) -> tuple[Path, Path, Path]:
+    """(roll for `roll import`, roll for Splink, notices for Splink)."""
+    roll = workdir / f"{case.name}-roll.csv"
+    splink_roll = workdir / f"{case.name}-splink-roll.csv"
+    with (
+        roll.open("w", newline="", encoding="utf-8") as ours,
+        splink_roll.open("w", newline="", encoding="utf-8") as theirs,
+    ):
+        a, b = csv.writer(ours), csv.writer(theirs)
+        a.writerow(
+            ["setting_urn", "given_name", "family_name", "date_of_birth", "postcode", "address"]
+            + ["upn"]
+        )
+        b.writerow(SPLINK_COLUMNS)
+        for n, (urn, given, family, dob, postcode, address, person) in enumerate(case.roll):
+            a.writerow([urn, given, family, dob, postcode, address, person])
+            b.writerow(_splink_row(f"R{n}:{person}", given, family, dob, postcode, address))
+    notices = workdir / f"{case.name}-splink-notices.csv"
+    with notices.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(SPLINK_COLUMNS)
+        for x in case.notices:
+            writer.writerow(
+                _splink_row(
+                    x.ref,
+                    x.given,
+                    x.family,
+                    x.dob.isoformat() if x.dob else "",
+                    x.postcode,
+                    x.address,
+                )
+            )
+    return roll, splink_roll, notices
+
+
+SPLINK_COLUMNS = ["unique_id", "given_name", "family_name", "date_of_birth", "postcode", "address"]
+
+
+def _splink_row(
+    uid: str, given: str, family: str, dob: str, postcode: str, address: str
+) -> list[str]:
+    """Splink expects standardised input: names folded, postcodes spaced."""
+    key = postcode_key(postcode)
+    spaced = f"{key[:-3]} {key[-3:]}" if len(key) >= 5 else ""
+    return [uid, name_key(given), name_key(family), dob, spaced, name_key(address)]
+
+
+# --- our engine --------------------------------------------------------------------------------
+def run_ours(case: Case, roll: Path, workdir: Path) -> dict[str, Any]:
+    url = f"sqlite:///{workdir / (case.name + '.db')}"
+    upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        for s in case.settings:
+            session.add(
+                Setting(
+                    urn=s.urn,
+                    name=s.name,
+                    kind=s.kind,
+                    la_code=s.la_code,
+                    la_name=case.council_names.get(s.la_code, s.la_code),
+                    postcode=s.postcode,
+                )
+            )
+        session.commit()
+    with Session(engine) as session:
+        started = time.perf_counter()
+        report = import_roll(session, roll)
+        session.commit()
+        imported = time.perf_counter() - started
+    learned = learn(engine, case.notices)
+    rows: list[dict[str, Any]] = []
+    with Session(engine) as session:
+        urns = dict(session.execute(select(col(Setting.id), col(Setting.urn))).all())
+        started = time.perf_counter()
+        for n in case.notices:
+            result = resolve_child(session, facts(n), today=linkage_models.TODAY)
+            rows.append(
+                {
+                    "notice": n,
+                    "outcome": result.outcome,
+                    "urn": urns.get(result.setting_id) if result.setting_id else None,
+                    "pupil_id": result.pupil_id,
+                    "score": result.score,
+                }
+            )
+        resolved = time.perf_counter() - started
+        ids = [r["pupil_id"] for r in rows if r["pupil_id"]]
+        upns: dict[int, str] = {}
+        for start in range(0, len(ids), 500):
+            upns.update(
+                session.execute(
+                    select(col(Pupil.id), col(Pupil.upn)).where(
+                        col(Pupil.id).in_(ids[start : start + 500])
+                    )
+                ).all()  # type: ignore[arg-type]
+            )
+    engine.dispose()
+    for r in rows:
+        r["person"] = upns.get(r["pupil_id"]) if r["pupil_id"] else None
+    return {
+        "rows": rows,
+        "accepted": report.accepted,
+        "rejected": len(report.rejected),
+        "import_seconds": round(imported, 2),
+        "learn_seconds": learned,
+        "resolve_seconds": round(resolved, 2),
+    }
+
+
+def learn(engine: Any, notices: list[Notice]) -> float:
+    """The engine's weights, learned from the roll and the notices (without their truth)."""
+    try:
+        from encompass.matching.learn import learn_weights
+    except ImportError:
+        return 0.0
+    started = time.perf_counter()
+    with Session(engine) as session:
+        learn_weights(session, [facts(n) for n in notices])
+        session.commit()
+    return round(time.perf_counter() - started, 2)
+
+
+def facts(n: Notice) -> ChildFacts:
+    return ChildFacts(
+        given_name=n.given,
+        family_name=n.family,
+        date_of_birth=n.dob,
+        postcode=n.postcode or None,
+        address=n.address,
+    )
+
+
+def score_ours(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    on_roll = [r for r in rows if r["notice"].truth_person]
+    matched = [
+        r for r in rows if r["outcome"] == "matched" or (r["outcome"] == "no_setting" and r["urn"])
+    ]
+    right = [r for r in matched if _right(r)]
+    by_error: dict[str, Counter[str]] = defaultdict(Counter)
+    for r in on_roll:
+        errors = [e for e in r["notice"].errors if e != "febrl"]
+        key = "none" if not errors else (errors[0] if len(errors) == 1 else "two or more")
+        by_error[key]["notices"] += 1
+        by_error[key]["matched" if r in right else r["outcome"]] += 1
+    return {
+        "false_matches": len(matched) - len(right),
+        "recall": len(right) / len(on_roll) if on_roll else 0.0,
+        "review_share": sum(r["outcome"] == "review" for r in rows) / len(rows),
+        "by_error": {k: dict(v) for k, v in sorted(by_error.items())},
+        "false_examples": [_example(r) for r in matched if not _right(r)][:10],
+    }
+
+
+def _right(r: dict[str, Any]) -> bool:
+    n: Notice = r["notice"]
+    if not n.truth_person or r["urn"] not in n.truth_settings:
+        return False
+    return r["person"] is None or r["person"] == n.truth_person
+
+
+def _example(r: dict[str, Any]) -> dict[str, Any]:
+    n: Notice = r["notice"]
+    return {"ref": n.ref, "errors": n.errors, "truth": n.truth_person, "got": r["person"]}
+
+
+# --- Splink ------------------------------------------------------------------------------------
+def run_splink(python: str, roll: Path, notices: Path, workdir: Path) -> dict[str, Any]:
+    out = workdir / (roll.stem + "-splink-out.csv")
+    started = time.perf_counter()
+    done = subprocess.run(
+        [python, str(SPLINK_SIDE), "link", str(roll), str(notices), str(out)],
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"Splink failed:\n{done.stderr[-3000:]}")
+    with out.open(newline="", encoding="utf-8") as fh:
+        best = {row["ref"]: row for row in csv.DictReader(fh)}
+    detail = json.loads(done.stdout.strip().splitlines()[-1])
+    return {"best": best, "seconds": round(seconds, 2), "detail": detail}
+
+
+def score_splink(case: Case, best: dict[str, dict[str, str]]) -> dict[str, Any]:
+    on_roll = sum(1 for n in case.notices if n.truth_person)
+    scored = []
+    for n in case.notices:
+        row = best.get(n.ref)
+        if row is None:
+            continue
+        person = row["pupil"].split(":", 1)[1]
+        scored.append((float(row["probability"]), person == n.truth_person))
+    scored.sort(key=lambda s: -s[0])
+
+    def at(threshold: float) -> tuple[int, float]:
+        hits = [ok for p, ok in scored if p >= threshold]
+        return len(hits) - sum(hits), sum(hits) / on_roll if on_roll else 0.0
+
+    false_half, recall_half = at(0.5)
+    # The best recall with no false match: every notice down to the first wrong one.
+    right = 0
+    best_threshold = 1.0
+    for p, ok in scored:
+        if not ok:
+            break
+        right += 1
+        best_threshold = p
+    return {
+        "false_at_half": false_half,
+        "recall_at_half": recall_half,
+        "best_recall": right / on_roll if on_roll else 0.0,
+        "best_threshold": best_threshold,
+    }
+
+
+# --- what a careful person could place ------------------------------------------------------------
+def placeable(case: Case) -> int:
+    """Children on a roll whose pupil agrees exactly with the notice on at least three of
+    given name, surname, date of birth and postcode, where no other pupil agrees as well."""
+    fields = lambda g, f, d, p: (name_key(g), name_key(f), d, postcode_key(p))  # noqa: E731
+    index: dict[tuple[Any, ...], set[str]] = defaultdict(set)
+    leave_out = [(1, 2, 3), (0, 2, 3), (0, 1, 3), (0, 1, 2)]
+    for _, given, family, dob, postcode, _, person in case.roll:
+        values = fields(given, family, dob, postcode)
+        for keep in leave_out:
+            index[(keep, *(values[i] for i in keep))].add(person)
+    count = 0
+    for n in case.notices:
+        if not n.truth_person:
+            continue
+        values = fields(n.given, n.family, n.dob.isoformat() if n.dob else "", n.postcode)
+        found: set[str] = set()
+        for keep in leave_out:
+            if all(values[i] for i in keep):
+                found |= index.get((keep, *(values[i] for i in keep)), set())
+        count += found == {n.truth_person}
+    return count
+
+
+# --- the run -------------------------------------------------------------------------------------
+def build(name: str, args: argparse.Namespace, workdir: Path) -> Case:
+    if name == "generator":
+        return linkage_models.generator(args.pupils, args.notices, args.seed)
+    if name == "moved_ocr":
+        return linkage_models.moved_ocr(args.pupils, args.notices, args.seed)
+    raw = workdir / f"{name}-raw.csv"
+    subprocess.run([args.splink_python, str(SPLINK_SIDE), "febrl", name[-1], str(raw)], check=True)
+    return linkage_models.febrl(name[-1], raw, args.seed)
+
+
+def section(result: dict[str, Any]) -> str:
+    lines = [
+        "Written by `bench/matching_vs_splink.py` "
+        f"({result['date']}; seed {result['args']['seed']}). Both engines read the same roll "
+        "and notices in the same run; the error models are described in "
+        "`bench/linkage_models.py`. Splink "
+        f"{result['splink_version']} ran unsupervised (u by random sampling, m by "
+        "expectation maximisation) with its default comparisons for given name and surname "
+        "(term-frequency adjusted), date of birth, postcode and address. A false match is a "
+        "notice matched to a pupil who is not the child (or a child on no roll matched at "
+        "all); recall counts children on a roll matched to their own setting.",
+        "",
+        "| model | roll / notices (on a roll) | careful person could place | ours: false matches | "
+        "ours: recall | ours: to review | ours: time | Splink p>=0.5: false / recall | "
+        "Splink best with no false match: recall (threshold) | Splink: time |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for m in result["models"]:
+        o, s = m["ours"], m["splink"]
+        lines.append(
+            f"| {m['name']} | {m['roll']:,} / {m['notices']:,} ({m['on_roll']:,}) | "
+            f"{m['placeable']:,} ({m['placeable'] / m['on_roll']:.1%}) | "
+            f"**{o['false_matches']}** | "
+            f"**{o['recall']:.2%}** | {o['review_share']:.2%} | {o['seconds']:.1f} s | "
+            f"{s['false_at_half']} / {s['recall_at_half']:.2%} | {s['best_recall']:.2%} "
+            f"({s['best_threshold']:.3f}) | {s['seconds']:.1f} s |"
+        )
+    lines += [
+        "",
+        "Time: ours is `roll import` + learning the weights + resolving every notice one at a "
+        "time with the live engine (SQLite); Splink's is its whole run (loading, training, "
+        "predicting) in DuckDB.",
+    ]
+    for m in result["models"]:
+        lines += [
+            "",
+            f"**{m['name']}**: {m['description']}. Ours, children on a roll, by the error on "
+            "the notice:",
+            "",
+            "| error | notices | matched | review | unmatched |",
+            "|---|---|---|---|---|",
+        ]
+        for error, counts in m["ours"]["by_error"].items():
+            n = counts["notices"]
+            lines.append(
+                f"| {error.replace('_', ' ')} | {n:,} | {counts.get('matched', 0) / n:.1%} | "
+                f"{counts.get('review', 0) / n:.1%} | "
+                f"{(n - counts.get('matched', 0) - counts.get('review', 0)) / n:.1%} |"
+            )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--models", default=",".join(MODELS))
+    parser.add_argument("--pupils", type=int, default=100_000)
+    parser.add_argument("--notices", type=int, default=5_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--splink-python", default=DEFAULT_SPLINK)
+    parser.add_argument("--no-doc", action="store_true", help="do not touch docs/benchmarks.md")
+    parser.add_argument("--keep", action="store_true", help="keep the files and databases")
+    args = parser.parse_args()
+    if not Path(args.splink_python).exists():
+        raise SystemExit(
+            f"no Python at {args.splink_python}: make Splink's environment first (see the "
+            "docstring), or say where it is with --splink-python"
+        )
+    version = subprocess.run(
+        [args.splink_python, "-c", "import splink; print(splink.__version__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    workdir = Path(tempfile.mkdtemp(prefix="encompass-vs-splink-"))
+    models = []
+    for name in args.models.split(","):
+        case = build(name, args, workdir)
+        roll, splink_roll, splink_notices = write_files(case, workdir)
+        ours = run_ours(case, roll, workdir)
+        theirs = run_splink(args.splink_python, splink_roll, splink_notices, workdir)
+        scored = score_ours(ours["rows"])
+        scored["seconds"] = ours["import_seconds"] + ours["learn_seconds"] + ours["resolve_seconds"]
+        scored.update({k: v for k, v in ours.items() if k != "rows"})
+        splink = score_splink(case, theirs["best"])
+        splink["seconds"] = theirs["seconds"]
+        model = {
+            "name": name,
+            "description": case.description,
+            "roll": len(case.roll),
+            "notices": len(case.notices),
+            "on_roll": sum(1 for n in case.notices if n.truth_person),
+            "placeable": placeable(case),
+            "ours": scored,
+            "splink": splink,
+        }
+        models.append(model)
+        print(
+            f"{name}: ours false {scored['false_matches']} recall {scored['recall']:.4f} "
+            f"review {scored['review_share']:.4f} ({scored['seconds']:.1f} s); splink "
+            f"p>=0.5 false {splink['false_at_half']} recall {splink['recall_at_half']:.4f}, "
+            f"best {splink['best_recall']:.4f} ({splink['seconds']:.1f} s); placeable "
+            f"{model['placeable']}/{model['on_roll']}",
+            flush=True,
+        )
+        for example in scored["false_examples"]:
+            print(f"  false: {example}", flush=True)
+    result = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "args": vars(args),
+        "splink_version": version,
+        "machine": common.machine_info(None),
+        "models": models,
+    }
+    common.RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    (common.RESULTS / f"matching-vs-splink-{stamp}.json").write_text(
+        json.dumps(result, indent=2, default=str) + "\n"
+    )
+    if not args.no_doc:
+        common.update_doc({"Matching against Splink": section(result)})
+    if not args.keep:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

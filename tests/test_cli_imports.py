@@ -502,13 +502,14 @@ def test_it_changes_no_roll_when_a_row_is_bad(cli, db, york, tmp_path):
     assert result.exit_code == 1
     lines = error_lines(result)
     assert lines[:-1] == [
-        "row 3: rejected: not a date: '31/02/2019' (use YYYY-MM-DD)",
-        "row 4: rejected: not a date: '2019-13-01' (use YYYY-MM-DD)",
-        "row 5: rejected: date_of_birth is in the future",
-        "row 6: rejected: Name must only include letters, spaces, hyphens and apostrophes",
-        "row 7: rejected: Enter a real UK postcode, like YO1 7HH",
-        "row 8: rejected: no setting with URN '999999'",
-        "row 9: rejected: not a date: '' (use YYYY-MM-DD)",
+        "row 3: rejected: date of birth: not a date (use YYYY-MM-DD or DD/MM/YYYY)",
+        "row 4: rejected: date of birth: not a date (use YYYY-MM-DD or DD/MM/YYYY)",
+        "row 5: rejected: date of birth: it is in the future",
+        "row 6: rejected: forename: Name must only include letters, spaces, hyphens and "
+        "apostrophes",
+        "row 7: rejected: postcode: Enter a real UK postcode, like YO1 7HH",
+        "row 8: rejected: no setting with URN 999999",
+        "row 9: rejected: date of birth: not a date (use YYYY-MM-DD or DD/MM/YYYY)",
     ]
     assert lines[-1].startswith("Error: 7 rows rejected in ")
     assert pupils(db) == before

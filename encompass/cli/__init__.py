@@ -43,9 +43,9 @@ class _Abort(Exception):
 
 def _report(what: str, report: ImportReport) -> None:
     for row, reason in report.rejected[:200]:
-        click.echo(f"row {row}: rejected: {reason}", err=True)
+        click.echo(f"{report.unit} {row}: rejected: {reason}", err=True)
     if len(report.rejected) > 200:
-        click.echo(f"... and {len(report.rejected) - 200} more rejected rows", err=True)
+        click.echo(f"... and {len(report.rejected) - 200} more rejected {report.unit}s", err=True)
     skipped = ", ".join(f"{n} {why}" for why, n in report.skipped_reasons.items())
     click.echo(
         f"{what}: {report.accepted} accepted, {len(report.rejected)} rejected"
@@ -75,13 +75,15 @@ def _run_import(
         assert report is not None
         _report(what, report)
         raise click.ClickException(
-            f"{len(report.rejected)} rows rejected in {path}: nothing was imported "
-            "(fix the rows, or use --partial to import the good ones)"
+            f"{len(report.rejected)} {report.unit}s rejected in {Path(path).name}: nothing was "
+            f"imported (fix the {report.unit}s, or use --partial to import the good ones)"
         ) from None
     assert report is not None
     _report(what, report)
     if report.rejected and not report.accepted:
-        raise click.ClickException(f"every row of {path} was rejected: nothing was imported")
+        raise click.ClickException(
+            f"every {report.unit} of {Path(path).name} was rejected: nothing was imported"
+        )
 
 
 def _path(ctx: click.Context, param: click.Parameter, value: str) -> Path:
@@ -254,13 +256,19 @@ main.add_command(roll_group)
 @roll_group.command("import")
 @_file
 @_partial
-def roll_import(file: Path, partial: bool) -> None:
-    """Import pupils; replaces the roll of each setting in the file."""
+@click.option(
+    "--setting",
+    "setting_urn",
+    help="URN of the setting the roll is for, when the file does not say (a MIS export).",
+)
+def roll_import(file: Path, partial: bool, setting_urn: str | None) -> None:
+    """Import pupils from our CSV, a MIS or census CSV, or a DfE Common Transfer File (XML);
+    replaces the roll of each setting in the file."""
     from encompass.onboarding.rolls import import_roll
     from encompass.review.rematch import after_roll_import
 
     def work(session: Session) -> ImportReport:
-        report = import_roll(session, file, progress=True)
+        report = import_roll(session, file, progress=True, setting_urn=setting_urn)
         if report.accepted:
             # The weights are learned again, and open review items resolved again.
             done = after_roll_import(session, current_app.config, now=utcnow())

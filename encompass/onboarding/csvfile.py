@@ -20,6 +20,7 @@ class ImportReport:
     skipped: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)
     skipped_reasons: dict[str, int] = field(default_factory=dict)
+    unit: str = "row"  # what `rejected` numbers count: rows of a CSV, pupils of a CTF
 
     def reject(self, row: int, reason: str) -> None:
         self.rejected.append((row, reason))
@@ -86,11 +87,32 @@ def iter_with_progress(
         yield from bar
 
 
+DATE_FORMATS = (
+    "%Y-%m-%d",  # ISO
+    "%d/%m/%Y",  # as UK spreadsheets show dates
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%d-%b-%Y",  # 01-Mar-2014, as SIMS and Excel write them
+    "%d %b %Y",
+    "%d %B %Y",
+    "%d/%m/%y",
+    "%Y/%m/%d",
+)
+
+
 def parse_date(value: str) -> date:
-    """ISO (2019-04-03) or UK (03/04/2019) dates, as MIS exports write them."""
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+    """A date as MIS exports and spreadsheets write it: ISO (2019-04-03), UK (03/04/2019),
+    Excel's date and time (2019-04-03 00:00:00, 03/04/2019 00:00), 01-Mar-2014."""
+    text = value.strip()
+    # Excel and some exports add a time of midnight: the date is the part before it.
+    for sep in ("T", " "):
+        head, _, tail = text.partition(sep)
+        if tail and ":" in tail and any(c.isdigit() for c in head):
+            text = head
+            break
+    for fmt in DATE_FORMATS:
         try:
-            return datetime.strptime(value.strip(), fmt).date()
+            return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"not a date: {value!r} (use YYYY-MM-DD)")
+    raise ValueError("not a date (use YYYY-MM-DD or DD/MM/YYYY)")

@@ -1,4 +1,10 @@
-"""Import pupil rolls: setting_urn,given_name,family_name,date_of_birth,postcode[,address,upn].
+"""Import pupil rolls: our CSV, MIS and census CSVs, or a DfE Common Transfer File.
+
+The file formats are read by onboarding/roll_files.py (and onboarding/ctf.py): our
+`setting_urn,given_name,family_name,date_of_birth,postcode[,address,upn]`, the usual MIS
+headers (`Surname,Forename,DOB,UPN,Postcode`, `Legal Surname`, `LAEstab`...), and CTF XML.
+A row's setting is its URN, or its LAEstab through the stored GIAS establishment number,
+or the `setting_urn` the coordinator gives for a file that names none.
 
 Each setting named in the file has its roll replaced by the file's rows for it. The file
 is read as a stream and written in batches (PostgreSQL: COPY; SQLite: the driver's
@@ -10,10 +16,7 @@ weighs names by are rebuilt (matching/frequencies.py).
 
 from __future__ import annotations
 
-import csv
-import io
 import sys
-from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 from functools import lru_cache
@@ -33,7 +36,8 @@ from encompass.matching.normalise import (
 )
 from encompass.models import Pupil, Setting
 from encompass.models.fields import check_person_name, normalise_postcode
-from encompass.onboarding.csvfile import ImportError_, ImportReport, decode, parse_date
+from encompass.onboarding.csvfile import ImportError_, ImportReport, parse_date
+from encompass.onboarding.roll_files import read_roll_file, row_setting
 
 REQUIRED = ("setting_urn", "given_name", "family_name", "date_of_birth", "postcode")
 BATCH = 5000
@@ -88,14 +92,22 @@ def _date(value: str) -> date:
     return parse_date(value)
 
 
+def _field(what: str, check: Any, value: str) -> Any:
+    """`check(value)`, its ValueError naming the field but never repeating the value."""
+    try:
+        return check(value)
+    except ValueError as exc:
+        raise ValueError(f"{what}: {exc}") from None
+
+
 def _pupil(row: dict[str, str], setting_id: int, today: date) -> tuple[Any, ...]:
     """One row as the table's columns (in _COLUMNS order); ValueError says what is wrong."""
-    given, given_key, given_phon = _given(row["given_name"])
-    family, family_key, family_phon = _family(row["family_name"])
-    dob = _date(row["date_of_birth"])
+    given, given_key, given_phon = _field("forename", _given, row.get("given_name", ""))
+    family, family_key, family_phon = _field("surname", _family, row.get("family_name", ""))
+    dob = _field("date of birth", _date, row.get("date_of_birth", ""))
     if dob > today:
-        raise ValueError("date_of_birth is in the future")
-    postcode, pc_key = _postcode(row["postcode"])
+        raise ValueError("date of birth: it is in the future")
+    postcode, pc_key = _field("postcode", _postcode, row.get("postcode", ""))
     return (
         setting_id,
         given,
@@ -110,38 +122,6 @@ def _pupil(row: dict[str, str], setting_id: int, today: date) -> tuple[Any, ...]
         given_phon,
         family_phon,
     )
-
-
-def _rows(path: Path) -> tuple[int, Iterator[tuple[int, dict[str, str]]]]:
-    """(about how many rows, the rows as they are read); row 1 is the header."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ImportError_(f"cannot open {path}: {exc.strerror}") from None
-    if not raw.strip():
-        raise ImportError_(f"{path} is empty")
-    text = decode(raw)
-    del raw
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip() for h in next(reader)]
-    except csv.Error as exc:
-        raise ImportError_(f"{path.name} is not a readable CSV file: {exc}") from None
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise ImportError_(f"{path.name} is missing the column(s): {', '.join(missing)}")
-
-    def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        try:
-            for number, values in enumerate(reader, start=2):
-                row = dict(zip(header, (v.strip() for v in values), strict=False))
-                for name in header[len(values) :]:
-                    row[name] = ""
-                yield number, row
-        except csv.Error as exc:
-            raise ImportError_(f"{path.name} is not a readable CSV file: {exc}") from None
-
-    return text.count("\n"), rows()
 
 
 class _Writer:
@@ -189,10 +169,48 @@ def _progress(total: int, show: bool) -> AbstractContextManager[Any]:
     return click.progressbar(length=total, label="Reading roll", file=sys.stderr)
 
 
-def import_roll(session: Session, path: Path, *, progress: bool = False) -> ImportReport:
-    total, rows = _rows(path)
-    report = ImportReport()
-    settings = {s.urn: s.id for s in session.exec(select(Setting))}
+def _settings(session: Session) -> tuple[dict[str, int], dict[str, int]]:
+    """Setting ids by URN, and by LAEstab (LA code and GIAS establishment number)."""
+    by_urn: dict[str, int] = {}
+    by_laestab: dict[str, int] = {}
+    query = select(Setting.id, Setting.urn, Setting.la_code, Setting.establishment_number)
+    for setting_id, urn, la_code, number in session.exec(query):
+        assert setting_id is not None
+        by_urn[urn] = setting_id
+        if la_code and number:
+            by_laestab[f"{la_code}{number}"] = setting_id
+    return by_urn, by_laestab
+
+
+def _no_setting(urn: str, laestab: str) -> str:
+    if urn:
+        return f"no setting with URN {urn}"
+    if laestab:
+        return f"no setting with LAEstab {laestab} (import the council's GIAS file first)"
+    return "the row does not say which setting it is for: give the setting's URN"
+
+
+def import_roll(
+    session: Session,
+    path: Path,
+    *,
+    progress: bool = False,
+    setting_urn: str | None = None,
+    filename: str | None = None,
+) -> ImportReport:
+    """Replace the roll of each setting in the file. `setting_urn` names the setting of a
+    file that does not say (a MIS export), and overrides what the file says."""
+    file = read_roll_file(path, filename or path.name)
+    total, rows = file.total, file.rows
+    report = ImportReport(unit=file.unit)
+    settings, by_laestab = _settings(session)
+    if setting_urn and setting_urn not in settings:
+        raise ImportError_(f"no setting with URN {setting_urn}")
+    if not (setting_urn or file.names_setting):
+        raise ImportError_(
+            f"{filename or path.name} does not say which setting it is for: "
+            "give the setting's URN (--setting URN)"
+        )
     replaced: set[int] = set()
     writer = _Writer(session)
     today = utcnow().date()
@@ -206,9 +224,12 @@ def import_roll(session: Session, path: Path, *, progress: bool = False) -> Impo
         for number, row in rows:
             if bar is not None and number % 1000 == 0:
                 bar.update(1000)
-            setting_id = settings.get(row["setting_urn"])
+            urn, laestab = row_setting(row, file, setting_urn)
+            setting_id = settings.get(urn) if urn else None
+            if setting_id is None and laestab:
+                setting_id = by_laestab.get(laestab)
             if setting_id is None:
-                report.reject(number, f"no setting with URN {row['setting_urn']!r}")
+                report.reject(number, _no_setting(urn, laestab))
                 continue
             try:
                 pupil = _pupil(row, setting_id, today)

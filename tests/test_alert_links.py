@@ -81,14 +81,15 @@ def test_it_refuses_an_expired_link_before_and_after_sign_in(make_app, db):
     alert = _submit(db, client)
     token = _tokens(db)[HELEN]
 
-    with time_machine.travel(alert.created_at + timedelta(hours=2, minutes=1), tick=False):
+    latest = max(alert.created_at, alert.due_by)
+    with time_machine.travel(latest + timedelta(hours=2, minutes=1), tick=False):
         anonymous = client.get(f"/a/{token}")
         sign_in(client, HELEN)
         signed_in = client.get(f"/a/{token}")
 
     assert anonymous.status_code == 404 and signed_in.status_code == 404
     link = db.exec(select(AlertLink).where(AlertLink.token_hash == token_hash(token))).one()
-    assert link.expires_at - alert.created_at <= timedelta(hours=2, seconds=5)
+    assert link.expires_at - latest <= timedelta(hours=2, seconds=5)
 
 
 def test_it_lets_the_first_reader_reuse_their_link_but_nobody_else(make_app, db):
@@ -167,3 +168,18 @@ def test_it_never_lets_a_link_token_leave_in_a_referer(client, db):
     response = client.get(f"/a/{_tokens(db)[HELEN]}")
 
     assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_it_keeps_a_link_alive_until_the_deadline_plus_its_lifetime(make_app, db):
+    """A notice early in a holiday: its link still opens on the first morning back."""
+    app = make_app(ALERT_LINK_TTL_HOURS=2)
+    client = app.test_client()
+    alert = _submit(db, client)
+    token = _tokens(db)[HELEN]
+    link = db.exec(select(AlertLink).where(AlertLink.token_hash == token_hash(token))).one()
+
+    assert link.expires_at == max(alert.created_at, alert.due_by) + timedelta(hours=2)
+    latest = max(alert.created_at, alert.due_by)
+    with time_machine.travel(latest + timedelta(hours=1, minutes=59), tick=False):
+        sign_in(client, HELEN)
+        assert client.get(f"/a/{token}").headers["Location"].startswith("/alerts/")

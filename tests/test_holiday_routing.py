@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 import time_machine
 from sqlmodel import select
 
-from encompass.models import Alert, Delivery, KeyAdult
+from encompass.auth.access import token_hash
+from encompass.models import Alert, AlertLink, Delivery, KeyAdult
 from encompass.worker import tick
 from tests.factories import (
     bearer,
@@ -113,6 +114,10 @@ def test_it_does_not_hold_sms_when_the_deadline_falls_in_quiet_hours(make_app, d
     }
 
 
+def _token(body: str) -> str:
+    return body.rsplit("/a/", 1)[1]
+
+
 def test_it_reminds_the_dsl_on_the_first_morning_back_once(app, client, db, cli):
     key = _school(db, cli)
     _submit(client, key, _at(2026, 10, 27, 14, 0), ref="NY-1")
@@ -130,8 +135,14 @@ def test_it_reminds_the_dsl_on_the_first_morning_back_once(app, client, db, cli)
     sms = next(d for d in reminders if d.channel == "sms")
     assert sms.body == (
         "Operation Encompass: 2 notifications from the holiday not yet acknowledged for "
-        "St Wilfrid's RC Primary School. Sign in to view: http://localhost/dsl/"
+        "St Wilfrid's RC Primary School, support needed before 08:45 Tue 3 Nov. "
+        f"Sign in to view: http://localhost/a/{_token(sms.body)}"
     )
+    # The link is fresh, and opens the first of them after sign-in.
+    link = db.exec(
+        select(AlertLink).where(AlertLink.token_hash == token_hash(_token(sms.body)))
+    ).one()
+    assert link.created_at == _at(2026, 11, 3, 7, 30).astimezone(UTC)
     assert "Amelia" not in sms.body and "Brown" not in sms.body
 
 

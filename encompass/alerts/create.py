@@ -11,13 +11,22 @@ come from Recipients, read once for every alert of a request or a worker's pass.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
 from encompass.alerts.ladder import ladder_for, step_time
-from encompass.alerts.messages import alert_email, alert_sms, alert_voice
+from encompass.alerts.messages import (
+    alert_email,
+    alert_sms,
+    alert_voice,
+    deadline,
+    spoken_deadline,
+)
 from encompass.alerts.outgoing import AlertLike, Outgoing, Recipients
+
+if TYPE_CHECKING:
+    from encompass.alerts.council import CouncilStep
 from encompass.alerts.policy import AlertPolicy
 from encompass.models import Alert, Child, KeyAdult, Setting
 
@@ -39,7 +48,8 @@ def notify(
     """Queue this alert to one person on these channels; returns messages queued."""
     assert alert.id is not None and adult.id is not None
     queued = 0
-    link = out.link(alert.id, adult.id) if {"sms", "email"} & set(channels) else ""
+    link = out.link(alert.id, adult.id, alert.due_by) if {"sms", "email"} & set(channels) else ""
+    due = deadline(alert.due_by, out.policy.tz)
     common: dict[str, Any] = {
         "alert_id": alert.id,
         "key_adult_id": adult.id,
@@ -48,15 +58,15 @@ def notify(
     }
     phone_due = out.policy.phone_due_at(out.now, alert.due_by)
     if "sms" in channels and adult.phone:
-        body = alert_sms(setting.short_name, link)
+        body = alert_sms(setting.short_name, due, link)
         out.message(channel="sms", to_address=adult.phone, body=body, due_at=phone_due, **common)
         queued += 1
     if "voice" in channels and adult.phone:
-        body = alert_voice(setting.short_name)
+        body = alert_voice(setting.short_name, spoken_deadline(alert.due_by, out.policy.tz))
         out.message(channel="voice", to_address=adult.phone, body=body, due_at=phone_due, **common)
         queued += 1
     if "email" in channels and adult.email:
-        subject, body = alert_email(setting.short_name, link)
+        subject, body = alert_email(setting.short_name, due, link)
         out.message(
             channel="email",
             to_address=adult.email,
@@ -77,11 +87,17 @@ def fire_step(
     step: dict[str, Any],
     *,
     reason: str | None = None,
+    council: CouncilStep | None = None,
 ) -> int:
-    """Queue one ladder step's messages; returns how many were queued."""
+    """Queue one ladder step's messages; returns how many were queued (or, for the council
+    when `council` gathers its step for several alerts, left with it to queue)."""
     queued = 0
     for entry in step["notify"]:
         for adult in recipients.in_role(setting, entry["role"]):
+            if council is not None and entry["role"] == "coordinator":
+                council.add(adult, entry["channels"], alert, setting)
+                queued += 1
+                continue
             queued += notify(
                 out,
                 alert,

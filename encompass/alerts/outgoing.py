@@ -45,16 +45,24 @@ class Outgoing:
     links: list[dict[str, Any]] = field(default_factory=list)
     messages: list[dict[str, Any]] = field(default_factory=list)
 
-    def link(self, alert_id: int, key_adult_id: int) -> str:
-        """A fresh per-recipient link; only its hash is stored."""
+    def link(self, alert_id: int, key_adult_id: int, due_by: datetime | None = None) -> str:
+        """A fresh per-recipient link; only its hash is stored.
+
+        It lives for the link lifetime counted from when it is sent or from the alert's
+        deadline, whichever is later: a notice that arrives early in a holiday is still
+        readable from its link on the first morning back.
+        """
         token = new_token()
+        expires = self.now + self.policy.link_ttl
+        if due_by is not None:
+            expires = max(expires, due_by + self.policy.link_ttl)
         self.links.append(
             {
                 "alert_id": alert_id,
                 "key_adult_id": key_adult_id,
                 "token_hash": token_hash(token),
                 "created_at": self.now,
-                "expires_at": self.now + self.policy.link_ttl,
+                "expires_at": expires,
             }
         )
         return f"{self.policy.base_url}/a/{token}"

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from encompass.alerts.messages import reminder_email, reminder_sms
+from encompass.alerts.messages import deadline, reminder_email, reminder_sms
+from encompass.alerts.outgoing import Outgoing
 from encompass.alerts.policy import AlertPolicy
 from encompass.auth.users import key_adults
-from encompass.delivery.outbox import queue_message
 from encompass.models import Alert, Setting
 
 
@@ -43,41 +44,50 @@ def queue_holiday_reminders(session: Session, now: datetime, policy: AlertPolicy
         setting = session.get(Setting, setting_id)
         assert setting is not None
         # Every still-open holiday alert for the setting, not only those due this minute.
-        count = len(
-            session.exec(
-                select(Alert.id).where(
-                    Alert.setting_id == setting_id,
-                    col(Alert.holiday_routed).is_(True),
-                    col(Alert.acknowledged_at).is_(None),
-                    col(Alert.withdrawn_at).is_(None),
-                )
-            ).all()
-        )
-        link = f"{policy.base_url}/dsl/"
+        still_open = session.exec(
+            select(Alert.id, Alert.due_by)
+            .where(
+                Alert.setting_id == setting_id,
+                col(Alert.holiday_routed).is_(True),
+                col(Alert.acknowledged_at).is_(None),
+                col(Alert.withdrawn_at).is_(None),
+            )
+            .order_by(col(Alert.due_by), col(Alert.id))
+        ).all()
+        if not still_open:
+            continue
+        first_id, first_due = still_open[0]
+        assert first_id is not None
+        count, needed_by = len(still_open), deadline(first_due, policy.tz)
+        out = Outgoing(now, policy)
         for adult in key_adults(session, setting_id, "dsl"):
+            assert adult.id is not None
+            # A fresh link to the first of them: the one in the holiday's message may be old.
+            link = out.link(first_id, adult.id, first_due)
+            common: dict[str, Any] = {
+                # One alert: its acknowledgement cancels the reminder if it has not gone.
+                "alert_id": first_id if count == 1 else None,
+                "key_adult_id": adult.id,
+                "reason": "holiday_reminder",
+            }
             if adult.phone:
-                queue_message(
-                    session,
+                out.message(
                     channel="sms",
                     to_address=adult.phone,
-                    body=reminder_sms(setting.short_name, count, link),
-                    due_at=policy.phone_due_at(now, None),
-                    key_adult_id=adult.id,
-                    reason="holiday_reminder",
-                    now=now,
+                    body=reminder_sms(setting.short_name, count, needed_by, link),
+                    due_at=policy.phone_due_at(now, first_due),
+                    **common,
                 )
-            subject, body = reminder_email(setting.short_name, count, link)
-            queue_message(
-                session,
+            subject, body = reminder_email(setting.short_name, count, needed_by, link)
+            out.message(
                 channel="email",
                 to_address=adult.email,
                 subject=subject,
                 body=body,
                 due_at=now,
-                key_adult_id=adult.id,
-                reason="holiday_reminder",
-                now=now,
+                **common,
             )
+        out.write(session)
         reminded += 1
     session.commit()
     return reminded

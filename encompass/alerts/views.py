@@ -24,6 +24,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from encompass.alerts.ack import AckError, acknowledge, alert_for_reader, link_for_token
+from encompass.alerts.messages import deadline
 from encompass.alerts.summary import plain_text_summary
 from encompass.auth import ratelimit
 from encompass.auth.access import public, role_required
@@ -190,9 +191,12 @@ def show(alert_id: int) -> Any:
         remote_addr=request.remote_addr or "",
     )
     g.db.commit()
+    tz = ZoneInfo(current_app.config["ENCOMPASS_TIMEZONE"])
     return (
         render_template(
             "alerts/show.html",
+            due_text=deadline(alert.due_by, tz),
+            seconds_left=(alert.due_by - utcnow()).total_seconds() if alert.due_by else None,
             alert=alert,
             child=child,
             notice=notice,

@@ -39,6 +39,9 @@ class DeliveryPolicy:
     status_callback: str | None = None
     # Messages to one phone on one channel in any hour: no SMS storm to one person.
     per_recipient_hourly: dict[str, int] = field(default_factory=lambda: {"sms": 10, "voice": 4})
+    # Messages never held by that limit: the council's step of the ladder (and the council
+    # told at once when a setting has nobody), which must not be late.
+    unlimited_reasons: tuple[str, ...] = ("escalation:coordinator", "no_key_adult")
     concurrency: int = 8
 
     def backoff(self, attempts: int) -> timedelta:
@@ -150,7 +153,7 @@ def _held_until(
 ) -> datetime | None:
     """When the recipient's hourly limit frees up, if this message would exceed it."""
     limit = policy.per_recipient_hourly.get(delivery.channel)
-    if not limit:
+    if not limit or delivery.reason in policy.unlimited_reasons:
         return None
     used = usage[(delivery.to_address, delivery.channel)]
     if used.sent + used.in_flight < limit:

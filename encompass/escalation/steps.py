@@ -17,6 +17,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from encompass.alerts.council import CouncilStep
 from encompass.alerts.create import fire_step
 from encompass.alerts.ladder import step_time
 from encompass.alerts.outgoing import Outgoing, Recipients
@@ -160,9 +161,13 @@ def fire_due_steps(engine: Engine, now: datetime, policy: AlertPolicy) -> int:
             )
             recipients = Recipients(session).load(settings.values())
             out = Outgoing(now, policy)
+            # The council hears once about every alert of the batch that reaches it.
+            council = CouncilStep()
             for step in ours:
                 assert step.step is not None
-                fire_step(recipients, out, step, settings[step.setting_id], step.step)
+                setting = settings[step.setting_id]
+                fire_step(recipients, out, step, setting, step.step, council=council)
+            council.queue(out, f"{policy.base_url}/admin/attention")
             out.write(session)
         fired += len(ours)
         if len(due) < BATCH:

@@ -127,6 +127,14 @@ def test_control_room_submits_and_the_dsl_acknowledges_on_a_phone(new_page, db, 
     )
     expect(dsl.locator(".govuk-summary-list").first).to_contain_text("mother's partner")
     check_page(dsl, "07-dsl-alert-phone", phone=True)
+    # The deadline and the time left lead the page: on a phone, without scrolling.
+    deadline = dsl.locator("#deadline")
+    expect(deadline).to_contain_text(re.compile(r"Support needed before \d\d:\d\d \w{3} \d"))
+    expect(deadline).to_contain_text(re.compile(r"left|passed"))
+    assert dsl.evaluate("() => window.scrollY") == 0
+    box = deadline.bounding_box()
+    assert box is not None and box["y"] >= 0
+    assert box["y"] + box["height"] <= PHONE["height"], box
 
     # Acknowledging needs the note of planned support; the child's presentation is optional.
     dsl.get_by_role("button", name="Acknowledge and record support").click()

@@ -23,7 +23,9 @@ from tests.helpers import csrf_token, sign_in
 
 NOTE = "Class teacher will check in at 8:45; DSL to meet at break"
 SMS_LINK = re.compile(
-    r"^Operation Encompass: new notification for (?P<name>.+)\. Sign in to view: http://localhost/a/(?P<token>[A-Za-z0-9_-]+)$"
+    r"^Operation Encompass: new notification for (?P<name>.+), support needed before "
+    r"(?P<due>\d\d:\d\d \w{3} \d{1,2} \w{3})\. "
+    r"Sign in to view: http://localhost/a/(?P<token>[A-Za-z0-9_-]+)$"
 )
 
 
@@ -86,8 +88,8 @@ def test_it_takes_a_notice_to_an_acknowledged_alert_the_police_can_see(
     assert match, sms.form["Body"]
     token = match["token"]
     assert sms.form["Body"] == (
-        "Operation Encompass: new notification for St Wilfrid's RC Primary School. "
-        f"Sign in to view: http://localhost/a/{token}"
+        "Operation Encompass: new notification for St Wilfrid's RC Primary School, support "
+        f"needed before 08:45 Mon 23 Nov. Sign in to view: http://localhost/a/{token}"
     )
     _assert_no_personal_data(sms.form["Body"], "SMS body")
     sms_row = delivery(db, "sms")
@@ -97,9 +99,11 @@ def test_it_takes_a_notice_to_an_acknowledged_alert_the_police_can_see(
     [mail] = smtp_server.messages
     assert mail.rcpt_tos == [DSL_EMAIL]
     assert mail.message["To"] == DSL_EMAIL
-    assert (
-        mail.subject == "Operation Encompass: new notification for St Wilfrid's RC Primary School"
+    assert mail.subject == (
+        "Operation Encompass: new notification for St Wilfrid's RC Primary School, "
+        "support needed before 08:45 Mon 23 Nov"
     )
+    assert mail.text.startswith("Support is needed before 08:45 Mon 23 Nov.")
     assert f"http://localhost/a/{token}" in mail.text
     _assert_no_personal_data(mail.subject, "e-mail subject")
     _assert_no_personal_data(mail.text, "e-mail body")

@@ -42,9 +42,14 @@ def test_it_alerts_holiday_cover_in_half_term_and_reminds_the_dsl_on_the_first_d
     reminder = fake_twilio.messages[-1]
     assert len(fake_twilio.messages) == 3
     assert reminder.form["To"] == DSL_PHONE
-    assert reminder.form["Body"] == (
-        "Operation Encompass: 1 notification from the holiday not yet acknowledged for "
-        "St Wilfrid's RC Primary School. Sign in to view: http://localhost/dsl/"
+    assert (
+        reminder.form["Body"]
+        == (
+            "Operation Encompass: 1 notification from the holiday not yet acknowledged for "
+            "St Wilfrid's RC Primary School, support needed before 08:45 Tue 3 Nov. "
+            "Sign in to view: http://localhost/a/"
+        )
+        + reminder.form["Body"].rsplit("/a/", 1)[1]
     )
     mail = smtp_server.messages[-1]
     assert mail.rcpt_tos == [DSL_EMAIL]

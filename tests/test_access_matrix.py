@@ -82,6 +82,7 @@ def test_it_keeps_each_roles_list_pages_to_that_role(app, world):
         "/admin/reports": {"admin", "coordinator"},
         "/admin/access": {"admin", "coordinator"},
         "/admin/calendar/import": {"admin", "coordinator"},
+        "/admin/rolls/import": {"admin", "coordinator"},
         "/review/": {"admin", "coordinator"},
     }
     wrong = []

@@ -34,6 +34,28 @@ class ImportForm(FlaskForm):
             raise ValidationError("The selected file must be a CSV or a zip file")
 
 
+class RollImportForm(FlaskForm):
+    file = FileField(
+        "Pupil roll (CSV or Common Transfer File)",
+        description="A CTF (.xml) from the school's MIS, a MIS or census export (CSV with "
+        "columns such as Surname, Forename, DOB, Postcode, UPN), or our own roll CSV.",
+    )
+    setting_urn = StringField(
+        "URN of the setting (if the file does not say)",
+        description="A MIS export usually does not name its school. A CTF and a census "
+        "file do (by URN or LAEstab).",
+        validators=[Optional()],
+    )
+    partial = BooleanField("Import the good rows even if some rows are rejected")
+
+    def validate_file(self, field: FileField) -> None:
+        upload = field.data
+        if upload is None or not getattr(upload, "filename", ""):
+            raise ValidationError("Select a roll file")
+        if not upload.filename.lower().endswith((".csv", ".xml", ".ctf", ".txt")):
+            raise ValidationError("The selected file must be a CSV or a CTF (.xml) file")
+
+
 class CalendarForm(FlaskForm):
     file = FileField(
         "Term dates file (.ics or CSV)",

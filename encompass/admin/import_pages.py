@@ -1,14 +1,14 @@
-"""Import settings from a GIAS file on the settings page, and watch it go."""
+"""Import settings from a GIAS file, or a pupil roll, on the pages, and watch it go."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, g, jsonify, redirect, render_template, url_for
+from flask import abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
-from encompass.admin.forms import ImportForm, SearchForm
+from encompass.admin.forms import ImportForm, RollImportForm, SearchForm
 from encompass.admin.queries import find_settings
 from encompass.admin.views import bp, council_scope
 from encompass.auth.access import role_required
@@ -19,6 +19,8 @@ from encompass.web.uploads import accepts_upload
 
 # The whole of England's GIAS download is about 60 MB.
 MAX_GIAS_BYTES = 128 * 1024 * 1024
+# A council's census file, or a large school's CTF.
+MAX_ROLL_BYTES = 128 * 1024 * 1024
 
 
 @bp.post("/settings/import")
@@ -49,12 +51,50 @@ def import_settings() -> Any:
     assert job.id is not None
     path = import_jobs.upload_path(current_app.instance_path, job.id)
     upload.save(path)
+    _start(job.id, path)
+    return redirect(url_for("admin.import_job", job_id=job.id))
+
+
+def _start(job_id: int, path: Any) -> None:
     import_jobs.start(
         current_app.extensions["encompass_engine"],
-        job.id,
+        job_id,
         path,
         inline=current_app.config.get("IMPORT_JOBS_INLINE", False),
+        cfg=dict(current_app.config),
     )
+
+
+@bp.get("/rolls/import")
+@role_required("admin", "coordinator")
+def roll_import() -> Any:
+    form = RollImportForm(setting_urn=request.args.get("setting", ""))
+    return render_template("admin/roll_import.html", form=form)
+
+
+@bp.post("/rolls/import")
+@accepts_upload(MAX_ROLL_BYTES)
+@role_required("admin", "coordinator")
+def roll_upload() -> Any:
+    form = RollImportForm()
+    if not form.validate_on_submit():
+        return render_template("admin/roll_import.html", form=form), 400
+    upload = form.file.data
+    job = import_jobs.create_job(
+        g.db,
+        kind="roll",
+        setting_urn=(form.setting_urn.data or "").strip(),
+        filename=secure_filename(upload.filename) or "roll.csv",
+        la_code=council_scope(),
+        partial=bool(form.partial.data),
+        user_id=current_user.id,
+        now=utcnow(),
+    )
+    g.db.commit()
+    assert job.id is not None
+    path = import_jobs.upload_path(current_app.instance_path, job.id)
+    upload.save(path)
+    _start(job.id, path)
     return redirect(url_for("admin.import_job", job_id=job.id))
 
 
@@ -76,6 +116,7 @@ def import_job(job_id: int) -> Any:
         job=job,
         status=import_jobs.status_of(job, now),
         progress_text=import_jobs.progress_text(job, now),
+        noun=import_jobs.noun(job),
     )
 
 

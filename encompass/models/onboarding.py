@@ -36,7 +36,9 @@ class ImportJob(SQLModel, table=True):
     __tablename__ = "import_job"
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(default="gias", max_length=20)
+    kind: str = Field(default="gias", max_length=20)  # gias or roll
+    # A roll file that does not say which setting it is for: the setting the user chose.
+    setting_urn: str = Field(default="", max_length=20)
     filename: str = Field(max_length=200)
     # A coordinator imports their own council's rows only; None means every council.
     la_code: str | None = Field(default=None, max_length=10)

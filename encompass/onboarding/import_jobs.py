@@ -1,4 +1,4 @@
-"""GIAS imports started from the settings page: run in the background, progress polled.
+"""GIAS and roll imports started from the pages: run in the background, progress polled.
 
 The upload is saved under the instance folder and a row in `import_job` says how far
 the import has got. A thread in the web process does the work, with the same rule as
@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from encompass.db import utcnow
+from encompass.db import is_postgres, utcnow
 from encompass.models import ImportJob
-from encompass.onboarding.csvfile import ImportError_
+from encompass.onboarding.csvfile import ImportError_, ImportReport
 from encompass.onboarding.gias import import_gias
+from encompass.onboarding.rolls import import_roll
 from encompass.records import audit
 
 log = logging.getLogger(__name__)
@@ -37,9 +39,12 @@ def create_job(
     partial: bool,
     user_id: int,
     now: datetime,
+    kind: str = "gias",
+    setting_urn: str = "",
 ) -> ImportJob:
     job = ImportJob(
-        kind="gias",
+        kind=kind,
+        setting_urn=setting_urn[:20],
         filename=filename[:200],
         la_code=la_code,
         partial=partial,
@@ -55,7 +60,7 @@ def create_job(
 def upload_path(instance_path: str, job_id: int) -> Path:
     folder = Path(instance_path) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"gias-{job_id}.csv"
+    return folder / f"upload-{job_id}"
 
 
 def _update(engine: Engine, job_id: int, **values: object) -> None:
@@ -70,14 +75,46 @@ def _update(engine: Engine, job_id: int, **values: object) -> None:
         session.commit()
 
 
-def run_job(engine: Engine, job_id: int, path: Path) -> None:
+def _import(
+    session: Session,
+    job: ImportJob,
+    path: Path,
+    progress: Callable[[int, int], None] | None,
+    cfg: Mapping[str, Any] | None,
+) -> ImportReport:
+    if job.kind == "roll":
+        report = import_roll(
+            session,
+            path,
+            setting_urn=job.setting_urn or None,
+            filename=job.filename,
+            la_code=job.la_code,
+            # Progress is written from another connection: SQLite would wait for the
+            # import's own writes to end, so only PostgreSQL reports it as it goes.
+            on_progress=progress if is_postgres(session) else None,
+        )
+        if report.accepted and (job.partial or not report.rejected) and cfg is not None:
+            from encompass.review.rematch import after_roll_import
+
+            after_roll_import(session, cfg, now=utcnow())
+        return report
+    return import_gias(
+        session,
+        path,
+        la_code=job.la_code,
+        on_progress=progress,
+        filename=job.filename,
+        partial=job.partial,
+    )
+
+
+def run_job(engine: Engine, job_id: int, path: Path, cfg: Mapping[str, Any] | None = None) -> None:
     """Do the import and record the outcome on the job; the upload is deleted after."""
     with Session(engine) as session:
         job = session.get(ImportJob, job_id)
         if job is None:
             return
-        la_code, partial, user_id = job.la_code, job.partial, job.created_by_user_id
-        filename = job.filename
+        session.expunge(job)
     _update(engine, job_id, status="running", started_at=utcnow())
 
     def progress(done: int, total: int) -> None:
@@ -85,21 +122,14 @@ def run_job(engine: Engine, job_id: int, path: Path) -> None:
 
     try:
         with Session(engine) as session:
-            report = import_gias(
-                session,
-                path,
-                la_code=la_code,
-                on_progress=progress,
-                filename=filename,
-                partial=partial,
-            )
+            report = _import(session, job, path, progress, cfg)
             rejected = [[row, reason] for row, reason in report.rejected[:MAX_REJECTED_SHOWN]]
-            kept = partial or not report.rejected
+            kept = job.partial or not report.rejected
             if kept:
                 audit.record(
                     session,
-                    "settings.imported",
-                    user_id=user_id,
+                    "pupils.imported" if job.kind == "roll" else "settings.imported",
+                    user_id=job.created_by_user_id,
                     object_type="import_job",
                     object_id=job_id,
                     detail=f"{report.accepted} accepted, {len(report.rejected)} rejected",
@@ -107,6 +137,7 @@ def run_job(engine: Engine, job_id: int, path: Path) -> None:
                 session.commit()
             else:
                 session.rollback()
+        unit = report.unit
         _update(
             engine,
             job_id,
@@ -115,7 +146,9 @@ def run_job(engine: Engine, job_id: int, path: Path) -> None:
             accepted=report.accepted if kept else 0,
             skipped=report.skipped,
             rejected=rejected,
-            error="" if kept else f"{len(report.rejected)} rows rejected: nothing was imported",
+            processed_rows=report.accepted + report.skipped + len(report.rejected),
+            total_rows=report.accepted + report.skipped + len(report.rejected),
+            error="" if kept else f"{len(report.rejected)} {unit}s rejected: nothing was imported",
         )
     except ImportError_ as exc:
         _update(engine, job_id, status="failed", finished_at=utcnow(), error=str(exc)[:500])
@@ -132,9 +165,16 @@ def run_job(engine: Engine, job_id: int, path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def start(engine: Engine, job_id: int, path: Path, *, inline: bool = False) -> None:
+def start(
+    engine: Engine,
+    job_id: int,
+    path: Path,
+    *,
+    inline: bool = False,
+    cfg: Mapping[str, Any] | None = None,
+) -> None:
     """Run the job in a background thread (or at once, for tests that use no server)."""
-    work: Callable[[], None] = lambda: run_job(engine, job_id, path)  # noqa: E731
+    work: Callable[[], None] = lambda: run_job(engine, job_id, path, cfg)  # noqa: E731
     if inline:
         work()
         return
@@ -162,5 +202,9 @@ def progress_text(job: ImportJob, now: datetime) -> str:
     if status == "failed":
         return f"The import failed: {job.error}"
     if job.error:
-        return f"{job.error}. Fix the rows, or tick 'Import the good rows' and upload it again"
-    return f"Finished: {job.accepted:,} settings imported"
+        return f"{job.error}. Fix them, or tick 'Import the good rows' and upload it again"
+    return f"Finished: {job.accepted:,} {noun(job)} imported"
+
+
+def noun(job: ImportJob) -> str:
+    return "pupils" if job.kind == "roll" else "settings"

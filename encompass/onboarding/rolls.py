@@ -17,6 +17,7 @@ weighs names by are rebuilt (matching/frequencies.py).
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 from functools import lru_cache
@@ -42,6 +43,7 @@ from encompass.onboarding.roll_files import read_roll_file, row_setting
 REQUIRED = ("setting_urn", "given_name", "family_name", "date_of_birth", "postcode")
 BATCH = 5000
 PROGRESS_FROM = 5000
+PROGRESS_EVERY = 1000
 SQLITE_CACHE_KIB = 256 * 1024
 _COLUMNS = (
     "setting_id",
@@ -169,11 +171,14 @@ def _progress(total: int, show: bool) -> AbstractContextManager[Any]:
     return click.progressbar(length=total, label="Reading roll", file=sys.stderr)
 
 
-def _settings(session: Session) -> tuple[dict[str, int], dict[str, int]]:
-    """Setting ids by URN, and by LAEstab (LA code and GIAS establishment number)."""
+def _settings(session: Session, la_code: str | None) -> tuple[dict[str, int], dict[str, int]]:
+    """Setting ids by URN, and by LAEstab (LA code and GIAS establishment number); with
+    `la_code`, only the settings of that council."""
     by_urn: dict[str, int] = {}
     by_laestab: dict[str, int] = {}
     query = select(Setting.id, Setting.urn, Setting.la_code, Setting.establishment_number)
+    if la_code is not None:
+        query = query.where(Setting.la_code == la_code)
     for setting_id, urn, la_code, number in session.exec(query):
         assert setting_id is not None
         by_urn[urn] = setting_id
@@ -182,11 +187,12 @@ def _settings(session: Session) -> tuple[dict[str, int], dict[str, int]]:
     return by_urn, by_laestab
 
 
-def _no_setting(urn: str, laestab: str) -> str:
+def _no_setting(urn: str, laestab: str, la_code: str | None) -> str:
+    where = " in your council" if la_code is not None else ""
     if urn:
-        return f"no setting with URN {urn}"
+        return f"no setting with URN {urn}{where}"
     if laestab:
-        return f"no setting with LAEstab {laestab} (import the council's GIAS file first)"
+        return f"no setting with LAEstab {laestab}{where} (import the council's GIAS file first)"
     return "the row does not say which setting it is for: give the setting's URN"
 
 
@@ -197,15 +203,19 @@ def import_roll(
     progress: bool = False,
     setting_urn: str | None = None,
     filename: str | None = None,
+    la_code: str | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Replace the roll of each setting in the file. `setting_urn` names the setting of a
-    file that does not say (a MIS export), and overrides what the file says."""
+    file that does not say (a MIS export), and overrides what the file says; with
+    `la_code` (a coordinator's upload) rows for other councils' settings are rejected.
+    `on_progress(done, total)` is called every PROGRESS_EVERY rows."""
     file = read_roll_file(path, filename or path.name)
     total, rows = file.total, file.rows
     report = ImportReport(unit=file.unit)
-    settings, by_laestab = _settings(session)
+    settings, by_laestab = _settings(session, la_code)
     if setting_urn and setting_urn not in settings:
-        raise ImportError_(f"no setting with URN {setting_urn}")
+        raise ImportError_(_no_setting(setting_urn, "", la_code))
     if not (setting_urn or file.names_setting):
         raise ImportError_(
             f"{filename or path.name} does not say which setting it is for: "
@@ -224,12 +234,14 @@ def import_roll(
         for number, row in rows:
             if bar is not None and number % 1000 == 0:
                 bar.update(1000)
+            if on_progress is not None and number % PROGRESS_EVERY == 0:
+                on_progress(number, total)
             urn, laestab = row_setting(row, file, setting_urn)
             setting_id = settings.get(urn) if urn else None
             if setting_id is None and laestab:
                 setting_id = by_laestab.get(laestab)
             if setting_id is None:
-                report.reject(number, _no_setting(urn, laestab))
+                report.reject(number, _no_setting(urn, laestab, la_code))
                 continue
             try:
                 pupil = _pupil(row, setting_id, today)

@@ -83,6 +83,7 @@ def test_it_keeps_each_roles_list_pages_to_that_role(app, world):
         "/admin/access": {"admin", "coordinator"},
         "/admin/calendar/import": {"admin", "coordinator"},
         "/admin/rolls/import": {"admin", "coordinator"},
+        "/admin/settings/new": {"admin", "coordinator"},
         "/review/": {"admin", "coordinator"},
     }
     wrong = []

@@ -10,6 +10,7 @@ from wtforms import BooleanField, Form, RadioField, StringField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from encompass.onboarding.key_adults import SETTING_ROLES
+from encompass.onboarding.new_setting import SETTING_KINDS
 from encompass.web.forms import DateParts, choices
 
 
@@ -32,6 +33,23 @@ class ImportForm(FlaskForm):
             raise ValidationError("Select a GIAS CSV or zip file")
         if not upload.filename.lower().endswith((".csv", ".zip")):
             raise ValidationError("The selected file must be a CSV or a zip file")
+
+
+class NewSettingForm(FlaskForm):
+    urn = StringField(
+        "URN",
+        description="From Ofsted or Get Information About Schools: six digits, or EY and "
+        "six digits (for example EY234567)",
+        validators=[DataRequired("Enter the setting's URN")],
+    )
+    name = StringField("Name", validators=[DataRequired("Enter the setting's name")])
+    kind = RadioField(
+        "Kind of setting",
+        choices=choices(SETTING_KINDS.items()),
+        validators=[DataRequired("Choose the kind of setting")],
+    )
+    postcode = StringField("Postcode (optional)", validators=[Optional()])
+    la_code = StringField("Council LA code", validators=[Optional()])
 
 
 class RollImportForm(FlaskForm):

@@ -231,3 +231,42 @@ def key_adult_training(adult_id: int) -> Any:
             return redirect(url_for("admin.setting", setting_id=found.id))
     status = 400 if form.errors else 200
     return render_template("admin/training.html", adult=adult, setting=found, form=form), status
+
+
+@bp.route("/settings/new", methods=["GET", "POST"])
+@role_required(*COORDINATORS)
+def setting_new() -> Any:
+    """Add one setting by hand: an early years provider Ofsted registered, for example."""
+    from encompass.admin.forms import NewSettingForm
+    from encompass.onboarding.new_setting import SettingError, add_setting
+
+    form = NewSettingForm()
+    if form.validate_on_submit():
+        scope = council_scope()
+        try:
+            setting, new = add_setting(
+                g.db,
+                urn=form.urn.data or "",
+                name=form.name.data or "",
+                la_code=scope if scope is not None else (form.la_code.data or ""),
+                kind=form.kind.data or "",
+                postcode=form.postcode.data or "",
+                scope=scope,
+            )
+        except SettingError as exc:
+            add_error(getattr(form, exc.field), str(exc))
+        else:
+            audit.record(
+                g.db,
+                "setting.added" if new else "setting.updated",
+                user_id=current_user.id,
+                object_type="setting",
+                object_id=setting.id,
+                detail=f"{setting.urn} {setting.kind}",
+            )
+            g.db.commit()
+            flash(f"{setting.name} {'added' if new else 'updated'}")
+            assert setting.id is not None
+            return redirect(url_for("admin.setting", setting_id=setting.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/setting_new.html", form=form), status

@@ -18,6 +18,7 @@ from encompass.auth.users import PeopleError
 from encompass.config.environment import ConfigError
 from encompass.db import session_scope, utcnow
 from encompass.onboarding.csvfile import ImportError_, ImportReport
+from encompass.onboarding.new_setting import SETTING_KINDS
 from encompass.records import audit
 
 
@@ -233,6 +234,40 @@ def settings_import(file: Path, partial: bool) -> None:
         partial,
         lambda s: import_gias(s, file, progress=True, partial=partial),
     )
+
+
+@settings_group.command("add")
+@click.argument("urn")
+@click.argument("name")
+@click.option("--la", "la_code", required=True, help="The council's LA code, like 816.")
+@click.option(
+    "--kind",
+    required=True,
+    type=click.Choice(list(SETTING_KINDS)),
+)
+@click.option("--postcode", default="", help="The setting's postcode.")
+def settings_add(urn: str, name: str, la_code: str, kind: str, postcode: str) -> None:
+    """Add one setting by hand (an Ofsted EY123456 or six-digit URN); updates it if known."""
+    from encompass.onboarding.new_setting import SettingError, add_setting
+
+    try:
+        with _session() as session:
+            setting, new = add_setting(
+                session, urn=urn, name=name, la_code=la_code, kind=kind, postcode=postcode
+            )
+            audit.record(
+                session,
+                "setting.added" if new else "setting.updated",
+                remote_addr="command line",
+                object_type="setting",
+                object_id=setting.id,
+                detail=f"{setting.urn} {setting.kind}",
+            )
+            urn, kind = setting.urn, setting.kind
+    except SettingError as exc:
+        option = {"la_code": "--la", "kind": "--kind", "postcode": "--postcode"}.get(exc.field)
+        raise click.ClickException(f"{option}: {exc}" if option else str(exc)) from None
+    click.echo(f"{'added' if new else 'updated'} {kind.replace('_', ' ')} setting {urn} {name!r}")
 
 
 contacts_group = AppGroup("contacts", help="Key Adults and council coordinators.")

@@ -74,7 +74,7 @@ def skip_status(status: str) -> str | None:
     return None
 
 
-def _nation(type_name: str, la_code: str) -> str:
+def nation_of(type_name: str, la_code: str) -> str:
     welsh = "welsh" in type_name.lower() or (la_code.isdigit() and int(la_code) in WELSH_LA_CODES)
     return "wales" if welsh else "england"
 
@@ -117,7 +117,7 @@ def _values(row: dict[str, str], kind: str, now: Any) -> dict[str, Any]:
         "la_code": la_code,
         "la_name": row.get("LA (name)", "")[:120],
         "establishment_number": row.get("EstablishmentNumber", "")[:10],
-        "nation": _nation(type_name, la_code),
+        "nation": nation_of(type_name, la_code),
         "updated_at": now,
     }
 

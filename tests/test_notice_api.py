@@ -269,30 +269,33 @@ def test_it_refuses_to_read_a_notice_without_a_key(client, db, key):
 
 
 @pytest.mark.parametrize(
-    "field",
+    ("field", "message"),
     [
-        "police_reference",
-        "occurred_at",
-        "location_postcode",
-        "risk_level",
-        "officer",
-        "adults",
-        "children",
-        "officer.name",
-        "officer.contact_phone",
-        "adults.0.given_name",
-        "adults.0.role",
-        "adults.0.relationship_to_children",
-        "children.0.given_name",
-        "children.0.family_name",
-        "children.0.present",
-        "children.0.spoken_to",
+        ("police_reference", "Enter the police reference"),
+        ("occurred_at", "Enter the date and time of the incident"),
+        ("location_postcode", "Enter the postcode where the incident happened"),
+        ("risk_level", "Select the risk level: standard, medium or high"),
+        ("officer", "Enter the officer's name and contact phone number"),
+        ("adults", "Add at least one adult"),
+        ("children", "Add at least one child"),
+        ("officer.name", "Enter the officer's name"),
+        ("officer.contact_phone", "Enter the officer's contact phone number"),
+        ("adults.0.given_name", "Adult 1: enter a first name"),
+        (
+            "adults.0.role",
+            "Adult 1: select the adult's role in the incident: victim, suspect or other",
+        ),
+        ("adults.0.relationship_to_children", "Adult 1: enter who this adult is to the children"),
+        ("children.0.given_name", "Child 1: enter a first name"),
+        ("children.0.family_name", "Child 1: enter a last name"),
+        ("children.0.present", "Child 1: select whether the child was present"),
+        ("children.0.spoken_to", "Child 1: select whether the child was spoken to"),
     ],
 )
-def test_it_names_each_missing_field_in_a_422(client, db, key, field):
+def test_it_names_each_missing_field_in_a_422_in_words_for_people(client, db, key, field, message):
     response = post(client, key, without(notice_body(), field))
 
-    assert errors_of(response) == {field: ["This field is required"]}
+    assert errors_of(response) == {field: [message]}
     assert_nothing_stored(db)
 
 
@@ -304,7 +307,9 @@ def test_it_keys_a_missing_date_of_birth_by_the_childs_field(client, db, key):
     errors = errors_of(post(client, key, body))
 
     assert list(errors) == ["children.1.date_of_birth"]
-    assert "date_of_birth" in errors["children.1.date_of_birth"][0]
+    assert errors["children.1.date_of_birth"] == [
+        "Child 2: enter a date of birth, or say the child is unborn"
+    ]
     assert_nothing_stored(db)
 
 
@@ -431,7 +436,7 @@ def test_it_refuses_a_bare_partner_and_asks_for_the_relationship_to_the_child(
 
     assert list(errors) == ["adults.1.relationship_to_children"]
     (message,) = errors["adults.1.relationship_to_children"]
-    assert "Say who this adult is to the children" in message
+    assert message.startswith("Adult 2: say who this adult is to the children")
     assert "mother's partner" in message
     assert_nothing_stored(db)
 
@@ -471,7 +476,9 @@ def frozen():
 def test_it_refuses_a_date_of_birth_in_the_future(client, db, key, frozen):
     errors = errors_of(post(client, key, notice_body(child={"date_of_birth": "2026-11-24"})))
 
-    assert errors == {"children.0.date_of_birth": ["date_of_birth must not be in the future"]}
+    assert errors == {
+        "children.0.date_of_birth": ["Child 1: the date of birth must not be in the future"]
+    }
     assert_nothing_stored(db)
 
 
@@ -506,7 +513,7 @@ def test_it_refuses_an_occurred_at_in_the_future(client, db, key, frozen):
 
     errors = errors_of(post(client, key, body))
 
-    assert errors == {"occurred_at": ["occurred_at must not be in the future"]}
+    assert errors == {"occurred_at": ["The incident must not be in the future"]}
     assert_nothing_stored(db)
 
 
@@ -545,7 +552,7 @@ def test_it_stores_occurred_at_in_utc_whatever_the_offset_given(client, db, key,
 def test_it_refuses_an_incident_more_than_a_year_old(client, db, key, frozen, occurred_at):
     errors = errors_of(post(client, key, notice_body(occurred_at=occurred_at)))
 
-    assert errors == {"occurred_at": ["occurred_at is more than a year ago"]}
+    assert errors == {"occurred_at": ["The incident was more than a year ago"]}
     assert_nothing_stored(db)
 
 

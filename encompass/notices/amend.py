@@ -24,7 +24,6 @@ from encompass.notices.schemas import (
     ChildCorrection,
     ChildIn,
     NoticeAmendmentIn,
-    field_errors,
 )
 from encompass.notices.service import (
     IntakeConfig,
@@ -34,6 +33,7 @@ from encompass.notices.service import (
     prepare_children,
     resolve_one,
 )
+from encompass.notices.wording import field_errors, with_person
 from encompass.records import audit
 
 MAX_CHILDREN = 20
@@ -159,7 +159,11 @@ def _check_correction(
     try:
         data = ChildIn.model_validate(_merge(child, given), context={"now": now})
     except ValidationError as exc:
-        return None, {f"{at}.{k}": v for k, v in field_errors(exc).items()}
+        words = field_errors(exc)
+        return None, {
+            f"{at}.{k}": [with_person(f"Child {child.position + 1}", m) for m in v]
+            for k, v in words.items()
+        }
     before = stored_child_body(child)
     after = data.model_dump(mode="json")
     changed = [name for name in ChildIn.model_fields if after[name] != before[name]]

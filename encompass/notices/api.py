@@ -15,8 +15,9 @@ from encompass.db import utcnow
 from encompass.models import Notice
 from encompass.notices.amend import AmendmentInvalid, amend_notice
 from encompass.notices.present import notice_for_force, notice_out
-from encompass.notices.schemas import NoticeAmendmentIn, NoticeIn, field_errors
+from encompass.notices.schemas import NoticeAmendmentIn, NoticeIn
 from encompass.notices.service import IntakeConfig, NoticeDiffers, submit_notice
+from encompass.notices.wording import field_errors
 from encompass.records import audit
 from encompass.review.policy import ReviewPolicy
 

@@ -12,7 +12,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -128,14 +127,16 @@ class ChildIn(Strict):
         today = _now(info).date()
         if info.data["unborn"]:
             if value is not None:
-                raise ValueError("An unborn child has an expected_date, not a date_of_birth")
+                raise ValueError(
+                    "An unborn child has an expected date of birth, not a date of birth"
+                )
             return None
         if value is None:
-            raise ValueError("Enter the child's date_of_birth (or set unborn with expected_date)")
+            raise ValueError("Enter a date of birth, or say the child is unborn")
         if value > today:
-            raise ValueError("date_of_birth must not be in the future")
+            raise ValueError("The date of birth must not be in the future")
         if value < _years_before(today, 19):
-            raise ValueError("date_of_birth is more than 18 years ago: not a child")
+            raise ValueError("The date of birth is more than 18 years ago: not a child")
         return value
 
     @field_validator("expected_date")
@@ -146,12 +147,12 @@ class ChildIn(Strict):
         today = _now(info).date()
         if not info.data["unborn"]:
             if value is not None:
-                raise ValueError("expected_date is only for an unborn child")
+                raise ValueError("An expected date of birth is only for an unborn child")
             return None
         if value is None:
-            raise ValueError("Enter the expected_date for an unborn child")
+            raise ValueError("Enter the expected date of birth of the unborn child")
         if not today - timedelta(days=60) <= value <= today + timedelta(days=300):
-            raise ValueError("expected_date must be within the next 10 months")
+            raise ValueError("The expected date of birth must be within the next 10 months")
         return value
 
 
@@ -171,16 +172,19 @@ class NoticeIn(Strict):
     @classmethod
     def when_it_happened(cls, value: datetime, info: ValidationInfo) -> datetime:
         if value.tzinfo is None:
-            raise ValueError("Give occurred_at with a time zone, e.g. 2026-11-22T21:40:00+00:00")
+            raise ValueError(
+                "Give the date and time of the incident with a time zone, like "
+                "2026-11-22T21:40:00+00:00"
+            )
         try:
             value = value.astimezone(UTC)
         except OverflowError:  # e.g. 0001-01-01T00:00:00+00:01, before the year 1 in UTC
-            raise ValueError("occurred_at is more than a year ago") from None
+            raise ValueError("The incident was more than a year ago") from None
         now = _now(info)
         if value > now + CLOCK_SKEW:
-            raise ValueError("occurred_at must not be in the future")
+            raise ValueError("The incident must not be in the future")
         if value < now - timedelta(days=366):
-            raise ValueError("occurred_at is more than a year ago")
+            raise ValueError("The incident was more than a year ago")
         return value
 
 
@@ -204,20 +208,6 @@ class NoticeAmendmentIn(Strict):
         if not self.add_children and not self.correct_children:
             raise ValueError("Give add_children or correct_children (or both)")
         return self
-
-
-def field_errors(exc: ValidationError) -> dict[str, list[str]]:
-    """Pydantic errors as {"children.0.date_of_birth": ["..."]} for a 422 body."""
-    errors: dict[str, list[str]] = {}
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"]) or "body"
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            msg = "Unknown field"
-        elif err["type"] == "missing":
-            msg = "This field is required"
-        errors.setdefault(loc, []).append(msg)
-    return errors
 
 
 # --- Responses ---------------------------------------------------------------------------

@@ -89,6 +89,14 @@ def create_app(
     return app
 
 
+def _too_large(limit: int | None) -> str:
+    """A 413 that says what the limit is, in the units a person reads."""
+    if not limit:
+        return "The request is too large."
+    size = f"{limit // 1024} KiB" if limit % 1024 == 0 else f"{limit} bytes"
+    return f"The request is too large: the limit is {size} ({limit} bytes)."
+
+
 class DatabaseId(IntegerConverter):
     """A row id: 0 to 2**31 - 1, the range of an INTEGER column on PostgreSQL."""
 
@@ -129,6 +137,8 @@ def _install_request_hooks(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:
+        if exc.code == 413:
+            exc.description = _too_large(request.max_content_length)
         if request.path.startswith("/api/"):
             code = (exc.name or "error").lower().replace(" ", "_")
             return jsonify(error=code, message=exc.description), exc.code

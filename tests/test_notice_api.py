@@ -203,6 +203,9 @@ def test_it_refuses_a_body_over_64_kib_with_a_413_json_error(client, db, key):
     assert response.status_code == 413
     assert response.is_json
     assert response.get_json()["error"] == "request_entity_too_large"
+    assert response.get_json()["message"] == (
+        "The request is too large: the limit is 64 KiB (65536 bytes)."
+    )
     assert_nothing_stored(db)
 
 
@@ -563,7 +566,12 @@ def test_it_refuses_an_incident_more_than_a_year_old(client, db, key, frozen, oc
 def test_it_refuses_a_location_that_is_not_a_uk_postcode(client, db, key, postcode):
     errors = errors_of(post(client, key, notice_body(location_postcode=postcode)))
 
-    assert errors == {"location_postcode": ["Enter a real UK postcode, like YO1 7HH"]}
+    expected = (
+        "Enter a real UK postcode, like YO1 7HH"
+        if postcode
+        else ("Enter the postcode where the incident happened")
+    )
+    assert errors == {"location_postcode": [expected]}
     assert_nothing_stored(db)
 
 

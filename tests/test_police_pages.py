@@ -100,7 +100,7 @@ def test_it_refuses_a_bare_partner_with_the_apis_rule_and_links_to_the_field(cli
     assert response.status_code == 400
     assert "<title>Error: Submit a notice" in html
     assert 'href="#adults-0-relationship_to_children"' in html
-    assert "Say who this adult is to the children" in html
+    assert "Adult 1: say who this adult is to the children" in html
     assert db.exec(select(Notice)).first() is None
 
 
@@ -118,15 +118,16 @@ def test_it_says_what_is_missing_in_words_for_the_form(client, db):
         ("Enter the police reference", "#police_reference"),
         ("Enter the date of the incident", "#occurred_on-day"),
         ("Select the risk level", "#risk_level"),
-        ("Enter the child's first name", "#children-0-given_name"),
-        ("Enter the child's date of birth, or tick 'This is an unborn child'", None),
-        ("Select whether the child was present", "#children-0-present"),
-        ("Enter who this adult is to the child", "#adults-0-relationship_to_children"),
-        ("Select the adult's role in the incident", "#adults-0-role"),
+        ("Child 1: enter a first name", "#children-0-given_name"),
+        ("Child 1: enter a date of birth, or tick 'This is an unborn child'", None),
+        ("Child 1: select whether the child was present", "#children-0-present"),
+        ("Adult 1: enter who this adult is to the children", "#adults-0-relationship_to_children"),
+        ("Adult 1: select the adult's role in the incident", "#adults-0-role"),
     ]:
         assert message in html, message
         if anchor:
             assert f'href="{anchor}"' in html, anchor
+    assert "Field required" not in html and "should" not in html
 
 
 def test_it_refuses_an_impossible_date_and_a_future_incident(client, db):
@@ -150,8 +151,8 @@ def test_it_refuses_an_impossible_date_and_a_future_incident(client, db):
 
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "Date of birth must be a real date" in html
-    assert "must not be in the future" in html
+    assert "Child 1: date of birth must be a real date" in html
+    assert "The incident must not be in the future" in html
 
 
 def test_it_adds_and_removes_rows_without_submitting_anything(client, db):
@@ -214,3 +215,105 @@ def test_it_filters_notices_by_status_and_date(client, db):
     assert "NY-1" in waiting and "NY-2" not in waiting
     assert "NY-2" in review and "NY-1" not in review
     assert "No notices match these filters." in old
+
+
+def test_it_names_the_child_in_every_error_and_never_shows_validator_text(client, db):
+    _police(db, client)
+    page = client.get("/police/notices/new").get_data(as_text=True)
+
+    response = client.post(
+        "/police/notices/new",
+        data=_form(
+            page,
+            police_reference="NY 2026/1",
+            circumstances="x" * 4001,
+            **{
+                "children-1-given_name": "Oliver",
+                "children-1-family_name": "Brown",
+                "children-1-present": "no",
+                "children-1-spoken_to": "no",
+                "children-1-where": "y" * 501,
+            },
+        ),
+    )
+
+    html = response.get_data(as_text=True).replace("&#39;", "'")
+    assert response.status_code == 400
+    for message in [
+        "The police reference must start with a letter or number and use only letters, "
+        "numbers and / _ . : -",
+        "The circumstances must be 4000 characters or fewer",
+        "Child 2: enter a date of birth, or tick 'This is an unborn child'",
+        "Child 2: where the child was must be 500 characters or fewer",
+    ]:
+        assert message in html, message
+    for raw in ("String should", "Field required", "Input should", "Value error"):
+        assert raw not in html, raw
+
+
+def test_it_reads_a_time_written_as_9pm_without_a_stray_error_on_the_date(client, db):
+    setting = create_setting(db)
+    create_key_adult(db, setting)
+    create_pupil(db, setting)
+    _police(db, client)
+    page = client.get("/police/notices/new").get_data(as_text=True)
+    yesterday = datetime.now(ZoneInfo("Europe/London")) - timedelta(days=1)
+    when = {
+        "occurred_on-day": str(yesterday.day),
+        "occurred_on-month": str(yesterday.month),
+        "occurred_on-year": str(yesterday.year),
+    }
+
+    bad = client.post("/police/notices/new", data=_form(page, occurred_time="late", **when))
+    good = client.post("/police/notices/new", data=_form(page, occurred_time="9pm", **when))
+
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 400
+    assert "Enter the time like 21:40 or 9:40pm" in html
+    assert "Field required" not in html and "Enter the date of the incident" not in html
+    assert good.status_code == 302, good.get_data(as_text=True)
+    occurred = db.exec(select(Notice)).one().occurred_at.astimezone(ZoneInfo("Europe/London"))
+    assert (occurred.date(), occurred.hour, occurred.minute) == (yesterday.date(), 21, 0)
+
+
+def test_it_gives_child_2_the_address_of_child_1_when_asked(client, db):
+    setting = create_setting(db)
+    create_key_adult(db, setting)
+    create_pupil(db, setting)
+    create_pupil(db, setting, given_name="Oliver", date_of_birth=datetime(2021, 6, 1).date())
+    _police(db, client)
+    page = client.get("/police/notices/new").get_data(as_text=True)
+
+    response = client.post(
+        "/police/notices/new",
+        data=_form(
+            page,
+            **{
+                "children-1-given_name": "Oliver",
+                "children-1-family_name": "Brown",
+                "children-1-date_of_birth-day": "1",
+                "children-1-date_of_birth-month": "6",
+                "children-1-date_of_birth-year": "2021",
+                "children-1-same_address": "y",
+                "children-1-present": "no",
+                "children-1-spoken_to": "no",
+            },
+        ),
+    )
+
+    assert response.status_code == 302, response.get_data(as_text=True)
+    oliver = db.exec(select(Child).where(Child.given_name == "Oliver")).one()
+    assert (oliver.postcode, oliver.address) == ("YO1 7HH", "12 Low Street")
+    assert oliver.outcome == "matched"
+
+
+def test_it_brings_the_page_back_at_the_child_just_added(client, db):
+    _police(db, client)
+    page = client.get("/police/notices/new").get_data(as_text=True)
+
+    assert 'formaction="#children-1"' in page
+    data = _form(page, add_child="1")
+    del data["submit"]
+    added = client.post("/police/notices/new", data=data).get_data(as_text=True)
+    assert 'id="children-1"' in added and 'formaction="#children-2"' in added
+    assert "Same address as child 1" in added

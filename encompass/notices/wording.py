@@ -60,6 +60,11 @@ FORMATS = {
     "expected_date": "The expected date of birth must be a real date, like 2027-06-14",
     "occurred_at": "The date and time of the incident must be like 2026-11-22T21:40:00+00:00",
 }
+# A check of these fields given nothing says "Enter ..." (a date of birth left out says
+# more: the child may be unborn).
+EMPTY_MEANS_MISSING = frozenset(
+    {"given_name", "family_name", "location_postcode", "officer.contact_phone", "postcode"}
+)
 # Whole parts of the notice left out.
 MISSING = {
     "officer": "Enter the officer's name and contact phone number",
@@ -102,12 +107,13 @@ def plain_message(err: ErrorDetails) -> str:
     kind = err["type"]
     ctx: dict[str, Any] = dict(err.get("ctx") or {})
     label = _label(name)
-    if kind == "value_error":
+    empty = err.get("input") in ("", None)
+    if kind == "value_error" and not (empty and name in EMPTY_MEANS_MISSING):
         return _sentence(str(err["msg"]).removeprefix("Value error, "))
     if kind == "extra_forbidden":
         return "Unknown field"
-    if kind in ("missing", "string_too_short") or (
-        kind in ("string_type", "none_required") and err.get("input") in (None, "")
+    if kind in ("missing", "string_too_short", "value_error") or (
+        kind in ("string_type", "none_required") and empty
     ):
         if name in CHOICES:
             return CHOICES[name]

@@ -27,6 +27,7 @@ from wtforms import (
     TextAreaField,
 )
 
+from encompass.notices.wording import Who, person, with_person, worded
 from encompass.web.forms import YES_NO, DateParts, add_error, choices
 
 RISK_LEVELS = choices([("standard", "Standard"), ("medium", "Medium"), ("high", "High")])
@@ -34,9 +35,12 @@ ADULT_ROLES = choices([("victim", "Victim"), ("suspect", "Suspect"), ("other", "
 MAX_PEOPLE = 20
 
 
+NAME_HINT = "Up to 100 characters"
+
+
 class AdultForm(Form):
-    given_name = StringField("First name")
-    family_name = StringField("Last name")
+    given_name = StringField("First name", description=NAME_HINT)
+    family_name = StringField("Last name", description=NAME_HINT)
     relationship_to_children = StringField(
         "Relationship to the child",
         description="Who this adult is to the child, for example mother, father, "
@@ -46,20 +50,26 @@ class AdultForm(Form):
 
 
 class ChildForm(Form):
-    given_name = StringField("First name")
-    family_name = StringField("Last name")
+    given_name = StringField("First name", description=NAME_HINT)
+    family_name = StringField("Last name", description=NAME_HINT)
     date_of_birth = DateParts("Date of birth", description="For example, 3 4 2019")
     unborn = BooleanField("This is an unborn child")
     expected_date = DateParts("Expected date of birth", description="For example, 14 6 2027")
-    postcode = StringField("Child's postcode")
-    address = StringField("Child's address")
+    # Children of one household: the second and later ones can take the first's address.
+    same_address = BooleanField("Same address as child 1")
+    postcode = StringField("Child's postcode", description="For example, YO1 7HH")
+    address = StringField(
+        "Child's address", description="House number and street, up to 300 characters"
+    )
     setting_urn = StringField(
         "School or setting URN, if known",
         description="6 digits, or EY and 6 digits for an early years setting. "
         "Leave blank if you do not know it: the child is matched on the school rolls.",
     )
     present = RadioField("Was the child present?", choices=YES_NO, validate_choice=False)
-    where = StringField("Where was the child during the incident?")
+    where = StringField(
+        "Where was the child during the incident?", description="Up to 500 characters"
+    )
     spoken_to = RadioField("Was the child spoken to?", choices=YES_NO, validate_choice=False)
     voice_of_child = TextAreaField(
         "What the child said, or how they presented",
@@ -72,18 +82,20 @@ class ChildForm(Form):
 
 
 class NoticeForm(FlaskForm):
-    police_reference = StringField("Police reference", description="For example, NY-2026-004211")
-    occurred_on = DateParts("Date of the incident", description="For example, 22 11 2026")
-    occurred_time = StringField(
-        "Time of the incident", description="24-hour clock, for example 21:40"
+    police_reference = StringField(
+        "Police reference",
+        description="For example, NY-2026-004211. Up to 64 letters, numbers and / _ . : -",
     )
+    occurred_on = DateParts("Date of the incident", description="For example, 22 11 2026")
+    occurred_time = StringField("Time of the incident", description="For example, 21:40 or 9:40pm")
     location_postcode = StringField("Postcode where the incident happened")
     circumstances = TextAreaField("Brief circumstances")
     risk_level = RadioField("Risk level (DASH)", choices=RISK_LEVELS, validate_choice=False)
     officer_name = StringField("Officer's name")
     officer_collar_number = StringField("Collar number")
     officer_contact_phone = StringField(
-        "Officer's contact phone", description="A number the school can call back on"
+        "Officer's contact phone",
+        description="A number the school can call back on, for example 01632 960 001",
     )
     children = FieldList(FormField(ChildForm), min_entries=1, max_entries=MAX_PEOPLE)
     adults = FieldList(FormField(AdultForm), min_entries=1, max_entries=MAX_PEOPLE)
@@ -109,35 +121,6 @@ class FilterForm(Form):
     )
 
 
-# What to say when a field the schema needs was left empty.
-REQUIRED = {
-    "police_reference": "Enter the police reference",
-    "occurred_on": "Enter the date of the incident",
-    "occurred_time": "Enter the time of the incident",
-    "location_postcode": "Enter the postcode where the incident happened",
-    "risk_level": "Select the risk level",
-    "officer_name": "Enter the officer's name",
-    "officer_contact_phone": "Enter the officer's contact phone number",
-    "children.given_name": "Enter the child's first name",
-    "children.family_name": "Enter the child's last name",
-    "children.date_of_birth": "Enter the child's date of birth, or tick 'This is an unborn child'",
-    "children.expected_date": "Enter the expected date of birth",
-    "children.present": "Select whether the child was present",
-    "children.spoken_to": "Select whether the child was spoken to",
-    "adults.given_name": "Enter the adult's first name",
-    "adults.family_name": "Enter the adult's last name",
-    "adults.relationship_to_children": "Enter who this adult is to the child, "
-    "for example mother or mother's partner",
-    "adults.role": "Select the adult's role in the incident",
-}
-# The API's field names, as the person at the form knows them.
-WORDS = {
-    "date_of_birth": "date of birth",
-    "expected_date": "expected date of birth",
-    "occurred_at": "the date and time of the incident",
-    "setting_urn": "setting URN",
-    "set unborn with expected_date": "tick 'This is an unborn child'",
-}
 # Schema paths that are not a form field of the same name.
 SCHEMA_TO_FORM = {
     "occurred_at": "occurred_on",
@@ -145,6 +128,13 @@ SCHEMA_TO_FORM = {
     "officer.collar_number": "officer_collar_number",
     "officer.contact_phone": "officer_contact_phone",
 }
+# The form asks for these in its own way (boxes and ticks), so it says so in its own words.
+FORM_WORDS = {
+    "occurred_on": "Enter the date of the incident",
+    "occurred_time": "Enter the time of the incident",
+    "date_of_birth": "Enter a date of birth, or tick 'This is an unborn child'",
+}
+TIME = re.compile(r"(\d{1,2})(?:[:.]?(\d{2}))?\s*([ap])\.?m?\.?", re.IGNORECASE)
 
 
 def _yes_no(value: str | None) -> bool | None:
@@ -185,14 +175,50 @@ def _occurred_at(form: NoticeForm, tz: ZoneInfo) -> str | None:
     raw = (form.occurred_time.data or "").strip()
     at: time | None = None
     if raw:
-        match = re.fullmatch(r"(\d{1,2})[:.]?(\d{2})", raw)
-        if match and int(match[1]) < 24 and int(match[2]) < 60:
-            at = time(int(match[1]), int(match[2]))
-        else:
-            add_error(form.occurred_time, "Enter the time as hours and minutes, like 21:40")
+        at = parse_time(raw)
+        if at is None:
+            add_error(form.occurred_time, "Enter the time like 21:40 or 9:40pm")
     if day is None or at is None:
         return None
     return datetime.combine(day, at, tzinfo=tz).isoformat()
+
+
+def parse_time(raw: str) -> time | None:
+    """'21:40', '2140', '21.40', '9pm', '9:40 pm' -> a time; None if it is not one."""
+    raw = raw.strip()
+    twelve = TIME.fullmatch(raw)
+    if twelve:
+        hour, minute = int(twelve[1]), int(twelve[2] or 0)
+        if not 1 <= hour <= 12 or minute > 59:
+            return None
+        return time(hour % 12 + (12 if twelve[3].lower() == "p" else 0), minute)
+    match = re.fullmatch(r"(\d{1,2})[:.]?(\d{2})", raw)
+    if match and int(match[1]) < 24 and int(match[2]) < 60:
+        return time(int(match[1]), int(match[2]))
+    return None
+
+
+def child_item(child: ChildForm, first: ChildForm | None = None) -> dict[str, Any]:
+    """One child as the API's child body; `first` lends its address when asked to."""
+    home = first if first is not None and child.same_address.data else child
+    item: dict[str, Any] = {
+        "given_name": child.given_name.data or "",
+        "family_name": child.family_name.data or "",
+        "unborn": bool(child.unborn.data),
+        "postcode": home.postcode.data or None,
+        "address": home.address.data or "",
+        "where": child.where.data or "",
+        "voice_of_child": child.voice_of_child.data or "",
+        "setting_urn": (child.setting_urn.data or "").strip() or None,
+    }
+    for name in ("date_of_birth", "expected_date"):
+        value = getattr(child, name).data
+        item[name] = value.isoformat() if value else None
+    for name in ("present", "spoken_to", "other_adult_present"):
+        answer = _yes_no(getattr(child, name).data)
+        if answer is not None:
+            item[name] = answer
+    return item
 
 
 def notice_body(form: NoticeForm, tz: ZoneInfo) -> Built:
@@ -214,26 +240,10 @@ def notice_body(form: NoticeForm, tz: ZoneInfo) -> Built:
         body["risk_level"] = form.risk_level.data
     built = Built(body)
     body["children"] = []
+    first = form.children.entries[0].form
     for child in _entries(form.children):
         built.children.append(child)
-        item: dict[str, Any] = {
-            "given_name": child.given_name.data or "",
-            "family_name": child.family_name.data or "",
-            "unborn": bool(child.unborn.data),
-            "postcode": child.postcode.data or None,
-            "address": child.address.data or "",
-            "where": child.where.data or "",
-            "voice_of_child": child.voice_of_child.data or "",
-            "setting_urn": (child.setting_urn.data or "").strip() or None,
-        }
-        for name in ("date_of_birth", "expected_date"):
-            value = getattr(child, name).data
-            item[name] = value.isoformat() if value else None
-        for name in ("present", "spoken_to", "other_adult_present"):
-            answer = _yes_no(getattr(child, name).data)
-            if answer is not None:
-                item[name] = answer
-        body["children"].append(item)
+        body["children"].append(child_item(child, first if child is not first else None))
     body["adults"] = []
     for adult in _entries(form.adults):
         built.adults.append(adult)
@@ -248,38 +258,73 @@ def notice_body(form: NoticeForm, tz: ZoneInfo) -> Built:
     return built
 
 
-def _humanise(message: str) -> str:
-    for api, words in WORDS.items():
-        message = message.replace(api, words)
-    return message[:1].upper() + message[1:]
-
-
 def _target(form: NoticeForm, built: Built, loc: tuple[Any, ...]) -> tuple[Field | None, str]:
-    """The form field a schema error is about, and the REQUIRED key for it."""
+    """The form field a schema error is about, and that field's name."""
     if loc and loc[0] in ("children", "adults") and len(loc) >= 3 and isinstance(loc[1], int):
         rows: list[Any] = built.children if loc[0] == "children" else built.adults
         if loc[1] < len(rows):
-            return getattr(rows[loc[1]], str(loc[2]), None), f"{loc[0]}.{loc[2]}"
+            return getattr(rows[loc[1]], str(loc[2]), None), str(loc[2])
         return None, ""
     path = ".".join(str(p) for p in loc)
     name = SCHEMA_TO_FORM.get(path, path)
     return getattr(form, name, None), name
 
 
+def _page_numbers(form: NoticeForm, built: Built) -> Who:
+    """Children and adults are named by their place on the page (blank rows are skipped
+    in the body, not on the page)."""
+
+    def who(group: str, index: int) -> str:
+        rows: list[Any] = built.children if group == "children" else built.adults
+        field_list = form.children if group == "children" else form.adults
+        forms = [entry.form for entry in field_list.entries]
+        place = forms.index(rows[index]) if index < len(rows) and rows[index] in forms else index
+        return f"{'Child' if group == 'children' else 'Adult'} {place + 1}"
+
+    return who
+
+
+def _is_empty(target: Field) -> bool:
+    if isinstance(target, DateParts):
+        return target.is_empty
+    return target.data in (None, "")
+
+
 def apply_schema_errors(form: NoticeForm, built: Built, exc: ValidationError) -> None:
-    """Put each of the schema's errors on its field, worded for the form."""
+    """Put each of the schema's errors on its field, in the API's words for people."""
+    who = _page_numbers(form, built)
     for err in exc.errors():
-        target, key = _target(form, built, tuple(err["loc"]))
+        target, name = _target(form, built, tuple(err["loc"]))
         if target is None:
-            form.form_errors.append(_humanise(err["msg"].removeprefix("Value error, ")))
+            form.form_errors.append(worded(err, who))
             continue
         if target.errors:
             continue  # the form's own error (an impossible date) says it better
-        empty = isinstance(target, DateParts) and target.is_empty
-        empty = empty or (not isinstance(target, DateParts) and target.data in (None, ""))
-        if key == "occurred_on" and form.occurred_on.data and not form.occurred_time.data:
-            add_error(form.occurred_time, REQUIRED["occurred_time"])
-        elif empty and key in REQUIRED or err["type"] == "literal_error" and key in REQUIRED:
-            add_error(target, REQUIRED[key])
-        else:
-            add_error(target, _humanise(err["msg"].removeprefix("Value error, ")))
+        if name == "occurred_on":
+            if form.occurred_time.errors:
+                continue  # a time it could not read: that is the error, not the date
+            if form.occurred_on.data and not (form.occurred_time.data or "").strip():
+                add_error(form.occurred_time, FORM_WORDS["occurred_time"])
+                continue
+            if _is_empty(target):
+                add_error(target, FORM_WORDS["occurred_on"])
+                continue
+        message = worded(err, who)
+        if name in FORM_WORDS and _is_empty(target) and err["type"] in ("value_error", "missing"):
+            named = person(err["loc"], who)
+            message = with_person(named, FORM_WORDS[name]) if named else FORM_WORDS[name]
+        add_error(target, message)
+    name_people(form)
+
+
+def name_people(form: NoticeForm | Form, groups: tuple[str, ...] = ("children", "adults")) -> None:
+    """Every error on a child's or adult's field says whose it is: 'Child 2: ...'."""
+    for group in groups:
+        field_list = getattr(form, group, None)
+        if field_list is None:
+            continue
+        word = "Child" if group == "children" else "Adult"
+        for place, entry in enumerate(field_list.entries, 1):
+            for item in entry.form:
+                if item.errors:
+                    item.errors = [with_person(f"{word} {place}", str(m)) for m in item.errors]

@@ -26,8 +26,14 @@ from encompass.auth.access import role_required
 from encompass.db import utcnow
 from encompass.notices.api import intake_config
 from encompass.notices.schemas import NoticeIn
-from encompass.notices.service import submit_notice
-from encompass.police.forms import FilterForm, NoticeForm, apply_schema_errors, notice_body
+from encompass.notices.service import NoticeDiffers, submit_notice
+from encompass.police.forms import (
+    FilterForm,
+    NoticeForm,
+    apply_schema_errors,
+    name_people,
+    notice_body,
+)
 from encompass.police.queries import STATUSES, force_notice, force_notices
 from encompass.records import audit
 
@@ -87,15 +93,26 @@ def new_notice() -> Any:
             data = NoticeIn.model_validate(built.body, context={"now": now})
         except ValidationError as exc:
             apply_schema_errors(form, built, exc)
+        name_people(form)
         if data is not None and not form.errors and not form.form_errors:
-            submitted = submit_notice(
-                g.db,
-                current_user.force_id,
-                data,
-                now=now,
-                cfg=intake_config(),
-                user_id=current_user.id,
-            )
+            try:
+                submitted = submit_notice(
+                    g.db,
+                    current_user.force_id,
+                    data,
+                    now=now,
+                    cfg=intake_config(),
+                    user_id=current_user.id,
+                )
+            except NoticeDiffers as exc:
+                g.db.rollback()
+                flash(
+                    f"Notice {exc.notice.police_reference} was already submitted with other "
+                    "details, and nothing new was sent. To add a child or correct a child's "
+                    "details, use the buttons on the notice.",
+                    "important",
+                )
+                return redirect(url_for("police.notice", notice_id=exc.notice.id))
             g.db.commit()
             notice = submitted.notice
             if submitted.created:

@@ -101,7 +101,7 @@ def test_control_room_submits_and_the_dsl_acknowledges_on_a_phone(new_page, db, 
     expect(police).to_have_title(re.compile(r"^Error: Submit a notice"))
     summary = police.locator(".govuk-error-summary")
     expect(summary).to_be_focused()
-    expect(summary).to_contain_text("Say who this adult is to the children")
+    expect(summary).to_contain_text("Adult 2: say who this adult is to the children")
     check_page(police, "04-police-notice-form-errors")
     summary.get_by_role("link").first.click()
     expect(police.locator("#adults-1-relationship_to_children")).to_be_focused()

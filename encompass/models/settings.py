@@ -19,7 +19,7 @@ class Setting(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     urn: str = Field(max_length=20, unique=True, index=True)
     name: str = Field(max_length=200)
-    kind: str = Field(default="school", max_length=20)
+    kind: str = Field(default="school", max_length=30)  # alternative_provision is 21
     type_name: str = Field(default="", max_length=120)
     phase: str = Field(default="", max_length=60)
     la_code: str = Field(default="", max_length=10, index=True)

@@ -35,7 +35,14 @@ DOC_INTRO = (
     "Each script rewrites its own section and the Machine section; the other sections\n"
     "(such as the hand-written findings) are kept as they are."
 )
-SECTION_ORDER = ("Machine", "Intake", "Intake findings", "Matching", "Timer lag")
+SECTION_ORDER = (
+    "Machine",
+    "Intake",
+    "Intake findings",
+    "Matching",
+    "Matching against Splink",
+    "Timer lag",
+)
 
 
 # --- the machine -------------------------------------------------------------------------

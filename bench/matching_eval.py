@@ -42,7 +42,8 @@ from sqlmodel import Session, col
 from encompass.db import make_engine
 from encompass.db.migrate import upgrade
 from encompass.matching import ChildFacts, resolve_child
-from encompass.matching.resolve import match_threshold
+from encompass.matching.resolve import MATCH_PROBABILITY, prior_bits
+from encompass.matching.weights import load_weights
 from encompass.models import Pupil, Setting
 
 PG_DATABASE = "encompass_bench_matching"
@@ -167,6 +168,7 @@ def evaluate(url: str, notices: list[matching_data.Notice]) -> dict[str, Any]:
     with Session(engine) as session:
         urns = {sid: urn for sid, urn in session.execute(select(col(Setting.id), col(Setting.urn)))}
         total = session.execute(select(func.count()).select_from(Pupil)).scalar_one()
+        weights = load_weights(session)
         load_before = os.getloadavg()[0]
         for n in notices[:WARM_UP]:
             resolve_child(session, facts(n), today=matching_data.TODAY)
@@ -205,7 +207,8 @@ def evaluate(url: str, notices: list[matching_data.Notice]) -> dict[str, Any]:
     undisturbed.sort()
     return {
         "pupils": total,
-        "threshold": round(match_threshold(total), 1),
+        "prior_bits": round(prior_bits(weights, total), 1),
+        "match_probability": MATCH_PROBABILITY,
         "latency_ms": {
             "p50": round(common.percentile(timings, 50), 2),
             "p95": round(common.percentile(timings, 95), 2),
@@ -341,7 +344,10 @@ def section(result: dict[str, Any]) -> str:
             for k in ("review", "unmatched", "no_setting")
         ),
     )
-    row("match threshold (bits)", lambda b: b["eval"]["threshold"])
+    row(
+        "prior odds of one pupil (bits) / probability a match needs",
+        lambda b: f"{b['eval'].get('prior_bits', '')} / {b['eval'].get('match_probability', '')}",
+    )
     first = result["backends"][0]["eval"]
     lines += [
         "",

@@ -96,6 +96,24 @@ def test_it_matches_despite_a_common_date_of_birth_error_when_the_rest_agrees(
 
 
 def test_it_sends_a_date_of_birth_error_without_a_postcode_to_review(db, school):
+    """With a name this common, a slipped date and nothing else could be someone else."""
+    keys = roll_keys("Amelia", "Brown", "LS1 4AP")
+    db.execute(
+        insert(Pupil),
+        [
+            {
+                "setting_id": school.id,
+                "given_name": "Amelia",
+                "family_name": "Brown",
+                "date_of_birth": date(2012, 1 + n % 12, 1 + n % 28),
+                "postcode": "LS1 4AP",
+                "address": "",
+                **keys,
+            }
+            for n in range(2000)
+        ],
+    )
+    refresh_name_frequencies(db)
     create_pupil(db, school)
 
     result = resolve_child(db, facts(date_of_birth=date(2019, 3, 4), postcode=None))

@@ -195,3 +195,29 @@ def test_it_learns_from_the_notices_how_often_families_have_moved(db, school):
     assert moved.m[("postcode", "different")] > 3 * stayed.m[("postcode", "different")]
     assert moved.bits("postcode", "different") > stayed.bits("postcode", "different")
     assert 0.5 < moved.on_roll_share <= 1
+
+
+def test_a_sibling_whose_name_is_a_form_of_the_pupils_is_not_matched(db, school):
+    """Olivia (on no roll) and her brother Ollie at the same house: Ollie is a short form
+    of Olivia, and the date of birth differs. A date that differs outright is forgiven
+    only when the given name agrees outright."""
+    create_pupil(db, school, given_name="Ollie", date_of_birth=date(2015, 2, 6))
+
+    result = resolve_child(
+        db,
+        child(
+            given_name="Olivia", family_name="Brown", postcode="YO1 7HH", address="12 Low Street"
+        ),
+    )
+
+    assert result.outcome != "matched"
+
+
+def test_a_date_of_birth_entered_wrongly_is_forgiven_when_name_and_house_agree(db, school):
+    pupil = create_pupil(db, school, given_name="Zuzanna", family_name="Wojciechowska")
+
+    result = resolve_child(
+        db, child(date_of_birth=date(2012, 11, 30), postcode="YO1 7HH", address="12 Low Street")
+    )
+
+    assert (result.outcome, result.pupil_id) == ("matched", pupil.id)

@@ -9,6 +9,9 @@ Blocks (each one index; a pupil found by several is scored once):
    sound the same (only without a postcode: with one, block 4 has these) ix_pupil_dob_phon
 4. the same postcode, and any one of: the surname, the first name or one
    of the dates above                                                    ix_pupil_postcode
+5. only when these found nobody certain: both names sound the same,
+   whatever the date of birth and postcode (a date and a postcode both
+   wrong, or a family that moved and a date mistyped)                    ix_pupil_names
 """
 
 from __future__ import annotations
@@ -95,7 +98,7 @@ def _iso(dates: tuple[date, ...]) -> tuple[str, ...]:
     return tuple(d.isoformat() for d in dates)
 
 
-def query_for(keys: BlockingKeys, sqlite: bool) -> tuple[str, list[Any]]:
+def query_for(keys: BlockingKeys, sqlite: bool, names_only: bool = False) -> tuple[str, list[Any]]:
     """The SQL of the blocks for these keys and its parameters, in order. SQLite gets
     `IN (?, ?, ...)`; PostgreSQL gets `= ANY(%s)` with an array, so that the statement
     text is one of a handful and the server keeps it prepared."""
@@ -116,6 +119,12 @@ def query_for(keys: BlockingKeys, sqlite: bool) -> tuple[str, list[Any]]:
     head = f"SELECT {_COLUMNS} FROM pupil WHERE "  # noqa: S608
     given, family = keys.given, keys.family
     parts = []
+    if names_only:
+        # Both names sound alike, whatever the date and postcode say    ix_pupil_names
+        if not (given and family):
+            return "", []
+        statement = head + any_of("family_phon", family) + " AND " + any_of("given_phon", given)
+        return statement + f" LIMIT {MAX_CANDIDATES}", params
     if keys.near and family:
         parts.append(
             head
@@ -154,12 +163,15 @@ def query_for(keys: BlockingKeys, sqlite: bool) -> tuple[str, list[Any]]:
     return " UNION ALL ".join(parts) + f" LIMIT {MAX_CANDIDATES}", params
 
 
-def find_candidates(session: Session, keys: BlockingKeys) -> tuple[list[PupilRow], bool]:
+def find_candidates(
+    session: Session, keys: BlockingKeys, *, names_only: bool = False
+) -> tuple[list[PupilRow], bool]:
     """Every pupil in any block, once each, and whether there were too many to read them
     all (then nothing may be matched: a rival could be among those left). Plain SQL
     through the driver: this runs for every child on every notice, and building
-    SQLAlchemy statements costs more than the index lookups themselves."""
-    statement, params = query_for(keys, sqlite=placeholder(session) == "?")
+    SQLAlchemy statements costs more than the index lookups themselves. `names_only`: the
+    second look, when the blocks above found nobody certain (block 5)."""
+    statement, params = query_for(keys, sqlite=placeholder(session) == "?", names_only=names_only)
     if not statement:
         return [], False
     found: dict[int, PupilRow] = {}

@@ -66,7 +66,7 @@ from encompass.models import Child, Pupil
 # How much the priors count, in pupils (u) and in notice children (m).
 U_PRIOR_PUPILS = 2000
 M_PRIOR_CHILDREN = 50
-TWIN_PRIOR_PUPILS = 100
+TWIN_PRIOR_PUPILS = 10
 SAMPLE_PUPILS = 8000
 SAMPLE_PAIRS = 40000
 NEIGHBOUR_POSTCODES = 400

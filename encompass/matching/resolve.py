@@ -35,9 +35,9 @@ from datetime import date
 
 from sqlmodel import Session
 
-from encompass.matching.candidates import BlockingKeys, find_candidates
+from encompass.matching.candidates import BlockingKeys, PupilRow, find_candidates
 from encompass.matching.dates import under_school_age
-from encompass.matching.frequencies import name_stats
+from encompass.matching.frequencies import NameStats, name_stats
 from encompass.matching.normalise import first_name, name_key, postcode_key
 from encompass.matching.score import (
     DIFFERENT,
@@ -56,7 +56,7 @@ from encompass.matching.sql import fetch, placeholder
 from encompass.matching.weights import Weights, load_weights
 
 SMALLEST_ROLL = 2**17
-MATCH_PROBABILITY = 0.999
+MATCH_PROBABILITY = 0.995
 REVIEW_PROBABILITY = 0.005
 SHOWN = 5
 
@@ -211,31 +211,10 @@ def _candidates(ranked: list[Scored]) -> tuple[Candidate, ...]:
     )
 
 
-def resolve_child(session: Session, child: ChildFacts, *, today: date | None = None) -> Resolution:
-    """`today` (the local date) lets a child under school age on no roll go to no_setting;
-    without it such a child is unmatched."""
-    if child.unborn:
-        return Resolution("no_setting", None, None, "unborn child: goes to the fallback team")
-    probe = Probe(
-        given_key=name_key(child.given_name),
-        family_key=name_key(child.family_name),
-        date_of_birth=child.date_of_birth,
-        postcode_key=postcode_key(child.postcode),
-        address=child.address or "",
-        officer_setting_id=_officer_setting(session, child.setting_urn),
-    )
-    keys = BlockingKeys.for_child(
-        probe.given_key, probe.family_key, probe.date_of_birth, probe.postcode_key
-    )
-    rows, too_many = find_candidates(session, keys)
+def _rank(probe: Probe, rows: list[PupilRow], stats: NameStats, weights: Weights) -> list[Scored]:
+    """The candidates scored, best first, each with its probability of being the child."""
     if not rows:
-        return _nobody_near(child, today, ())
-    stats = name_stats(
-        session,
-        (first_name(probe.given_key), first_name(probe.family_key)),
-        (probe.family_key, probe.given_key),
-    )
-    weights = load_weights(session)
+        return []
     names = NameBits.of(probe, stats, weights)
     scored = [score(probe, row, names, weights) for row in rows]
     exact = {s.pupil.given_key for s in scored if s.comparison.given[0] in (EXACT, FIRST_EXACT)}
@@ -255,6 +234,46 @@ def resolve_child(session: Session, child: ChildFacts, *, today: date | None = N
     )
     for s, p in zip(ranked, chances, strict=True):
         s.probability = p
+    return ranked
+
+
+def resolve_child(session: Session, child: ChildFacts, *, today: date | None = None) -> Resolution:
+    """`today` (the local date) lets a child under school age on no roll go to no_setting;
+    without it such a child is unmatched."""
+    if child.unborn:
+        return Resolution("no_setting", None, None, "unborn child: goes to the fallback team")
+    probe = Probe(
+        given_key=name_key(child.given_name),
+        family_key=name_key(child.family_name),
+        date_of_birth=child.date_of_birth,
+        postcode_key=postcode_key(child.postcode),
+        address=child.address or "",
+        officer_setting_id=_officer_setting(session, child.setting_urn),
+    )
+    keys = BlockingKeys.for_child(
+        probe.given_key, probe.family_key, probe.date_of_birth, probe.postcode_key
+    )
+    rows, too_many = find_candidates(session, keys)
+    stats = name_stats(
+        session,
+        (first_name(probe.given_key), first_name(probe.family_key)),
+        (probe.family_key, probe.given_key),
+    )
+    weights = load_weights(session)
+    ranked = _rank(probe, rows, stats, weights)
+    if not too_many and not (
+        ranked and ranked[0].identity_ok and ranked[0].probability >= MATCH_PROBABILITY
+    ):
+        # Nobody certain: look again by both names alone. A look that overflows is no use
+        # (a rival could be among the pupils left unread), so it counts for nothing.
+        more, overflow = find_candidates(session, keys, names_only=True)
+        seen = {row.id for row in rows}
+        extra = [row for row in more if row.id not in seen]
+        if extra and not overflow:
+            rows = rows + extra
+            ranked = _rank(probe, rows, stats, weights)
+    if not ranked:
+        return _nobody_near(child, today, ())
     shown = _candidates(ranked)
     best = ranked[0]
     if too_many:

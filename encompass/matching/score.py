@@ -388,22 +388,26 @@ def identity_ok(c: Comparison) -> bool:
     - a given name that differs (outright, or only similar) is matched only with the date
       of birth exact, and then the chance that the child is the pupil's twin is weighed
       against it (matching/resolve.py, twin_bits); otherwise it may be a brother or sister;
-    - nor a date of birth that differs outright: a brother or sister, or another child
-      of the same name at the same house;
-    - an initial, a missing given name or a missing date of birth only with the postcode
-      and everything else agreeing exactly;
+    - nor a date of birth that differs outright (a brother or sister: Ollie and Olivia),
+      unless the given name agrees outright, the surname nearly, and the house too;
+    - an initial or a missing given name only with the postcode or the house and everything
+      else agreeing exactly; a missing date of birth with the postcode and exact names, or
+      the house and at most one slip;
     - a family that moved (postcode and address differ or are missing) is matched on its
       names and date of birth, with at most one slip among them; two where the address
       or the postcode's sector still agrees. Otherwise the probability decides."""
     given, family = c.given[0], c.family[0]
     if given in (SIMILAR, DIFFERENT) and c.dob != dates.EXACT:
         return False
+    exact_names = given in NAMESAKE_GIVEN and family == EXACT and not c.order_swapped
+    # Slips in the names alone (the date of birth is judged apart).
+    name_slips = c.deviations - (c.dob != dates.EXACT)
     if c.dob == dates.DIFFERENT:
-        return False
+        return c.address == "same" and given in NAMESAKE_GIVEN and name_slips <= 1
     if c.dob == MISSING:
-        return given in NAMESAKE_GIVEN and family == EXACT and c.postcode == "same"
+        return c.postcode == "same" and (exact_names or (c.address == "same" and name_slips <= 1))
     if given in (INITIAL, MISSING):
-        return c.postcode == "same" and family == EXACT and c.dob == dates.EXACT
+        return "same" in (c.postcode, c.address) and family == EXACT and c.dob == dates.EXACT
     if c.postcode == "same":
         return True
     if c.address == "same" or c.postcode in ("sector", "district"):

@@ -16,6 +16,7 @@ class Pupil(SQLModel, table=True):
         Index("ix_pupil_dob_phon", "date_of_birth", "family_phon", "given_phon"),
         Index("ix_pupil_dob_given", "date_of_birth", "given_phon"),
         Index("ix_pupil_postcode", "postcode_key"),
+        Index("ix_pupil_names", "family_phon", "given_phon"),
         Index("ix_pupil_setting", "setting_id"),
     )
 

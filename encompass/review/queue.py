@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from encompass.alerts.create import coordinators, create_alert
@@ -209,32 +209,6 @@ def _destination(
     if setting is None:
         raise ReviewError("That pupil's setting no longer exists")
     return setting, chosen
-
-
-def search_settings(session: Session, query: str, limit: int = 20) -> list[Setting]:
-    """Settings whose name contains the words, whose URN starts with it, or whose
-    postcode starts with it (any spacing), for routing a child to a setting the matcher
-    did not offer."""
-    text = " ".join(query.split())
-    if len(text) < 2:
-        return []
-    compact = text.replace(" ", "").upper()
-    postcode = func.replace(func.upper(col(Setting.postcode)), " ", "")
-    words = [w for w in text.lower().split() if w]
-    by_name = and_(*(func.lower(col(Setting.name)).contains(w, autoescape=True) for w in words))
-    found = session.exec(
-        select(Setting)
-        .where(
-            or_(
-                col(Setting.urn).startswith(compact, autoescape=True),
-                postcode.startswith(compact, autoescape=True),
-                by_name,
-            )
-        )
-        .order_by(col(Setting.name), col(Setting.id))
-        .limit(limit)
-    ).all()
-    return list(found)
 
 
 def claim(session: Session, item: ReviewItem) -> None:

@@ -24,6 +24,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
+from encompass.admin.queries import find_settings
 from encompass.alerts.policy import AlertPolicy
 from encompass.auth.access import role_required
 from encompass.db import utcnow
@@ -36,7 +37,6 @@ from encompass.review.queue import (
     item_in_scope,
     items_in_scope,
     resolve_review,
-    search_settings,
 )
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -89,8 +89,11 @@ def item(item_id: int) -> Any:
     if found is None:
         abort(404)
     review_item: ReviewItem = found
+    # Any setting, in any council, found by name, URN or postcode (not only the candidates).
     query = request.args.get("q", "").strip()[:100]
-    settings = search_settings(g.db, query) if query and review_item.status == "open" else []
+    settings: list[Setting] = []
+    if len(query) >= 2 and review_item.status == "open":
+        settings = [found.setting for found in find_settings(g.db, None, query, limit=20)[0]]
     form = _form(review_item, settings)
     status = 200
     now = utcnow()

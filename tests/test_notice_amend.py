@@ -149,7 +149,11 @@ def test_it_corrects_details_in_place_when_the_match_does_not_change(client, db,
 
 
 def test_it_re_resolves_a_child_whose_correction_changes_the_match(client, db, key, school):
-    wrong = notice_body(child={"date_of_birth": "2019-04-30", "postcode": "LS1 4AP"})
+    # Date of birth and postcode both wrong: a family that moved would still be matched on
+    # its names and date of birth, but not with the date wrong as well.
+    wrong = notice_body(
+        child={"date_of_birth": "2016-09-30", "postcode": "LS1 4AP", "address": "3 Park Row"}
+    )
     sent = client.post(URL, json=wrong, headers=bearer(key)).get_json()
     assert sent["children"][0]["outcome"] == "review"
     old_id = sent["children"][0]["id"]

@@ -55,6 +55,7 @@ if (added && added.tagName === "FIELDSET" && !document.querySelector(".govuk-err
 // (the server does the same when the box is ticked, with or without this script).
 for (const box of document.querySelectorAll("[data-same-address]")) {
   const from = box.dataset.sameAddress;
+  if (!from) continue; // child 1 is not on this page: the server copies the address
   const to = box.name.replace(/-same_address$/, "");
   box.addEventListener("change", () => {
     if (!box.checked) return;

@@ -317,3 +317,117 @@ def test_it_brings_the_page_back_at_the_child_just_added(client, db):
     added = client.post("/police/notices/new", data=data).get_data(as_text=True)
     assert 'id="children-1"' in added and 'formaction="#children-2"' in added
     assert "Same address as child 1" in added
+
+
+def _sent_notice(db, client):
+    """A school with Amelia and Oliver on its roll, and a notice naming Amelia only."""
+    setting = create_setting(db)
+    create_key_adult(db, setting)
+    create_pupil(db, setting)
+    create_pupil(db, setting, given_name="Oliver", date_of_birth=datetime(2021, 6, 1).date())
+    _, key = _police(db, client)
+    sent = client.post("/api/v1/notices", json=notice_body(), headers=bearer(key)).get_json()
+    return setting, sent
+
+
+def _child_form(page: str, **changes: str) -> dict[str, str]:
+    data = {
+        "csrf_token": csrf_token(page),
+        "given_name": "Oliver",
+        "family_name": "Brown",
+        "date_of_birth-day": "1",
+        "date_of_birth-month": "6",
+        "date_of_birth-year": "2021",
+        "same_address": "y",
+        "present": "no",
+        "spoken_to": "no",
+        "other_adult_present": "no",
+    }
+    data.update(changes)
+    return data
+
+
+def test_it_adds_a_forgotten_child_to_a_sent_notice_from_the_notice_page(client, db):
+    setting, sent = _sent_notice(db, client)
+    notice_page = client.get(f"/police/notices/{sent['id']}").get_data(as_text=True)
+    assert f'href="/police/notices/{sent["id"]}/children/new"' in notice_page
+    url = f"/police/notices/{sent['id']}/children/new"
+    page = client.get(url).get_data(as_text=True)
+    assert "<title>Add a child to notice NY-2026-004211" in page
+
+    response = client.post(url, data=_child_form(page))
+
+    assert response.status_code == 302, response.get_data(as_text=True)
+    oliver = db.exec(select(Child).where(Child.given_name == "Oliver")).one()
+    assert (oliver.setting_id, oliver.address, oliver.postcode) == (
+        setting.id,
+        "12 Low Street",
+        "YO1 7HH",
+    )
+    assert db.exec(select(Alert).where(Alert.child_id == oliver.id)).one()
+    shown = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Child 2 added to notice NY-2026-004211" in shown
+    assert "Changes after sending" in shown and "a child added" in shown
+
+
+def test_it_names_the_child_in_errors_on_the_add_a_child_page(client, db):
+    _, sent = _sent_notice(db, client)
+    url = f"/police/notices/{sent['id']}/children/new"
+    page = client.get(url).get_data(as_text=True)
+
+    response = client.post(
+        url,
+        data=_child_form(
+            page, **{"date_of_birth-day": "", "date_of_birth-month": "", "date_of_birth-year": ""}
+        ),
+    )
+
+    html = response.get_data(as_text=True).replace("&#39;", "'")
+    assert response.status_code == 400
+    assert "Child 2: enter a date of birth, or tick 'This is an unborn child'" in html
+    assert len(db.exec(select(Child)).all()) == 1
+
+
+def test_it_corrects_a_childs_details_from_the_notice_page(client, db):
+    _, sent = _sent_notice(db, client)
+    child_id = sent["children"][0]["id"]
+    url = f"/police/notices/{sent['id']}/children/{child_id}/correct"
+    page = client.get(url).get_data(as_text=True)
+    assert "<title>Correct the details of child 1" in page
+    assert 'value="Amelia"' in page  # the stored details, ready to change
+
+    data = {
+        "csrf_token": csrf_token(page),
+        "given_name": "Amelia",
+        "family_name": "Brown",
+        "date_of_birth-day": "3",
+        "date_of_birth-month": "4",
+        "date_of_birth-year": "2019",
+        "postcode": "YO1 7HH",
+        "address": "12 Low Street",
+        "present": "yes",
+        "where": "on the stairs",
+        "spoken_to": "yes",
+        "voice_of_child": "said she was scared; quiet, clinging to mother",
+        "other_adult_present": "no",
+    }
+    response = client.post(url, data=data)
+
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.expire_all()
+    assert db.get(Child, child_id).where == "on the stairs"
+    shown = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "where the child was" in shown
+
+
+def test_it_keeps_another_forces_notice_out_of_the_amend_pages(client, db):
+    _, sent = _sent_notice(db, client)
+    create_force(db, "West Yorkshire Police")
+    create_user(db, "wy@police.example.org", "police", force_name="West Yorkshire Police")
+    client.post("/logout", data={})
+    other = client.application.test_client()
+    sign_in(other, "wy@police.example.org")
+
+    assert other.get(f"/police/notices/{sent['id']}/children/new").status_code == 404
+    child_id = sent["children"][0]["id"]
+    assert other.get(f"/police/notices/{sent['id']}/children/{child_id}/correct").status_code == 404

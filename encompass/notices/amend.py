@@ -384,3 +384,14 @@ def amendments_for_child(session: Session, child_id: int) -> list[NoticeAmendmen
             .order_by(col(NoticeAmendment.at), col(NoticeAmendment.id))
         )
     )
+
+
+def notice_amendments(session: Session, notice_id: int) -> list[NoticeAmendment]:
+    """Every change to the notice after it was sent, oldest first (the police's view)."""
+    return list(
+        session.exec(
+            select(NoticeAmendment)
+            .where(NoticeAmendment.notice_id == notice_id)
+            .order_by(col(NoticeAmendment.at), col(NoticeAmendment.id))
+        )
+    )

@@ -68,7 +68,7 @@ def force_notices(
         select(Child, Alert, Setting)
         .join(Alert, col(Alert.child_id) == Child.id, isouter=True)
         .join(Setting, col(Setting.id) == Child.setting_id, isouter=True)
-        .where(col(Child.notice_id).in_(ids))
+        .where(col(Child.notice_id).in_(ids), col(Child.superseded_at).is_(None))
         .order_by(col(Child.notice_id), col(Child.position))
     ).all()
     by_notice = {n.id: NoticeRow(n) for n in notices}
@@ -92,7 +92,7 @@ def force_notice(session: Session, force_id: int, notice_id: int) -> NoticeRow |
         select(Child, Alert, Setting)
         .join(Alert, col(Alert.child_id) == Child.id, isouter=True)
         .join(Setting, col(Setting.id) == Child.setting_id, isouter=True)
-        .where(Child.notice_id == notice_id)
+        .where(Child.notice_id == notice_id, col(Child.superseded_at).is_(None))
         .order_by(col(Child.position))
     ).all():
         row.children.append(ChildOutcome(child, setting, alert))

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from encompass.auth.access import role_required
 from encompass.db import utcnow
+from encompass.notices.amend import notice_amendments
 from encompass.notices.api import intake_config
 from encompass.notices.schemas import NoticeIn
 from encompass.notices.service import NoticeDiffers, submit_notice
@@ -142,4 +143,10 @@ def notice(notice_id: int) -> Any:
         remote_addr=request.remote_addr or "",
     )
     g.db.commit()
-    return render_template("police/notice.html", row=row)
+    return render_template(
+        "police/notice.html", row=row, amendments=notice_amendments(g.db, notice_id)
+    )
+
+
+# The amendment pages register themselves on `bp` when imported.
+from encompass.police import amend_pages  # noqa: E402,F401

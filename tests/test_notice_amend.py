@@ -184,6 +184,47 @@ def test_it_re_resolves_a_child_whose_correction_changes_the_match(client, db, k
     assert sorted(amendment.fields) == ["date_of_birth", "postcode"]
 
 
+def test_it_sends_a_matched_child_to_review_when_a_correction_unmatches_them(
+    client, db, key, school, sent
+):
+    old_id = sent["children"][0]["id"]
+    old_alert = db.exec(select(Alert)).one()
+    fix = {"id": old_id, "given_name": "Emily", "date_of_birth": "2018-01-30", "address": ""}
+
+    response = patch(client, key, sent["id"], {"correct_children": [fix]})
+
+    assert response.status_code == 200
+    (child,) = response.get_json()["children"]
+    assert child["id"] != old_id
+    assert (child["outcome"], child["setting"], child["alert"]) == ("review", None, None)
+    db.expire_all()
+    old = db.get(Child, old_id)
+    assert old.superseded_at is not None and old.intake_outcome == "matched"
+    assert db.get(Alert, old_alert.id).status == "withdrawn"
+    item = db.exec(select(ReviewItem)).one()
+    assert (item.child_id, item.status) == (child["id"], "open")
+    amendment = db.exec(select(NoticeAmendment)).one()
+    assert (amendment.child_id, amendment.replaced_child_id) == (child["id"], old_id)
+    assert sorted(amendment.fields) == ["address", "date_of_birth", "given_name"]
+
+    # Corrected back: the review closes (withdrawn) and the child is matched again.
+    back = {
+        "id": child["id"],
+        "given_name": "Amelia",
+        "date_of_birth": "2019-04-03",
+        "address": "12 Low Street",
+    }
+    again = patch(client, key, sent["id"], {"correct_children": [back]})
+
+    (final,) = again.get_json()["children"]
+    assert final["outcome"] == "matched" and final["alert"] is not None
+    db.expire_all()
+    assert (db.get(ReviewItem, item.id).status, db.get(ReviewItem, item.id).decision) == (
+        "resolved",
+        "withdrawn",
+    )
+
+
 def test_it_withdraws_the_alert_when_a_correction_moves_the_child_elsewhere(
     client, db, key, school, sent
 ):

@@ -15,6 +15,7 @@ from werkzeug.routing import IntegerConverter
 
 from encompass.config import environment as settings
 from encompass.db import make_engine
+from encompass.records import log_redaction
 from encompass.records.encryption import keyring
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +44,7 @@ def create_app(
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    log_redaction.install()  # alert links in any log line keep only their first characters
     logging.getLogger("twilio").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 

@@ -142,6 +142,53 @@ def test_it_adds_key_adults_and_needs_a_mobile_for_a_dsl(client, db):
     assert "Helen Carter" in page and "Not verified" in page
 
 
+def test_it_takes_the_hints_example_mobile_and_refuses_a_landline(client, db):
+    from encompass.admin.forms import KeyAdultForm
+    from encompass.models.fields import MOBILE_EXAMPLE
+
+    setting = create_setting(db)
+    _coordinator(db, client)
+    url = f"/admin/settings/{setting.id}/key-adults/new"
+    page = client.get(url).get_data(as_text=True)
+    token = csrf_token(page)
+    assert MOBILE_EXAMPLE in page and MOBILE_EXAMPLE in str(
+        KeyAdultForm.phone.kwargs["description"]
+    )
+    person = {"role": "dsl", "name": "Helen Carter", "email": "helen@school.example.org"}
+
+    landline = client.post(url, data={**person, "phone": "0121 234 5678", "csrf_token": token})
+    example = client.post(url, data={**person, "phone": MOBILE_EXAMPLE, "csrf_token": token})
+
+    assert landline.status_code == 400
+    assert "Enter a mobile number, like 07400 123456" in landline.get_data(as_text=True)
+    assert example.status_code == 302
+    assert db.exec(select(KeyAdult)).one().phone == "+447400123456"
+
+
+def test_it_refuses_the_same_person_as_a_second_key_adult(client, db):
+    setting = create_setting(db)
+    _coordinator(db, client)
+    url = f"/admin/settings/{setting.id}/key-adults/new"
+    token = csrf_token(client.get(url).get_data(as_text=True))
+    helen = {"name": "Helen Carter", "email": "helen@school.example.org", "phone": "07400 123456"}
+    assert client.post(url, data={**helen, "role": "dsl", "csrf_token": token}).status_code == 302
+
+    same_email = client.post(
+        url, data={**helen, "role": "deputy", "phone": "07400 123457", "csrf_token": token}
+    )
+    same_phone = client.post(
+        url,
+        data={**helen, "role": "head", "email": "head@school.example.org", "csrf_token": token},
+    )
+
+    assert same_email.status_code == 400 and same_phone.status_code == 400
+    assert "Helen Carter already has this email address here" in (
+        same_email.get_data(as_text=True).replace("&#39;", "'")
+    )
+    assert "Helen Carter already has this mobile number here" in same_phone.get_data(as_text=True)
+    assert len(db.exec(select(KeyAdult)).all()) == 1
+
+
 def _verify_page(client, db):
     setting = create_setting(db)
     adult = create_key_adult(db, setting, phone="+447911123456")

@@ -431,3 +431,11 @@ def test_it_keeps_another_forces_notice_out_of_the_amend_pages(client, db):
     assert other.get(f"/police/notices/{sent['id']}/children/new").status_code == 404
     child_id = sent["children"][0]["id"]
     assert other.get(f"/police/notices/{sent['id']}/children/{child_id}/correct").status_code == 404
+
+
+def test_the_officer_phone_hint_gives_a_number_the_form_accepts():
+    from encompass.models.fields import LANDLINE_EXAMPLE, normalise_phone
+    from encompass.police.forms import NoticeForm
+
+    assert LANDLINE_EXAMPLE in NoticeForm.officer_contact_phone.kwargs["description"]
+    assert normalise_phone(LANDLINE_EXAMPLE) == "+441212345678"

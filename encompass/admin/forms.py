@@ -9,6 +9,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, Form, RadioField, StringField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
+from encompass.models.fields import MOBILE_EXAMPLE
 from encompass.onboarding.key_adults import SETTING_ROLES
 from encompass.onboarding.new_setting import SETTING_KINDS
 from encompass.web.forms import DateParts, choices
@@ -110,7 +111,7 @@ class KeyAdultForm(FlaskForm):
     )
     phone = StringField(
         "Mobile number",
-        description="Alerts are sent by text message. For example, 07700 900 982",
+        description=f"Alerts are sent by text message. For example, {MOBILE_EXAMPLE}",
     )
 
 

@@ -21,6 +21,8 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from encompass.records.log_redaction import shorten_links
+
 log = logging.getLogger("encompass.delivery")
 TWILIO_DEFAULT_BASE = "https://api.twilio.com"
 
@@ -68,13 +70,14 @@ class Outbox:
 
     def send(self, message: OutboundMessage) -> SendResult:
         # The text carries no personal data by design (a link only); the recipient's phone
-        # number or e-mail address is, so the log shows only enough of it to tell them apart.
+        # number or e-mail address is, so the log shows only enough of it to tell them apart,
+        # and the link (a key to the notice) only its first characters.
         log.info(
             "outbox %s to %s: %s %s",
             message.channel,
             mask_address(message.to),
             message.subject,
-            message.body,
+            shorten_links(message.body),
         )
         return SendResult(provider_id=f"outbox-{uuid.uuid4().hex[:16]}")
 

@@ -54,6 +54,21 @@ def normalise_phone(value: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+MOBILE_EXAMPLE = "07400 123456"
+LANDLINE_EXAMPLE = "0121 234 5678"
+_TEXTABLE = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+def normalise_mobile(value: str) -> str:
+    """A number that can take a text message, in E.164; a landline raises ValueError."""
+    e164 = normalise_phone(value)
+    if phonenumbers.number_type(phonenumbers.parse(e164)) not in _TEXTABLE:
+        raise ValueError(
+            f"Enter a mobile number, like {MOBILE_EXAMPLE}: alerts are sent by text message"
+        )
+    return e164
+
+
 def clean_text(value: str, *, limit: int) -> str:
     """Free text: trimmed, control characters other than newlines and tabs refused."""
     value = value.strip()

@@ -8,7 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, col, select
 
 from encompass.models import KeyAdult, Setting
-from encompass.models.fields import normalise_phone
+from encompass.models.fields import normalise_mobile
 from encompass.records import audit
 
 SETTING_ROLES = {
@@ -64,7 +64,7 @@ def add_key_adult(
         ) from None
     if phone.strip():
         try:
-            phone = normalise_phone(phone)
+            phone = normalise_mobile(phone)
         except ValueError as exc:
             raise KeyAdultError("phone", str(exc)) from None
     elif role in ("dsl", "deputy", "head"):
@@ -78,6 +78,7 @@ def add_key_adult(
             col(KeyAdult.email) == email,
         )
     ).first()
+    _refuse_a_second_entry(session, setting, adult, role=role, email=email, phone=phone)
     if adult is None:
         adult = KeyAdult(
             setting_id=setting.id, la_code=setting.la_code, role=role, name=name, email=email
@@ -100,6 +101,38 @@ def add_key_adult(
         at=now,
     )
     return adult
+
+
+def _refuse_a_second_entry(
+    session: Session,
+    setting: Setting,
+    adult: KeyAdult | None,
+    *,
+    role: str,
+    email: str,
+    phone: str,
+) -> None:
+    """One person, one entry: the same e-mail or mobile under another role is refused (they
+    would be alerted twice, and removing one entry would leave the other)."""
+    others = session.exec(
+        select(KeyAdult).where(KeyAdult.setting_id == setting.id, col(KeyAdult.active))
+    ).all()
+    for other in others:
+        if adult is not None and other.id == adult.id:
+            continue
+        role_name = SETTING_ROLES.get(other.role, other.role)
+        if other.email.lower() == email.lower():
+            raise KeyAdultError(
+                "email",
+                f"{other.name} already has this email address here, as {role_name}: "
+                "change or remove that entry instead",
+            )
+        if phone and other.phone == phone:
+            raise KeyAdultError(
+                "phone",
+                f"{other.name} already has this mobile number here, as {role_name}: "
+                "change or remove that entry instead",
+            )
 
 
 def remove_key_adult(session: Session, adult: KeyAdult, *, now: datetime, user_id: int) -> None:

@@ -27,6 +27,7 @@ from wtforms import (
     TextAreaField,
 )
 
+from encompass.models.fields import LANDLINE_EXAMPLE
 from encompass.notices.wording import Who, person, with_person, worded
 from encompass.web.forms import YES_NO, DateParts, add_error, choices
 
@@ -95,7 +96,7 @@ class NoticeForm(FlaskForm):
     officer_collar_number = StringField("Collar number")
     officer_contact_phone = StringField(
         "Officer's contact phone",
-        description="A number the school can call back on, for example 01632 960 001",
+        description=f"A number the school can call back on, for example {LANDLINE_EXAMPLE}",
     )
     children = FieldList(FormField(ChildForm), min_entries=1, max_entries=MAX_PEOPLE)
     adults = FieldList(FormField(AdultForm), min_entries=1, max_entries=MAX_PEOPLE)

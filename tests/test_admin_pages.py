@@ -332,10 +332,14 @@ def test_it_reports_timeliness_and_offers_csv(client, db):
         client.post("/api/v1/notices", json=body, headers=bearer(key))
     rows = db.exec(select(Alert, Child).join(Child)).all()
     for minutes, (alert, child) in zip((30, 90, None), sorted(rows, key=lambda r: r[1].given_name)):
+        # Created three hours ago, due an hour later: Amelia's and Oliver's deadlines passed.
+        alert.created_at = utcnow() - timedelta(hours=3)
+        alert.due_by = alert.created_at + timedelta(minutes=60)
         if minutes is not None:
             alert.acknowledged_at = alert.created_at + timedelta(minutes=minutes)
-            alert.due_by = alert.created_at + timedelta(minutes=60)
-            db.add(alert)
+        else:
+            alert.due_by = utcnow() + timedelta(days=1)  # Ruby's has not: not late yet
+        db.add(alert)
     db.commit()
     _coordinator(db, client)
 
@@ -343,7 +347,7 @@ def test_it_reports_timeliness_and_offers_csv(client, db):
     summary = client.get("/admin/reports/summary.csv").get_data(as_text=True)
     weekly = client.get("/admin/reports/weekly.csv")
 
-    assert "(1 of 3 alerts)" in page
+    assert "(1 of 2 alerts whose deadline has passed; 1 not due yet)" in page
     assert "30 minutes" in page and "1 hour 30 minutes" in page
     assert "median_minutes_to_acknowledge,30.0" in summary
     assert "p90_minutes_to_acknowledge,90.0" in summary
@@ -351,6 +355,26 @@ def test_it_reports_timeliness_and_offers_csv(client, db):
     assert weekly.mimetype == "text/csv"
     assert weekly.get_data(as_text=True).splitlines()[-1].endswith(",3,3,0")
     assert page.count('<svg class="app-chart"') == 3
+
+
+def test_it_counts_children_by_their_outcome_when_the_notice_arrived(client, db):
+    setting = create_setting(db)
+    create_key_adult(db, setting)
+    create_pupil(db, setting)
+    other = create_setting(db, urn="121345", name="Clifton Green Primary School")
+    create_pupil(db, other)  # Amelia on two rolls: the council decides
+    _, key = create_force(db)
+    client.post("/api/v1/notices", json=notice_body(), headers=bearer(key))
+    child = db.exec(select(Child)).one()
+    assert child.outcome == "review"
+    child.outcome = "matched"  # as the council's decision leaves it
+    db.add(child)
+    db.commit()
+    _coordinator(db, client)
+
+    summary = client.get("/admin/reports/summary.csv").get_data(as_text=True)
+
+    assert "intake_review,1" in summary and "intake_matched,0" in summary
 
 
 def test_it_takes_a_gias_file_far_bigger_than_the_apis_64_kib_limit(make_app, db):

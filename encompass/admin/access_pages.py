@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import abort, g, render_template, request
 from flask_login import current_user
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, func, or_, select
 from wtforms import Form, StringField
 
 from encompass.admin.views import bp, council_scope
@@ -45,7 +45,8 @@ def council_notice(session: Session, notice_id: int, la_code: str | None) -> Not
 def council_notices_by_reference(
     session: Session, reference: str, la_code: str | None
 ) -> list[Notice]:
-    query = select(Notice).where(Notice.police_reference == reference.strip())
+    # Case-insensitive: "ny-2026-004211" finds NY-2026-004211.
+    query = select(Notice).where(func.lower(Notice.police_reference) == reference.strip().lower())
     if la_code is not None:
         query = query.where(_in_council(la_code))
     return list(session.exec(query.order_by(col(Notice.received_at).desc()).limit(20)))

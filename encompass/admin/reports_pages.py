@@ -34,7 +34,7 @@ def _report() -> tuple[ReportForm, Report]:
     weeks = int(form.weeks.data) if form.weeks.data in dict(PERIODS) else 12
     last = form.ending.data or utcnow().astimezone(tz).date()
     start = monday(last) - timedelta(days=7 * (weeks - 1))
-    return form, build_report(g.db, council_scope(), start=start, weeks=weeks, tz=tz)
+    return form, build_report(g.db, council_scope(), start=start, weeks=weeks, tz=tz, now=utcnow())
 
 
 def _label(day: date) -> str:

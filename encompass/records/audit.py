@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, or_, select
 
 from encompass.db import is_postgres, utcnow
-from encompass.models import Alert, AuditEvent, Child, ReviewItem, User
+from encompass.models import Alert, AlertLink, AuditEvent, Child, ReviewItem, User
 
 GENESIS = "0" * 64
 # An arbitrary constant: the PostgreSQL advisory lock that one sealer holds at a time.
@@ -201,10 +201,13 @@ class AccessEntry:
 
 
 def notice_access(session: Session, notice_id: int) -> list[AccessEntry]:
-    """Who read or acted on a notice, its children's alerts and review items, oldest first."""
+    """Who read or acted on a notice, its children's alerts, alert links and review items,
+    oldest first."""
     child_ids = select(Child.id).where(Child.notice_id == notice_id)
     alert_ids = select(Alert.id).where(col(Alert.child_id).in_(child_ids))
     review_ids = select(ReviewItem.id).where(ReviewItem.notice_id == notice_id)
+    # The alert links in the children's messages: who opened them, and who was refused.
+    link_ids = select(AlertLink.id).where(col(AlertLink.alert_id).in_(alert_ids))
     rows = session.exec(
         select(AuditEvent, User.email)
         .join(User, col(User.id) == AuditEvent.user_id, isouter=True)
@@ -215,6 +218,8 @@ def notice_access(session: Session, notice_id: int) -> list[AccessEntry]:
                 (col(AuditEvent.object_type) == "alert") & col(AuditEvent.object_id).in_(alert_ids),
                 (col(AuditEvent.object_type) == "review_item")
                 & col(AuditEvent.object_id).in_(review_ids),
+                (col(AuditEvent.object_type) == "alert_link")
+                & col(AuditEvent.object_id).in_(link_ids),
             )
         )
         .order_by(col(AuditEvent.at), col(AuditEvent.id))

@@ -35,7 +35,9 @@ class Report:
     alerts: int = 0
     acknowledged: int = 0
     acknowledged_in_time: int = 0
+    # Alerts whose deadline has passed: only they can be late (or in time) yet.
     with_deadline: int = 0
+    deadline_to_come: int = 0
     ack_seconds: list[float] = field(default_factory=list)
     escalations: int = 0
     intake_outcomes: Counter[str] = field(default_factory=Counter)
@@ -76,9 +78,19 @@ def _local_start(day: date, tz: ZoneInfo) -> datetime:
 
 
 def build_report(
-    session: Session, la_code: str | None, *, start: date, weeks: int, tz: ZoneInfo
+    session: Session,
+    la_code: str | None,
+    *,
+    start: date,
+    weeks: int,
+    tz: ZoneInfo,
+    now: datetime,
 ) -> Report:
-    """`weeks` whole weeks from the Monday of `start`, for one council or (None) all."""
+    """`weeks` whole weeks from the Monday of `start`, for one council or (None) all.
+
+    Timeliness counts the alerts whose deadline has passed by `now`; children are counted
+    by their outcome when the notice arrived (a council's later decision is not arrival).
+    A child's row replaced by a police correction is counted once, as corrected."""
     first = monday(start)
     report = Report(start=first, end=first + timedelta(days=7 * weeks - 1))
     report.weeks = [Week(first + timedelta(days=7 * i)) for i in range(weeks)]
@@ -95,6 +107,7 @@ def build_report(
         .join(Alert, col(Alert.child_id) == Child.id, isouter=True)
         .join(Setting, col(Setting.id) == Child.setting_id, isouter=True)
         .where(col(Notice.received_at) >= since, col(Notice.received_at) < until)
+        .where(col(Child.superseded_at).is_(None))
     )
     if la_code is not None:
         reviewed = select(ReviewItem.child_id).where(ReviewItem.la_code == la_code)
@@ -106,7 +119,7 @@ def build_report(
             notices_seen.add(notice.id)  # type: ignore[arg-type]
             week.notices += 1
         week.children += 1
-        report.intake_outcomes[child.outcome] += 1
+        report.intake_outcomes[child.intake_outcome or child.outcome] += 1
         if child.holiday_period:
             report.holiday_children += 1
         else:
@@ -117,12 +130,15 @@ def build_report(
         if alert.escalated_at is not None:
             report.escalations += 1
             week.escalations += 1
-        if alert.due_by is not None:
+        passed = alert.due_by is not None and alert.due_by <= now
+        if passed:
             report.with_deadline += 1
+        elif alert.due_by is not None:
+            report.deadline_to_come += 1
         if alert.acknowledged_at is not None:
             report.acknowledged += 1
             report.ack_seconds.append((alert.acknowledged_at - alert.created_at).total_seconds())
-            if alert.due_by is not None and alert.acknowledged_at <= alert.due_by:
+            if passed and alert.due_by is not None and alert.acknowledged_at <= alert.due_by:
                 report.acknowledged_in_time += 1
     report.notices = len(notices_seen)
     report.children = sum(w.children for w in report.weeks)

@@ -192,3 +192,32 @@ def test_it_refuses_a_zip_without_a_csv_in_one_line(cli, db, tmp_path):
     assert_one_line_error(
         cli("settings", "import", download), "extract.zip is a zip file with no CSV file in it"
     )
+
+
+def _upload_gias(client, content: bytes, name: str):
+    page = client.get("/admin/settings").get_data(as_text=True)
+    data = {"csrf_token": csrf_token(page), "file": (io.BytesIO(content), name)}
+    return client.post("/admin/settings/import", data=data, content_type="multipart/form-data")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\r\n", "edubasealldata.csv is empty"),
+        (
+            GIAS.read_bytes().replace(b"\x92", b"\x9d"),
+            "edubasealldata.csv is not a text file in UTF-8 or Windows-1252",
+        ),
+        (b"PK\x03\x04 not really a zip", "edubasealldata.csv is not a readable zip file"),
+    ],
+)
+def test_gias_upload_errors_name_the_file_not_our_server(make_app, db, content, message):
+    client = make_app(IMPORT_JOBS_INLINE=True).test_client()
+    create_user(db, COORDINATOR, "coordinator", la_code="816")
+    sign_in(client, COORDINATOR)
+
+    response = _upload_gias(client, content, "edubasealldata.csv")
+
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert message in page
+    assert "instance" not in page and "codec" not in page and "upload-" not in page

@@ -50,6 +50,9 @@ def _binary(path: Path, filename: str) -> tuple[Callable[[], IO[bytes]], list[zi
     except OSError:
         raise ImportError_(f"{filename} cannot be opened") from None
     if not is_zip:
+        with path.open("rb") as f:
+            if f.read(4) == b"PK\x03\x04":
+                raise ImportError_(f"{filename} is not a readable zip file: download it again")
         return (lambda: path.open("rb")), []
     try:
         archive = zipfile.ZipFile(path)

@@ -77,12 +77,16 @@ def test_coordinator_imports_gias_adds_two_key_adults_and_verifies_a_phone(new_p
     # Import from the page: the council's open schools only, with progress then a report.
     page.get_by_role("button", name="Import settings").click()
     expect(page).to_have_title(re.compile("^Error: Settings"))
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Select a GIAS CSV file")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select a GIAS CSV or zip file")
     check_page(page, "21-coordinator-import-error")
-    page.get_by_label("GIAS establishment file (CSV)").set_input_files(str(_gias_file(tmp_path)))
+    page.get_by_label("GIAS establishment file (CSV or zip)").set_input_files(
+        str(_gias_file(tmp_path))
+    )
     page.get_by_role("button", name="Import settings").click()
     expect(page.locator(".govuk-panel")).to_contain_text("2 settings imported")
-    expect(page.locator("main")).to_contain_text("Skipped (closed, or another council)")
+    expect(page.locator("main")).to_contain_text(
+        "Skipped (closed, not a setting, or another council)"
+    )
     check_page(page, "22-coordinator-import-finished")
 
     page.get_by_role("link", name="Back to settings").click()

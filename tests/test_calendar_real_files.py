@@ -176,12 +176,34 @@ def test_a_councils_label_csv_with_its_own_words_for_closures(cli, client, key, 
         ("Autumn term 1", "term"),
         ("Sheffield: Term day (Week 3)", "term"),
         ("SUTC: Day 12 (Week 3)", "term"),
+        ("In-service day", "inset"),
+        ("Occasional day", "holiday"),
+        ("School closes at 1.30pm for Christmas", "ends"),
+        ("Autumn Term begins", "starts"),
         ("Parents' Evening", ""),
         ("Summer fair", ""),
     ],
 )
 def test_it_reads_the_words_councils_and_schools_use(summary, kind):
     assert classify(summary) == kind
+
+
+def test_a_term_dates_table_as_council_pages_write_it(cli, client, key, tmp_path):
+    table = tmp_path / "term-dates.csv"
+    table.write_text(
+        "Term,Start date,End date\n"
+        "Autumn term,Thursday 3rd September 2026,Friday 18th December 2026\n"
+        "October half term,Monday 26th October 2026,Friday 30th October 2026\n"
+        "Occasional day,Monday 2nd November 2026,\n"
+        "Spring term,Tuesday 5th January 2027,Thursday 25th March 2027\n"
+    )
+    with time_machine.travel(_at(2026, 6, 1, 9, 0), tick=False):
+        result = cli("calendar", "import", str(table), "--la", "816")
+    assert result.exit_code == 0, result.output
+
+    child = _notice(client, key, _at(2026, 10, 23, 18, 0))
+
+    assert _due(child) == _at(2026, 11, 3, 8, 45)
 
 
 def test_it_refuses_a_calendar_that_would_shut_for_months_and_keeps_the_old_one(cli, db, tmp_path):

@@ -6,6 +6,7 @@ with BasicDetails and Address as BS7666Address or AddressLines); the pupils are 
 
 from __future__ import annotations
 
+import zipfile
 from datetime import date
 
 import pytest
@@ -171,9 +172,23 @@ def test_it_says_which_laestab_it_does_not_know(cli, db, tmp_path):
         ("01-Mar-2014", date(2014, 3, 1)),
         ("1 March 2014", date(2014, 3, 1)),
         ("2014-03-01T00:00:00", date(2014, 3, 1)),
+        ("Saturday 1st March 2014", date(2014, 3, 1)),
     ],
 )
 def test_it_reads_the_date_formats_mis_exports_use(text, day):
     from encompass.onboarding.csvfile import parse_date
 
     assert parse_date(text) == day
+
+
+def test_it_asks_for_a_csv_when_given_a_spreadsheet(cli, db, tmp_path):
+    create_setting(db, urn="121212", la_code="816")
+    workbook = tmp_path / "roll.xlsx"
+    with zipfile.ZipFile(workbook, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+
+    assert_one_line_error(
+        cli("roll", "import", workbook, "--setting", "121212"),
+        "roll.xlsx is a spreadsheet (Excel or similar), not a CSV file: save it as CSV",
+    )

@@ -113,9 +113,15 @@ def _ics_events(raw: bytes, tz: ZoneInfo) -> list[_Event]:
     return events
 
 
-_LABEL_COLUMNS = ("label", "name", "event", "description", "summary", "title", "holiday")
-_START_COLUMNS = ("start_date", "start", "date", "start date", "from", "date from")
-_END_COLUMNS = ("end_date", "end", "end date", "to", "date to")
+_LABEL_COLUMNS = (
+    "label", "name", "event", "description", "summary", "title", "holiday", "term",
+    "period", "type", "what", "occasion",
+)  # fmt: skip
+_START_COLUMNS = (
+    "start_date", "start", "date", "start date", "starts", "from", "date from", "from date",
+    "first day", "start day",
+)  # fmt: skip
+_END_COLUMNS = ("end_date", "end", "end date", "ends", "to", "date to", "to date", "last day")
 
 
 def _column(header: list[str], names: Iterable[str]) -> str | None:

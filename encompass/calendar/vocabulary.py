@@ -22,7 +22,7 @@ CLOSED_KINDS = ("holiday", "inset")
 
 _INSET = re.compile(
     r"\b(inset|training|staff development|professional development|pd|"
-    r"disaggregated|non[ -]pupil|teacher day|teachers day|staff day)\b"
+    r"disaggregated|non[ -]pupil|teacher day|teachers day|staff day|in ?service)\b"
 )
 _STARTS = re.compile(
     r"\b(first day (back|of (the )?(term|school|autumn|spring|summer))|"
@@ -33,12 +33,12 @@ _STARTS = re.compile(
 _ENDS = re.compile(
     r"\b(last day (of |before )?(the )?(term|school|half term|holiday|autumn|spring|summer)|"
     r"end of (the )?(term|school year|autumn|spring|summer)|(term|school) (ends|finishes)|"
-    r"breaks? up|school closes for)\b"
+    r"breaks? up|school closes)\b"
 )
 _HOLIDAY = re.compile(
     r"\b(holidays?|half ?terms?|break|closures?|closed|shut|bank hols?|"
     r"christmas day|boxing day|new year'?s day|good friday|easter monday|may day|"
-    r"vacation|recess|no school)\b"
+    r"vacation|recess|no school|occasional day|snow day)\b"
 )
 _TERM = re.compile(
     r"\b(terms?|term day|school day|day \d+|"

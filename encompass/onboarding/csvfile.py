@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -104,6 +105,11 @@ def parse_date(value: str) -> date:
     """A date as MIS exports and spreadsheets write it: ISO (2019-04-03), UK (03/04/2019),
     Excel's date and time (2019-04-03 00:00:00, 03/04/2019 00:00), 01-Mar-2014."""
     text = value.strip()
+    # "Monday 3rd September 2026", as council term-date pages write them.
+    text = re.sub(
+        r"^(mon|tues?|wed(nes)?|thu(rs)?|fri|sat(ur)?|sun)(day)?,?\s+", "", text, flags=re.I
+    )
+    text = re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", text, flags=re.I)
     # Excel and some exports add a time of midnight: the date is the part before it.
     for sep in ("T", " "):
         head, _, tail = text.partition(sep)

@@ -34,6 +34,11 @@ class OpenedText:
 
 
 def _zip_member(archive: zipfile.ZipFile, filename: str) -> str:
+    if "[Content_Types].xml" in archive.namelist():
+        raise ImportError_(
+            f"{filename} is a spreadsheet (Excel or similar), not a CSV file: save it as "
+            "CSV (comma delimited) and upload that"
+        )
     members = [
         i for i in archive.infolist() if not i.is_dir() and i.filename.lower().endswith(".csv")
     ]

@@ -33,8 +33,10 @@ WORKER_SEND_CONCURRENCY = 8
 # At most this many SMS / calls to one phone number in any hour; more wait their turn.
 SMS_PER_RECIPIENT_PER_HOUR = 10
 VOICE_PER_RECIPIENT_PER_HOUR = 4
-# How long an alert link stays valid.
+# How long an alert link stays valid (counted from the alert's deadline when that is later).
 ALERT_LINK_TTL_HOURS = 24 * 7
+# How long the link in a Key Adult's invitation e-mail (to set a password) stays valid.
+INVITATION_TTL_HOURS = 72
 # A delivery left in "sending" longer than this is timed out by the sweeper.
 DELIVERY_SENDING_TIMEOUT_SECONDS = 300
 DELIVERY_MAX_ATTEMPTS = 5

@@ -65,6 +65,7 @@ def create_app(
     from encompass.delivery import callbacks
     from encompass.dsl import views as dsl_views
     from encompass.notices import api
+    from encompass.onboarding import invitation_pages
     from encompass.police import views as police_views
     from encompass.review import views as review_views
     from encompass.web import forms, frontend, headers
@@ -77,6 +78,7 @@ def create_app(
     for blueprint in (
         api.bp,
         accounts.bp,
+        invitation_pages.bp,
         alert_views.bp,
         callbacks.bp,
         web.bp,

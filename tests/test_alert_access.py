@@ -39,6 +39,8 @@ def _alert_with_known_link(db, client):
 
 def test_it_asks_for_sign_in_before_showing_anything_from_a_link(client, db):
     alert, token = _alert_with_known_link(db, client)
+    # The Key Adult has set a password: the link asks them to sign in with it.
+    create_user(db, "helen.carter@school.example.org", "dsl", setting_urn="121212")
 
     response = client.get(f"/a/{token}")
 

@@ -16,6 +16,9 @@ def test_it_lists_settings_with_no_term_dates_or_too_few_key_adults(client, db, 
     ready = create_setting(db, urn="121212", name="St Wilfrid's", roll_imported_at=utcnow())
     create_key_adult(db, ready, "dsl", "Helen Carter")
     create_key_adult(db, ready, "deputy", "Raj Patel", phone="+447911100002")
+    # Both have set their passwords (accepted their invitations).
+    create_user(db, "helen.carter@school.example.org", "dsl", setting_urn="121212")
+    create_user(db, "raj.patel@school.example.org", "dsl", setting_urn="121212")
     bare = create_setting(db, urn="121345", name="Clifton Green")
     create_setting(db, urn="999001", name="Leeds school", la_code="383")
     for adult in db.exec(select(KeyAdult)).all():

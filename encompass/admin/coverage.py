@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from encompass.calendar.setting_calendar import calendar_stuck, has_term_dates
 from encompass.db import utcnow
 from encompass.models import KeyAdult, Setting
+from encompass.onboarding.invitations import not_accepted
 
 MIN_KEY_ADULTS = 2
 
@@ -50,6 +51,7 @@ def coverage(session: Session, la_code: str | None, today: date | None = None) -
             failing[adult.setting_id] += 1
         if adult.training_expires_on is not None and adult.training_expires_on < today:
             expired[adult.setting_id] += 1
+    waiting = not_accepted(session, [s.id for s in settings if s.id is not None])
     rows = []
     for setting in settings:
         assert setting.id is not None
@@ -68,6 +70,11 @@ def coverage(session: Session, la_code: str | None, today: date | None = None) -
             )
         if expired[setting.id]:
             row.problems.append(f"training expired for {_count(expired[setting.id], 'Key Adult')}")
+        if waiting.get(setting.id):
+            row.problems.append(
+                f"{_count(waiting[setting.id], 'Key Adult')} not signed up: invitation not "
+                "accepted (no password yet)"
+            )
         if not has_term_dates(session, setting):
             row.problems.append("no term dates: weekdays but bank holidays assumed")
         elif calendar_stuck(session, setting, today):

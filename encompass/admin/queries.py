@@ -9,7 +9,17 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from encompass.calendar.setting_calendar import has_term_dates
-from encompass.models import Alert, CalendarEntry, Child, KeyAdult, Notice, Pupil, Setting
+from encompass.models import (
+    Alert,
+    CalendarEntry,
+    Child,
+    Delivery,
+    KeyAdult,
+    Notice,
+    Pupil,
+    Setting,
+    User,
+)
 from encompass.onboarding.key_adults import setting_key_adults
 
 
@@ -61,6 +71,9 @@ class SettingOverview:
     has_term_dates: bool
     terms: list[CalendarEntry] = field(default_factory=list)
     recent_alerts: int = 0
+    # Each Key Adult's account: "active", "invited" (no password yet), "deactivated", or
+    # "none" (added before accounts were made for everyone).
+    accounts: dict[int, str] = field(default_factory=dict)
 
 
 def setting_overview(session: Session, setting: Setting, today: date) -> SettingOverview:
@@ -85,14 +98,46 @@ def setting_overview(session: Session, setting: Setting, today: date) -> Setting
     alerts = session.exec(
         select(func.count()).select_from(Alert).where(Alert.setting_id == setting.id)
     ).one()
+    adults = setting_key_adults(session, setting.id)
     return SettingOverview(
         setting=setting,
-        key_adults=setting_key_adults(session, setting.id),
+        key_adults=adults,
         roll_size=roll_size,
         has_term_dates=has_term_dates(session, setting),
         terms=terms,
         recent_alerts=alerts,
+        accounts=account_states(session, adults),
     )
+
+
+def account_states(session: Session, adults: list[KeyAdult]) -> dict[int, str]:
+    ids = {a.user_id for a in adults if a.user_id is not None}
+    users = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(ids)))}
+    states = {}
+    for adult in adults:
+        assert adult.id is not None
+        user = users.get(adult.user_id)
+        states[adult.id] = (
+            "none"
+            if user is None
+            else "deactivated"
+            if not user.active
+            else "active"
+            if user.password_hash
+            else "invited"
+        )
+    return states
+
+
+@dataclass
+class LadderEntry:
+    """One message the ladder sent (or is about to send) about an alert."""
+
+    at: datetime
+    name: str
+    role: str
+    channel: str
+    status: str
 
 
 @dataclass
@@ -102,6 +147,9 @@ class AttentionItem:
     notice: Notice
     setting: Setting
     escalated: bool
+    # The setting's Key Adults (to phone them), and the ladder so far.
+    key_adults: list[KeyAdult] = field(default_factory=list)
+    ladder: list[LadderEntry] = field(default_factory=list)
 
 
 def needing_attention(session: Session, la_code: str | None, now: datetime) -> list[AttentionItem]:
@@ -113,6 +161,7 @@ def needing_attention(session: Session, la_code: str | None, now: datetime) -> l
         .join(Setting, col(Setting.id) == Alert.setting_id)
         .where(
             col(Alert.acknowledged_at).is_(None),
+            col(Alert.withdrawn_at).is_(None),
             or_(col(Alert.escalated_at).is_not(None), col(Alert.due_by) < now),
         )
     )
@@ -123,7 +172,46 @@ def needing_attention(session: Session, la_code: str | None, now: datetime) -> l
         AttentionItem(alert, child, notice, setting, alert.escalated_at is not None)
         for alert, child, notice, setting in rows
     ]
+    _add_people_and_ladder(session, items)
     return sorted(items, key=lambda i: (not i.escalated, i.alert.due_by or i.alert.created_at))
+
+
+def _add_people_and_ladder(session: Session, items: list[AttentionItem]) -> None:
+    """Each item's Key Adults and messages so far: two queries for the whole page."""
+    if not items:
+        return
+    adults: dict[int, list[KeyAdult]] = {}
+    for adult in session.exec(
+        select(KeyAdult)
+        .where(
+            col(KeyAdult.setting_id).in_({i.setting.id for i in items}),
+            col(KeyAdult.active),
+        )
+        .order_by(col(KeyAdult.id))
+    ):
+        assert adult.setting_id is not None
+        adults.setdefault(adult.setting_id, []).append(adult)
+    ladder: dict[int, list[LadderEntry]] = {}
+    for delivery, adult in session.exec(
+        select(Delivery, KeyAdult)
+        .outerjoin(KeyAdult, col(KeyAdult.id) == Delivery.key_adult_id)
+        .where(col(Delivery.alert_id).in_({i.alert.id for i in items}))
+        .order_by(col(Delivery.created_at), col(Delivery.id))
+    ):
+        assert delivery.alert_id is not None
+        ladder.setdefault(delivery.alert_id, []).append(
+            LadderEntry(
+                at=delivery.sent_at or delivery.due_at,
+                name=adult.name if adult else delivery.to_address,
+                role=adult.role if adult else "",
+                channel=delivery.channel,
+                status=delivery.status,
+            )
+        )
+    for item in items:
+        assert item.setting.id is not None and item.alert.id is not None
+        item.key_adults = adults.get(item.setting.id, [])
+        item.ladder = ladder.get(item.alert.id, [])
 
 
 def failing_contacts(session: Session, la_code: str | None) -> list[tuple[KeyAdult, Setting]]:

@@ -19,8 +19,11 @@ from encompass.admin.forms import (
 from encompass.admin.queries import find_settings, setting_overview
 from encompass.admin.views import bp, council_scope, key_adult_or_404, setting_or_404
 from encompass.auth.access import role_required
+from encompass.auth.users import set_active
 from encompass.db import utcnow
+from encompass.models import User
 from encompass.onboarding import phone_verification
+from encompass.onboarding.invitations import InvitationPolicy, invite
 from encompass.onboarding.key_adults import (
     SETTING_ROLES,
     KeyAdultError,
@@ -122,8 +125,12 @@ def key_adult_new(setting_id: int) -> Any:
             g.db.rollback()
             add_error(getattr(form, exc.field), str(exc))
         else:
+            invited = invite(g.db, adult, _invitations(), now=utcnow(), sent_by=current_user.id)
             g.db.commit()
-            flash(f"{adult.name} added as {SETTING_ROLES[adult.role]}")
+            flash(
+                f"{adult.name} added as {SETTING_ROLES[adult.role]}"
+                + (": an invitation to set a password is on its way" if invited else "")
+            )
             return redirect(url_for("admin.setting", setting_id=found.id))
     status = 400 if form.errors else 200
     return render_template("admin/key_adult_new.html", setting=found, form=form), status
@@ -137,6 +144,39 @@ def key_adult_remove(adult_id: int) -> Any:
         remove_key_adult(g.db, adult, now=utcnow(), user_id=current_user.id)
         g.db.commit()
         flash(f"{adult.name} removed: they will not be alerted")
+    return redirect(url_for("admin.setting", setting_id=found.id))
+
+
+def _invitations() -> InvitationPolicy:
+    return InvitationPolicy.from_config(current_app.config)
+
+
+@bp.post("/key-adults/<int:adult_id>/invite")
+@role_required(*COORDINATORS)
+def key_adult_invite(adult_id: int) -> Any:
+    """Send the invitation again (a new link; earlier ones stop working)."""
+    adult, found = key_adult_or_404(adult_id)
+    if RemoveForm().validate_on_submit():
+        if invite(g.db, adult, _invitations(), now=utcnow(), sent_by=current_user.id, again=True):
+            flash(f"A new invitation is on its way to {adult.email}")
+        else:
+            flash(f"{adult.name} already has a password, or their account is deactivated")
+        g.db.commit()
+    return redirect(url_for("admin.setting", setting_id=found.id))
+
+
+@bp.post("/key-adults/<int:adult_id>/deactivate")
+@role_required(*COORDINATORS)
+def key_adult_deactivate(adult_id: int) -> Any:
+    """Stop the Key Adult's account signing in; every session it has open ends at once."""
+    adult, found = key_adult_or_404(adult_id)
+    if RemoveForm().validate_on_submit():
+        user = g.db.get(User, adult.user_id) if adult.user_id else None
+        # A Key Adult's own account only: never an administrator's or a coordinator's.
+        if user is not None and user.role == "dsl":
+            set_active(g.db, user, active=False, now=utcnow())
+            g.db.commit()
+            flash(f"{adult.name}'s account is deactivated: they are signed out everywhere")
     return redirect(url_for("admin.setting", setting_id=found.id))
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from encompass.auth.access import token_hash
-from encompass.models import Alert, AlertLink, Delivery, Setting
+from encompass.models import Alert, AlertLink, Delivery, KeyAdult, Setting
 from encompass.records import audit
 
 
@@ -24,17 +24,48 @@ def link_for_token(session: Session, token: str, now: datetime) -> AlertLink | N
     return link
 
 
+def reader_settings(session: Session, user_id: int, setting_id: int | None) -> list[int]:
+    """The settings a Key Adult's account reads: its own, and every setting where it is an
+    active Key Adult (a trust's DSL for several schools has one account)."""
+    ids = {setting_id} if setting_id is not None else set()
+    ids |= {
+        found
+        for found in session.exec(
+            select(KeyAdult.setting_id).where(
+                KeyAdult.user_id == user_id,
+                col(KeyAdult.active),
+                col(KeyAdult.setting_id).is_not(None),
+            )
+        )
+        if found is not None
+    }
+    return sorted(ids)
+
+
 def alert_for_reader(
-    session: Session, alert_id: int, *, role: str, setting_id: int | None, la_code: str | None
+    session: Session,
+    alert_id: int,
+    *,
+    role: str,
+    setting_id: int | None,
+    la_code: str | None,
+    user_id: int | None = None,
 ) -> Alert | None:
     """Alerts are only ever fetched through the reader's scope: another's id is not found.
 
-    A DSL reads their own setting's alerts; a coordinator those of their council's
+    A Key Adult reads their settings' alerts; a coordinator those of their council's
     settings (they are the holiday cover of last resort).
     """
     query = select(Alert).where(Alert.id == alert_id)
-    if role == "dsl" and setting_id is not None:
-        query = query.where(Alert.setting_id == setting_id)
+    settings = (
+        reader_settings(session, user_id, setting_id)
+        if role == "dsl" and user_id is not None
+        else [setting_id]
+        if setting_id is not None
+        else []
+    )
+    if role == "dsl" and settings:
+        query = query.where(col(Alert.setting_id).in_(settings))
     elif role == "coordinator" and la_code:
         query = query.join(Setting, col(Setting.id) == Alert.setting_id).where(
             Setting.la_code == la_code
@@ -53,8 +84,13 @@ def acknowledge(
     now: datetime,
     remote_addr: str = "",
     presentation: str = "",
+    acknowledged_as: str | None = None,
 ) -> Alert:
-    """Record the support planned (required) and how the child presented (optional)."""
+    """Record the support planned (required) and how the child presented (optional).
+
+    `acknowledged_as` is what the police are told acknowledged it: the Key Adult's role
+    at the setting, or "council" for a coordinator acting on the setting's behalf.
+    """
     note = note.strip()
     if not note:
         raise AckError("Enter the support you have planned for the child")
@@ -65,6 +101,7 @@ def acknowledge(
     alert.feedback = note[:2000]
     alert.child_presentation = presentation.strip()[:2000]
     alert.status = "acknowledged"
+    alert.acknowledged_as = acknowledged_as
     session.add(alert)
     # Nothing still waiting to be sent about this alert may go out now.
     session.execute(
@@ -79,6 +116,20 @@ def acknowledge(
         object_type="alert",
         object_id=alert.id,
         remote_addr=remote_addr,
+        detail="on the setting's behalf" if acknowledged_as == "council" else "",
         at=now,
     )
     return alert
+
+
+def role_at(session: Session, user_id: int, setting_id: int) -> str:
+    """The reader's Key Adult role at this setting (a DSL user who is on no list: "dsl")."""
+    roles = session.exec(
+        select(KeyAdult.role).where(
+            KeyAdult.user_id == user_id, KeyAdult.setting_id == setting_id, col(KeyAdult.active)
+        )
+    ).all()
+    for role in ("dsl", "deputy", "head", "holiday_cover"):
+        if role in roles:
+            return role
+    return "dsl"

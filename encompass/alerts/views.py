@@ -23,14 +23,26 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from encompass.alerts.ack import AckError, acknowledge, alert_for_reader, link_for_token
+from encompass.alerts.ack import (
+    AckError,
+    acknowledge,
+    alert_for_reader,
+    link_for_token,
+    role_at,
+)
+from encompass.alerts.council_actions import (
+    CouncilActionError,
+    may_act_for_council,
+    record_council_handling,
+)
 from encompass.alerts.messages import deadline
 from encompass.alerts.summary import plain_text_summary
 from encompass.auth import ratelimit
 from encompass.auth.access import public, role_required
 from encompass.db import utcnow
-from encompass.models import Child, Notice, Setting, User
+from encompass.models import AlertLink, Child, KeyAdult, Notice, Setting, User
 from encompass.notices.amend import amendments_for_child, changed_words
+from encompass.onboarding.invitations import invitation_from_alert_link
 from encompass.records import audit
 
 bp = Blueprint("alerts", __name__)
@@ -77,6 +89,20 @@ def _link_failure(now: datetime, link_id: int | None = None) -> bool:
     return ratelimit.hit(g.db, who, window, now) > limit
 
 
+class CouncilHandlingForm(FlaskForm):
+    """What the council is doing instead of an acknowledgement ("called the school")."""
+
+    note = TextAreaField(
+        "What is the council doing?",
+        description="For example: called the school at 08:50, the deputy head will "
+        "support the child. The ladder stops here; nothing more is sent.",
+        validators=[
+            DataRequired("Enter what the council is doing, like 'called the school at 08:50'"),
+            Length(max=2000, message="What the council is doing must be 2000 characters or fewer"),
+        ],
+    )
+
+
 @bp.get("/a/<token>")
 @public
 def open_link(token: str) -> Any:
@@ -101,7 +127,7 @@ def open_link(token: str) -> Any:
         g.db.commit()
         abort(429 if over else 404)
     if not current_user.is_authenticated:
-        return redirect(url_for("accounts.login", next=request.path))
+        return _sign_in_first(link, now)
     alert = _reader_alert(link.alert_id)
     if alert is None or (
         link.used_by_user_id is not None and link.used_by_user_id != current_user.id
@@ -133,6 +159,26 @@ def open_link(token: str) -> Any:
     return redirect(url_for("alerts.show", alert_id=alert.id))
 
 
+def _sign_in_first(link: AlertLink, now: datetime) -> Any:
+    """To sign-in; or, for a Key Adult with no password yet, to set one, then the alert."""
+    adult = g.db.get(KeyAdult, link.key_adult_id)
+    token = None
+    if adult is not None and adult.active and link.used_by_user_id in (None, adult.user_id):
+        token = invitation_from_alert_link(g.db, adult, now=now)
+    if token is None:
+        return redirect(url_for("accounts.login", next=request.path))
+    audit.record(
+        g.db,
+        "alert_link.set_password",
+        object_type="alert_link",
+        object_id=link.id,
+        detail="no password yet: sent to set one",
+        at=now,
+    )
+    g.db.commit()
+    return redirect(url_for("invitations.set_password", token=token, next=request.path))
+
+
 def _reader_alert(alert_id: int) -> Any:
     return alert_for_reader(
         g.db,
@@ -140,6 +186,7 @@ def _reader_alert(alert_id: int) -> Any:
         role=current_user.role,
         setting_id=current_user.setting_id,
         la_code=current_user.la_code,
+        user_id=current_user.id,
     )
 
 
@@ -159,8 +206,9 @@ def show(alert_id: int) -> Any:
     alert, child, notice, setting = _load(alert_id)
     form = AckForm()
     status = 200
-    if request.method == "POST" and current_user.role != "dsl":
-        abort(403)  # acknowledging is for the setting's own Key Adults
+    council = current_user.role == "coordinator"
+    if request.method == "POST" and council and not may_act_for_council(alert):
+        abort(403)  # until the ladder reaches the council, it is the setting's to acknowledge
     if request.method == "POST":
         if form.validate_on_submit():
             try:
@@ -172,16 +220,62 @@ def show(alert_id: int) -> Any:
                     presentation=form.presentation.data or "",
                     now=utcnow(),
                     remote_addr=request.remote_addr or "",
+                    acknowledged_as=(
+                        "council" if council else role_at(g.db, current_user.id, alert.setting_id)
+                    ),
                 )
             except AckError as exc:
                 form.note.errors = [str(exc)]
                 status = 409
             else:
                 g.db.commit()
-                flash("Acknowledged. The police have been told support is planned.")
+                flash(
+                    "Acknowledged on the setting's behalf. The police have been told support "
+                    "is planned."
+                    if council
+                    else "Acknowledged. The police have been told support is planned."
+                )
                 return redirect(url_for("alerts.show", alert_id=alert.id))
         else:
             status = 400
+    return _alert_page(
+        alert, child, notice, setting, form, CouncilHandlingForm(prefix="council"), status
+    )
+
+
+@bp.post("/alerts/<int:alert_id>/council-handling")
+@role_required("coordinator")
+def council_handling(alert_id: int) -> Any:
+    """A coordinator reached by escalation records what the council is doing: the ladder
+    stops there."""
+    alert, child, notice, setting = _load(alert_id)
+    if not may_act_for_council(alert):
+        abort(403)
+    # Prefixed: its fields sit beside the acknowledgement form's on the same page.
+    handling = CouncilHandlingForm(prefix="council")
+    if handling.validate_on_submit():
+        try:
+            record_council_handling(
+                g.db, alert, user_id=current_user.id, note=handling.note.data or "", now=utcnow()
+            )
+        except CouncilActionError as exc:
+            handling.note.errors = [str(exc)]
+        else:
+            g.db.commit()
+            flash("Recorded: the council is handling this notification. Nothing more is sent.")
+            return redirect(url_for("alerts.show", alert_id=alert.id))
+    return _alert_page(alert, child, notice, setting, AckForm(formdata=None), handling, 400)
+
+
+def _alert_page(
+    alert: Any,
+    child: Child,
+    notice: Notice,
+    setting: Setting,
+    form: AckForm,
+    handling: CouncilHandlingForm,
+    status: int,
+) -> Any:
     audit.record(
         g.db,
         "alert.viewed",
@@ -202,6 +296,13 @@ def show(alert_id: int) -> Any:
             notice=notice,
             setting=setting,
             form=form,
+            handling_form=handling,
+            may_act_for_council=may_act_for_council(alert),
+            handled_by=(
+                g.db.get(User, alert.council_handling_by_user_id)
+                if alert.council_handling_by_user_id
+                else None
+            ),
             summary_text=_summary(alert, child, notice, setting),
             amendments=amendments_for_child(g.db, alert.child_id),
         ),

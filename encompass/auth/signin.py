@@ -146,7 +146,7 @@ class CodeForm(FlaskForm):
     )
 
 
-def _safe_next(target: str | None) -> str | None:
+def safe_next(target: str | None) -> str | None:
     """Only same-site paths: an open redirect would turn an alert link into a phishing lure."""
     if not target:
         return None
@@ -211,6 +211,15 @@ def _complete_sign_in(user: User, *, with_code: bool, next_url: str | None) -> A
     return redirect(next_url or url_for("web.home"))
 
 
+def begin_sign_in(user: User, next_url: str | None) -> Any:
+    """The password is right: on to the authenticator-app step when the user has one or
+    their role needs one (set up there the first time), else signed in now."""
+    if user.totp_enabled_at is not None or two_factor_required(user.role):
+        session[PENDING] = {"user_id": user.id, "at": int(time.time()), "next": next_url}
+        return redirect(url_for("accounts.two_factor_sign_in"))
+    return _complete_sign_in(user, with_code=False, next_url=next_url)
+
+
 def _sign_in_page(form: LoginForm, status: int) -> Any:
     return render_template("accounts/login.html", form=form), status
 
@@ -219,7 +228,7 @@ def _sign_in_page(form: LoginForm, status: int) -> Any:
 @public
 def login() -> Any:
     form = LoginForm()
-    next_url = _safe_next(request.args.get("next"))
+    next_url = safe_next(request.args.get("next"))
     if not form.validate_on_submit():
         return _sign_in_page(form, 200 if not form.errors else 400)
     email = (form.email.data or "").strip().lower()
@@ -231,10 +240,7 @@ def login() -> Any:
     user = g.db.exec(select(User).where(User.email == email)).first()
     ok = verify_password(user.password_hash if user else None, form.password.data or "")
     if user is not None and user.active and ok:
-        if user.totp_enabled_at is not None or two_factor_required(user.role):
-            session[PENDING] = {"user_id": user.id, "at": int(time.time()), "next": next_url}
-            return redirect(url_for("accounts.two_factor_sign_in"))
-        return _complete_sign_in(user, with_code=False, next_url=next_url)
+        return begin_sign_in(user, next_url)
     _count_failure(email)
     audit.record(
         g.db,
@@ -259,7 +265,7 @@ def _pending_user() -> tuple[User | None, str | None]:
     user = g.db.get(User, int(pending.get("user_id", 0)))
     if user is None or not user.active:
         return None, None
-    return user, _safe_next(pending.get("next"))
+    return user, safe_next(pending.get("next"))
 
 
 def _two_factor_page(user: User, form: CodeForm, status: int = 200, **extra: Any) -> Any:

@@ -278,10 +278,14 @@ main.add_command(contacts_group)
 @_file
 @_partial
 def contacts_import(file: Path, partial: bool) -> None:
-    """Import contacts: setting_urn,role,name,email,phone[,la_code]."""
+    """Import contacts: setting_urn,role,name,email,phone[,la_code]; each new Key Adult is
+    sent an invitation e-mail to set a password."""
     from encompass.onboarding.contacts import import_contacts
+    from encompass.onboarding.invitations import InvitationPolicy
 
-    _run_import("contacts", str(file), partial, lambda s: import_contacts(s, file))
+    # Every Key Adult gets an account, and an invitation e-mail to set a password.
+    invitations = InvitationPolicy.from_config(current_app.config)
+    _run_import("contacts", str(file), partial, lambda s: import_contacts(s, file, invitations))
 
 
 roll_group = AppGroup("roll", help="Pupil rolls.")

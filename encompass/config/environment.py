@@ -103,6 +103,7 @@ def _validate_security(values: dict[str, Any]) -> None:
         "LOGIN_MAX_FAILURES",
         "RATE_LIMIT_WINDOW_MINUTES",
         "NOTICE_RETENTION_DAYS",
+        "INVITATION_TTL_HOURS",
     ):
         if int(values[name]) < 1:
             raise ConfigError(f"{name} must be at least 1, not {values[name]!r}")

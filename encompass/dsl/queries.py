@@ -20,13 +20,13 @@ class InboxItem:
         return _open(self.alert)
 
 
-def inbox(session: Session, setting_id: int, limit: int = 200) -> list[InboxItem]:
+def inbox(session: Session, setting_ids: list[int], limit: int = 200) -> list[InboxItem]:
     """Unacknowledged first (the soonest due at the top), then the rest, newest first."""
     rows = session.exec(
         select(Alert, Child, Notice)
         .join(Child, col(Child.id) == Alert.child_id)
         .join(Notice, col(Notice.id) == Child.notice_id)
-        .where(Alert.setting_id == setting_id)
+        .where(col(Alert.setting_id).in_(setting_ids))
         .order_by(
             col(Alert.acknowledged_at).is_not(None) | col(Alert.withdrawn_at).is_not(None),
             col(Alert.due_by).is_(None),

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, g, render_template
 from flask_login import current_user
 
+from encompass.alerts.ack import reader_settings
 from encompass.auth.access import role_required
 from encompass.dsl.queries import inbox as inbox_items
 from encompass.models import Setting
@@ -18,7 +19,8 @@ bp = Blueprint("dsl", __name__, url_prefix="/dsl")
 @bp.get("/")
 @role_required("dsl")
 def inbox() -> Any:
-    items = inbox_items(g.db, current_user.setting_id)
+    settings = reader_settings(g.db, current_user.id, current_user.setting_id)
+    items = inbox_items(g.db, settings)
     # The list shows children's names: a read like any other, so it is audited.
     audit.record(
         g.db,
@@ -29,6 +31,6 @@ def inbox() -> Any:
         detail=f"{len(items)} notifications",
     )
     g.db.commit()
-    setting = g.db.get(Setting, current_user.setting_id)
+    setting = g.db.get(Setting, current_user.setting_id or (settings[0] if settings else 0))
     waiting = sum(1 for item in items if item.needs_action)
     return render_template("dsl/inbox.html", items=items, setting=setting, waiting=waiting)

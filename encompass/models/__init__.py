@@ -6,7 +6,7 @@ from encompass.models.calendar import BankHoliday, CalendarEntry
 from encompass.models.escalation import EscalationLadder
 from encompass.models.notices import Child, Notice, NoticeAmendment
 from encompass.models.onboarding import ImportJob, PhoneVerification
-from encompass.models.people import KeyAdult, PoliceForce, User
+from encompass.models.people import Invitation, KeyAdult, PoliceForce, User
 from encompass.models.review import ReviewItem
 from encompass.models.roll import MatchWeight, NameFrequency, Pupil
 from encompass.models.security import ApiKey, RateCounter, UserSession
@@ -23,6 +23,7 @@ __all__ = [
     "Delivery",
     "EscalationLadder",
     "ImportJob",
+    "Invitation",
     "KeyAdult",
     "MatchWeight",
     "NameFrequency",

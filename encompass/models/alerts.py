@@ -55,6 +55,15 @@ class Alert(SQLModel, table=True):
     # The police corrected the child's details and they now match elsewhere: nothing more
     # is sent or escalated about this alert, and the setting is shown why.
     withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Who acknowledged, as the police are told: the Key Adult's role at the setting
+    # ("dsl", "deputy", "head", "holiday_cover"), or "council" for a coordinator
+    # acknowledging on the setting's behalf after escalation.
+    acknowledged_as: str | None = Field(default=None, max_length=20)
+    # A coordinator reached by escalation recorded what the council is doing ("called the
+    # school at 08:50"): the ladder stops there.
+    council_handling_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    council_handling_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    council_handling_note: str | None = Field(default=None, sa_type=EncryptedText)
 
 
 class AlertLink(SQLModel, table=True):

@@ -36,6 +36,9 @@ class KeyAdult(SQLModel, table=True):
     training_expires_on: date | None = None
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # The account this Key Adult signs in with (one person may be a Key Adult at several
+    # settings, with one account); made, and an invitation sent, when they are added.
+    user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
 
 
 class PoliceForce(SQLModel, table=True):
@@ -66,3 +69,16 @@ class User(SQLModel, table=True):
     totp_secret: str | None = Field(default=None, sa_type=EncryptedText)
     totp_enabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     totp_last_step: int | None = None
+
+
+class Invitation(SQLModel, table=True):
+    """A single-use, expiring link to set a password: only its sha256 is kept."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Who sent it (a coordinator), or None (an import, or an alert link opened first).
+    sent_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, select
 
+from encompass.db import utcnow
 from encompass.models import KeyAdult, Setting
 from encompass.models.fields import normalise_phone
 from encompass.models.people import KEY_ADULT_ROLES
 from encompass.onboarding.csvfile import ImportReport, read_rows
+from encompass.onboarding.invitations import InvitationPolicy, invite
 
 REQUIRED = ("setting_urn", "role", "name", "email", "phone")
 
@@ -47,8 +50,17 @@ def _check(row: dict[str, str], settings: dict[str, Setting]) -> KeyAdult:
     return adult
 
 
-def import_contacts(session: Session, path: Path) -> ImportReport:
-    """Add contacts, or update the one with the same setting (or council), role and email."""
+def import_contacts(
+    session: Session,
+    path: Path,
+    invitations: InvitationPolicy | None = None,
+    now: datetime | None = None,
+) -> ImportReport:
+    """Add contacts, or update the one with the same setting (or council), role and email.
+
+    With `invitations`, every contact gets an account (one per e-mail address, across
+    settings) and those with no password yet an invitation e-mail, unless one is on its way.
+    """
     _, rows = read_rows(path, REQUIRED)
     report = ImportReport()
     settings = {s.urn: s for s in session.exec(select(Setting))}
@@ -56,6 +68,7 @@ def import_contacts(session: Session, path: Path) -> ImportReport:
         (k.setting_id, k.la_code if k.setting_id is None else None, k.role, k.email.lower()): k
         for k in session.exec(select(KeyAdult))
     }
+    touched: list[KeyAdult] = []
     for number, row in rows:
         try:
             adult = _check(row, settings)
@@ -74,8 +87,14 @@ def import_contacts(session: Session, path: Path) -> ImportReport:
                 current.phone_verified_at = None
             current.name, current.phone, current.active = adult.name, adult.phone, True
             session.add(current)
+            touched.append(current)
         else:
             session.add(adult)
             existing[key] = adult
+            touched.append(adult)
         report.accepted += 1
+    if invitations is not None:
+        session.flush()
+        for adult in {id(a): a for a in touched}.values():
+            invite(session, adult, invitations, now=now or utcnow())
     return report

@@ -1,0 +1,65 @@
+"""What a council coordinator reached by escalation can do about an alert: acknowledge it
+on the setting's behalf (alerts/ack.py, as "council"), or record what the council is doing
+("called the school at 08:50"), which stops the ladder."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, col
+
+from encompass.models import Alert, Delivery
+from encompass.records import audit
+
+
+class CouncilActionError(ValueError):
+    """The action cannot be recorded; the message says why."""
+
+
+def may_act_for_council(alert: Alert) -> bool:
+    """Only once the ladder has reached the council, and while nobody has acknowledged."""
+    return (
+        alert.escalated_at is not None
+        and alert.acknowledged_at is None
+        and alert.withdrawn_at is None
+    )
+
+
+def record_council_handling(
+    session: Session, alert: Alert, *, user_id: int, note: str, now: datetime
+) -> Alert:
+    """The council has it in hand: no more steps, nothing more sent about it."""
+    note = note.strip()
+    if not note:
+        raise CouncilActionError(
+            "Enter what the council is doing, like 'called the school at 08:50'"
+        )
+    if not may_act_for_council(alert):
+        raise CouncilActionError("This notification is not waiting for the council")
+    alert.council_handling_at = now
+    alert.council_handling_by_user_id = user_id
+    alert.council_handling_note = note[:2000]
+    session.add(alert)
+    session.flush()
+    # The ladder stops: a worker holding the old fence changes nothing.
+    session.execute(
+        update(Alert)
+        .where(col(Alert.id) == alert.id)
+        .values(next_step_at=None, fence=col(Alert.fence) + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(Delivery)
+        .where(col(Delivery.alert_id) == alert.id, col(Delivery.status) == "created")
+        .values(status="cancelled", updated_at=now)
+    )
+    audit.record(
+        session,
+        "alert.council_handling",
+        user_id=user_id,
+        object_type="alert",
+        object_id=alert.id,
+        at=now,
+    )
+    return alert

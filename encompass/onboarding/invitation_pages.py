@@ -1,0 +1,81 @@
+"""/invitation/<token>: a Key Adult sets their password from the invitation e-mail (or
+from an alert link, when they had none yet), then signs in and goes on."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Blueprint, abort, current_app, g, render_template, request
+from flask_wtf import FlaskForm
+from wtforms import PasswordField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from encompass.auth import ratelimit
+from encompass.auth.access import public
+from encompass.auth.signin import begin_sign_in, safe_next
+from encompass.auth.users import PeopleError
+from encompass.db import utcnow
+from encompass.models import User
+from encompass.onboarding.invitations import accept, invitation_for_token
+from encompass.records import audit
+
+bp = Blueprint("invitations", __name__)
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "Create a password",
+        description="At least 12 characters. Three or four unrelated words work well.",
+        validators=[
+            DataRequired("Enter a password"),
+            Length(min=12, message="Your password must be at least 12 characters"),
+            Length(max=200, message="Your password must be 200 characters or fewer"),
+        ],
+    )
+    confirm = PasswordField(
+        "Type the password again",
+        validators=[
+            DataRequired("Type the password again"),
+            EqualTo("password", message="The two passwords are not the same"),
+        ],
+    )
+
+
+def _refused() -> Any:
+    """An unknown, used or expired invitation; counted against the address like a bad link."""
+    now = utcnow()
+    window = timedelta(minutes=int(current_app.config["RATE_LIMIT_WINDOW_MINUTES"]))
+    limit = int(current_app.config["ALERT_LINK_FAILURES_PER_ADDRESS"])
+    bucket = ratelimit.bucket("invitation-failures", request.remote_addr or "")
+    over = ratelimit.hit(g.db, bucket, window, now) > limit
+    if not over:
+        audit.record(g.db, "invitation.refused", detail="unknown, used or expired")
+    g.db.commit()
+    if over:
+        abort(429)
+    return render_template("accounts/invitation_expired.html"), 404
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public
+def set_password(token: str) -> Any:
+    now = utcnow()
+    invitation = invitation_for_token(g.db, token, now)
+    if invitation is None:
+        return _refused()
+    user = g.db.get(User, invitation.user_id)
+    assert user is not None
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accept(g.db, invitation, form.password.data or "", now=now)
+        except (PeopleError, ValueError):
+            g.db.rollback()
+            return _refused()
+        g.db.commit()
+        return begin_sign_in(user, safe_next(request.args.get("next")))
+    return (
+        render_template("accounts/set_password.html", form=form, email=user.email),
+        400 if form.errors else 200,
+    )

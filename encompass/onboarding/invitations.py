@@ -1,0 +1,245 @@
+"""Accounts for Key Adults: every contact who may be alerted can sign in.
+
+Adding a Key Adult (the setting page, `encompass contacts import`) finds the account with
+their e-mail address, or makes one with no password yet, and links the two: one person
+may be a Key Adult at several settings with one account. A new account is sent an
+invitation e-mail with a single-use link that expires (INVITATION_TTL_HOURS) to set a
+password; a role that needs an authenticator app sets one up straight after. Only the
+link's sha256 is stored. An alert link opened by a Key Adult who has no password yet
+leads to the same page, and then to the alert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, update
+from sqlmodel import Session, col, select
+
+from encompass.auth.access import new_token, token_hash
+from encompass.auth.users import set_password
+from encompass.delivery.outbox import queue_message
+from encompass.models import Invitation, KeyAdult, Setting, User
+from encompass.records import audit
+
+REASON = "invitation"
+# The invitation an alert link makes on the spot: used at once, so short.
+ON_THE_SPOT = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class InvitationPolicy:
+    base_url: str
+    ttl: timedelta = timedelta(hours=72)
+
+    @classmethod
+    def from_config(cls, cfg: Mapping[str, Any]) -> InvitationPolicy:
+        return cls(
+            base_url=str(cfg["PUBLIC_BASE_URL"]),
+            ttl=timedelta(hours=int(cfg["INVITATION_TTL_HOURS"])),
+        )
+
+
+def accepted(user: User) -> bool:
+    """The person has set a password (accepted their invitation)."""
+    return bool(user.password_hash)
+
+
+def account_for(session: Session, adult: KeyAdult, *, now: datetime) -> User:
+    """The account this Key Adult signs in with: linked, found by e-mail, or made now."""
+    if adult.user_id is not None:
+        linked = session.get(User, adult.user_id)
+        if linked is not None:
+            return linked
+    email = adult.email.strip().lower()
+    user = session.exec(select(User).where(User.email == email)).first()
+    if user is None:
+        council = adult.setting_id is None
+        user = User(
+            email=email,
+            role="coordinator" if council else "dsl",
+            password_hash="",
+            setting_id=adult.setting_id,
+            la_code=adult.la_code,
+            created_at=now,
+        )
+        session.add(user)
+        session.flush()
+        audit.record(
+            session,
+            "user.created",
+            object_type="user",
+            object_id=user.id,
+            detail=f"{user.role}, for Key Adult {adult.id}: invited to set a password",
+            at=now,
+        )
+    adult.user_id = user.id
+    session.add(adult)
+    return user
+
+
+def _new_invitation(
+    session: Session, user: User, *, now: datetime, ttl: timedelta, sent_by: int | None
+) -> str:
+    token = new_token()
+    assert user.id is not None
+    session.add(
+        Invitation(
+            user_id=user.id,
+            token_hash=token_hash(token),
+            created_at=now,
+            expires_at=now + ttl,
+            sent_by_user_id=sent_by,
+        )
+    )
+    return token
+
+
+def live_invitation(session: Session, user_id: int, now: datetime) -> Invitation | None:
+    return session.exec(
+        select(Invitation).where(
+            Invitation.user_id == user_id,
+            col(Invitation.used_at).is_(None),
+            col(Invitation.expires_at) > now,
+        )
+    ).first()
+
+
+def invite(
+    session: Session,
+    adult: KeyAdult,
+    policy: InvitationPolicy,
+    *,
+    now: datetime,
+    sent_by: int | None = None,
+    again: bool = False,
+) -> bool:
+    """Link the Key Adult to an account and e-mail an invitation if it has no password.
+
+    An invitation already on its way is left alone unless `again` (re-invite), when the
+    earlier ones stop working. Returns whether an e-mail was queued.
+    """
+    user = account_for(session, adult, now=now)
+    assert user.id is not None
+    if accepted(user) or not user.active:
+        return False
+    if not again and live_invitation(session, user.id, now) is not None:
+        return False
+    session.execute(
+        update(Invitation)
+        .where(col(Invitation.user_id) == user.id, col(Invitation.used_at).is_(None))
+        .where(col(Invitation.expires_at) > now)
+        .values(expires_at=now)
+    )
+    token = _new_invitation(session, user, now=now, ttl=policy.ttl, sent_by=sent_by)
+    subject, body = invitation_email(
+        _where(session, adult), f"{policy.base_url}/invitation/{token}", policy.ttl
+    )
+    queue_message(
+        session,
+        channel="email",
+        to_address=user.email,
+        subject=subject,
+        body=body,
+        due_at=now,
+        key_adult_id=adult.id,
+        reason=REASON,
+        now=now,
+    )
+    audit.record(
+        session,
+        "user.invited",
+        user_id=sent_by,
+        object_type="user",
+        object_id=user.id,
+        detail=f"for Key Adult {adult.id}" + (" (again)" if again else ""),
+        at=now,
+    )
+    return True
+
+
+def _where(session: Session, adult: KeyAdult) -> str:
+    setting = session.get(Setting, adult.setting_id) if adult.setting_id else None
+    return setting.short_name if setting else f"the council (LA {adult.la_code})"
+
+
+def invitation_email(where: str, link: str, ttl: timedelta) -> tuple[str, str]:
+    """No personal data: the setting's name and the link."""
+    hours = int(ttl.total_seconds() // 3600)
+    lasts = f"{hours // 24} days" if hours % 24 == 0 and hours >= 48 else f"{hours} hours"
+    subject = "Operation Encompass: set your password"
+    body = (
+        f"You have been added as a Key Adult for {where} in Operation Encompass, the service "
+        "that tells schools before the next school day when police attended a domestic abuse "
+        "incident in a child's home.\n\n"
+        f"Set your password here (the link works once, for {lasts}):\n{link}\n\n"
+        "You will then be able to open the notifications sent to you by text message and "
+        "e-mail. If you were not expecting this, tell your council's Operation Encompass "
+        "coordinator.\n"
+    )
+    return subject, body
+
+
+def invitation_from_alert_link(session: Session, adult: KeyAdult, *, now: datetime) -> str | None:
+    """A Key Adult opened an alert link with no password yet: an invitation to use at once.
+
+    The link itself reached them (their phone or mailbox), as an invitation e-mail would.
+    """
+    user = account_for(session, adult, now=now)
+    if accepted(user) or not user.active:
+        return None
+    return _new_invitation(session, user, now=now, ttl=ON_THE_SPOT, sent_by=None)
+
+
+def invitation_for_token(session: Session, token: str, now: datetime) -> Invitation | None:
+    """The live invitation for this token: unused, not expired, its account active."""
+    if not token or len(token) > 100:
+        return None
+    found = session.exec(
+        select(Invitation).where(Invitation.token_hash == token_hash(token))
+    ).first()
+    if found is None or found.used_at is not None or found.expires_at <= now:
+        return None
+    user = session.get(User, found.user_id)
+    return found if user is not None and user.active else None
+
+
+def accept(session: Session, invitation: Invitation, password: str, *, now: datetime) -> User:
+    """Spend the invitation (once, even when two requests race) and set the password."""
+    spent = session.execute(
+        update(Invitation)
+        .where(col(Invitation.id) == invitation.id, col(Invitation.used_at).is_(None))
+        .values(used_at=now)
+    ).rowcount  # type: ignore[attr-defined]
+    if spent != 1:
+        raise ValueError("This link has already been used")
+    user = session.get(User, invitation.user_id)
+    assert user is not None
+    return set_password(session, user, password, now=now)
+
+
+def not_accepted(session: Session, setting_ids: list[int]) -> dict[int, int]:
+    """Per setting: active Key Adults whose account has no password yet (or no account)."""
+    # An account made before Key Adults were linked to one is found by its e-mail address.
+    rows = session.exec(
+        select(KeyAdult.setting_id, User.password_hash)
+        .outerjoin(
+            User,
+            or_(
+                col(User.id) == KeyAdult.user_id,
+                and_(
+                    col(KeyAdult.user_id).is_(None),
+                    col(User.email) == func.lower(col(KeyAdult.email)),
+                ),
+            ),
+        )
+        .where(col(KeyAdult.setting_id).in_(setting_ids), col(KeyAdult.active))
+    ).all()
+    counts: dict[int, int] = {}
+    for setting_id, password_hash in rows:
+        if setting_id is not None and not password_hash:
+            counts[setting_id] = counts.get(setting_id, 0) + 1
+    return counts

@@ -191,6 +191,7 @@ def test_it_reads_the_words_councils_and_schools_use(summary, kind):
 def test_a_term_dates_table_as_council_pages_write_it(cli, client, key, tmp_path):
     table = tmp_path / "term-dates.csv"
     table.write_text(
+        "School term and holiday dates 2026 to 2027,,\n,,\n"
         "Term,Start date,End date\n"
         "Autumn term,Thursday 3rd September 2026,Friday 18th December 2026\n"
         "October half term,Monday 26th October 2026,Friday 30th October 2026\n"

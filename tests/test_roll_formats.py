@@ -192,3 +192,18 @@ def test_it_asks_for_a_csv_when_given_a_spreadsheet(cli, db, tmp_path):
         cli("roll", "import", workbook, "--setting", "121212"),
         "roll.xlsx is a spreadsheet (Excel or similar), not a CSV file: save it as CSV",
     )
+
+
+def test_it_finds_the_header_below_a_reports_title(cli, db, tmp_path):
+    create_setting(db, urn="121212", la_code="816")
+    report = tmp_path / "student list.csv"
+    report.write_text(
+        "Student List,,,\nPrinted 30/11/2026,,,\n,,,\nSurname,Forename,DOB,Postcode\n"
+        "Brown,Amelia,03/04/2019,YO1 7HH\nSmith,Jack,31/02/2017,YO31 7PB\n"
+    )
+
+    result = cli("roll", "import", report, "--setting", "121212")
+
+    assert error_lines(result)[0] == (
+        "row 6: rejected: date of birth: not a date (use YYYY-MM-DD or DD/MM/YYYY)"
+    )

@@ -128,33 +128,41 @@ def _column(header: list[str], names: Iterable[str]) -> str | None:
     return next((n for n in names if n in header), None)
 
 
+def _csv_header(lines: list[list[str]]) -> tuple[int, list[str]]:
+    """(index, lower-cased header): the first of the first rows that names the columns
+    needed (a council's file may start with a title line)."""
+    for index, values in enumerate(lines[:10]):
+        header = [h.strip().lower() for h in values]
+        typed = header[:3] == ["start", "end", "kind"]
+        if typed or (_column(header, _LABEL_COLUMNS) and _column(header, _START_COLUMNS)):
+            return index, header
+    raise CalendarFileError(
+        "a CSV calendar needs the columns start,end,kind or label,start_date[,end_date]"
+    )
+
+
 def _csv_events(text: str) -> list[_Event]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
-    reader.fieldnames = header
+    try:
+        lines = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error:
+        raise CalendarFileError("it is not a readable CSV file") from None
+    index, header = _csv_header(lines)
     typed = header[:3] == ["start", "end", "kind"]
     label_col = "kind" if typed else _column(header, _LABEL_COLUMNS)
     start_col = _column(header, _START_COLUMNS)
     end_col = _column(header, _END_COLUMNS)
-    if label_col is None or start_col is None:
-        raise CalendarFileError(
-            "a CSV calendar needs the columns start,end,kind or label,start_date[,end_date]"
-        )
     events, problems = [], []
-    try:
-        rows = list(enumerate(reader, start=2))
-    except csv.Error:
-        raise CalendarFileError("it is not a readable CSV file") from None
-    for number, row in rows:
+    for number, values in enumerate(lines[index + 1 :], start=index + 2):
+        row = dict(zip(header, values, strict=False))
         where = f"row {number}"
-        label = " ".join((row.get(label_col) or "").split())
-        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+        label = " ".join((row.get(label_col or "") or "").split())
+        if not any(v.strip() for v in values):
             continue  # a blank line
         if typed and label.lower() not in ("term", "holiday", "inset"):
             problems.append(f"{where}: kind must be term, holiday or inset, not {label!r}")
             continue
         try:
-            start = parse_date(row.get(start_col) or "")
+            start = parse_date(row.get(start_col or "") or "")
             end_text = (row.get(end_col) or "").strip() if end_col else ""
             end = parse_date(end_text) if end_text else start
         except ValueError as exc:

@@ -92,14 +92,11 @@ def read_roll_file(path: Path, filename: str) -> RollFile:
     return _read_csv(path, filename)
 
 
-def _read_csv(path: Path, filename: str) -> RollFile:
-    opened = open_text(path, filename)
-    reader = csv.reader(opened.stream)
-    try:
-        header = [h.strip() for h in next(reader)]
-    except (csv.Error, StopIteration):
-        opened.close()
-        raise ImportError_(f"{filename} is not a readable CSV file") from None
+# A report exported from a MIS may start with a title and blank lines before its header.
+HEADER_SEARCH_ROWS = 10
+
+
+def _columns(header: list[str]) -> dict[str, int]:
     keys = [_key(h) for h in header]
     where: dict[str, int] = {}
     for field, names in ALIASES.items():
@@ -107,15 +104,36 @@ def _read_csv(path: Path, filename: str) -> RollFile:
             if _key(name) in keys:
                 where[field] = keys.index(_key(name))
                 break
+    return where
+
+
+def _read_csv(path: Path, filename: str) -> RollFile:
+    opened = open_text(path, filename)
+    reader = csv.reader(opened.stream)
+    first: dict[str, int] | None = None
+    try:
+        for header_row, values in enumerate(reader, start=1):
+            where = _columns([h.strip() for h in values])
+            first = first if first is not None else where
+            if all(f in where for f in REQUIRED) or header_row >= HEADER_SEARCH_ROWS:
+                break
+    except csv.Error:
+        opened.close()
+        raise ImportError_(f"{filename} is not a readable CSV file") from None
+    if first is None:
+        opened.close()
+        raise ImportError_(f"{filename} is not a readable CSV file")
     missing = [f for f in REQUIRED if f not in where]
     if missing:
+        # No header found: say what the first row (the header, surely) lacks.
+        missing = [f for f in REQUIRED if f not in first]
         opened.close()
         wanted = "; ".join(f"{f} (or {', '.join(ALIASES[f][1:4])})" for f in missing)
         raise ImportError_(f"{filename} is missing the column(s): {wanted}")
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         try:
-            for number, values in enumerate(reader, start=2):
+            for number, values in enumerate(reader, start=header_row + 1):
                 if not any(v.strip() for v in values):
                     continue
                 yield (

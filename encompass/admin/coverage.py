@@ -8,9 +8,13 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from encompass.calendar.setting_calendar import calendar_stuck, has_term_dates
+from encompass.calendar.setting_calendar import (
+    COUNCIL_CALENDAR_KINDS,
+    calendar_stuck,
+    has_term_dates,
+)
 from encompass.db import utcnow
-from encompass.models import KeyAdult, Setting
+from encompass.models import CalendarEntry, KeyAdult, Setting
 from encompass.onboarding.invitations import not_accepted
 
 MIN_KEY_ADULTS = 2
@@ -53,6 +57,15 @@ def coverage(session: Session, la_code: str | None, today: date | None = None) -
             expired[adult.setting_id] += 1
     waiting = not_accepted(session, [s.id for s in settings if s.id is not None])
     rows = []
+    own_calendars = set(
+        session.exec(
+            select(CalendarEntry.setting_id)
+            .where(col(CalendarEntry.setting_id).in_([s.id for s in settings]))
+            .distinct()
+        )
+    )
+    # Settings without their own entries share their council's calendar: judged once.
+    stuck: dict[tuple[object, ...], bool] = {}
     for setting in settings:
         assert setting.id is not None
         row = CoverageRow(setting)
@@ -77,7 +90,7 @@ def coverage(session: Session, la_code: str | None, today: date | None = None) -
             )
         if not has_term_dates(session, setting):
             row.problems.append("no term dates: weekdays but bank holidays assumed")
-        elif calendar_stuck(session, setting, today):
+        elif _stuck(session, setting, today, own_calendars, stuck):
             row.problems.append(
                 "term dates with no school day in the next 4 months: alerts are due the "
                 "next weekday instead; import the calendar again"
@@ -86,6 +99,21 @@ def coverage(session: Session, la_code: str | None, today: date | None = None) -
             row.problems.append("no pupil roll")
         rows.append(row)
     return rows
+
+
+def _stuck(
+    session: Session,
+    setting: Setting,
+    today: date,
+    own_calendars: set[int | None],
+    memo: dict[tuple[object, ...], bool],
+) -> bool:
+    if setting.id in own_calendars:
+        return calendar_stuck(session, setting, today)
+    key = (setting.la_code, setting.kind in COUNCIL_CALENDAR_KINDS, setting.nation)
+    if key not in memo:
+        memo[key] = calendar_stuck(session, setting, today)
+    return memo[key]
 
 
 def _count(n: int, noun: str) -> str:

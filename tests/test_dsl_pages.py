@@ -1,6 +1,7 @@
 """The Key Adult's inbox, acknowledgement with the child's presentation, and the record."""
 
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 from sqlmodel import select
 
@@ -60,28 +61,72 @@ def test_it_lists_unacknowledged_notifications_first_with_their_holiday_flags(cl
     assert "School holiday" in inbox
 
 
-def test_it_records_the_childs_presentation_with_the_acknowledgement_for_the_setting_only(
-    client, db
-):
+def _acknowledge(client, alert) -> None:
+    page = client.get(f"/alerts/{alert.id}").get_data(as_text=True)
+    response = client.post(
+        f"/alerts/{alert.id}", data={"note": NOTE, "csrf_token": csrf_token(page)}
+    )
+    assert response.status_code == 302
+
+
+def _add_presentation(client, alert, text: str = PRESENTATION) -> Any:
+    url = f"/alerts/{alert.id}/presentation"
+    page = client.get(url).get_data(as_text=True)
+    return client.post(url, data={"presentation": text, "csrf_token": csrf_token(page)})
+
+
+def test_it_adds_how_the_child_presented_after_acknowledging_for_the_setting_only(client, db):
     alerts = _two_alerts(db, client)
     alert = alerts["Amelia"]
-    page = client.get(f"/alerts/{alert.id}").get_data(as_text=True)
+    before = client.get(f"/alerts/{alert.id}").get_data(as_text=True)
+    assert "How did the child present" not in before  # not asked before the child arrives
+    assert client.get(f"/alerts/{alert.id}/presentation").status_code == 404
+    _acknowledge(client, alert)
+    shown = client.get(f"/alerts/{alert.id}").get_data(as_text=True)
+    assert "Add how the child presented" in shown
 
-    response = client.post(
-        f"/alerts/{alert.id}",
-        data={"note": NOTE, "presentation": PRESENTATION, "csrf_token": csrf_token(page)},
-    )
+    response = _add_presentation(client, alert)
 
     assert response.status_code == 302
     db.refresh(alert)
     assert (alert.feedback, alert.child_presentation) == (NOTE, PRESENTATION)
     shown = client.get(f"/alerts/{alert.id}").get_data(as_text=True).replace("&#39;", "'")
-    assert PRESENTATION in shown
+    assert PRESENTATION in shown and "Change how the child presented" in shown
+    events = db.exec(
+        select(AuditEvent).where(AuditEvent.action == "alert.presentation_recorded")
+    ).all()
+    assert [(e.object_id, e.detail) for e in events] == [(alert.id, "added")]
     # The police get the note of support, never how the child presented at school.
     notice_id = db.get(Child, alert.child_id).notice_id
     police_view = client.get(f"/api/v1/notices/{notice_id}", headers=bearer(alerts["key"]))
     assert NOTE in police_view.get_data(as_text=True)
     assert "withdrawn" not in police_view.get_data(as_text=True)
+
+
+def test_it_changes_how_the_child_presented_days_later_and_audits_it(client, db):
+    alert = _two_alerts(db, client)["Amelia"]
+    _acknowledge(client, alert)
+    _add_presentation(client, alert)
+    db.refresh(alert)
+    alert.acknowledged_at -= timedelta(days=2)  # acknowledged on Monday; it is Wednesday
+    db.add(alert)
+    db.commit()
+
+    changed = _add_presentation(client, alert, "Settled by Wednesday; playing with friends.")
+    empty = _add_presentation(client, alert, "   ")
+
+    assert changed.status_code == 302
+    assert empty.status_code == 400
+    assert "Enter how the child presented" in empty.get_data(as_text=True)
+    db.refresh(alert)
+    assert alert.child_presentation == "Settled by Wednesday; playing with friends."
+    details = [
+        e.detail
+        for e in db.exec(
+            select(AuditEvent).where(AuditEvent.action == "alert.presentation_recorded")
+        )
+    ]
+    assert details == ["added", "changed"]
 
 
 def test_it_acknowledges_without_a_presentation_note(client, db):
@@ -96,11 +141,8 @@ def test_it_acknowledges_without_a_presentation_note(client, db):
 
 def test_it_gives_a_plain_text_summary_to_copy_and_audits_the_download(client, db):
     alert = _two_alerts(db, client)["Amelia"]
-    page = client.get(f"/alerts/{alert.id}").get_data(as_text=True)
-    client.post(
-        f"/alerts/{alert.id}",
-        data={"note": NOTE, "presentation": PRESENTATION, "csrf_token": csrf_token(page)},
-    )
+    _acknowledge(client, alert)
+    _add_presentation(client, alert)
 
     response = client.get(f"/alerts/{alert.id}/summary.txt")
 

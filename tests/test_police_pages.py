@@ -439,3 +439,28 @@ def test_the_officer_phone_hint_gives_a_number_the_form_accepts():
 
     assert LANDLINE_EXAMPLE in NoticeForm.officer_contact_phone.kwargs["description"]
     assert normalise_phone(LANDLINE_EXAMPLE) == "+441212345678"
+
+
+def test_it_shows_the_police_which_role_acknowledged_never_who(client, db):
+    setting = create_setting(db)
+    create_key_adult(db, setting)
+    create_key_adult(
+        db, setting, "deputy", "Priya Shah", email="priya@school.example.org", phone="+447400123457"
+    )
+    create_pupil(db, setting)
+    _, key = _police(db, client)
+    sent = client.post("/api/v1/notices", json=notice_body(), headers=bearer(key)).get_json()
+    create_user(db, "priya@school.example.org", "dsl", setting_urn=setting.urn)
+    deputy = client.application.test_client()
+    sign_in(deputy, "priya@school.example.org")
+    alert = db.exec(select(Alert)).one()
+    page = deputy.get(f"/alerts/{alert.id}").get_data(as_text=True)
+    deputy.post(
+        f"/alerts/{alert.id}", data={"note": "Check-in at 8:40", "csrf_token": csrf_token(page)}
+    )
+
+    shown = client.get(f"/police/notices/{sent['id']}").get_data(as_text=True)
+    listed = client.get("/police/notices").get_data(as_text=True)
+
+    assert "by the Deputy DSL" in shown and "Deputy DSL" in listed
+    assert "Priya" not in shown and "priya@" not in shown

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from encompass.auth.access import token_hash
-from encompass.models import Alert, AlertLink, Delivery, KeyAdult, Setting
+from encompass.models import Alert, AlertLink, Delivery, KeyAdult, Setting, User
+from encompass.onboarding.key_adults import SETTING_ROLES
 from encompass.records import audit
 
 
@@ -133,3 +134,76 @@ def role_at(session: Session, user_id: int, setting_id: int) -> str:
         if role in roles:
             return role
     return "dsl"
+
+
+def record_presentation(
+    session: Session,
+    alert: Alert,
+    *,
+    user_id: int,
+    text: str,
+    now: datetime,
+    remote_addr: str = "",
+) -> Alert:
+    """How the child presented, added once the child has arrived (after acknowledging)."""
+    text = text.strip()
+    if alert.acknowledged_at is None:
+        raise AckError("Acknowledge the notification first, with the support you have planned")
+    if not text:
+        raise AckError("Enter how the child presented")
+    if len(text) > 2000:
+        raise AckError("How the child presented must be 2000 characters or fewer")
+    changed = bool(alert.child_presentation)
+    alert.child_presentation = text
+    session.add(alert)
+    audit.record(
+        session,
+        "alert.presentation_recorded",
+        user_id=user_id,
+        object_type="alert",
+        object_id=alert.id,
+        remote_addr=remote_addr,
+        detail="changed" if changed else "added",
+        at=now,
+    )
+    return alert
+
+
+# What the police are told acknowledged an alert (Alert.acknowledged_as), never a name.
+ROLE_WORDS = {**SETTING_ROLES, "council": "council's coordinator, for the setting"}
+
+
+def acknowledged_by(session: Session, alerts: list[Alert]) -> dict[int, str]:
+    """Who acknowledged each alert, by role (never by name): 'Designated Safeguarding Lead',
+    'Deputy DSL', 'Headteacher or manager', or the council's coordinator on its behalf."""
+    roles: dict[int, str] = {}
+    for alert in alerts:
+        if alert.acknowledged_as and alert.id is not None:
+            roles[alert.id] = ROLE_WORDS.get(alert.acknowledged_as, alert.acknowledged_as)
+    # Acknowledged before the role was stored with the alert: the Key Adult's entry.
+    done = [
+        a
+        for a in alerts
+        if a.acknowledged_by_user_id is not None and a.id is not None and a.id not in roles
+    ]
+    users = {
+        u.id: u
+        for u in session.exec(
+            select(User).where(col(User.id).in_([a.acknowledged_by_user_id for a in done]))
+        )
+    }
+    for alert in done:
+        user = users.get(alert.acknowledged_by_user_id)
+        if user is None:
+            continue
+        if user.role in ("coordinator", "admin"):
+            roles[alert.id] = ROLE_WORDS["council"]  # type: ignore[index]
+            continue
+        adult = session.exec(
+            select(KeyAdult).where(
+                KeyAdult.setting_id == alert.setting_id,
+                func.lower(KeyAdult.email) == user.email.lower(),
+            )
+        ).first()
+        roles[alert.id] = SETTING_ROLES.get(adult.role, "Key Adult") if adult else "Key Adult"  # type: ignore[index]
+    return roles

@@ -21,7 +21,7 @@ from flask import (
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length
 
 from encompass.alerts.ack import (
     AckError,
@@ -57,15 +57,6 @@ class AckForm(FlaskForm):
         validators=[
             DataRequired("Enter the support you have planned for the child"),
             Length(max=2000, message="Support planned must be 2000 characters or fewer"),
-        ],
-    )
-    presentation = TextAreaField(
-        "How did the child present? (optional)",
-        description="The voice of the child: what they said, and non-verbal cues such as "
-        "being quiet, withdrawn, tired or upset. Stays in this service; the police do not see it.",
-        validators=[
-            Optional(),
-            Length(max=2000, message="How the child presented must be 2000 characters or fewer"),
         ],
     )
 
@@ -217,7 +208,6 @@ def show(alert_id: int) -> Any:
                     alert,
                     user_id=current_user.id,
                     note=form.note.data or "",
-                    presentation=form.presentation.data or "",
                     now=utcnow(),
                     remote_addr=request.remote_addr or "",
                     acknowledged_as=(
@@ -346,3 +336,7 @@ def summary_text(alert_id: int) -> Any:
             "Cache-Control": "no-store",
         },
     )
+
+
+# How the child presented (after acknowledging) registers itself on `bp` when imported.
+from encompass.alerts import presentation_pages  # noqa: E402,F401

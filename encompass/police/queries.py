@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from encompass.alerts.ack import acknowledged_by
 from encompass.models import Alert, Child, Notice, Setting
 
 STATUSES = ("waiting", "acknowledged", "review", "no_setting")
@@ -18,6 +19,8 @@ class ChildOutcome:
     child: Child
     setting: Setting | None
     alert: Alert | None
+    # The role that acknowledged (DSL, deputy, head, council), never the person's name.
+    acknowledged_by: str | None = None
 
     @property
     def status(self) -> str:
@@ -77,7 +80,15 @@ def force_notices(
         if status and outcome.status != status:
             continue
         by_notice[child.notice_id].children.append(outcome)
+    _add_roles(session, [c for row in by_notice.values() for c in row.children])
     return [row for row in by_notice.values() if row.children or not status]
+
+
+def _add_roles(session: Session, outcomes: list[ChildOutcome]) -> None:
+    roles = acknowledged_by(session, [o.alert for o in outcomes if o.alert is not None])
+    for outcome in outcomes:
+        if outcome.alert is not None and outcome.alert.id in roles:
+            outcome.acknowledged_by = roles[outcome.alert.id]
 
 
 def force_notice(session: Session, force_id: int, notice_id: int) -> NoticeRow | None:
@@ -96,4 +107,5 @@ def force_notice(session: Session, force_id: int, notice_id: int) -> NoticeRow |
         .order_by(col(Child.position))
     ).all():
         row.children.append(ChildOutcome(child, setting, alert))
+    _add_roles(session, row.children)
     return row

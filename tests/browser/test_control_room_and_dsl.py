@@ -136,16 +136,20 @@ def test_control_room_submits_and_the_dsl_acknowledges_on_a_phone(new_page, db, 
     assert box is not None and box["y"] >= 0
     assert box["y"] + box["height"] <= PHONE["height"], box
 
-    # Acknowledging needs the note of planned support; the child's presentation is optional.
+    # Acknowledging needs the note of planned support.
     dsl.get_by_role("button", name="Acknowledge and record support").click()
     expect(dsl).to_have_title(
         re.compile(r"^Error: Notification for St Wilfrid's RC Primary School")
     )
     check_page(dsl, "08-dsl-alert-error-phone", phone=True)
     dsl.get_by_label("What support have you planned for the child?").fill(NOTE)
-    dsl.get_by_label("How did the child present? (optional)").fill(PRESENTATION)
     dsl.get_by_role("button", name="Acknowledge and record support").click()
     expect(dsl.locator(".govuk-panel")).to_contain_text("Acknowledged")
+    # How the child presented is added once the child has arrived.
+    dsl.get_by_role("link", name="Add how the child presented").click()
+    check_page(dsl, "09a-dsl-presentation-phone", phone=True)
+    dsl.get_by_label("How did the child present?").fill(PRESENTATION)
+    dsl.get_by_role("button", name="Save").click()
     record = dsl.get_by_label("Summary for your records")
     expect(record).to_have_value(re.compile("Support planned: " + re.escape(NOTE)))
     expect(record).to_have_value(re.compile(re.escape(PRESENTATION)))

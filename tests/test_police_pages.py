@@ -444,13 +444,16 @@ def test_the_officer_phone_hint_gives_a_number_the_form_accepts():
 def test_it_shows_the_police_which_role_acknowledged_never_who(client, db):
     setting = create_setting(db)
     create_key_adult(db, setting)
-    create_key_adult(
+    deputy_adult = create_key_adult(
         db, setting, "deputy", "Priya Shah", email="priya@school.example.org", phone="+447400123457"
     )
     create_pupil(db, setting)
     _, key = _police(db, client)
     sent = client.post("/api/v1/notices", json=notice_body(), headers=bearer(key)).get_json()
-    create_user(db, "priya@school.example.org", "dsl", setting_urn=setting.urn)
+    user = create_user(db, "priya@school.example.org", "dsl", setting_urn=setting.urn)
+    deputy_adult.user_id = user.id  # her account (as an invitation links it)
+    db.add(deputy_adult)
+    db.commit()
     deputy = client.application.test_client()
     sign_in(deputy, "priya@school.example.org")
     alert = db.exec(select(Alert)).one()

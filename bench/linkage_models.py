@@ -114,6 +114,15 @@ def _address(row: dict[str, str]) -> str:
     return ", ".join(p for p in parts if p)
 
 
+FEBRL_FIELDS = (
+    ("given name", "given_name"),
+    ("surname", "surname"),
+    ("date of birth", "date_of_birth"),
+    ("postcode", "postcode"),
+    ("address", "address_1"),
+)
+
+
 def febrl(number: str, raw: Path, seed: int) -> Case:
     with raw.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
@@ -144,6 +153,13 @@ def febrl(number: str, raw: Path, seed: int) -> Case:
     for r in duplicates:
         person = r["rec_id"].split("-")[1]
         urn = on_roll.get(person)
+        original = originals.get(person, r)
+        # What the duplicate got wrong, field by field (FEBRL does not say which error).
+        errors = tuple(
+            f"{label} differs"
+            for label, column in FEBRL_FIELDS
+            if (r[column] or "").strip() != (original[column] or "").strip()
+        )
         notices.append(
             Notice(
                 r["rec_id"],
@@ -154,7 +170,7 @@ def febrl(number: str, raw: Path, seed: int) -> Case:
                 _address(r),
                 person if urn else None,
                 (urn,) if urn else (),
-                ("febrl",),
+                errors,
             )
         )
     rng.shuffle(notices)

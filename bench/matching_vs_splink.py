@@ -202,7 +202,7 @@ def score_ours(rows: list[dict[str, Any]]) -> dict[str, Any]:
     right = [r for r in matched if _right(r)]
     by_error: dict[str, Counter[str]] = defaultdict(Counter)
     for r in on_roll:
-        errors = [e for e in r["notice"].errors if e != "febrl"]
+        errors = list(r["notice"].errors)
         key = "none" if not errors else (errors[0] if len(errors) == 1 else "two or more")
         by_error[key]["notices"] += 1
         by_error[key]["matched" if r in right else r["outcome"]] += 1

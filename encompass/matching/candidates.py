@@ -29,6 +29,8 @@ from encompass.matching.normalise import family_primary, first_name, phonetic
 from encompass.matching.sql import fetch, marks, placeholder
 
 MAX_CANDIDATES = 500
+# The second look by names alone is for rare names: more pupils than this and it is dropped.
+MAX_BY_NAMES = 40
 
 
 class PupilRow(NamedTuple):
@@ -124,7 +126,7 @@ def query_for(keys: BlockingKeys, sqlite: bool, names_only: bool = False) -> tup
         if not (given and family):
             return "", []
         statement = head + any_of("family_phon", family) + " AND " + any_of("given_phon", given)
-        return statement + f" LIMIT {MAX_CANDIDATES}", params
+        return statement + f" LIMIT {MAX_BY_NAMES}", params
     if keys.near and family:
         parts.append(
             head
@@ -176,8 +178,9 @@ def find_candidates(
         return [], False
     found: dict[int, PupilRow] = {}
     rows = fetch(session, statement, params)
+    limit = MAX_BY_NAMES if names_only else MAX_CANDIDATES
     for row in rows:
         if row[0] not in found:
             dob = date.fromisoformat(row[6]) if isinstance(row[6], str) else row[6]
             found[row[0]] = PupilRow(*row[:6], dob, *row[7:])  # type: ignore[call-arg]
-    return list(found.values()), len(rows) >= MAX_CANDIDATES
+    return list(found.values()), len(rows) >= limit

@@ -38,7 +38,7 @@ from encompass.matching.normalise import (
     postcode_key,
     postcode_sector,
 )
-from encompass.matching.resolve import ChildFacts, posterior, prior_bits, twin_bits
+from encompass.matching.resolve import ChildFacts, household_bits, posterior, prior_bits
 from encompass.matching.score import (
     EXACT,
     FIRST_EXACT,
@@ -55,6 +55,7 @@ from encompass.matching.weights import (
     LEVELS,
     PRIOR_M,
     PRIOR_ON_ROLL,
+    PRIOR_SIBLINGS,
     PRIOR_TWINS,
     PRIOR_U,
     Weights,
@@ -95,7 +96,12 @@ def learn_weights(
     rng = random.Random(seed)
     session.info.pop("encompass_weights", None)
     u = estimate_u(session, rng)
-    prior = Weights(dict(load_weights(session).m), u, twin_share=twin_share(session))
+    prior = Weights(
+        dict(load_weights(session).m),
+        u,
+        twin_share=twin_share(session),
+        sibling_share=sibling_share(session),
+    )
     seen = list(children) if children is not None else seen_children(session)
     weights = estimate_m(session, seen, prior)
     store_weights(session, weights, now or utcnow())
@@ -325,10 +331,10 @@ def _levels(c: Comparison) -> list[tuple[str, str]]:
     return [(f, lv) for f, lv in out if lv != MISSING]
 
 
-def _bits(pair: _Pair, weights: Weights) -> tuple[float, float]:
-    """(the pair's evidence, the given name's part of it), in bits."""
+def _bits(pair: _Pair, weights: Weights) -> tuple[float, float, float]:
+    """(the pair's evidence, the given name's part of it, the date of birth's), in bits."""
     total = -1.0 if pair.comparison.order_swapped else 0.0
-    given = 0.0
+    given = dob = 0.0
     for field_, level in _levels(pair.comparison):
         if level == EXACT and field_ in ("given", "family"):
             share = pair.given_share if field_ == "given" else pair.family_share
@@ -344,14 +350,35 @@ def _bits(pair: _Pair, weights: Weights) -> tuple[float, float]:
         total += bits
         if field_ == "given":
             given = bits
-    return total, given
+        elif field_ == "dob":
+            dob = bits
+    return total, given, dob
 
 
 def _chances(group: list[_Pair], weights: Weights, prior: float) -> list[float]:
     """The probability of each of a child's candidates, as the live engine gives it."""
     bits = [_bits(p, weights) for p in group]
-    twins = [twin_bits(p.comparison, t, g, weights) for p, (t, g) in zip(group, bits, strict=True)]
-    return posterior([t for t, _ in bits], prior, [t for t in twins if t is not None])
+    others = [
+        b
+        for p, (t, g, d) in zip(group, bits, strict=True)
+        for b in household_bits(p.comparison, t, g, d, weights)
+    ]
+    return posterior([t for t, _, _ in bits], prior, others)
+
+
+def sibling_share(session: Session) -> float:
+    """Share of pupils with a brother or sister on the rolls: another pupil with the same
+    surname and postcode and another given name. Smoothed towards the prior."""
+    households = (
+        select(func.count().label("n"))
+        .where(col(Pupil.postcode_key) != "")
+        .group_by(col(Pupil.family_key), col(Pupil.postcode_key))
+        .having(func.count(func.distinct(col(Pupil.given_key))) > 1)
+        .subquery()
+    )
+    siblings = session.execute(select(func.coalesce(func.sum(households.c.n), 0))).scalar_one()
+    pupils = session.execute(select(func.count()).select_from(Pupil)).scalar_one()
+    return (int(siblings) + TWIN_PRIOR_PUPILS * PRIOR_SIBLINGS) / (pupils + TWIN_PRIOR_PUPILS)
 
 
 def twin_share(session: Session) -> float:
@@ -375,7 +402,12 @@ def estimate_m(session: Session, children: Sequence[ChildFacts], prior: Weights)
     groups = [g for g in (_pairs_of(session, c, prior) for c in children) if g]
     prior_m = {(f, lv): p for f, levels in PRIOR_M.items() for lv, p in levels.items()}
     weights = Weights(
-        dict(prior.m), prior.u, PRIOR_ON_ROLL, prior.twin_share, notices=len(children)
+        dict(prior.m),
+        prior.u,
+        PRIOR_ON_ROLL,
+        prior.twin_share,
+        notices=len(children),
+        sibling_share=prior.sibling_share,
     )
     for _ in range(EM_ROUNDS if groups else 0):
         expected: dict[tuple[str, str], float] = defaultdict(float)
@@ -394,5 +426,12 @@ def estimate_m(session: Session, children: Sequence[ChildFacts], prior: Weights)
                     expected[(field_, lv)] + M_PRIOR_CHILDREN * prior_m[(field_, lv)]
                 ) / (seen + M_PRIOR_CHILDREN)
         share = (on_roll + M_PRIOR_CHILDREN * PRIOR_ON_ROLL) / (len(children) + M_PRIOR_CHILDREN)
-        weights = Weights(m, prior.u, share, prior.twin_share, notices=len(children))
+        weights = Weights(
+            m,
+            prior.u,
+            share,
+            prior.twin_share,
+            notices=len(children),
+            sibling_share=prior.sibling_share,
+        )
     return weights

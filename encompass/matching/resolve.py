@@ -43,6 +43,7 @@ from encompass.matching.score import (
     DIFFERENT,
     EXACT,
     FIRST_EXACT,
+    MISSING,
     SIMILAR,
     SPELLING,
     Comparison,
@@ -113,17 +114,26 @@ def posterior(totals: Sequence[float], prior: float, others: Sequence[float] = (
     return [o / whole for o in odds]
 
 
-def twin_bits(c: Comparison, total: float, given_bits: float, weights: Weights) -> float | None:
-    """The evidence (in bits, against the same prior as a match) that the child is this
-    pupil's twin rather than the pupil: everything but the given name agrees as for the
-    pupil, the given name differs as any two names do, and the prior is the share of
-    pupils with a twin (learned from the rolls) whose twin is on no roll. None when the
-    comparison does not look like a twin's."""
-    if c.given[0] not in (DIFFERENT, SIMILAR) or c.dob != "exact" or c.family[0] == DIFFERENT:
-        return None
+def household_bits(
+    c: Comparison, total: float, given_bits: float, dob_bits: float, weights: Weights
+) -> list[float]:
+    """The evidence (in bits, against the same prior as a match) that the child is not
+    this pupil but a twin or a brother or sister of it who is on no roll: the surname,
+    postcode and address agree as for the pupil, the given name (and, for a brother or
+    sister, the date of birth) as for anyone. The priors are the shares of pupils with a
+    twin, or a brother or sister, on the rolls (learned from them), times the odds of a
+    notice child being on no roll."""
+    if c.family[0] == DIFFERENT or c.given[0] in (EXACT, FIRST_EXACT, MISSING):
+        return []
     share = min(max(weights.on_roll_share, 0.05), 0.99)
-    twins = max(weights.twin_share, 1e-6) * (1 - share) / share
-    return total - given_bits + math.log2(twins)
+    off_roll = (1 - share) / share
+    out = []
+    if c.dob == "exact":
+        out.append(total - given_bits + math.log2(max(weights.twin_share, 1e-6) * off_roll))
+    elif c.dob != MISSING and "same" in (c.postcode, c.address):
+        siblings = max(weights.sibling_share, 1e-6) * off_roll
+        out.append(total - given_bits - dob_bits + math.log2(siblings))
+    return out
 
 
 def _officer_setting(session: Session, urn: str | None) -> int | None:
@@ -211,6 +221,10 @@ def _candidates(ranked: list[Scored]) -> tuple[Candidate, ...]:
     )
 
 
+def _dob(scored: Scored) -> float:
+    return next((e.weight for e in scored.evidence if e.field == "Date of birth"), 0.0)
+
+
 def _rank(probe: Probe, rows: list[PupilRow], stats: NameStats, weights: Weights) -> list[Scored]:
     """The candidates scored, best first, each with its probability of being the child."""
     if not rows:
@@ -226,12 +240,12 @@ def _rank(probe: Probe, rows: list[PupilRow], stats: NameStats, weights: Weights
             for s in scored
         ]
     ranked = sorted(scored, key=lambda s: -s.total)
-    twins = [twin_bits(s.comparison, s.total, s.evidence[0].weight, weights) for s in ranked]
-    chances = posterior(
-        [s.total for s in ranked],
-        prior_bits(weights, stats.total),
-        [t for t in twins if t is not None],
-    )
+    others = [
+        bits
+        for s in ranked
+        for bits in household_bits(s.comparison, s.total, s.evidence[0].weight, _dob(s), weights)
+    ]
+    chances = posterior([s.total for s in ranked], prior_bits(weights, stats.total), others)
     for s, p in zip(ranked, chances, strict=True):
         s.probability = p
     return ranked

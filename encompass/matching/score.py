@@ -384,12 +384,14 @@ def another_pupils_name(scored: Scored, weights: Weights) -> Scored:
 def identity_ok(c: Comparison) -> bool:
     """May this pupil be matched automatically, however strong the evidence? The weights
     treat the fields as independent; in a household they are not (brothers, sisters and
-    twins share a surname, a postcode, an address and, twins, a date of birth), so:
-    - a given name that differs (outright, or only similar) is matched only with the date
-      of birth exact, and then the chance that the child is the pupil's twin is weighed
-      against it (matching/resolve.py, twin_bits); otherwise it may be a brother or sister;
-    - nor a date of birth that differs outright (a brother or sister: Ollie and Olivia),
-      unless the given name agrees outright, the surname nearly, and the house too;
+    twins share a surname, a postcode, an address and, twins, a date of birth). The
+    chance that the child is a twin, brother or sister of the pupil who is on no roll is
+    weighed in the probability (matching/resolve.py, household_bits, with the shares of
+    pupils with twins and siblings learned from the rolls). On top of that:
+    - a given name that differs outright with a date of birth that is not exact is never
+      matched: that is what a brother or sister looks like;
+    - a date of birth that differs outright only with the names nearly agreeing (one
+      slip) and the house agreeing;
     - an initial or a missing given name only with the postcode or the house and everything
       else agreeing exactly; a missing date of birth with the postcode and exact names, or
       the house and at most one slip;
@@ -397,13 +399,13 @@ def identity_ok(c: Comparison) -> bool:
       names and date of birth, with at most one slip among them; two where the address
       or the postcode's sector still agrees. Otherwise the probability decides."""
     given, family = c.given[0], c.family[0]
-    if given in (SIMILAR, DIFFERENT) and c.dob != dates.EXACT:
+    if given == DIFFERENT and c.dob != dates.EXACT:
         return False
     exact_names = given in NAMESAKE_GIVEN and family == EXACT and not c.order_swapped
     # Slips in the names alone (the date of birth is judged apart).
     name_slips = c.deviations - (c.dob != dates.EXACT)
     if c.dob == dates.DIFFERENT:
-        return c.address == "same" and given in NAMESAKE_GIVEN and name_slips <= 1
+        return c.address == "same" and name_slips <= 1
     if c.dob == MISSING:
         return c.postcode == "same" and (exact_names or (c.address == "same" and name_slips <= 1))
     if given in (INITIAL, MISSING):

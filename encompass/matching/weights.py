@@ -113,6 +113,9 @@ PRIOR_ON_ROLL = 0.8
 # Share of pupils who have a twin on the rolls (same surname, date of birth and postcode,
 # another given name), before the rolls have been counted.
 PRIOR_TWINS = 0.02
+# Share of pupils with a brother or sister on the rolls (same surname and postcode, another
+# given name), before the rolls have been counted.
+PRIOR_SIBLINGS = 0.3
 # An exact name never counts for more than this, nor less (a name on no roll is not
 # proof of anything: it may be misspelt on the roll).
 NAME_BITS = (2.0, 14.0)
@@ -127,6 +130,7 @@ class Weights:
     twin_share: float = PRIOR_TWINS
     learned_at: datetime | None = None
     notices: int = 0
+    sibling_share: float = PRIOR_SIBLINGS
 
     @classmethod
     def prior(cls) -> Weights:
@@ -158,18 +162,21 @@ def load_weights(session: Session) -> Weights:
     if rows:
         m = dict(weights.m)
         u = dict(weights.u)
-        on_roll, twins, learned_at, notices = PRIOR_ON_ROLL, PRIOR_TWINS, None, 0
+        on_roll, twins, siblings = PRIOR_ON_ROLL, PRIOR_TWINS, PRIOR_SIBLINGS
+        learned_at, notices = None, 0
         for field_, level, m_value, u_value, at, seen in rows:
             if field_ == "prior":
                 if level == "twins":
                     twins = float(m_value)
+                elif level == "siblings":
+                    siblings = float(m_value)
                 else:
                     on_roll, learned_at, notices = float(m_value), at, int(seen)
                 continue
             m[(field_, level)], u[(field_, level)] = float(m_value), float(u_value)
         if isinstance(learned_at, str):
             learned_at = datetime.fromisoformat(learned_at)
-        weights = Weights(m, u, on_roll, twins, learned_at, notices)
+        weights = Weights(m, u, on_roll, twins, learned_at, notices, siblings)
     session.info["encompass_weights"] = weights
     return weights
 
@@ -182,7 +189,11 @@ def store_weights(session: Any, weights: Weights, now: datetime) -> None:
         for f, levels in LEVELS.items()
         for lv in levels
     ]
-    for level, value in (("on_roll", weights.on_roll_share), ("twins", weights.twin_share)):
+    for level, value in (
+        ("on_roll", weights.on_roll_share),
+        ("twins", weights.twin_share),
+        ("siblings", weights.sibling_share),
+    ):
         rows.append(
             {
                 "field": "prior",

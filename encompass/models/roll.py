@@ -55,7 +55,8 @@ class MatchWeight(SQLModel, table=True):
     child shows it against its own pupil) and u (how often two different pupils show it),
     learned after every roll import (encompass/matching/learn.py). Rows with field "prior"
     hold in `m` the learned share of notice children who are on some roll ("on_roll") and
-    the share of pupils who have a twin on the rolls ("twins")."""
+    the shares of pupils who have a twin ("twins") or a brother or sister ("siblings") on
+    the rolls."""
 
     __tablename__ = "match_weight"
 

@@ -22,6 +22,9 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from tests.browser.pages import AXE, CHROMIUM, CHROMIUM_ARGS, DESKTOP, GOVUK_CSS
 
+# The local SMTP server (aiosmtpd) of the e2e tests, for journeys that read their e-mail.
+from tests.e2e.conftest import smtp_server  # noqa: F401
+
 
 def _missing() -> str | None:
     try:

@@ -43,14 +43,6 @@ if (job) {
   window.setTimeout(poll, 500);
 }
 
-// Back from "Add another child": the page opens at the new child (the form's action named
-// it); put the cursor in its first box so the officer carries on typing.
-const added = window.location.hash && document.getElementById(window.location.hash.slice(1));
-if (added && added.tagName === "FIELDSET" && !document.querySelector(".govuk-error-summary")) {
-  const first = added.querySelector("input:not([type=hidden]), textarea");
-  if (first) first.focus();
-}
-
 // "Same address as child 1": copy child 1's postcode and address into this child's boxes
 // (the server does the same when the box is ticked, with or without this script).
 for (const box of document.querySelectorAll("[data-same-address]")) {

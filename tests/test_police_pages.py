@@ -311,11 +311,11 @@ def test_it_brings_the_page_back_at_the_child_just_added(client, db):
     _police(db, client)
     page = client.get("/police/notices/new").get_data(as_text=True)
 
-    assert 'formaction="#children-1"' in page
+    assert 'formaction="#children-1-given_name"' in page
     data = _form(page, add_child="1")
     del data["submit"]
     added = client.post("/police/notices/new", data=data).get_data(as_text=True)
-    assert 'id="children-1"' in added and 'formaction="#children-2"' in added
+    assert 'id="children-1"' in added and 'formaction="#children-2-given_name"' in added
     assert "Same address as child 1" in added
 
 

@@ -241,6 +241,12 @@ def test_it_reinvites_with_a_new_link_and_deactivates_an_account_everywhere(clie
         page = coordinator.get(f"/admin/settings/{setting.id}").get_data(as_text=True)
         assert "Active" in page and "Invited, not accepted" not in page
         coordinator.post(
+            f"/admin/key-adults/{adult.id}/sign-out", data={"csrf_token": csrf_token(page)}
+        )
+        assert client.get("/dsl/").status_code == 302
+        sign_in(client, "helen@school.example.org", PASSWORD)
+        assert client.get("/dsl/").status_code == 200
+        coordinator.post(
             f"/admin/key-adults/{adult.id}/deactivate", data={"csrf_token": csrf_token(page)}
         )
 

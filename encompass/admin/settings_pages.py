@@ -19,7 +19,7 @@ from encompass.admin.forms import (
 from encompass.admin.queries import find_settings, setting_overview
 from encompass.admin.views import bp, council_scope, key_adult_or_404, setting_or_404
 from encompass.auth.access import role_required
-from encompass.auth.users import set_active
+from encompass.auth.users import set_active, sign_out_everywhere
 from encompass.db import utcnow
 from encompass.models import User
 from encompass.onboarding import phone_verification
@@ -177,6 +177,20 @@ def key_adult_deactivate(adult_id: int) -> Any:
             set_active(g.db, user, active=False, now=utcnow())
             g.db.commit()
             flash(f"{adult.name}'s account is deactivated: they are signed out everywhere")
+    return redirect(url_for("admin.setting", setting_id=found.id))
+
+
+@bp.post("/key-adults/<int:adult_id>/sign-out")
+@role_required(*COORDINATORS)
+def key_adult_sign_out(adult_id: int) -> Any:
+    """End every session the Key Adult's account has open (a lost phone, a shared PC)."""
+    adult, found = key_adult_or_404(adult_id)
+    if RemoveForm().validate_on_submit():
+        user = g.db.get(User, adult.user_id) if adult.user_id else None
+        if user is not None and user.role == "dsl":
+            ended = sign_out_everywhere(g.db, user, now=utcnow())
+            g.db.commit()
+            flash(f"{adult.name} is signed out everywhere ({ended} sessions ended)")
     return redirect(url_for("admin.setting", setting_id=found.id))
 
 

@@ -356,7 +356,7 @@ def load_demo(session: Session, config: Any) -> str:
         f"-H 'Content-Type: application/json' -d '{body}'",
         "",
         "With no Twilio or SMTP settings, SMS and e-mail go to the outbox: the worker's log",
-        "shows each message and its /a/<token> link. Sign in as helen.carter@... to read and",
-        "acknowledge it.",
+        "shows each message, its /a/<token> link shortened (a link is a key to the notice).",
+        f"Sign in at {base}/dsl/ as helen.carter@... to read and acknowledge it.",
     ]
     return "\n".join(lines)

@@ -157,3 +157,29 @@ def test_it_does_not_remind_about_acknowledged_holiday_notices(app, client, db, 
     counts = tick(app, _at(2026, 11, 3, 7, 30).astimezone(UTC))
 
     assert "holiday_reminders" not in counts
+
+
+def test_it_keeps_a_christmas_holiday_link_working_on_the_first_morning_back(app, client, db, cli):
+    """Received on 19 December, due on 5 January (4 January is an INSET day): the link in
+    the holiday's e-mail still opens on the first morning back, weeks after 7 days."""
+    from tests.factories import create_user
+    from tests.helpers import sign_in
+
+    key = _school(db, cli)
+    notice = _submit(client, key, _at(2026, 12, 19, 14, 0))
+    alert = db.exec(select(Alert)).one()
+    assert alert.due_by == _at(2027, 1, 5, 8, 45).astimezone(UTC)
+    email = db.exec(
+        select(Delivery).where(Delivery.reason == "alert", Delivery.channel == "email")
+    ).one()
+    token = email.body.split("/a/", 1)[1].split()[0]
+    create_user(db, "helen.carter@school.example.org", "dsl", setting_urn="121212")
+
+    with time_machine.travel(_at(2027, 1, 5, 8, 0), tick=False):
+        sign_in(client, "helen.carter@school.example.org")
+        opened = client.get(f"/a/{token}")
+
+    assert notice["children"][0]["holiday_period"] is True
+    assert opened.status_code == 302 and opened.headers["Location"] == f"/alerts/{alert.id}"
+    link = db.exec(select(AlertLink).where(AlertLink.token_hash == token_hash(token))).one()
+    assert link.expires_at == _at(2027, 1, 12, 8, 45).astimezone(UTC)

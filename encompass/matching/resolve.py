@@ -18,7 +18,7 @@ needs all of:
 - no pupil at another setting has the same name and date of birth (a namesake born the
   same day: only an address tells them apart, and these families move: a person looks).
 
-Anything short of that with a probability of at least 0.005, and at most one of given
+Anything short of that with a probability of at least 0.05, and at most one of given
 name, surname and date of birth different outright (a brother or sister at the same
 address is not), is `review`: a person decides. Nothing like that is `unmatched`; for an
 unborn child, or one under school age with no roll entry, it is `no_setting` (the
@@ -58,7 +58,7 @@ from encompass.matching.weights import Weights, load_weights
 
 SMALLEST_ROLL = 2**17
 MATCH_PROBABILITY = 0.995
-REVIEW_PROBABILITY = 0.005
+REVIEW_PROBABILITY = 0.05
 SHOWN = 5
 
 

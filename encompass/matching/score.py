@@ -242,6 +242,7 @@ def postcode_level(child: str, pupil: str) -> str:
     return "different"
 
 
+@lru_cache(maxsize=65536)
 def address_level(child: str, pupil: str) -> str:
     if not child.strip() or not pupil.strip():
         return MISSING
@@ -305,13 +306,25 @@ def compare(probe: Probe, pupil: PupilRow, swapped: bool) -> Comparison:
     )
 
 
+def _swapped(c: Comparison, probe: Probe, pupil: PupilRow) -> Comparison:
+    """The same comparison with the child's names taken the other way round."""
+    return Comparison(
+        given_level(probe.family_key, pupil.given_key),
+        family_level(probe.given_key, pupil.family_key),
+        c.dob,
+        c.postcode,
+        c.address,
+        True,
+    )
+
+
 def score(probe: Probe, pupil: PupilRow, names: NameBits, weights: Weights) -> Scored:
     normal = compare(probe, pupil, False)
     n_given = _name_bits(weights, "given", normal.given[0], names.given)
     n_family = _name_bits(weights, "family", normal.family[0], names.family)
     comparison, g_weight, f_weight = normal, n_given, n_family
     if probe.given_key != probe.family_key and probe.given_key and probe.family_key:
-        swapped = compare(probe, pupil, True)
+        swapped = _swapped(normal, probe, pupil)
         s_given = _name_bits(weights, "given", swapped.given[0], names.given_swapped)
         s_family = _name_bits(weights, "family", swapped.family[0], names.family_swapped)
         if s_given + s_family + SWAPPED_ORDER > n_given + n_family:

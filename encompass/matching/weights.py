@@ -131,6 +131,8 @@ class Weights:
     learned_at: datetime | None = None
     notices: int = 0
     sibling_share: float = PRIOR_SIBLINGS
+    # Each level's weight, worked out once.
+    _bits: dict[tuple[str, str], float] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def prior(cls) -> Weights:
@@ -141,10 +143,15 @@ class Weights:
 
     def bits(self, field_: str, level: str) -> float:
         """log2(m / u) of a level; 0 for a level not modelled (nothing to compare)."""
+        known = self._bits.get((field_, level))
+        if known is not None:
+            return known
         m, u = self.m.get((field_, level)), self.u.get((field_, level))
-        if m is None or u is None:
-            return 0.0
-        return math.log2(max(m, PROB_FLOOR) / max(u, PROB_FLOOR))
+        value = (
+            0.0 if m is None or u is None else math.log2(max(m, PROB_FLOOR) / max(u, PROB_FLOOR))
+        )
+        self._bits[(field_, level)] = value
+        return value
 
     def exact_name_bits(self, field_: str, share: float) -> float:
         """An exact name, weighed by how common it is on the rolls."""

@@ -207,6 +207,19 @@ def test_a_term_dates_table_as_council_pages_write_it(cli, client, key, tmp_path
     assert _due(child) == _at(2026, 11, 3, 8, 45)
 
 
+def test_it_accepts_a_northern_irish_summer_holiday_of_nine_weeks(cli, tmp_path):
+    terms = tmp_path / "ni.csv"
+    terms.write_text(
+        "label,start_date,end_date\nSpring term,2027-01-04,2027-06-30\n"
+        "Summer holidays,2027-07-01,2027-08-31\nAutumn term,2027-09-01,2027-12-21\n"
+    )
+
+    with time_machine.travel(_at(2026, 6, 1, 9, 0), tick=False):
+        result = cli("calendar", "import", str(terms), "--la", "816")
+
+    assert result.exit_code == 0, result.output
+
+
 def test_it_refuses_a_calendar_that_would_shut_for_months_and_keeps_the_old_one(cli, db, tmp_path):
     _import(cli, "council_closures_2026_27.csv", "--la", "816")
     before = db.exec(select(CalendarEntry)).all()

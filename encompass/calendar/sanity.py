@@ -14,8 +14,9 @@ from datetime import date, timedelta
 from encompass.calendar.school_days import IsOpen, Span, calendar_from
 
 MAX_CLOSED_SHARE = 0.4
-# Summer holidays run to about 7 weeks (Scotland's, and England's with INSET days).
-MAX_CLOSED_RUN_DAYS = 56
+# Summer holidays run to about 7 weeks in England and Scotland, and 9 in Northern Ireland
+# (from the end of June to the start of September).
+MAX_CLOSED_RUN_DAYS = 70
 
 
 def school_years(first: date, last: date) -> list[tuple[date, date]]:

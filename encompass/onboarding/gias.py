@@ -233,6 +233,8 @@ def _one(
         report.reject(number, "EstablishmentName is empty")
         return
     postcode = row["Postcode"]
+    if postcode.upper().startswith("BFPO"):
+        postcode = ""  # a forces school abroad: no UK postcode to keep
     if postcode:
         try:
             postcode = normalise_postcode(postcode)

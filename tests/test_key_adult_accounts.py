@@ -14,6 +14,7 @@ from encompass.worker import tick
 from tests.factories import (
     bearer,
     create_force,
+    create_key_adult,
     create_pupil,
     create_setting,
     create_user,
@@ -290,3 +291,23 @@ def test_it_flags_key_adults_who_have_not_accepted_on_the_coverage_page(client, 
         _set_password(client, _invitation_links(db, "helen@school.example.org")[0])
         page = coordinator.get("/admin/coverage").get_data(as_text=True)
     assert "not signed up" not in page
+
+
+def test_it_never_lets_an_alert_link_set_a_coordinators_first_password(client, db):
+    """A coordinator sees a whole council: a leaked text is not enough to take the account."""
+    with time_machine.travel(MONDAY_0730, tick=False):
+        setting = create_setting(db)
+        create_pupil(db, setting)
+        create_key_adult(
+            db, None, "coordinator", "Claire Booth", email="c@york.gov.uk", la_code="816"
+        )
+        _, key = create_force(db)
+        client.post("/api/v1/notices", json=notice_body(), headers=bearer(key))
+        db.expire_all()
+        email = db.exec(select(Delivery).where(Delivery.channel == "email")).one()
+        link = email.body.split("http://localhost", 1)[1].split()[0]
+
+        opened = client.get(link)
+
+    assert opened.headers["Location"].startswith("/login?next=")
+    assert db.exec(select(Invitation)).all() == []

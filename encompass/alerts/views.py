@@ -38,7 +38,7 @@ from encompass.alerts.council_actions import (
 from encompass.alerts.messages import deadline
 from encompass.alerts.summary import plain_text_summary
 from encompass.auth import ratelimit
-from encompass.auth.access import public, role_required
+from encompass.auth.access import public, role_required, two_factor_required
 from encompass.db import utcnow
 from encompass.models import AlertLink, Child, KeyAdult, Notice, Setting, User
 from encompass.notices.amend import amendments_for_child, changed_words
@@ -155,7 +155,9 @@ def _sign_in_first(link: AlertLink, now: datetime) -> Any:
     adult = g.db.get(KeyAdult, link.key_adult_id)
     token = None
     if adult is not None and adult.active and link.used_by_user_id in (None, adult.user_id):
-        token = invitation_from_alert_link(g.db, adult, now=now)
+        token = invitation_from_alert_link(
+            g.db, adult, now=now, needs_second_factor=two_factor_required
+        )
     if token is None:
         return redirect(url_for("accounts.login", next=request.path))
     audit.record(

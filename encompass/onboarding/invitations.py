@@ -11,7 +11,7 @@ leads to the same page, and then to the alert.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -183,13 +183,22 @@ def invitation_email(where: str, link: str, ttl: timedelta) -> tuple[str, str]:
     return subject, body
 
 
-def invitation_from_alert_link(session: Session, adult: KeyAdult, *, now: datetime) -> str | None:
+def invitation_from_alert_link(
+    session: Session,
+    adult: KeyAdult,
+    *,
+    now: datetime,
+    needs_second_factor: Callable[[str], bool],
+) -> str | None:
     """A Key Adult opened an alert link with no password yet: an invitation to use at once.
 
     The link itself reached them (their phone or mailbox), as an invitation e-mail would.
+    Not for a role that needs an authenticator app (a coordinator sees a whole council):
+    a leaked text message must not be enough to take such an account; they use the
+    invitation e-mail.
     """
     user = account_for(session, adult, now=now)
-    if accepted(user) or not user.active:
+    if accepted(user) or not user.active or needs_second_factor(user.role):
         return None
     return _new_invitation(session, user, now=now, ttl=ON_THE_SPOT, sent_by=None)
 

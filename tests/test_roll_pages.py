@@ -78,3 +78,19 @@ def test_it_asks_for_a_roll_file(client, db):
 
     assert response.status_code == 400
     assert "Select a roll file" in response.get_data(as_text=True)
+
+
+def test_a_large_roll_reports_progress_as_it_goes_and_finishes(make_app, db):
+    client = make_app(IMPORT_JOBS_INLINE=True).test_client()
+    create_setting(db, urn="121212", la_code="816")
+    _coordinator(db, client)
+    lines = ["Surname,Forename,DOB,Postcode"] + [
+        f"Pupil{'abcdefghij'[n % 10]}{'klmnopqrst'[n // 10 % 10]},Sam,{1 + n % 28:02d}/04/2019,"
+        for n in range(2500)
+    ]
+
+    _upload(client, "\n".join(lines).encode(), "big.csv", setting_urn="121212")
+
+    job = db.exec(select(ImportJob)).one()
+    assert (job.status, job.accepted, job.processed_rows) == ("finished", 2500, 2500)
+    assert len(db.exec(select(Pupil)).all()) == 2500

@@ -83,16 +83,20 @@ def _import(
     cfg: Mapping[str, Any] | None,
 ) -> ImportReport:
     if job.kind == "roll":
-        report = import_roll(
-            session,
-            path,
-            setting_urn=job.setting_urn or None,
-            filename=job.filename,
-            la_code=job.la_code,
-            # Progress is written from another connection: SQLite would wait for the
-            # import's own writes to end, so only PostgreSQL reports it as it goes.
-            on_progress=progress if is_postgres(session) else None,
-        )
+        options: dict[str, Any] = {
+            "setting_urn": job.setting_urn or None,
+            "filename": job.filename,
+            "la_code": job.la_code,
+        }
+        if is_postgres(session):
+            report = import_roll(session, path, on_progress=progress, **options)
+        else:
+            # Progress is written from another connection, which SQLite would keep waiting
+            # while the import writes: every row is checked first (with progress), then
+            # the roll is written.
+            report = import_roll(session, path, on_progress=progress, check_only=True, **options)
+            if job.partial or not report.rejected:
+                report = import_roll(session, path, **options)
         if report.accepted and (job.partial or not report.rejected) and cfg is not None:
             from encompass.review.rematch import after_roll_import
 

@@ -205,11 +205,13 @@ def import_roll(
     filename: str | None = None,
     la_code: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    check_only: bool = False,
 ) -> ImportReport:
     """Replace the roll of each setting in the file. `setting_urn` names the setting of a
     file that does not say (a MIS export), and overrides what the file says; with
     `la_code` (a coordinator's upload) rows for other councils' settings are rejected.
-    `on_progress(done, total)` is called every PROGRESS_EVERY rows."""
+    `on_progress(done, total)` is called every PROGRESS_EVERY rows. With `check_only`
+    every row is checked and counted, and nothing is written."""
     file = read_roll_file(path, filename or path.name)
     total, rows = file.total, file.rows
     report = ImportReport(unit=file.unit)
@@ -247,6 +249,9 @@ def import_roll(
                 pupil = _pupil(row, setting_id, today)
             except ValueError as exc:
                 report.reject(number, str(exc))
+                continue
+            if check_only:
+                report.accepted += 1
                 continue
             if setting_id not in replaced:
                 # The old roll goes when the new one's first good row arrives.

@@ -321,3 +321,20 @@ def test_it_refuses_more_than_twenty_children_on_a_notice(client, db, key, schoo
 
     assert response.status_code == 422
     assert count(db, Child) == 1
+
+
+def test_it_points_a_correction_of_a_replaced_row_to_the_childs_new_id(
+    client, db, key, school, sent
+):
+    old_id = sent["children"][0]["id"]
+    moved = {"id": old_id, "given_name": "Emily", "date_of_birth": "2018-01-30", "address": ""}
+    new_id = patch(client, key, sent["id"], {"correct_children": [moved]}).get_json()["children"][
+        0
+    ]["id"]
+
+    again = patch(client, key, sent["id"], {"correct_children": [{"id": old_id, "where": "x"}]})
+
+    assert again.status_code == 422
+    assert again.get_json()["errors"]["correct_children.0.id"] == [
+        f"This child's details were corrected before and the child now has id {new_id}: use that id"
+    ]

@@ -467,3 +467,5 @@ def test_it_shows_the_police_which_role_acknowledged_never_who(client, db):
 
     assert "by the Deputy DSL" in shown and "Deputy DSL" in listed
     assert "Priya" not in shown and "priya@" not in shown
+    api = client.get(f"/api/v1/notices/{sent['id']}", headers=bearer(key)).get_json()
+    assert api["children"][0]["alert"]["acknowledged_as"] == "deputy"

@@ -176,6 +176,14 @@ def _check(
     """The corrections that change something, and the children to add (not already on
     it); or AmendmentInvalid with every problem found."""
     assert notice.id is not None
+    if notice.minimised_at is not None:
+        raise AmendmentInvalid(
+            {
+                "body": [
+                    "This notice's personal details were removed (retention): it cannot be amended"
+                ]
+            }
+        )
     current = current_children(session, notice.id)
     by_id = {c.id: c for c in current if c.id is not None}
     errors: dict[str, list[str]] = {}
@@ -187,6 +195,8 @@ def _check(
             continue
         seen.add(fix.id)
         correction, problems = _check_correction(index, fix, by_id, now)
+        if fix.id not in by_id:
+            problems = _replaced(session, notice.id, index, fix.id) or problems
         errors.update(problems)
         if correction is not None and correction.changed:
             corrections.append(correction)
@@ -208,6 +218,26 @@ def _check(
     if errors:
         raise AmendmentInvalid(errors)
     return corrections, adding
+
+
+def _replaced(
+    session: Session, notice_id: int, index: int, child_id: int
+) -> dict[str, list[str]] | None:
+    """A correction to a row an earlier correction replaced: say which id to use now."""
+    later = session.exec(
+        select(NoticeAmendment.child_id).where(
+            NoticeAmendment.notice_id == notice_id,
+            NoticeAmendment.replaced_child_id == child_id,
+        )
+    ).first()
+    if later is None:
+        return None
+    return {
+        f"correct_children.{index}.id": [
+            f"This child's details were corrected before and the child now has id {later}: "
+            "use that id"
+        ]
+    }
 
 
 def amend_notice(

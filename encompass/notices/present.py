@@ -28,6 +28,7 @@ def alert_out(alert: Alert | None) -> AlertOut | None:
         status=alert.status,  # type: ignore[arg-type]
         sent_at=alert.sent_at,
         acknowledged_at=alert.acknowledged_at,
+        acknowledged_as=alert.acknowledged_as,
         feedback=alert.feedback,
     )
 

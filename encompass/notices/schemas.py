@@ -222,6 +222,9 @@ class AlertOut(BaseModel):
     status: Literal["pending", "sent", "escalated", "acknowledged", "withdrawn"]
     sent_at: datetime | None
     acknowledged_at: datetime | None
+    # Which role acknowledged: dsl, deputy, head, holiday_cover, or council (a coordinator
+    # on the setting's behalf); never who.
+    acknowledged_as: str | None = None
     feedback: str | None
 
 

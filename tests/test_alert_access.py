@@ -5,7 +5,7 @@ from datetime import timedelta
 import time_machine
 from sqlmodel import select
 
-from encompass.auth.access import new_token, token_hash
+from encompass.auth.passwords import new_token, token_hash
 from encompass.models import Alert, AuditEvent
 from tests.factories import (
     bearer,

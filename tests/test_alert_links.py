@@ -9,7 +9,7 @@ from datetime import timedelta
 import time_machine
 from sqlmodel import select
 
-from encompass.auth.access import token_hash
+from encompass.auth.passwords import token_hash
 from encompass.models import Alert, AlertLink, AuditEvent, Delivery
 from tests.factories import (
     bearer,

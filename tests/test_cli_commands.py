@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from encompass.auth.access import verify_password
+from encompass.auth.passwords import verify_password
 from encompass.delivery.outbox import queue_message
 from encompass.models import ApiKey, Delivery, PoliceForce, Setting, User
 from tests.cli_helpers import assert_one_line_error, count, error_lines, make_cli, rows

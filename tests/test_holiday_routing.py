@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 from sqlmodel import select
 
-from encompass.auth.access import token_hash
+from encompass.auth.passwords import token_hash
 from encompass.models import Alert, AlertLink, Delivery, KeyAdult
 from encompass.worker import tick
 from tests.factories import (

@@ -14,7 +14,7 @@ from flask_login import current_user
 from sqlmodel import Session, col, func, or_, select
 from wtforms import Form, StringField
 
-from encompass.admin.views import bp, council_scope
+from encompass.admin.blueprint import bp, council_scope
 from encompass.auth.access import role_required
 from encompass.models import Child, Notice, PoliceForce, ReviewItem, Setting
 from encompass.records import audit

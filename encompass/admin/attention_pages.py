@@ -7,8 +7,8 @@ from typing import Any
 from flask import g, render_template
 from flask_login import current_user
 
+from encompass.admin.blueprint import bp, council_scope
 from encompass.admin.queries import failing_contacts, needing_attention
-from encompass.admin.views import bp, council_scope
 from encompass.auth.access import role_required
 from encompass.db import utcnow
 from encompass.records import audit

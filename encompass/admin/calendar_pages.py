@@ -14,8 +14,8 @@ from sqlmodel import select
 from werkzeug.utils import secure_filename
 from wtforms import HiddenField
 
+from encompass.admin.blueprint import bp, council_scope
 from encompass.admin.forms import CalendarForm
-from encompass.admin.views import bp, council_scope
 from encompass.auth.access import role_required
 from encompass.calendar.bank_holidays import stored_bank_holidays
 from encompass.calendar.imports import (

@@ -10,7 +10,7 @@ from wtforms import BooleanField, Form, RadioField, StringField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from encompass.models.fields import MOBILE_EXAMPLE
-from encompass.onboarding.key_adults import SETTING_ROLES
+from encompass.models.people import SETTING_ROLES
 from encompass.onboarding.new_setting import SETTING_KINDS
 from encompass.web.forms import DateParts, choices
 

@@ -8,9 +8,9 @@ from flask import abort, current_app, g, jsonify, redirect, render_template, req
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
+from encompass.admin.blueprint import bp, council_scope
 from encompass.admin.forms import ImportForm, RollImportForm, SearchForm
 from encompass.admin.queries import find_settings
-from encompass.admin.views import bp, council_scope
 from encompass.auth.access import role_required
 from encompass.db import utcnow
 from encompass.models import ImportJob

@@ -12,7 +12,7 @@ from flask import Response, current_app, g, render_template, request
 from flask_login import current_user
 from wtforms import Form, SelectField
 
-from encompass.admin.views import bp, council_scope
+from encompass.admin.blueprint import bp, council_scope
 from encompass.auth.access import role_required
 from encompass.db import utcnow
 from encompass.records import audit

@@ -7,6 +7,7 @@ from typing import Any
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from encompass.admin.blueprint import bp, council_scope, key_adult_or_404, setting_or_404
 from encompass.admin.forms import (
     ImportForm,
     KeyAdultForm,
@@ -17,7 +18,6 @@ from encompass.admin.forms import (
     VerifyForm,
 )
 from encompass.admin.queries import find_settings, setting_overview
-from encompass.admin.views import bp, council_scope, key_adult_or_404, setting_or_404
 from encompass.auth.access import role_required
 from encompass.auth.users import set_active, sign_out_everywhere
 from encompass.db import utcnow

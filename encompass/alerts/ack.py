@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
-from encompass.auth.access import token_hash
+from encompass.auth.passwords import token_hash
 from encompass.models import Alert, AlertLink, Delivery, KeyAdult, Setting, User
-from encompass.onboarding.key_adults import SETTING_ROLES
+from encompass.models.people import SETTING_ROLES
 from encompass.records import audit
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import Table, insert
 from sqlmodel import Session, col, select
 
 from encompass.alerts.policy import AlertPolicy
-from encompass.auth.access import new_token, token_hash
+from encompass.auth.passwords import new_token, token_hash
 from encompass.models import AlertLink, Delivery, KeyAdult, Setting
 from encompass.models.alerts import CHANNELS
 

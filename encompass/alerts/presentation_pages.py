@@ -15,7 +15,7 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 
 from encompass.alerts.ack import AckError, record_presentation
-from encompass.alerts.views import _load, bp
+from encompass.alerts.blueprint import bp, load_alert
 from encompass.auth.access import role_required
 from encompass.db import utcnow
 
@@ -32,7 +32,7 @@ class PresentationForm(FlaskForm):
 @bp.route("/alerts/<int:alert_id>/presentation", methods=["GET", "POST"])
 @role_required("dsl")
 def presentation(alert_id: int) -> Any:
-    alert, _child, _notice, setting = _load(alert_id)
+    alert, _child, _notice, setting = load_alert(alert_id)
     if alert.acknowledged_at is None:
         abort(404)
     form = PresentationForm(data={"presentation": alert.child_presentation})

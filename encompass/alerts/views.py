@@ -7,7 +7,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     current_app,
@@ -23,13 +22,14 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from encompass.alerts import presentation_pages  # noqa: F401 - registers its pages on `bp`
 from encompass.alerts.ack import (
     AckError,
     acknowledge,
-    alert_for_reader,
     link_for_token,
     role_at,
 )
+from encompass.alerts.blueprint import bp, load_alert, reader_alert
 from encompass.alerts.council_actions import (
     CouncilActionError,
     may_act_for_council,
@@ -41,13 +41,9 @@ from encompass.auth import ratelimit
 from encompass.auth.access import public, role_required, two_factor_required
 from encompass.db import utcnow
 from encompass.models import AlertLink, Child, KeyAdult, Notice, Setting, User
-from encompass.notices.amend import amendments_for_child, changed_words
+from encompass.notices.amend import amendments_for_child
 from encompass.onboarding.invitations import invitation_from_alert_link
 from encompass.records import audit
-
-bp = Blueprint("alerts", __name__)
-# ["date_of_birth", "where"] -> "date of birth, where the child was" (police pages too).
-bp.add_app_template_filter(changed_words, "amended_fields")
 
 
 class AckForm(FlaskForm):
@@ -119,7 +115,7 @@ def open_link(token: str) -> Any:
         abort(429 if over else 404)
     if not current_user.is_authenticated:
         return _sign_in_first(link, now)
-    alert = _reader_alert(link.alert_id)
+    alert = reader_alert(link.alert_id)
     if alert is None or (
         link.used_by_user_id is not None and link.used_by_user_id != current_user.id
     ):
@@ -172,31 +168,10 @@ def _sign_in_first(link: AlertLink, now: datetime) -> Any:
     return redirect(url_for("invitations.set_password", token=token, next=request.path))
 
 
-def _reader_alert(alert_id: int) -> Any:
-    return alert_for_reader(
-        g.db,
-        alert_id,
-        role=current_user.role,
-        setting_id=current_user.setting_id,
-        la_code=current_user.la_code,
-        user_id=current_user.id,
-    )
-
-
-def _load(alert_id: int) -> tuple[Any, Child, Notice, Setting]:
-    alert = _reader_alert(alert_id)
-    if alert is None:
-        abort(404)
-    child = g.db.get(Child, alert.child_id)
-    notice = g.db.get(Notice, child.notice_id)
-    setting = g.db.get(Setting, alert.setting_id)
-    return alert, child, notice, setting
-
-
 @bp.route("/alerts/<int:alert_id>", methods=["GET", "POST"])
 @role_required("dsl", "coordinator")
 def show(alert_id: int) -> Any:
-    alert, child, notice, setting = _load(alert_id)
+    alert, child, notice, setting = load_alert(alert_id)
     form = AckForm()
     status = 200
     council = current_user.role == "coordinator"
@@ -240,7 +215,7 @@ def show(alert_id: int) -> Any:
 def council_handling(alert_id: int) -> Any:
     """A coordinator reached by escalation records what the council is doing: the ladder
     stops there."""
-    alert, child, notice, setting = _load(alert_id)
+    alert, child, notice, setting = load_alert(alert_id)
     if not may_act_for_council(alert):
         abort(403)
     # Prefixed: its fields sit beside the acknowledgement form's on the same page.
@@ -318,7 +293,7 @@ def _summary(alert: Any, child: Child, notice: Notice, setting: Setting) -> str:
 @role_required("dsl", "coordinator")
 def summary_text(alert_id: int) -> Any:
     """The plain-text record as a file, for a setting that attaches files to its records."""
-    alert, child, notice, setting = _load(alert_id)
+    alert, child, notice, setting = load_alert(alert_id)
     audit.record(
         g.db,
         "alert.summary_downloaded",
@@ -338,7 +313,3 @@ def summary_text(alert_id: int) -> Any:
             "Cache-Control": "no-store",
         },
     )
-
-
-# How the child presented (after acknowledging) registers itself on `bp` when imported.
-from encompass.alerts import presentation_pages  # noqa: E402,F401

@@ -1,4 +1,4 @@
-"""Roles, passwords, tokens, and the one place a route's access is decided.
+"""Roles, and the one place a route's access is decided.
 
 Every view carries an access decision: `public`, `role_required(...)` or `force_api_key`.
 A before_request hook refuses any route without one (deny by default), and a test walks
@@ -7,45 +7,18 @@ app.url_map to keep it that way.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from flask import abort, current_app, g, redirect, request, session, url_for
 from flask_login import current_user
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 ACCESS_ATTR = "_encompass_access"
-_hasher = PasswordHasher()
-# Verified against when the e-mail is unknown, so timing does not reveal which accounts exist.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
-
-
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
-
-def verify_password(password_hash: str | None, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-def new_token(nbytes: int = 32) -> str:
-    return secrets.token_urlsafe(nbytes)
-
-
-def token_hash(token: str) -> str:
-    """Tokens and API keys are high-entropy random values: sha256 is enough to store them."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _mark(func: F, decision: str) -> F:

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
-from encompass.auth.access import new_token, token_hash
+from encompass.auth.passwords import new_token, token_hash
 from encompass.models import UserSession
 
 # The session key that holds the id.

@@ -43,8 +43,8 @@ from encompass.auth.access import (
     public,
     role_required,
     two_factor_required,
-    verify_password,
 )
+from encompass.auth.passwords import verify_password
 from encompass.db import utcnow
 from encompass.models import User
 from encompass.models.people import USER_ROLES

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, or_, select
 
 from encompass.auth import sessions
-from encompass.auth.access import hash_password, new_token, token_hash
+from encompass.auth.passwords import hash_password, new_token, token_hash
 from encompass.db import utcnow
 from encompass.models import ApiKey, KeyAdult, PoliceForce, Setting, User
 from encompass.models.people import USER_ROLES

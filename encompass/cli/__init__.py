@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,9 +12,14 @@ from flask.cli import AppGroup, FlaskGroup
 from sqlmodel import Session
 
 from encompass import create_app
-from encompass.auth.users import PeopleError
+from encompass.cli.calendar import calendar_group
+from encompass.cli.ladder import ladder_group
+from encompass.cli.people import forces_group, users_group
+from encompass.cli.security import GROUPS as SECURITY_GROUPS
+from encompass.cli.session import app_session
+from encompass.cli.teams import teams_group
 from encompass.config.environment import ConfigError
-from encompass.db import session_scope, utcnow
+from encompass.db import utcnow
 from encompass.onboarding.csvfile import ImportError_, ImportReport
 from encompass.onboarding.new_setting import SETTING_KINDS
 from encompass.records import audit
@@ -30,12 +33,6 @@ def _app_factory() -> Flask:
 
 
 main = FlaskGroup(create_app=_app_factory, help="Operation Encompass notification service.")
-
-
-@contextmanager
-def _session() -> Iterator[Session]:
-    with session_scope(current_app.extensions["encompass_engine"]) as session:
-        yield session
 
 
 class _Abort(Exception):
@@ -60,7 +57,7 @@ def _run_import(
     """All or nothing, unless --partial: a file with a bad row changes nothing."""
     report: ImportReport | None = None
     try:
-        with _session() as session:
+        with app_session() as session:
             report = work(session)
             if report.rejected and not partial:
                 raise _Abort
@@ -154,68 +151,6 @@ def tick_command(at: datetime | None) -> None:
     click.echo(f"tick: {summary}")
 
 
-# --- forces and users ----------------------------------------------------------------------
-forces_group = AppGroup("forces", help="Police forces and their API keys.")
-main.add_command(forces_group)
-
-
-@forces_group.command("create")
-@click.argument("name")
-def forces_create(name: str) -> None:
-    """Create a police force; prints its API key once."""
-    from encompass.auth.users import create_force
-
-    try:
-        with _session() as session:
-            force, key = create_force(session, name)
-    except PeopleError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"created force {force.name!r}")
-    click.echo(f"API key (shown once, store it now): {key}")
-
-
-users_group = AppGroup("users", help="People who sign in.")
-main.add_command(users_group)
-
-
-def _read_password() -> str:
-    if sys.stdin.isatty():
-        return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
-    return sys.stdin.readline().rstrip("\r\n")
-
-
-@users_group.command("create")
-@click.option("--email", required=True)
-@click.option("--role", required=True, type=click.Choice(["admin", "coordinator", "dsl", "police"]))
-@click.option("--setting", "setting_urn", help="URN of the setting (dsl).")
-@click.option("--force", "force_name", help="Police force name (police).")
-@click.option("--la", "la_code", help="Council LA code (coordinator).")
-def users_create(
-    email: str, role: str, setting_urn: str | None, force_name: str | None, la_code: str | None
-) -> None:
-    """Create a user; the password is read from standard input."""
-    from encompass.auth.users import create_user
-
-    password = _read_password()
-    try:
-        with _session() as session:
-            user = create_user(
-                session,
-                email=email,
-                role=role,
-                password=password,
-                setting_urn=setting_urn,
-                force_name=force_name,
-                la_code=la_code,
-            )
-            audit.record(
-                session, "user.created", object_type="user", object_id=user.id, detail=user.role
-            )
-    except PeopleError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"created {user.role} user {user.email}")
-
-
 # --- imports -------------------------------------------------------------------------------
 settings_group = AppGroup("settings", help="Schools and early years settings.")
 main.add_command(settings_group)
@@ -251,7 +186,7 @@ def settings_add(urn: str, name: str, la_code: str, kind: str, postcode: str) ->
     from encompass.onboarding.new_setting import SettingError, add_setting
 
     try:
-        with _session() as session:
+        with app_session() as session:
             setting, new = add_setting(
                 session, urn=urn, name=name, la_code=la_code, kind=kind, postcode=postcode
             )
@@ -335,7 +270,7 @@ def roll_match(file: Path, out: str | None) -> None:
     from encompass.onboarding.match_file import match_file
 
     try:
-        with _session() as session:
+        with app_session() as session:
             lines, counts = match_file(session, file)
             session.rollback()
     except ImportError_ as exc:
@@ -357,44 +292,18 @@ def demo() -> None:
     """Load demo data and print how to sign in."""
     from encompass.cli.demo import load_demo
 
-    with _session() as session:
+    with app_session() as session:
         text = load_demo(session, current_app.config)
     click.echo(text)
 
 
-def _register_calendar() -> None:
-    from encompass.cli.calendar import calendar_group
-
-    main.add_command(calendar_group)
-
-
-_register_calendar()
-
-
-def _register_ladder() -> None:
-    from encompass.cli.ladder import ladder_group
-
-    main.add_command(ladder_group)
-
-
-_register_ladder()
-
-
-def _register_teams() -> None:
-    from encompass.cli.teams import teams_group
-
-    main.add_command(teams_group)
-
-
-_register_teams()
-
-
-def _register_security() -> None:
-    # Also adds forces rotate-key/revoke-key/keys and users set-role/unlock/... to the groups above.
-    from encompass.cli.security import GROUPS
-
-    for group in GROUPS:
-        main.add_command(group)
-
-
-_register_security()
+# The other command groups, each in its own module.
+for _group in (
+    forces_group,
+    users_group,
+    calendar_group,
+    ladder_group,
+    teams_group,
+    *SECURITY_GROUPS,
+):
+    main.add_command(_group)

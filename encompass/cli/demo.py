@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from encompass.auth.access import new_token
+from encompass.auth.passwords import new_token
 from encompass.auth.users import create_force, create_user, rotate_key
 from encompass.db import utcnow
 from encompass.matching.frequencies import refresh_name_frequencies

@@ -24,7 +24,8 @@ from encompass.auth.users import (
     unlock,
     user_by_email,
 )
-from encompass.cli import _read_password, _session, forces_group, users_group
+from encompass.cli.people import forces_group, read_password, users_group
+from encompass.cli.session import app_session
 from encompass.db import utcnow
 from encompass.models import ApiKey
 
@@ -51,7 +52,7 @@ def forces_rotate_key(name: str, overlap_hours: float | None) -> None:
     )
     now = utcnow()
     try:
-        with _session() as session:
+        with app_session() as session:
             force = force_named(session, name)
             row, key = rotate_key(session, force, overlap=timedelta(hours=hours), now=now)
     except PeopleError as exc:
@@ -67,7 +68,7 @@ def forces_rotate_key(name: str, overlap_hours: float | None) -> None:
 def forces_revoke_key(name: str, prefix: str | None) -> None:
     """Stop the force's API keys at once (all of them, or the one with --prefix)."""
     try:
-        with _session() as session:
+        with app_session() as session:
             force = force_named(session, name)
             revoked = revoke_keys(session, force, now=utcnow(), prefix=prefix)
     except PeopleError as exc:
@@ -84,7 +85,7 @@ def forces_revoke_key(name: str, prefix: str | None) -> None:
 def forces_keys(name: str) -> None:
     """The force's API keys: prefix, created, expires, revoked, last used. Never the key."""
     try:
-        with _session() as session:
+        with app_session() as session:
             force = force_named(session, name)
             keys = list(
                 session.exec(
@@ -119,7 +120,7 @@ def users_set_role(
 ) -> None:
     """Change a user's role and scope; audited; applies to their open sessions at once."""
     try:
-        with _session() as session:
+        with app_session() as session:
             user = user_by_email(session, email)
             change_role(
                 session,
@@ -140,7 +141,7 @@ def _user_command(name: str, help_text: str, action: object, done: str) -> None:
     @click.argument("email")
     def command(email: str) -> None:
         try:
-            with _session() as session:
+            with app_session() as session:
                 user = user_by_email(session, email)
                 action(session, user)  # type: ignore[operator]
         except PeopleError as exc:
@@ -175,7 +176,7 @@ _user_command(
 _user_command(
     "reset-password",
     "Set a new password (read from standard input); every open session ends.",
-    lambda s, u: set_password(s, u, _read_password(), now=utcnow()),
+    lambda s, u: set_password(s, u, read_password(), now=utcnow()),
     "password changed; every session ended",
 )
 _user_command(
@@ -239,7 +240,8 @@ def keys_generate() -> None:
 def keys_rotate() -> None:
     """Re-encrypt every encrypted value with the newest key (plaintext gets encrypted)."""
     from encompass.records import audit
-    from encompass.records.encryption import CryptoError, rotate_all
+    from encompass.records.encryption import CryptoError
+    from encompass.records.key_rotation import rotate_all
 
     try:
         with Session(current_app.extensions["encompass_engine"]) as session:

@@ -12,6 +12,13 @@ from encompass.records.encryption import EncryptedText
 # A council's "coordinator_deputy" is told when a review item nobody has decided on is due.
 KEY_ADULT_ROLES = ("dsl", "deputy", "head", "holiday_cover", "coordinator", "coordinator_deputy")
 USER_ROLES = ("admin", "coordinator", "dsl", "police")
+# A setting's Key Adult roles, and how pages name them.
+SETTING_ROLES = {
+    "dsl": "Designated Safeguarding Lead",
+    "deputy": "Deputy DSL",
+    "head": "Headteacher or manager",
+    "holiday_cover": "Holiday cover",
+}
 
 
 class KeyAdult(SQLModel, table=True):

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, update
 from sqlmodel import Session, col, select
 
-from encompass.auth.access import new_token, token_hash
+from encompass.auth.passwords import new_token, token_hash
 from encompass.auth.users import set_password
 from encompass.delivery.outbox import queue_message
 from encompass.models import Invitation, KeyAdult, Setting, User

@@ -9,14 +9,9 @@ from sqlmodel import Session, col, select
 
 from encompass.models import KeyAdult, Setting
 from encompass.models.fields import normalise_mobile
+from encompass.models.people import SETTING_ROLES
 from encompass.records import audit
 
-SETTING_ROLES = {
-    "dsl": "Designated Safeguarding Lead",
-    "deputy": "Deputy DSL",
-    "head": "Headteacher or manager",
-    "holiday_cover": "Holiday cover",
-}
 # Operation Encompass Key Adult training is refreshed every two years in most areas.
 TRAINING_VALID_YEARS = 2
 

@@ -78,20 +78,6 @@ class RollFile:
     names_setting: bool = False  # the file or its rows say which setting they are for
 
 
-def is_ctf(path: Path) -> bool:
-    with path.open("rb") as f:
-        head = f.read(2048).lstrip(b"\xef\xbb\xbf \r\n\t")
-    return head.startswith(b"<") and b"ctfile" in head.lower()
-
-
-def read_roll_file(path: Path, filename: str) -> RollFile:
-    if is_ctf(path):
-        from encompass.onboarding.ctf import read_ctf
-
-        return read_ctf(path, filename)
-    return _read_csv(path, filename)
-
-
 # A report exported from a MIS may start with a title and blank lines before its header.
 HEADER_SEARCH_ROWS = 10
 
@@ -107,7 +93,7 @@ def _columns(header: list[str]) -> dict[str, int]:
     return where
 
 
-def _read_csv(path: Path, filename: str) -> RollFile:
+def read_csv_roll(path: Path, filename: str) -> RollFile:
     opened = open_text(path, filename)
     reader = csv.reader(opened.stream)
     first: dict[str, int] | None = None

@@ -38,7 +38,8 @@ from encompass.matching.normalise import (
 from encompass.models import Pupil, Setting
 from encompass.models.fields import check_person_name, normalise_postcode
 from encompass.onboarding.csvfile import ImportError_, ImportReport, parse_date
-from encompass.onboarding.roll_files import read_roll_file, row_setting
+from encompass.onboarding.roll_files import row_setting
+from encompass.onboarding.roll_formats import read_roll_file
 
 REQUIRED = ("setting_urn", "given_name", "family_name", "date_of_birth", "postcode")
 BATCH = 5000

@@ -22,8 +22,8 @@ from encompass.notices.amend import AmendmentInvalid, amend_notice, current_chil
 from encompass.notices.api import intake_config
 from encompass.notices.schemas import NoticeAmendmentIn
 from encompass.notices.wording import field_errors, with_person
+from encompass.police.blueprint import bp
 from encompass.police.forms import FORM_WORDS, ChildForm, child_item
-from encompass.police.views import bp
 from encompass.web.forms import DateParts, add_error
 
 

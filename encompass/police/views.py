@@ -9,7 +9,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -28,6 +27,8 @@ from encompass.notices.amend import notice_amendments
 from encompass.notices.api import intake_config
 from encompass.notices.schemas import NoticeIn
 from encompass.notices.service import NoticeDiffers, submit_notice
+from encompass.police import amend_pages  # noqa: F401 - its pages register themselves on `bp`
+from encompass.police.blueprint import bp
 from encompass.police.forms import (
     FilterForm,
     NoticeForm,
@@ -37,8 +38,6 @@ from encompass.police.forms import (
 )
 from encompass.police.queries import STATUSES, force_notice, force_notices
 from encompass.records import audit
-
-bp = Blueprint("police", __name__, url_prefix="/police")
 
 
 def _tz() -> ZoneInfo:
@@ -146,7 +145,3 @@ def notice(notice_id: int) -> Any:
     return render_template(
         "police/notice.html", row=row, amendments=notice_amendments(g.db, notice_id)
     )
-
-
-# The amendment pages register themselves on `bp` when imported.
-from encompass.police import amend_pages  # noqa: E402,F401

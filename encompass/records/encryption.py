@@ -5,7 +5,7 @@ AES-128-CBC with HMAC-SHA256 (Fernet), under the newest of ENCOMPASS_DATA_KEYS a
 readable with any of them, so keys rotate without downtime: add a new key in front, run
 `encompass keys rotate`, then drop the old key. A value without the prefix is plaintext
 written before encryption was switched on; it is read as is and encrypted by the next
-`encompass keys rotate`.
+`encompass keys rotate` (records/key_rotation.py).
 
 Encrypted columns are never used in a WHERE clause: the ciphertext is randomised.
 """
@@ -13,13 +13,11 @@ Encrypted columns are never used in a WHERE clause: the ciphertext is randomised
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from sqlalchemy import Text, select, update
+from sqlalchemy import Text
 from sqlalchemy.types import TypeDecorator
-from sqlmodel import Session
 
 PREFIX = "fernet:"
 
@@ -135,59 +133,3 @@ class EncryptedJSON(TypeDecorator[Any]):
         if value is None or value == "":
             return None
         return json.loads(decrypt(value))
-
-
-@dataclass(frozen=True)
-class EncryptedColumn:
-    table: str
-    column: str
-
-
-def encrypted_columns() -> list[EncryptedColumn]:
-    """Every column of every table whose type is EncryptedText or EncryptedJSON."""
-    from sqlmodel import SQLModel
-
-    import encompass.models  # noqa: F401 - registers every table
-
-    found = []
-    for table in SQLModel.metadata.sorted_tables:
-        for column in table.columns:
-            if isinstance(column.type, EncryptedText | EncryptedJSON):
-                found.append(EncryptedColumn(table.name, column.name))
-    return found
-
-
-def rotate_all(session: Session, batch: int = 500) -> dict[str, int]:
-    """Re-encrypt every encrypted value under the newest key; plaintext gets encrypted.
-
-    Works on the raw stored text (never decoded to Python values), batch by batch, and
-    commits each batch, so it can run while the service is up and be re-run after a stop.
-    """
-    from sqlmodel import SQLModel
-
-    counts: dict[str, int] = {}
-    for spec in encrypted_columns():
-        table = SQLModel.metadata.tables[spec.table]
-        pk = table.c.id
-        raw = table.c[spec.column].cast(Text)  # skip the TypeDecorator: rotate the text
-        done, last_id = 0, 0
-        while True:
-            rows = session.execute(
-                select(pk, raw).where(pk > last_id).order_by(pk).limit(batch)
-            ).all()
-            if not rows:
-                break
-            for row_id, stored in rows:
-                last_id = row_id
-                if not stored:
-                    continue
-                # Only if unchanged since read: a write in between is already current.
-                result = session.execute(
-                    update(table)
-                    .where(pk == row_id, raw == stored)
-                    .values({spec.column: StoredToken(reencrypt(stored))})
-                )
-                done += result.rowcount  # type: ignore[attr-defined]
-            session.commit()
-        counts[f"{spec.table}.{spec.column}"] = done
-    return counts

@@ -1,0 +1,163 @@
+"""The imports between encompass's modules form no cycle, and run one way between rooms.
+
+Read from the source with `ast`, not by importing. An import inside a function counts
+like one at the top: moving an import into a function hides a cycle from Python's import
+machinery, not from a reader, and it still runs. Imports under `if TYPE_CHECKING:` do not
+count: they never run, and only name a type for mypy. A module's parent packages are not
+counted as imported (every module would then depend on `encompass/__init__.py`, the app
+factory).
+"""
+
+from __future__ import annotations
+
+import ast
+from graphlib import CycleError, TopologicalSorter
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "encompass"
+
+# The rooms, lowest first: a room may import its own modules and any room on a lower line,
+# never one on a higher line. Rooms on one line do not import each other either way.
+# notices -> matching, calendar -> alerts -> delivery; the worker's clock drives
+# escalation and delivery; pages and commands sit on top.
+# A dotted entry is a module that sits lower than the rest of its folder. A room's pages
+# (`views`, `*_pages`, the `blueprint` they share) and API (`api`) sit on top, in "(pages)".
+LAYERS = [
+    ["records.encryption", "onboarding.csvfile"],
+    ["config", "db"],
+    ["models"],
+    ["records"],
+    ["auth"],
+    ["calendar", "matching", "reports"],
+    ["delivery"],
+    ["alerts"],
+    ["review", "escalation"],
+    ["onboarding", "notices"],
+    ["web"],
+    ["worker", "dsl", "police", "admin"],
+    ["(pages)"],
+    ["(app)"],
+    ["cli"],
+]
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        if "migrations" in parts:
+            continue
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        found[".".join(parts)] = path
+    return found
+
+
+MODULES = _modules()
+
+
+def _known(name: str) -> str | None:
+    """The module a dotted name lives in: itself, or the nearest package that holds it."""
+    while name and name not in MODULES:
+        name = name.rpartition(".")[0]
+    return name or None
+
+
+def _for_type_checking(node: ast.AST) -> bool:
+    test = node.test if isinstance(node, ast.If) else None
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _nodes(tree: ast.AST):
+    """Every node, except what sits under `if TYPE_CHECKING:`."""
+    for child in ast.iter_child_nodes(tree):
+        if _for_type_checking(child):
+            continue
+        yield child
+        yield from _nodes(child)
+
+
+def _imports(module: str, path: Path) -> set[str]:
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found: set[str | None] = set()
+    for node in _nodes(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(_known(alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parent, *([base] if base else [])])
+            # `from encompass.records import audit` imports the module encompass.records.audit.
+            found.update(
+                f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else _known(base)
+                for alias in node.names
+            )
+    return {name for name in found if name and name != module}
+
+
+GRAPH = {module: _imports(module, path) for module, path in MODULES.items()}
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[tuple[str, ...]]:
+    """Every cycle graphlib finds, breaking each found one until none is left."""
+    graph = {node: set(deps) for node, deps in graph.items()}
+    cycles = []
+    while True:
+        try:
+            TopologicalSorter(graph).prepare()
+            return cycles
+        except CycleError as exc:
+            cycle = tuple(exc.args[1])  # [a, b, ..., a]: each depends on the next
+            cycles.append(cycle)
+            graph[cycle[0]].discard(cycle[1])
+
+
+DOTTED_ROOMS = [room for layer in LAYERS for room in layer if "." in room]
+
+
+def _room(module: str) -> str:
+    """The room a module lives in: a layer entry naming it, else its folder under encompass/."""
+    rest = module.removeprefix("encompass").lstrip(".")
+    if not rest:
+        return "(app)"
+    leaf = rest.rpartition(".")[2]
+    if "." in rest and (leaf in ("views", "api", "blueprint") or leaf.endswith("_pages")):
+        return "(pages)"
+    for room in DOTTED_ROOMS:
+        if rest == room or rest.startswith(room + "."):
+            return room
+    return rest.split(".")[0]
+
+
+def _level(room: str) -> int:
+    return next(i for i, layer in enumerate(LAYERS) if room in layer)
+
+
+def test_the_import_reader_sees_imports_at_the_top_and_inside_functions():
+    assert "encompass.records.audit" in GRAPH["encompass.cli.security"]
+    assert "encompass.db" in GRAPH["encompass.records.audit"]
+    assert "encompass.worker" in GRAPH["encompass.cli"]  # imported inside the command
+    assert "encompass.alerts.council" not in GRAPH["encompass.alerts.create"]  # TYPE_CHECKING
+
+
+def test_no_module_imports_itself_round_a_cycle():
+    cycles = _cycles(GRAPH)
+    assert not cycles, "import cycles:\n" + "\n".join(" -> ".join(c) for c in cycles)
+
+
+def test_every_room_has_its_place_in_the_layers():
+    rooms = {_room(module) for module in MODULES}
+    assert rooms <= {room for layer in LAYERS for room in layer}, rooms
+
+
+def test_no_room_imports_one_above_it():
+    upward = sorted(
+        f"{module} -> {imported}"
+        for module, imports in GRAPH.items()
+        for imported in imports
+        if _room(imported) != _room(module) and _level(_room(imported)) >= _level(_room(module))
+    )
+    assert not upward, "imports up (or sideways) across rooms:\n" + "\n".join(upward)

@@ -2,6 +2,11 @@
 
 Every test that uses `app` (or anything built on it) runs once per backend. Each test run
 gets its own PostgreSQL database, so parallel runs on one server do not collide.
+
+With `ENCOMPASS_TEST_CLOCK` set (an instant, e.g. `2026-12-01T02:30:00+00:00`) the whole
+run, and every Python process a test starts, runs on a clock ticking from that instant
+(tests/clock/sitecustomize.py). scripts/test runs the `clock` tests that way at night, late
+evening and across a clock change: whatever a test needs of the time, it freezes itself.
 """
 
 from __future__ import annotations
@@ -20,10 +25,16 @@ from sqlmodel import Session, SQLModel
 import config.default
 from encompass import create_app
 from encompass.db.migrate import upgrade
+from tests.clock import sitecustomize as test_clock
 
 # A developer's shell must not leak Twilio credentials or a database into the tests.
 for _name in [n for n in dir(config.default) if n.isupper()] + ["ENCOMPASS_ENV"]:
     os.environ.pop(_name, None)
+
+if os.environ.get(test_clock.CLOCK):
+    # Python processes started by tests (the worker) import it as `sitecustomize`.
+    _path = [str(Path(test_clock.__file__).parent), os.environ.get("PYTHONPATH", "")]
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in _path if p)
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 _migrated: dict[str, str] = {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 import time_machine
 from sqlmodel import select
 
@@ -21,6 +22,8 @@ from tests.factories import (
     notice_body,
 )
 from tests.helpers import csrf_token, sign_in
+
+pytestmark = pytest.mark.clock
 
 HELEN, JAMES = "helen@school.example.org", "james@school.example.org"
 

@@ -16,6 +16,8 @@ from tests.factories import (
     notice_body,
 )
 
+pytestmark = pytest.mark.clock
+
 DATA = Path(__file__).parent / "data"
 LONDON = ZoneInfo("Europe/London")
 

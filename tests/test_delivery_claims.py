@@ -3,6 +3,8 @@
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
+import pytest
+import time_machine
 from sqlmodel import Session, select
 
 from encompass.db import session_scope
@@ -19,7 +21,11 @@ from tests.factories import (
     notice_body,
 )
 
+pytestmark = pytest.mark.clock
+
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+# A Monday in term, mid-morning: outside the SMS quiet hours (21:00-07:00 London).
+SCHOOL_DAY = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 
 def _queue(db, n):
@@ -70,6 +76,7 @@ def test_it_hands_back_a_message_stuck_in_sending(app, db):
     assert (delivery.status, delivery.attempts) == ("created", 1)
 
 
+@time_machine.travel(SCHOOL_DAY, tick=False)
 def test_it_sends_nothing_about_an_alert_acknowledged_before_the_tick(app, client, db):
     setting = create_setting(db)
     create_key_adult(db, setting)
@@ -87,6 +94,7 @@ def test_it_sends_nothing_about_an_alert_acknowledged_before_the_tick(app, clien
     assert {d.status for d in db.exec(select(Delivery))} == {"cancelled"}
 
 
+@time_machine.travel(SCHOOL_DAY, tick=False)
 def test_it_sends_the_alert_through_the_outbox_and_marks_it_sent(app, client, db):
     setting = create_setting(db)
     create_key_adult(db, setting)

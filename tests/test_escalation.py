@@ -3,6 +3,7 @@
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import time_machine
 from sqlmodel import select
 
@@ -20,6 +21,8 @@ from tests.factories import (
     create_setting,
     notice_body,
 )
+
+pytestmark = pytest.mark.clock
 
 MONDAY_0730 = datetime(2026, 11, 23, 7, 30, tzinfo=UTC)  # GMT: local time is UTC
 DUE = datetime(2026, 11, 23, 8, 45, tzinfo=UTC)

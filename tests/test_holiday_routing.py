@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
 from sqlmodel import select
 
@@ -18,6 +19,8 @@ from tests.factories import (
     create_setting,
     notice_body,
 )
+
+pytestmark = pytest.mark.clock
 
 DATA = Path(__file__).parent / "data"
 LONDON = ZoneInfo("Europe/London")

@@ -26,6 +26,8 @@ from tests.factories import (
 )
 from tests.helpers import sign_in
 
+pytestmark = pytest.mark.clock
+
 URL = "/api/v1/notices"
 
 

@@ -17,6 +17,8 @@ from tests.factories import (
     notice_body,
 )
 
+pytestmark = pytest.mark.clock
+
 DEPUTY = "raj.patel@york.example.gov.uk"
 
 

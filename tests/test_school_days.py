@@ -12,6 +12,8 @@ from encompass.calendar.school_days import (
     weekdays_without_bank_holidays,
 )
 
+pytestmark = pytest.mark.clock
+
 LONDON = ZoneInfo("Europe/London")
 START = time(8, 45)
 

@@ -21,6 +21,8 @@ from tests.e2e.scenario import (
 from tests.factories import PASSWORD, bearer, notice_body
 from tests.helpers import csrf_token, sign_in
 
+pytestmark = pytest.mark.clock
+
 NOTE = "Class teacher will check in at 8:45; DSL to meet at break"
 SMS_LINK = re.compile(
     r"^Operation Encompass: new notification for (?P<name>.+), support needed before "

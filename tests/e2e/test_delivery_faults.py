@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import time_machine
 
 from encompass.worker import tick
@@ -17,6 +18,8 @@ from tests.e2e.scenario import (
     school_ready_for_notices,
     submit_notice,
 )
+
+pytestmark = pytest.mark.clock
 
 T0 = MONDAY_MORNING
 

@@ -5,11 +5,14 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
 
 from encompass.worker import tick
 from tests.e2e.scenario import DSL_EMAIL, DSL_PHONE, school_ready_for_notices, submit_notice
 from tests.factories import create_key_adult
+
+pytestmark = pytest.mark.clock
 
 DATA = Path(__file__).parent.parent / "data"
 LONDON = ZoneInfo("Europe/London")

@@ -23,6 +23,8 @@ from tests.e2e.scenario import (
 )
 from tests.factories import create_key_adult
 
+pytestmark = pytest.mark.clock
+
 CALLBACK_URL = "http://localhost/twilio/status"
 
 

@@ -16,6 +16,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 import time_machine
 from sqlmodel import col, select
 
@@ -23,6 +24,8 @@ from encompass.alerts.ack import acknowledge
 from encompass.models import Alert, Delivery
 from tests.e2e.scenario import MONDAY_MORNING, school_ready_for_notices, submit_notice
 from tests.factories import create_key_adult
+
+pytestmark = pytest.mark.clock
 
 NOTICES = 10
 # Per unacknowledged alert: the DSL's SMS and e-mail; at due_by the deputy's SMS and

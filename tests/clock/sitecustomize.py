@@ -13,11 +13,30 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 CLOCK = "ENCOMPASS_TEST_CLOCK"
 STARTED = "ENCOMPASS_TEST_CLOCK_STARTED"
 _RUNNING = "ENCOMPASS_TEST_CLOCK_PID"
+
+
+@contextmanager
+def shared(instant: datetime) -> Iterator[dict[str, str]]:
+    """Travel to `instant`, ticking from now; yields the environment with which a Python
+    process (`encompass worker`) started inside the block joins this same clock."""
+    import time_machine
+
+    with time_machine.travel(instant, tick=True):
+        time.time()  # time-machine ticks from the first reading: start it now
+        real_now = time_machine.escape_hatch.time.time()
+        folder = os.path.dirname(os.path.abspath(__file__))
+        yield {
+            CLOCK: instant.isoformat(),
+            STARTED: repr(real_now),
+            "PYTHONPATH": os.pathsep.join(p for p in (folder, os.environ.get("PYTHONPATH")) if p),
+        }
 
 
 def start() -> None:
@@ -33,6 +52,7 @@ def start() -> None:
     real_now = time.time()
     started = float(os.environ.setdefault(STARTED, repr(real_now)))
     time_machine.travel(instant + timedelta(seconds=real_now - started), tick=True).start()
+    time.time()  # time-machine ticks from the first reading: start it now
 
 
 start()

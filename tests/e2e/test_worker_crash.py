@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,6 +22,7 @@ from sqlmodel import col, select
 
 from encompass.alerts.ack import acknowledge
 from encompass.models import Alert, Delivery
+from tests.clock import sitecustomize as test_clock
 from tests.e2e.scenario import MONDAY_MORNING, school_ready_for_notices, submit_notice
 from tests.factories import create_key_adult
 
@@ -37,9 +38,12 @@ EXPECTED_PER_ALERT = {
     "escalation:head": 2,
 }
 COUNCIL = "escalation:coordinator"
+# The workers run at 11:30 that Monday: every step of the ladder (the last at due_by 08:45
+# plus 60 minutes) is overdue, and it is not the SMS quiet hours.
+WORKERS_START = MONDAY_MORNING + timedelta(hours=4)
 
 
-def _worker(app, fake_twilio, tmp_path: Path) -> subprocess.Popen[bytes]:
+def _worker(app, fake_twilio, tmp_path: Path, clock: dict[str, str]) -> subprocess.Popen[bytes]:
     env = {
         **{
             k: v
@@ -57,6 +61,7 @@ def _worker(app, fake_twilio, tmp_path: Path) -> subprocess.Popen[bytes]:
         # Ten notices to one DSL in a minute is this test's point, not an SMS storm.
         "SMS_PER_RECIPIENT_PER_HOUR": "1000",
         "VOICE_PER_RECIPIENT_PER_HOUR": "1000",
+        **clock,
     }
     return subprocess.Popen(
         [str(Path(sys.executable).parent / "encompass"), "worker"],
@@ -84,10 +89,15 @@ def test_it_survives_a_worker_killed_mid_send_and_two_workers_racing(
     with time_machine.travel(MONDAY_MORNING, tick=False):
         for n in range(NOTICES):
             submit_notice(client, school, police_reference=f"NY-CRASH-{n}")
-    # Everything is overdue by the real clock: the whole ladder is due at once.
+    # The test and its workers share one clock: the whole ladder is due at once.
+    with test_clock.shared(WORKERS_START) as clock:
+        _crash_and_race(app, db, fake_twilio, tmp_path, clock)
+
+
+def _crash_and_race(app, db, fake_twilio, tmp_path, clock) -> None:
     fake_twilio.answer_next("hang")
 
-    first = _worker(app, fake_twilio, tmp_path)
+    first = _worker(app, fake_twilio, tmp_path, clock)
     try:
         _wait_for(lambda: any(r.answer == "hang" for r in fake_twilio.requests), "a send to hang")
         first.send_signal(signal.SIGKILL)
@@ -105,7 +115,7 @@ def test_it_survives_a_worker_killed_mid_send_and_two_workers_racing(
     db.commit()
     acked = {a.id for a in alerts[: NOTICES // 2]}
 
-    racers = [_worker(app, fake_twilio, tmp_path) for _ in range(2)]
+    racers = [_worker(app, fake_twilio, tmp_path, clock) for _ in range(2)]
     try:
 
         def settled() -> bool:

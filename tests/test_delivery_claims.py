@@ -113,3 +113,59 @@ def test_it_sends_the_alert_through_the_outbox_and_marks_it_sent(app, client, db
         ("sms", "outbox", "sent"),
         ("email", "outbox", "sent"),
     }
+
+
+def _stick(engine, now):
+    """A worker claims the one due message and dies before the provider answers."""
+    with Session(engine) as session:
+        return claim_due(session, now)
+
+
+@time_machine.travel(SCHOOL_DAY, tick=False)
+def test_it_retries_a_stuck_sms_once_then_fails_it_to_a_call(app, client, db):
+    setting = create_setting(db)
+    adult = create_key_adult(db, setting)
+    create_pupil(db, setting)
+    _, key = create_force(db)
+    client.post("/api/v1/notices", json=notice_body(), headers=bearer(key))
+    engine = app.extensions["encompass_engine"]
+    sms = db.exec(select(Delivery).where(Delivery.channel == "sms")).one()
+    policy = DeliveryPolicy(sending_timeout=timedelta(minutes=5))
+    later = SCHOOL_DAY + timedelta(minutes=6)
+
+    # Stuck once (the SMS and the e-mail): sent again on the same channel.
+    assert sms.id in _stick(engine, SCHOOL_DAY)
+    with Session(engine) as session:
+        assert time_out_stuck(session, later, policy) == 2
+    db.expire_all()
+    retried = db.get(Delivery, sms.id)
+    assert (retried.status, retried.error_code, retried.attempts) == (
+        "created",
+        "sending-timeout",
+        1,
+    )
+
+    # Stuck again: it fails, and the same person is called instead.
+    assert sms.id in _stick(engine, later)
+    with Session(engine) as session:
+        assert time_out_stuck(session, later + timedelta(minutes=6), policy) == 2
+    db.expire_all()
+    failed = db.get(Delivery, sms.id)
+    assert (failed.status, failed.error_code, failed.attempts) == ("failed", "sending-timeout", 2)
+    with time_machine.travel(later + timedelta(minutes=6), tick=False):
+        counts = tick(app)
+    assert counts["failures_followed_up"] == 2  # the e-mail was the last channel
+    call = db.exec(select(Delivery).where(Delivery.channel == "voice")).one()
+    assert (call.key_adult_id, call.fallback_of, call.status) == (adult.id, sms.id, "sent")
+    assert db.get(Delivery, sms.id).status == "failed"  # not sent a third time
+
+
+def test_it_fails_a_stuck_message_that_has_used_its_attempts(app, db):
+    _queue(db, 1)
+    engine = app.extensions["encompass_engine"]
+    policy = DeliveryPolicy(max_attempts=1, sending_timeout=timedelta(minutes=5))
+    [claimed] = _stick(engine, NOW)
+    with Session(engine) as session:
+        assert time_out_stuck(session, NOW + timedelta(minutes=6), policy) == 1
+    db.expire_all()
+    assert db.get(Delivery, claimed).status == "failed"

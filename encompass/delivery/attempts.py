@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, update
+from sqlalchemy import bindparam, case, func, or_, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -28,6 +28,8 @@ from encompass.delivery.transports import OutboundMessage, Transport, TransportE
 from encompass.models import Alert, Delivery
 
 log = logging.getLogger("encompass.delivery")
+# The error code of a message that stayed in 'sending' past the timeout.
+SENDING_TIMEOUT = "sending-timeout"
 
 
 @dataclass(frozen=True)
@@ -356,17 +358,36 @@ def _record_failure(
 
 
 def time_out_stuck(session: Session, now: datetime, policy: DeliveryPolicy) -> int:
-    """A worker that died mid-send leaves a row in 'sending': hand it back to be retried."""
-    result = session.execute(
+    """A message left in 'sending' past the timeout: its worker died or hung mid-send, and
+    nobody knows whether the provider took it. Retried once on the same channel (a second
+    identical SMS is better than none: it carries no personal data and its link is the
+    same); stuck again, or out of attempts, it fails, and the same person is tried on the
+    next channel (escalation/failures.py). Returns how many were timed out."""
+    stuck = (
+        col(Delivery.status) == "sending",
+        col(Delivery.claimed_at) < now - policy.sending_timeout,
+    )
+    given_up = or_(
+        col(Delivery.error_code) == SENDING_TIMEOUT,
+        col(Delivery.attempts) >= policy.max_attempts,
+    )
+    failed = session.execute(
         update(Delivery)
-        .where(
-            col(Delivery.status) == "sending",
-            col(Delivery.claimed_at) < now - policy.sending_timeout,
+        .where(*stuck, given_up)
+        .values(
+            status="failed",
+            updated_at=now,
+            error_code=SENDING_TIMEOUT,
+            error_message="stuck in sending twice, or out of attempts: not retried",
         )
-        .values(status="created", due_at=now, updated_at=now, error_code="sending-timeout")
+    )
+    retried = session.execute(
+        update(Delivery)
+        .where(*stuck)
+        .values(status="created", due_at=now, updated_at=now, error_code=SENDING_TIMEOUT)
     )
     session.commit()
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return int(failed.rowcount) + int(retried.rowcount)  # type: ignore[attr-defined]
 
 
 def send_due(

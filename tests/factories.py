@@ -6,6 +6,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import time_machine
 from sqlmodel import Session
 
 from encompass.auth.users import create_force as _create_force
@@ -131,3 +132,17 @@ def notice_body(**overrides: Any) -> dict[str, Any]:
 
 def bearer(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
+
+
+def submit_notice(
+    client: Any, key: str, *, at: datetime | None = None, **overrides: Any
+) -> dict[str, Any]:
+    """POST a notice (`notice_body(**overrides)`) with this force's API key and return the
+    created notice; with `at`, on a clock frozen there (the incident an hour before)."""
+    if at is not None:
+        overrides.setdefault("occurred_at", (at - timedelta(hours=1)).isoformat())
+        with time_machine.travel(at, tick=False):
+            return submit_notice(client, key, **overrides)
+    response = client.post("/api/v1/notices", json=notice_body(**overrides), headers=bearer(key))
+    assert response.status_code == 201, response.get_json()
+    return dict(response.get_json())

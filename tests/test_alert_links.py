@@ -13,13 +13,12 @@ from sqlmodel import select
 from encompass.auth.passwords import token_hash
 from encompass.models import Alert, AlertLink, AuditEvent, Delivery
 from tests.factories import (
-    bearer,
     create_force,
     create_key_adult,
     create_pupil,
     create_setting,
     create_user,
-    notice_body,
+    submit_notice,
 )
 from tests.helpers import csrf_token, sign_in
 
@@ -34,9 +33,7 @@ def _submit(db, client):
     create_key_adult(db, setting, name="James Moss", email=JAMES, phone="+447911100002")
     create_pupil(db, setting)
     _, key = create_force(db)
-    assert (
-        client.post("/api/v1/notices", json=notice_body(), headers=bearer(key)).status_code == 201
-    )
+    submit_notice(client, key)
     create_user(db, HELEN, "dsl", setting_urn="121212")
     create_user(db, JAMES, "dsl", setting_urn="121212")
     return db.exec(select(Alert)).one()

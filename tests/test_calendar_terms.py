@@ -5,15 +5,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from tests.factories import (
-    bearer,
     create_force,
     create_key_adult,
     create_pupil,
     create_setting,
-    notice_body,
+    submit_notice,
 )
 
 pytestmark = pytest.mark.clock
@@ -43,12 +41,11 @@ def york(db, cli):
 
 
 def _submit(client, key, received, occurred=None, ref="NY-1", **child):
-    occurred = occurred or received
-    body = notice_body(police_reference=ref, occurred_at=occurred.isoformat(), child=child)
-    with time_machine.travel(received, tick=False):
-        response = client.post("/api/v1/notices", json=body, headers=bearer(key))
-    assert response.status_code == 201, response.json
-    return response.json["children"][0]
+    occurred_at = (occurred or received).isoformat()
+    notice = submit_notice(
+        client, key, at=received, police_reference=ref, occurred_at=occurred_at, child=child
+    )
+    return notice["children"][0]
 
 
 @pytest.mark.parametrize(

@@ -13,12 +13,11 @@ from encompass.models import Alert, Child, Notice
 from encompass.records.encryption import keyring
 from encompass.records.key_rotation import encrypted_columns
 from tests.factories import (
-    bearer,
     create_force,
     create_key_adult,
     create_pupil,
     create_setting,
-    notice_body,
+    submit_notice,
 )
 
 TEST_KEY = "dGVzdGluZy1vbmx5LWtleS1ub3Qtc2VjcmV0LTMyYiE="
@@ -47,9 +46,7 @@ def _notice(db, client) -> Notice:
     create_key_adult(db, setting)
     create_pupil(db, setting)
     _, key = create_force(db)
-    assert (
-        client.post("/api/v1/notices", json=notice_body(), headers=bearer(key)).status_code == 201
-    )
+    submit_notice(client, key)
     alert = db.exec(select(Alert)).one()
     alert.feedback, alert.child_presentation = "Met Amelia at the gate", "quiet and tired"
     db.add(alert)

@@ -4,7 +4,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 from sqlmodel import select
 
 from encompass.alerts.ack import acknowledge
@@ -19,7 +18,7 @@ from tests.factories import (
     create_key_adult,
     create_pupil,
     create_setting,
-    notice_body,
+    submit_notice,
 )
 
 pytestmark = pytest.mark.clock
@@ -40,12 +39,7 @@ def _school(db, *, dsl=True):
 
 
 def _submit(client, key, at=MONDAY_0730, ref="NY-1"):
-    with time_machine.travel(at, tick=False):
-        response = client.post(
-            "/api/v1/notices", json=notice_body(police_reference=ref), headers=bearer(key)
-        )
-    assert response.status_code == 201, response.json
-    return response.json
+    return submit_notice(client, key, at=at, police_reference=ref)
 
 
 def _sent(db, since=None):

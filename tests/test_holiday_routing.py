@@ -5,19 +5,17 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from sqlmodel import select
 
 from encompass.auth.passwords import token_hash
 from encompass.models import Alert, AlertLink, Delivery, KeyAdult
 from encompass.worker import tick
 from tests.factories import (
-    bearer,
     create_force,
     create_key_adult,
     create_pupil,
     create_setting,
-    notice_body,
+    submit_notice,
 )
 
 pytestmark = pytest.mark.clock
@@ -42,11 +40,9 @@ def _school(db, cli, *, holiday_cover=True):
 
 
 def _submit(client, key, received, ref="NY-1"):
-    body = notice_body(police_reference=ref, occurred_at=received.isoformat())
-    with time_machine.travel(received, tick=False):
-        response = client.post("/api/v1/notices", json=body, headers=bearer(key))
-    assert response.status_code == 201, response.json
-    return response.json
+    return submit_notice(
+        client, key, at=received, police_reference=ref, occurred_at=received.isoformat()
+    )
 
 
 def _queued(db):

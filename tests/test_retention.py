@@ -15,7 +15,7 @@ from tests.factories import (
     create_key_adult,
     create_pupil,
     create_setting,
-    notice_body,
+    submit_notice,
 )
 
 
@@ -24,9 +24,7 @@ def _notice(db, client):
     create_key_adult(db, setting)
     create_pupil(db, setting)
     _, key = create_force(db)
-    assert (
-        client.post("/api/v1/notices", json=notice_body(), headers=bearer(key)).status_code == 201
-    )
+    submit_notice(client, key)
     alert = db.exec(select(Alert)).one()
     alert.feedback = "Met Amelia at the gate"
     db.add(alert)

@@ -13,7 +13,7 @@ from tests.factories import (
     create_pupil,
     create_setting,
     create_user,
-    notice_body,
+    submit_notice,
 )
 from tests.helpers import csrf_token, sign_in
 
@@ -60,13 +60,7 @@ def york(db):
 
 
 def submit(client, york, **child):
-    response = client.post(
-        "/api/v1/notices",
-        json=notice_body(child={"given_name": "Alex", **child}),
-        headers=bearer(york["key"]),
-    )
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
+    return submit_notice(client, york["key"], child={"given_name": "Alex", **child})
 
 
 def only_item(db) -> ReviewItem:

@@ -9,14 +9,13 @@ from typing import Any
 from sqlmodel import Session, select
 
 from encompass.models import Delivery, KeyAdult, Setting
+from tests import factories
 from tests.factories import (
-    bearer,
     create_force,
     create_key_adult,
     create_pupil,
     create_setting,
     create_user,
-    notice_body,
 )
 
 # 07:30 on a Monday in term (London is on UTC in November): after the SMS quiet hours
@@ -49,11 +48,7 @@ def school_ready_for_notices(db: Session) -> School:
 
 
 def submit_notice(client: Any, school: School, **overrides: Any) -> dict[str, Any]:
-    response = client.post(
-        "/api/v1/notices", json=notice_body(**overrides), headers=bearer(school.force_key)
-    )
-    assert response.status_code == 201, response.get_data(as_text=True)
-    return response.get_json()
+    return factories.submit_notice(client, school.force_key, **overrides)
 
 
 def delivery(db: Session, channel: str) -> Delivery:

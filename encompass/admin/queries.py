@@ -23,11 +23,6 @@ from encompass.models import (
 from encompass.onboarding.key_adults import setting_key_adults
 
 
-def in_scope(setting: Setting | None, la_code: str | None) -> bool:
-    """None means every council (admins)."""
-    return setting is not None and (la_code is None or setting.la_code == la_code)
-
-
 @dataclass
 class SettingSummary:
     setting: Setting

@@ -7,7 +7,6 @@ app.url_map to keep it that way.
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import wraps
@@ -147,7 +146,3 @@ def twilio_signature(func: F) -> F:
 
 def access_decision(view: Callable[..., Any] | None) -> str | None:
     return getattr(view, ACCESS_ATTR, None)
-
-
-def constant_time_equal(a: str, b: str) -> bool:
-    return hmac.compare_digest(a.encode(), b.encode())

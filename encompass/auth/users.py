@@ -144,11 +144,6 @@ def key_for_api_key(session: Session, key: str, now: datetime) -> ApiKey | None:
     return row
 
 
-def force_for_api_key(session: Session, key: str) -> PoliceForce | None:
-    row = key_for_api_key(session, key, utcnow())
-    return session.get(PoliceForce, row.force_id) if row is not None else None
-
-
 def create_user(
     session: Session,
     *,

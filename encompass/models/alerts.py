@@ -11,16 +11,6 @@ from sqlmodel import Field, SQLModel
 from encompass.db import UTCDateTime, utcnow
 from encompass.records.encryption import EncryptedText
 
-ALERT_STATUSES = ("pending", "sent", "escalated", "acknowledged", "withdrawn")
-DELIVERY_STATUSES = (
-    "created",
-    "sending",
-    "sent",
-    "delivered",
-    "failed",
-    "undelivered",
-    "cancelled",
-)
 CHANNELS = ("sms", "email", "voice")
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from encompass.auth.passwords import token_hash
+from encompass.delivery.status import CANCELLED, CREATED
 from encompass.models import Alert, AlertLink, Delivery, KeyAdult, Setting, User
 from encompass.models.people import SETTING_ROLES
 from encompass.records import audit
@@ -107,8 +108,8 @@ def acknowledge(
     # Nothing still waiting to be sent about this alert may go out now.
     session.execute(
         update(Delivery)
-        .where(col(Delivery.alert_id) == alert.id, col(Delivery.status) == "created")
-        .values(status="cancelled", updated_at=now)
+        .where(col(Delivery.alert_id) == alert.id, col(Delivery.status) == CREATED)
+        .values(status=CANCELLED, updated_at=now)
     )
     audit.record(
         session,

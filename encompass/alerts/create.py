@@ -5,7 +5,7 @@ setting's holiday cover (else the council coordinator) is alerted at once as wel
 the DSL is reminded on the first morning back (see alerts/reminders.py).
 
 Links and messages are gathered in an Outgoing and written together; the people to tell
-come from Recipients, read once for every alert of a request or a worker's pass.
+come from alerts/recipients.py, read once for every alert of a request or a worker's pass.
 """
 
 from __future__ import annotations
@@ -23,16 +23,13 @@ from encompass.alerts.messages import (
     deadline,
     spoken_deadline,
 )
-from encompass.alerts.outgoing import AlertLike, Outgoing, Recipients
+from encompass.alerts.outgoing import AlertLike, Outgoing
+from encompass.alerts.recipients import Recipients
 
 if TYPE_CHECKING:
     from encompass.alerts.council import CouncilStep
 from encompass.alerts.policy import AlertPolicy
 from encompass.models import Alert, Child, KeyAdult, Setting
-
-
-def coordinators(session: Session, la_code: str) -> list[KeyAdult]:
-    return Recipients(session).coordinators(la_code)
 
 
 def notify(

@@ -1,6 +1,6 @@
 """What a pass of work is about to send: per-recipient links and queued messages, gathered
-in memory and written together (one INSERT per table), and the people to send them to,
-read once for all the alerts of the pass.
+in memory and written together (one INSERT per table). Who to send them to is
+alerts/recipients.py.
 
 Nothing leaves the service without a Delivery row: the worker sends only what is written
 here (or by delivery/queue.py, for the odd single message).
@@ -8,18 +8,17 @@ here (or by delivery/queue.py, for the odd single message).
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import Table, insert
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from encompass.alerts.policy import AlertPolicy
 from encompass.auth.passwords import new_token, token_hash
-from encompass.models import AlertLink, Delivery, KeyAdult, Setting
+from encompass.delivery.status import CREATED
+from encompass.models import AlertLink, Delivery
 from encompass.models.alerts import CHANNELS
 
 _LINKS: Table = AlertLink.__table__  # type: ignore[attr-defined]
@@ -93,7 +92,7 @@ class Outgoing:
                 "to_address": to_address,
                 "subject": subject,
                 "body": body,
-                "status": "created",
+                "status": CREATED,
                 "due_at": due_at,
                 "attempts": 0,
                 "fallback_of": fallback_of,
@@ -112,66 +111,3 @@ class Outgoing:
             conn.execute(insert(_DELIVERIES), self.messages)
         self.links, self.messages = [], []
         return written
-
-
-class Recipients:
-    """Active Key Adults by setting and role, and council coordinators by council: read once
-    (a query each) for all the settings a pass deals with."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self._by_setting: dict[int, dict[str, list[KeyAdult]]] = {}
-        self._coordinators: dict[str, list[KeyAdult]] = {}
-
-    def load(self, settings: Iterable[Setting]) -> Recipients:
-        settings = list(settings)
-        # Council coordinators are read when first asked for: most alerts never need them.
-        self._load_settings({s.id for s in settings if s.id is not None})
-        return self
-
-    def _load_settings(self, wanted: set[int]) -> None:
-        ids = sorted(wanted - self._by_setting.keys())
-        if not ids:
-            return
-        found: dict[int, dict[str, list[KeyAdult]]] = {i: defaultdict(list) for i in ids}
-        for adult in self.session.exec(
-            select(KeyAdult)
-            .where(col(KeyAdult.setting_id).in_(ids), col(KeyAdult.active).is_(True))
-            .order_by(col(KeyAdult.id))
-        ):
-            assert adult.setting_id is not None
-            found[adult.setting_id][adult.role].append(adult)
-        self._by_setting.update(found)
-
-    def _load_councils(self, wanted: set[str]) -> None:
-        councils = sorted(wanted - self._coordinators.keys())
-        if not councils:
-            return
-        found: dict[str, list[KeyAdult]] = {la: [] for la in councils}
-        for adult in self.session.exec(
-            select(KeyAdult)
-            .where(
-                col(KeyAdult.la_code).in_(councils),
-                KeyAdult.role == "coordinator",
-                col(KeyAdult.setting_id).is_(None),
-                col(KeyAdult.active).is_(True),
-            )
-            .order_by(col(KeyAdult.id))
-        ):
-            assert adult.la_code is not None
-            found[adult.la_code].append(adult)
-        self._coordinators.update(found)
-
-    def coordinators(self, la_code: str) -> list[KeyAdult]:
-        self._load_councils({la_code})
-        return list(self._coordinators[la_code])
-
-    def in_role(self, setting: Setting, role: str) -> list[KeyAdult]:
-        if role == "coordinator":
-            return self.coordinators(setting.la_code)
-        assert setting.id is not None
-        self._load_settings({setting.id})
-        return list(self._by_setting[setting.id].get(role, []))
-
-    def holiday_cover(self, setting: Setting) -> list[KeyAdult]:
-        return self.in_role(setting, "holiday_cover") or self.coordinators(setting.la_code)

@@ -24,12 +24,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from encompass.db import UTCDateTime, is_postgres, session_scope
+from encompass.delivery.status import CANCELLED, CREATED, FAILED, SENDING, SENDING_TIMEOUT
 from encompass.delivery.transports import OutboundMessage, Transport, TransportError
 from encompass.models import Alert, Delivery
 
 log = logging.getLogger("encompass.delivery")
-# The error code of a message that stayed in 'sending' past the timeout.
-SENDING_TIMEOUT = "sending-timeout"
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ def claim_due(
     policy = policy or DeliveryPolicy()
     query = (
         select(Delivery)
-        .where(Delivery.status == "created", col(Delivery.due_at) <= now)
+        .where(Delivery.status == CREATED, col(Delivery.due_at) <= now)
         .order_by(col(Delivery.due_at), col(Delivery.id))
         .limit(limit)
     )
@@ -80,7 +79,7 @@ def claim_due(
         log.warning("delivery %s held until %s: recipient rate limit", delivery.id, held_until)
         session.execute(
             update(Delivery)
-            .where(col(Delivery.id) == delivery.id, col(Delivery.status) == "created")
+            .where(col(Delivery.id) == delivery.id, col(Delivery.status) == CREATED)
             .values(due_at=held_until, error_code="rate-limited", updated_at=now)
             .execution_options(synchronize_session=False)
         )
@@ -90,9 +89,9 @@ def claim_due(
         taken = set(
             session.execute(
                 update(Delivery)
-                .where(col(Delivery.id).in_(to_claim), col(Delivery.status) == "created")
+                .where(col(Delivery.id).in_(to_claim), col(Delivery.status) == CREATED)
                 .values(
-                    status="sending",
+                    status=SENDING,
                     claimed_at=now,
                     attempts=col(Delivery.attempts) + 1,
                     updated_at=now,
@@ -141,7 +140,7 @@ def _recipient_usage(
             usage[(address, chan)].oldest = oldest
     in_flight = session.exec(
         select(to_address, channel, func.count())
-        .where(to_address.in_(addresses), channel.in_(channels), Delivery.status == "sending")
+        .where(to_address.in_(addresses), channel.in_(channels), Delivery.status == SENDING)
         .group_by(to_address, channel)
     ).all()
     for address, chan, count in in_flight:
@@ -182,10 +181,8 @@ _MESSAGES = (
 )
 _CANCEL = (
     update(Delivery)
-    .where(
-        col(Delivery.id).in_(bindparam("ids", expanding=True)), col(Delivery.status) == "sending"
-    )
-    .values(status="cancelled", updated_at=bindparam("now", type_=UTCDateTime()))
+    .where(col(Delivery.id).in_(bindparam("ids", expanding=True)), col(Delivery.status) == SENDING)
+    .values(status=CANCELLED, updated_at=bindparam("now", type_=UTCDateTime()))
 )
 _MARK_SENT = (
     update(Delivery)
@@ -228,7 +225,7 @@ def _still_to_send(
     cancelled, never sent."""
     with engine.begin() as conn:
         rows = {row.id: row for row in conn.execute(_MESSAGES, {"ids": list(ids)})}
-        ours = [rows[i] for i in ids if i in rows and rows[i].status == "sending"]
+        ours = [rows[i] for i in ids if i in rows and rows[i].status == SENDING]
         stopped = [row.id for row in ours if _stopped(row)]
         if stopped:
             conn.execute(_CANCEL, {"ids": stopped, "now": now})
@@ -313,7 +310,7 @@ def send_claimed(
         ids = claimed[start : start + group]
         ready = _still_to_send(engine, ids, policy, now)
         if len(ready) < len(ids):
-            counts["cancelled"] = counts.get("cancelled", 0) + len(ids) - len(ready)
+            counts[CANCELLED] = counts.get(CANCELLED, 0) + len(ids) - len(ready)
         send = functools.partial(_send, engine, transports, policy=policy, now=now)
         statuses = (
             pool.map(send, ready) if pool is not None and len(ready) > 1 else map(send, ready)
@@ -341,9 +338,9 @@ def _record_failure(
         delivery.error_message = str(exc)[:500]
         delivery.updated_at = now
         if exc.permanent or delivery.attempts >= policy.max_attempts:
-            delivery.status = "failed"
+            delivery.status = FAILED
         else:
-            delivery.status = "created"
+            delivery.status = CREATED
             delivery.due_at = now + policy.backoff(delivery.attempts)
         session.add(delivery)
         log.warning(
@@ -364,7 +361,7 @@ def time_out_stuck(session: Session, now: datetime, policy: DeliveryPolicy) -> i
     same); stuck again, or out of attempts, it fails, and the same person is tried on the
     next channel (escalation/failures.py). Returns how many were timed out."""
     stuck = (
-        col(Delivery.status) == "sending",
+        col(Delivery.status) == SENDING,
         col(Delivery.claimed_at) < now - policy.sending_timeout,
     )
     given_up = or_(
@@ -375,7 +372,7 @@ def time_out_stuck(session: Session, now: datetime, policy: DeliveryPolicy) -> i
         update(Delivery)
         .where(*stuck, given_up)
         .values(
-            status="failed",
+            status=FAILED,
             updated_at=now,
             error_code=SENDING_TIMEOUT,
             error_message="stuck in sending twice, or out of attempts: not retried",
@@ -384,7 +381,7 @@ def time_out_stuck(session: Session, now: datetime, policy: DeliveryPolicy) -> i
     retried = session.execute(
         update(Delivery)
         .where(*stuck)
-        .values(status="created", due_at=now, updated_at=now, error_code=SENDING_TIMEOUT)
+        .values(status=CREATED, due_at=now, updated_at=now, error_code=SENDING_TIMEOUT)
     )
     session.commit()
     return int(failed.rowcount) + int(retried.rowcount)  # type: ignore[attr-defined]

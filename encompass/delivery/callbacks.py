@@ -10,22 +10,10 @@ from twilio.request_validator import RequestValidator
 
 from encompass.auth.access import twilio_signature
 from encompass.db import utcnow
+from encompass.delivery.status import DELIVERED, TWILIO_STATUSES, can_move
 from encompass.models import Delivery
 
 bp = Blueprint("twilio", __name__, url_prefix="/twilio")
-
-# Twilio's message and call statuses, mapped onto ours. Anything else is informational.
-STATUS_MAP = {
-    "sent": "sent",
-    "delivered": "delivered",
-    "undelivered": "undelivered",
-    "failed": "failed",
-    "completed": "delivered",
-    "busy": "failed",
-    "no-answer": "failed",
-    "canceled": "failed",
-}
-FINAL = {"delivered", "failed", "undelivered"}
 
 
 @bp.post("/status")
@@ -42,17 +30,17 @@ def status() -> Any:
         return {"error": "forbidden", "message": "Bad or missing Twilio signature."}, 403
     sid = request.form.get("MessageSid") or request.form.get("CallSid")
     twilio_status = request.form.get("MessageStatus") or request.form.get("CallStatus") or ""
-    new_status = STATUS_MAP.get(twilio_status)
+    new_status = TWILIO_STATUSES.get(twilio_status)
     delivery = (
         g.db.exec(select(Delivery).where(Delivery.provider_id == sid)).first() if sid else None
     )
     if delivery is None or new_status is None:
         return "", 204
     # Callbacks arrive out of order and more than once: a final state is never undone.
-    if delivery.status not in FINAL and delivery.status != new_status:
+    if can_move(delivery.status, new_status):
         delivery.status = new_status
         delivery.error_code = request.form.get("ErrorCode") or delivery.error_code
-        if new_status == "delivered":
+        if new_status == DELIVERED:
             delivery.delivered_at = utcnow()
         delivery.updated_at = utcnow()
         g.db.add(delivery)

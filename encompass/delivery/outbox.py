@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from encompass.delivery.status import CREATED
 from encompass.models import Delivery
 from encompass.models.alerts import CHANNELS
 
@@ -34,7 +35,7 @@ def queue_message(
         alert_id=alert_id,
         key_adult_id=key_adult_id,
         reason=reason,
-        status="created",
+        status=CREATED,
         created_at=now or due_at,
         updated_at=now or due_at,
     )

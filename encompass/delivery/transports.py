@@ -21,15 +21,11 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from encompass.delivery.status import PERMANENT_TWILIO_CODES, SENT
 from encompass.records.log_redaction import shorten_links
 
 log = logging.getLogger("encompass.delivery")
 TWILIO_DEFAULT_BASE = "https://api.twilio.com"
-
-# Twilio error codes that mean "this recipient cannot be reached this way": never retry.
-# 21211 invalid 'To' number; 21214 'To' number cannot be reached; 21610 unsubscribed (STOP);
-# 21612 cannot route to this number; 21614 not a mobile number; 21408 region not enabled.
-PERMANENT_TWILIO_CODES = {21211, 21214, 21408, 21610, 21612, 21614}
 
 
 @dataclass(frozen=True)
@@ -44,7 +40,7 @@ class OutboundMessage:
 @dataclass(frozen=True)
 class SendResult:
     provider_id: str
-    status: str = "sent"
+    status: str = SENT
 
 
 class TransportError(Exception):
@@ -146,7 +142,7 @@ class TwilioSMS(TwilioTransport):
             created = self.client.messages.create(**kwargs)
         except (TwilioException, requests.RequestException) as exc:
             raise _twilio_error(exc) from None
-        return SendResult(provider_id=str(created.sid), status="sent")
+        return SendResult(provider_id=str(created.sid), status=SENT)
 
 
 class TwilioVoice(TwilioTransport):
@@ -165,7 +161,7 @@ class TwilioVoice(TwilioTransport):
             call = self.client.calls.create(**kwargs)
         except (TwilioException, requests.RequestException) as exc:
             raise _twilio_error(exc) from None
-        return SendResult(provider_id=str(call.sid), status="sent")
+        return SendResult(provider_id=str(call.sid), status=SENT)
 
 
 class SMTPMail:

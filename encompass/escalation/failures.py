@@ -18,26 +18,11 @@ from encompass.alerts.create import notify
 from encompass.alerts.ladder import escalation_index
 from encompass.alerts.outgoing import Outgoing
 from encompass.alerts.policy import AlertPolicy
+from encompass.delivery.status import BROKEN_CONTACT_CODES, FINAL_FAILURES, LIVE
 from encompass.escalation.steps import jump_to_step
 from encompass.models import Alert, Delivery, KeyAdult, Setting
 
 NEXT_CHANNEL = {"sms": "voice", "voice": "email"}
-FINAL_FAILURES = ("failed", "undelivered")
-LIVE = ("created", "sending", "sent", "delivered")
-# Provider answers that say the contact itself is wrong, not the moment.
-BROKEN_CONTACT_CODES = {
-    "21211",
-    "21214",
-    "21217",
-    "21408",
-    "21610",
-    "21612",
-    "21614",
-    "smtp-recipient",
-    "30003",
-    "30005",
-    "30006",
-}
 
 
 def _claim(session: Session, delivery_id: int, now: datetime) -> bool:

@@ -20,8 +20,9 @@ from sqlmodel import Session, col, select
 from encompass.alerts.council import CouncilStep
 from encompass.alerts.create import fire_step
 from encompass.alerts.ladder import step_time
-from encompass.alerts.outgoing import Outgoing, Recipients
+from encompass.alerts.outgoing import Outgoing
 from encompass.alerts.policy import AlertPolicy
+from encompass.alerts.recipients import Recipients
 from encompass.db import UTCDateTime, is_postgres, session_scope
 from encompass.models import Alert, Setting
 

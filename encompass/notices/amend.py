@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from encompass.delivery.status import CANCELLED, CREATED
 from encompass.models import Alert, Child, Delivery, Notice, NoticeAmendment, ReviewItem
 from encompass.notices.schemas import (
     ChildCorrection,
@@ -359,8 +360,8 @@ def withdraw_alert(session: Session, alert: Alert, now: datetime) -> None:
     session.add(alert)
     session.execute(
         update(Delivery)
-        .where(col(Delivery.alert_id) == alert.id, col(Delivery.status) == "created")
-        .values(status="cancelled", updated_at=now)
+        .where(col(Delivery.alert_id) == alert.id, col(Delivery.status) == CREATED)
+        .values(status=CANCELLED, updated_at=now)
     )
 
 

@@ -19,8 +19,9 @@ from sqlmodel import Session, select
 
 from encompass.alerts.create import create_alerts
 from encompass.alerts.ladder import ladder_for
-from encompass.alerts.outgoing import Outgoing, Recipients
+from encompass.alerts.outgoing import Outgoing
 from encompass.alerts.policy import AlertPolicy
+from encompass.alerts.recipients import Recipients
 from encompass.calendar.setting_calendar import Timing, timing_for
 from encompass.matching import ChildFacts, Resolution, resolve_child
 from encompass.matching.fallback import route_to_fallback

@@ -19,6 +19,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from encompass.delivery.outbox import queue_message
+from encompass.delivery.status import WAITING
 from encompass.models import Delivery, KeyAdult, PhoneVerification
 from encompass.records import audit
 
@@ -148,7 +149,7 @@ def check_code(
         .where(
             col(Delivery.key_adult_id) == adult.id,
             col(Delivery.reason) == REASON,
-            col(Delivery.status).not_in(("created", "sending")),
+            col(Delivery.status).not_in(WAITING),
         )
         .values(body=REDACTED, updated_at=now)
     )

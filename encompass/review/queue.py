@@ -16,8 +16,9 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from encompass.alerts.create import coordinators, create_alert
+from encompass.alerts.create import create_alert
 from encompass.alerts.policy import AlertPolicy
+from encompass.alerts.recipients import coordinator_deputies, coordinators
 from encompass.calendar.setting_calendar import timing_for
 from encompass.delivery.outbox import queue_message
 from encompass.matching import Resolution
@@ -61,20 +62,6 @@ def snapshot(session: Session, resolution: Resolution) -> list[dict[str, Any]]:
             }
         )
     return out
-
-
-def deputies(session: Session, la_code: str) -> list[KeyAdult]:
-    return list(
-        session.exec(
-            select(KeyAdult)
-            .where(
-                KeyAdult.la_code == la_code,
-                KeyAdult.role == "coordinator_deputy",
-                col(KeyAdult.active).is_(True),
-            )
-            .order_by(col(KeyAdult.id))
-        )
-    )
 
 
 def _tell(
@@ -340,7 +327,7 @@ def escalate_due_reviews(session: Session, now: datetime, policy: AlertPolicy) -
         item = session.get(ReviewItem, item_id)
         assert item is not None
         session.refresh(item)
-        adults = deputies(session, item.la_code) if item.la_code else []
+        adults = coordinator_deputies(session, item.la_code) if item.la_code else []
         to = "deputies"
         if not adults and item.la_code:
             adults, to = coordinators(session, item.la_code), "coordinators (no deputy)"

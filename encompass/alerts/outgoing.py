@@ -2,8 +2,8 @@
 in memory and written together (one INSERT per table). Who to send them to is
 alerts/recipients.py.
 
-Nothing leaves the service without a Delivery row: the worker sends only what is written
-here (or by delivery/queue.py, for the odd single message).
+Nothing leaves the service without a Delivery row, and delivery/outbox.py writes every
+one: the messages gathered here go to it together.
 """
 
 from __future__ import annotations
@@ -17,12 +17,10 @@ from sqlmodel import Session
 
 from encompass.alerts.policy import AlertPolicy
 from encompass.auth.passwords import new_token, token_hash
-from encompass.delivery.status import CREATED
-from encompass.models import AlertLink, Delivery
-from encompass.models.alerts import CHANNELS
+from encompass.delivery.outbox import message_row, queue_rows
+from encompass.models import AlertLink
 
 _LINKS: Table = AlertLink.__table__  # type: ignore[attr-defined]
-_DELIVERIES: Table = Delivery.__table__  # type: ignore[attr-defined]
 
 
 class AlertLike(Protocol):
@@ -79,26 +77,19 @@ class Outgoing:
         subject: str = "",
         fallback_of: int | None = None,
     ) -> None:
-        if channel not in CHANNELS:
-            raise ValueError(f"unknown channel {channel!r}")
-        # Every row has the same keys: the driver sends them as one multi-row INSERT.
         self.messages.append(
-            {
-                "alert_id": alert_id,
-                "key_adult_id": key_adult_id,
-                "reason": reason,
-                "channel": channel,
-                "transport": "",
-                "to_address": to_address,
-                "subject": subject,
-                "body": body,
-                "status": CREATED,
-                "due_at": due_at,
-                "attempts": 0,
-                "fallback_of": fallback_of,
-                "created_at": self.now,
-                "updated_at": self.now,
-            }
+            message_row(
+                channel=channel,
+                to_address=to_address,
+                body=body,
+                due_at=due_at,
+                now=self.now,
+                subject=subject,
+                alert_id=alert_id,
+                key_adult_id=key_adult_id,
+                reason=reason,
+                fallback_of=fallback_of,
+            )
         )
 
     def write(self, session: Session) -> int:
@@ -107,7 +98,6 @@ class Outgoing:
         conn = session.connection()
         if self.links:
             conn.execute(insert(_LINKS), self.links)
-        if self.messages:
-            conn.execute(insert(_DELIVERIES), self.messages)
+        queue_rows(session, self.messages)
         self.links, self.messages = [], []
         return written

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col
 
+from encompass.delivery.status import CANCELLED, CREATED
 from encompass.models import Alert, Delivery
 from encompass.records import audit
 
@@ -51,8 +52,8 @@ def record_council_handling(
     )
     session.execute(
         update(Delivery)
-        .where(col(Delivery.alert_id) == alert.id, col(Delivery.status) == "created")
-        .values(status="cancelled", updated_at=now)
+        .where(col(Delivery.alert_id) == alert.id, col(Delivery.status) == CREATED)
+        .values(status=CANCELLED, updated_at=now)
     )
     audit.record(
         session,

@@ -5,6 +5,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from sqlmodel import select
 
 from encompass.auth.passwords import token_hash

@@ -41,6 +41,7 @@ SECTION_ORDER = (
     "Intake findings",
     "Matching",
     "Matching against Splink",
+    "Matching findings",
     "Timer lag",
 )
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from encompass.alerts.council import CouncilStep
 from encompass.alerts.policy import AlertPolicy
 from encompass.models import Alert, Child, KeyAdult, Setting
+from encompass.models.escalation import LadderStep
 
 
 def notify(
@@ -81,7 +82,7 @@ def fire_step(
     out: Outgoing,
     alert: AlertLike,
     setting: Setting,
-    step: dict[str, Any],
+    step: LadderStep,
     *,
     reason: str | None = None,
     council: CouncilStep | None = None,
@@ -107,7 +108,7 @@ def fire_step(
 
 
 def _new_alert(
-    child: Child, setting: Setting, now: datetime, ladder: list[dict[str, Any]], policy: AlertPolicy
+    child: Child, setting: Setting, now: datetime, ladder: list[LadderStep], policy: AlertPolicy
 ) -> Alert:
     assert child.id is not None and setting.id is not None
     alert = Alert(
@@ -143,7 +144,7 @@ def create_alerts(
     now: datetime,
     policy: AlertPolicy,
     recipients: Recipients | None = None,
-    ladders: dict[int | None, list[dict[str, Any]]] | None = None,
+    ladders: dict[int | None, list[LadderStep]] | None = None,
     out: Outgoing | None = None,
 ) -> list[Alert]:
     """An alert for each (child, setting), with its first step queued; the alerts are

@@ -16,6 +16,7 @@ or "coordinator" for the council's coordinators.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,6 +24,7 @@ from sqlalchemy import ColumnElement
 from sqlmodel import Session, and_, col, or_, select
 
 from encompass.models import EscalationLadder, Setting
+from encompass.models.escalation import LadderStep
 
 ROLES = ("dsl", "deputy", "head", "holiday_cover", "coordinator")
 CHANNELS = ("sms", "email", "voice")
@@ -64,11 +66,11 @@ class LadderError(ValueError):
     """The ladder is not usable; the message says which step and why."""
 
 
-def validate(steps: Any) -> list[dict[str, Any]]:
+def validate(steps: Any) -> list[LadderStep]:
     """A checked copy of a ladder, or LadderError."""
     if not isinstance(steps, list) or not steps:
         raise LadderError("a ladder is a non-empty list of steps")
-    checked = []
+    checked: list[LadderStep] = []
     for number, step in enumerate(steps):
         where = f"step {number}"
         if not isinstance(step, dict):
@@ -112,7 +114,7 @@ def validate(steps: Any) -> list[dict[str, Any]]:
 _CHECKED_DEFAULT = json.dumps(validate(DEFAULT_LADDER))
 
 
-def ladder_for(session: Session, setting: Setting) -> list[dict[str, Any]]:
+def ladder_for(session: Session, setting: Setting) -> list[LadderStep]:
     """The setting's own ladder, else its council's, else the default."""
     scopes: list[ColumnElement[bool]] = [col(EscalationLadder.setting_id) == setting.id]
     if setting.la_code:
@@ -130,15 +132,18 @@ def ladder_for(session: Session, setting: Setting) -> list[dict[str, Any]]:
         .limit(1)
     ).first()
     # A stored ladder is checked as it is read; the default was checked once, at import.
-    return validate(own.steps) if own else json.loads(_CHECKED_DEFAULT)
+    if own is not None:
+        return validate(own.steps)
+    default: list[LadderStep] = json.loads(_CHECKED_DEFAULT)
+    return default
 
 
-def step_time(step: dict[str, Any], *, created_at: datetime, due_by: datetime | None) -> datetime:
-    anchor = due_by if step.get("at") == "due_by" and due_by is not None else created_at
-    at = anchor + timedelta(minutes=int(step.get("offset_minutes", 0)))
-    return max(at, created_at + timedelta(minutes=int(step.get("not_before_minutes", 0))))
+def step_time(step: LadderStep, *, created_at: datetime, due_by: datetime | None) -> datetime:
+    anchor = due_by if step["at"] == "due_by" and due_by is not None else created_at
+    at = anchor + timedelta(minutes=step["offset_minutes"])
+    return max(at, created_at + timedelta(minutes=step["not_before_minutes"]))
 
 
-def escalation_index(ladder: list[dict[str, Any]]) -> int:
+def escalation_index(ladder: Sequence[LadderStep]) -> int:
     """The step that hands the alert to the council: where an unreachable setting jumps."""
-    return next(i for i, s in enumerate(ladder) if s.get("mark_escalated"))
+    return next(i for i, s in enumerate(ladder) if s["mark_escalated"])

@@ -67,7 +67,7 @@ def show(la_code: str | None, setting_urn: str | None) -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 @_with_scope
 def set_ladder(file: str, la_code: str | None, setting_urn: str | None) -> None:
-    """Set the ladder from a JSON file (a list of steps; see encompass/escalation/ladder.py)."""
+    """Set the ladder from a JSON file (a list of steps; see encompass/alerts/ladder.py)."""
     try:
         steps = validate(json.loads(Path(file).read_text(encoding="utf-8")))
     except OSError as exc:

@@ -25,6 +25,7 @@ from encompass.alerts.policy import AlertPolicy
 from encompass.alerts.recipients import Recipients
 from encompass.db import UTCDateTime, is_postgres, session_scope
 from encompass.models import Alert, Setting
+from encompass.models.escalation import LadderStep
 
 BATCH = 200
 
@@ -37,7 +38,7 @@ class _Step:
     due_by: datetime | None
     setting_id: int
     fence: int
-    step: dict[str, Any] | None  # None: the ladder has run out (the timer is just cleared)
+    step: LadderStep | None  # None: the ladder has run out (the timer is just cleared)
     next_index: int
     next_at: datetime | None
     escalates: bool
@@ -83,7 +84,7 @@ def _due(session: Session, now: datetime) -> list[_Step]:
                 step=step,
                 next_index=following,
                 next_at=next_at,
-                escalates=bool(step and step.get("mark_escalated")),
+                escalates=bool(step and step["mark_escalated"]),
             )
         )
     return steps

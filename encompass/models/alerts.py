@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 from encompass.db import UTCDateTime, utcnow
+from encompass.models.escalation import LadderStep
 from encompass.records.encryption import EncryptedText
 
 CHANNELS = ("sms", "email", "voice")
@@ -34,7 +34,7 @@ class Alert(SQLModel, table=True):
     holiday_routed: bool = False
     # The escalation ladder as it was when the alert was created: editing a ladder never
     # changes an alert already escalating.
-    ladder: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    ladder: list[LadderStep] = Field(default_factory=list, sa_column=Column(JSON))
     step_index: int = 1
     next_step_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     # Bumped on every claim of a step: a worker holding a stale value changes nothing.

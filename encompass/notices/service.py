@@ -11,7 +11,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +26,7 @@ from encompass.calendar.setting_calendar import Timing, timing_for
 from encompass.matching import ChildFacts, Resolution, resolve_child
 from encompass.matching.fallback import route_to_fallback
 from encompass.models import Alert, Child, Notice, Setting
+from encompass.models.escalation import LadderStep
 from encompass.notices.schemas import ChildIn, NoticeIn
 from encompass.records import audit
 from encompass.review.policy import ReviewPolicy
@@ -140,7 +141,7 @@ class Prepared:
 
     resolved: list[Resolved]
     recipients: Recipients
-    ladders: dict[int | None, list[dict[str, Any]]]  # by setting id
+    ladders: dict[int | None, list[LadderStep]]  # by setting id
 
 
 def prepare_children(
@@ -158,9 +159,7 @@ def prepare_children(
     resolved = [resolve_one(session, incident, child_in, now=now, cfg=cfg) for child_in in children]
     settings = [r.setting for r in resolved if r.setting is not None]
     recipients = Recipients(session).load(settings)
-    ladders: dict[int | None, list[dict[str, Any]]] = {
-        s.id: ladder_for(session, s) for s in settings
-    }
+    ladders: dict[int | None, list[LadderStep]] = {s.id: ladder_for(session, s) for s in settings}
     return Prepared(resolved, recipients, ladders)
 
 

@@ -98,3 +98,5 @@ HSTS_SECONDS = 31536000
 # Days after receipt when a notice is minimised: names, dates of birth, addresses, free
 # text and adults removed; counts, outcomes and times kept for reports.
 NOTICE_RETENTION_DAYS = 400
+# Run import jobs (GIAS, rolls) in the request instead of a background thread (tests).
+IMPORT_JOBS_INLINE = False

@@ -60,7 +60,7 @@ def _start(job_id: int, path: Any) -> None:
         current_app.extensions["encompass_engine"],
         job_id,
         path,
-        inline=current_app.config.get("IMPORT_JOBS_INLINE", False),
+        inline=current_app.config["IMPORT_JOBS_INLINE"],
         cfg=dict(current_app.config),
     )
 

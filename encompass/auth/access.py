@@ -36,7 +36,7 @@ TWO_FACTOR_DONE = "two_factor"
 
 def two_factor_required(role: str) -> bool:
     """Roles that must sign in with an authenticator app (TOTP_REQUIRED_ROLES)."""
-    required = str(current_app.config.get("TOTP_REQUIRED_ROLES", "admin,coordinator"))
+    required = str(current_app.config["TOTP_REQUIRED_ROLES"])
     return role in {r.strip() for r in required.split(",") if r.strip()}
 
 

@@ -57,7 +57,7 @@ def _set_headers(response: Response) -> Response:
     headers.setdefault(
         "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
     )
-    hsts = int(current_app.config.get("HSTS_SECONDS", 0))
+    hsts = int(current_app.config["HSTS_SECONDS"])
     if hsts and str(current_app.config["PUBLIC_BASE_URL"]).startswith("https://"):
         headers.setdefault("Strict-Transport-Security", f"max-age={hsts}; includeSubDomains")
     if request.endpoint not in ("static", "frontend.govuk_asset"):

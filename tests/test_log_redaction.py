@@ -65,3 +65,17 @@ def test_it_shortens_links_in_gunicorns_access_log(app, capsys):
     line = capsys.readouterr().out
     assert "GET /a/EoTCNA... HTTP/1.1" in line
     assert TOKEN not in line
+
+
+def test_a_database_error_never_carries_the_childs_details(app):
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    engine = app.extensions["encompass_engine"]
+    with pytest.raises(IntegrityError) as failed, engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO child (notice_id, position, given_name) VALUES (:n, 0, :name)"),
+            {"n": 999999, "name": "Amelia"},
+        )
+
+    assert "Amelia" not in str(failed.value)

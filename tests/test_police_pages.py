@@ -469,3 +469,16 @@ def test_it_shows_the_police_which_role_acknowledged_never_who(client, db):
     assert "Priya" not in shown and "priya@" not in shown
     api = client.get(f"/api/v1/notices/{sent['id']}", headers=bearer(key)).get_json()
     assert api["children"][0]["alert"]["acknowledged_as"] == "deputy"
+
+
+def test_it_says_a_two_digit_year_needs_four_digits_naming_the_child(client, db):
+    _police(db, client)
+    page = client.get("/police/notices/new").get_data(as_text=True)
+
+    response = client.post(
+        "/police/notices/new", data=_form(page, **{"children-0-date_of_birth-year": "19"})
+    )
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Child 1: date of birth must have a 4-digit year, like 2019" in html

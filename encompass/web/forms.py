@@ -62,7 +62,7 @@ class DateParts(Field):
         else:
             if self.data.year < 1900:
                 self.data = None
-                self.process_errors.append(f"{self.label.text}: enter the year as 4 digits")
+                self.process_errors.append(f"{self.label.text} must have a 4-digit year, like 2019")
 
     @property
     def is_empty(self) -> bool:

@@ -61,7 +61,7 @@ def account_for(session: Session, adult: KeyAdult, *, now: datetime) -> User:
         user = User(
             email=email,
             role="coordinator" if council else "dsl",
-            password_hash="",  # nosec B106 - no password yet: the invitation sets one
+            password_hash="",  # none until the invitation is taken  # nosec B106
             setting_id=adult.setting_id,
             la_code=adult.la_code,
             created_at=now,

@@ -17,7 +17,8 @@ from encompass.models import Alert, Setting
 
 
 def queue_holiday_reminders(session: Session, now: datetime, policy: AlertPolicy) -> int:
-    """One reminder per DSL per setting, listing (by count) every unacknowledged one.
+    """One reminder per DSL per setting, listing (by count) every unacknowledged one (the
+    caller commits).
 
     Each alert is claimed with a conditional update, so two workers never remind twice.
     """
@@ -89,5 +90,4 @@ def queue_holiday_reminders(session: Session, now: datetime, policy: AlertPolicy
             )
         out.write(session)
         reminded += 1
-    session.commit()
     return reminded

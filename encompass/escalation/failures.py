@@ -82,7 +82,7 @@ def _reachable(session: Session, alert: Alert) -> bool:
 
 
 def follow_up_failures(session: Session, now: datetime, policy: AlertPolicy) -> int:
-    """Deal with every final failure not yet dealt with; returns how many."""
+    """Deal with every final failure not yet dealt with; returns how many (the caller commits)."""
     failed = session.exec(
         select(Delivery)
         .where(col(Delivery.status).in_(FINAL_FAILURES), col(Delivery.followed_up_at).is_(None))
@@ -106,5 +106,4 @@ def follow_up_failures(session: Session, now: datetime, policy: AlertPolicy) -> 
         session.flush()
         if not _reachable(session, alert) and alert.ladder:
             jump_to_step(session, alert, escalation_index(alert.ladder), now)
-    session.commit()
     return handled

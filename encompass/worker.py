@@ -25,19 +25,6 @@ from encompass.review.queue import escalate_due_reviews
 log = logging.getLogger("encompass.worker")
 
 
-def delivery_policy(cfg: dict[str, Any]) -> DeliveryPolicy:
-    return DeliveryPolicy(
-        max_attempts=int(cfg["DELIVERY_MAX_ATTEMPTS"]),
-        sending_timeout=timedelta(seconds=int(cfg["DELIVERY_SENDING_TIMEOUT_SECONDS"])),
-        status_callback=f"{cfg['PUBLIC_BASE_URL']}/twilio/status",
-        per_recipient_hourly={
-            "sms": int(cfg["SMS_PER_RECIPIENT_PER_HOUR"]),
-            "voice": int(cfg["VOICE_PER_RECIPIENT_PER_HOUR"]),
-        },
-        concurrency=int(cfg["WORKER_SEND_CONCURRENCY"]),
-    )
-
-
 def _add(counts: dict[str, int], more: dict[str, int]) -> None:
     for key, n in more.items():
         counts[key] = counts.get(key, 0) + n
@@ -76,7 +63,7 @@ def tick(app: Flask, now: datetime | None = None) -> dict[str, int]:
     cfg = dict(app.config)
     engine = app.extensions["encompass_engine"]
     alerts = AlertPolicy.from_config(cfg)
-    delivery = delivery_policy(cfg)
+    delivery = DeliveryPolicy.from_config(cfg)
     transports = _transports(app, cfg)
     counts: dict[str, int] = {}
     with session_scope(engine) as session:

@@ -1,6 +1,7 @@
 """Due messages are claimed once, sent once, and never after acknowledgement."""
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -68,7 +69,9 @@ def test_it_hands_back_a_message_stuck_in_sending(app, db):
     engine = app.extensions["encompass_engine"]
     with Session(engine) as session:
         [claimed] = claim_due(session, NOW)
-        policy = DeliveryPolicy(sending_timeout=timedelta(minutes=5))
+        policy = replace(
+            DeliveryPolicy.from_config(app.config), sending_timeout=timedelta(minutes=5)
+        )
         assert time_out_stuck(session, NOW + timedelta(minutes=4), policy) == 0
         assert time_out_stuck(session, NOW + timedelta(minutes=6), policy) == 1
     db.expire_all()
@@ -130,7 +133,7 @@ def test_it_retries_a_stuck_sms_once_then_fails_it_to_a_call(app, client, db):
     client.post("/api/v1/notices", json=notice_body(), headers=bearer(key))
     engine = app.extensions["encompass_engine"]
     sms = db.exec(select(Delivery).where(Delivery.channel == "sms")).one()
-    policy = DeliveryPolicy(sending_timeout=timedelta(minutes=5))
+    policy = replace(DeliveryPolicy.from_config(app.config), sending_timeout=timedelta(minutes=5))
     later = SCHOOL_DAY + timedelta(minutes=6)
 
     # Stuck once (the SMS and the e-mail): sent again on the same channel.
@@ -163,7 +166,9 @@ def test_it_retries_a_stuck_sms_once_then_fails_it_to_a_call(app, client, db):
 def test_it_fails_a_stuck_message_that_has_used_its_attempts(app, db):
     _queue(db, 1)
     engine = app.extensions["encompass_engine"]
-    policy = DeliveryPolicy(max_attempts=1, sending_timeout=timedelta(minutes=5))
+    policy = replace(
+        DeliveryPolicy.from_config(app.config), max_attempts=1, sending_timeout=timedelta(minutes=5)
+    )
     [claimed] = _stick(engine, NOW)
     with Session(engine) as session:
         assert time_out_stuck(session, NOW + timedelta(minutes=6), policy) == 1

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
+from encompass.config.environment import defaults
 from encompass.models import AuditEvent, Child, Delivery, ReviewItem
 from encompass.review.policy import ReviewPolicy
 from encompass.worker import tick
@@ -113,7 +114,9 @@ def test_it_gives_a_review_item_the_deadline_an_alert_would_have(db, doubtful):
     child = db.get(Child, doubtful.child_id)
 
     assert doubtful.due_by is not None and doubtful.due_by == child.due_by
-    assert doubtful.escalate_at == ReviewPolicy().escalate_at(doubtful.created_at, child.due_by)
+    assert doubtful.escalate_at == ReviewPolicy.from_config(defaults()).escalate_at(
+        doubtful.created_at, child.due_by
+    )
 
 
 NOW = datetime(2026, 11, 23, 22, 0, tzinfo=UTC)
@@ -129,4 +132,4 @@ NOW = datetime(2026, 11, 23, 22, 0, tzinfo=UTC)
     ],
 )
 def test_it_escalates_before_the_deadline_but_not_at_once(due_by, escalate_at):
-    assert ReviewPolicy().escalate_at(NOW, due_by) == escalate_at
+    assert ReviewPolicy.from_config(defaults()).escalate_at(NOW, due_by) == escalate_at

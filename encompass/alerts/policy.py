@@ -13,13 +13,15 @@ from encompass.calendar.school_days import parse_start
 
 @dataclass(frozen=True)
 class AlertPolicy:
+    """Defaults in config/default.py."""
+
     tz: ZoneInfo
     base_url: str
-    link_ttl: timedelta = timedelta(days=7)
-    quiet_start: time = time(21, 0)
-    quiet_end: time = time(7, 0)
-    holiday_threshold: timedelta = timedelta(hours=24)
-    reminder_lead: timedelta = timedelta(minutes=75)
+    link_ttl: timedelta
+    quiet_start: time
+    quiet_end: time
+    holiday_threshold: timedelta
+    reminder_lead: timedelta
 
     @classmethod
     def from_config(cls, cfg: Any) -> AlertPolicy:

@@ -39,12 +39,17 @@ def _module_values(module_name: str) -> dict[str, Any]:
     return {k: getattr(module, k) for k in dir(module) if k.isupper()}
 
 
+def defaults() -> dict[str, Any]:
+    """config/default.py: the one place every default is written."""
+    return _module_values("config.default")
+
+
 def load(profile: str | None = None, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Defaults, then the profile, then the environment, then explicit overrides."""
     profile = profile or os.environ.get("ENCOMPASS_ENV", "production")
     if profile not in PROFILES:
         raise ConfigError(f"ENCOMPASS_ENV must be one of {', '.join(PROFILES)}, not {profile!r}")
-    values = _module_values("config.default")
+    values = defaults()
     values.update(_module_values(f"config.{profile}"))
     for name, default in list(values.items()):
         raw = os.environ.get(name)

@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,6 +23,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from encompass.config.environment import defaults
 from encompass.db import UTCDateTime, is_postgres, session_scope
 from encompass.delivery.status import CANCELLED, CREATED, FAILED, SENDING, SENDING_TIMEOUT
 from encompass.delivery.transports import OutboundMessage, Transport, TransportError
@@ -33,17 +34,33 @@ log = logging.getLogger("encompass.delivery")
 
 @dataclass(frozen=True)
 class DeliveryPolicy:
-    max_attempts: int = 5
-    backoff_base_seconds: int = 30
-    backoff_max_seconds: int = 600
-    sending_timeout: timedelta = timedelta(minutes=5)
-    status_callback: str | None = None
+    """How messages are sent: read from configuration (from_config), defaults in
+    config/default.py."""
+
+    max_attempts: int
+    sending_timeout: timedelta
     # Messages to one phone on one channel in any hour: no SMS storm to one person.
-    per_recipient_hourly: dict[str, int] = field(default_factory=lambda: {"sms": 10, "voice": 4})
+    per_recipient_hourly: dict[str, int]
+    concurrency: int
+    status_callback: str | None = None
     # Messages never held by that limit: the council's step of the ladder (and the council
     # told at once when a setting has nobody), which must not be late.
     unlimited_reasons: tuple[str, ...] = ("escalation:coordinator", "no_key_adult")
-    concurrency: int = 8
+    backoff_base_seconds: int = 30
+    backoff_max_seconds: int = 600
+
+    @classmethod
+    def from_config(cls, cfg: Mapping[str, Any]) -> DeliveryPolicy:
+        return cls(
+            max_attempts=int(cfg["DELIVERY_MAX_ATTEMPTS"]),
+            sending_timeout=timedelta(seconds=int(cfg["DELIVERY_SENDING_TIMEOUT_SECONDS"])),
+            status_callback=f"{cfg['PUBLIC_BASE_URL']}/twilio/status",
+            per_recipient_hourly={
+                "sms": int(cfg["SMS_PER_RECIPIENT_PER_HOUR"]),
+                "voice": int(cfg["VOICE_PER_RECIPIENT_PER_HOUR"]),
+            },
+            concurrency=int(cfg["WORKER_SEND_CONCURRENCY"]),
+        )
 
     def backoff(self, attempts: int) -> timedelta:
         seconds = self.backoff_base_seconds * 2 ** max(attempts - 1, 0)
@@ -54,7 +71,7 @@ def claim_due(
     session: Session, now: datetime, limit: int = 200, policy: DeliveryPolicy | None = None
 ) -> list[int]:
     """Claim due messages for sending; one over its recipient's hourly limit waits instead."""
-    policy = policy or DeliveryPolicy()
+    policy = policy or DeliveryPolicy.from_config(defaults())
     query = (
         select(Delivery)
         .where(Delivery.status == CREATED, col(Delivery.due_at) <= now)

@@ -54,7 +54,7 @@ class Submission:
 class IntakeConfig:
     school_day_start: str
     alerts: AlertPolicy
-    review: ReviewPolicy = field(default_factory=ReviewPolicy)
+    review: ReviewPolicy
 
     @property
     def tz(self) -> ZoneInfo:

@@ -9,12 +9,14 @@ from typing import Any
 
 @dataclass(frozen=True)
 class ReviewPolicy:
+    """Defaults in config/default.py."""
+
     # Before the child's deadline (the due_by an alert would have) ...
-    lead: timedelta = timedelta(minutes=60)
+    lead: timedelta
     # ... or this long after the item arrived, whichever is sooner ...
-    max_wait: timedelta = timedelta(minutes=240)
+    max_wait: timedelta
     # ... but never sooner than this after it arrived.
-    min_wait: timedelta = timedelta(minutes=15)
+    min_wait: timedelta
 
     @classmethod
     def from_config(cls, cfg: Any) -> ReviewPolicy:

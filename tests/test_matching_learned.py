@@ -86,6 +86,41 @@ def test_a_family_that_moved_goes_to_review_when_the_name_is_common(db, school):
     assert 0 < result.score < 0.999
 
 
+def test_a_family_that_moved_is_matched_when_names_and_birthday_single_out_one_pupil(db, school):
+    """A fairly common name (300 Oliver Smiths on the rolls) but only one born that day, and
+    no twin: the move does not make it anyone else on the rolls. The different address
+    is not counted again on top of the different postcode (one move, one piece of
+    evidence)."""
+    many(db, school, "Oliver", "Smith", 300)
+    pupil = create_pupil(db, school, given_name="Oliver", family_name="Smith")
+    # Born the same day, same surname, but another family: not a twin.
+    create_pupil(db, school, "Olivia", "Smith", postcode="LS6 2AA", address="9 Hyde Park Road")
+
+    result = resolve_child(db, child(given_name="Oliver", family_name="Smith"))
+
+    assert (result.outcome, result.pupil_id) == ("matched", pupil.id), result
+    assert result.reason == (
+        "the names and date of birth are this pupil's and no other pupil's on the rolls"
+    )
+    reasons = result.candidates[0].reasons
+    assert any(r.startswith("Postcode: different") for r in reasons)
+    assert not any(r.startswith("Address:") for r in reasons)
+
+
+def test_a_family_that_moved_with_twins_on_the_roll_goes_to_review(db, school):
+    """As above, but Oliver has a twin, Jack (same surname, birthday and house). With a
+    common name, a new address and nothing else, only the given name tells the twins
+    apart: a person decides."""
+    many(db, school, "Oliver", "Smith", 300)
+    create_pupil(db, school, given_name="Oliver", family_name="Smith")
+    create_pupil(db, school, given_name="Jack", family_name="Smith")
+
+    result = resolve_child(db, child(given_name="Oliver", family_name="Smith"))
+
+    assert result.outcome == "review"
+    assert result.score < 0.995
+
+
 def test_a_family_that_moved_with_a_slip_in_the_name_goes_to_review(db, school):
     """After a move only the names and date of birth say who it is: two slips are too many."""
     create_pupil(db, school, given_name="Zuzanna", family_name="Wojciechowska")

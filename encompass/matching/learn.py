@@ -46,6 +46,7 @@ from encompass.matching.score import (
     Comparison,
     NameBits,
     Probe,
+    address_kind,
     address_level,
     family_level,
     given_level,
@@ -327,7 +328,9 @@ def _pairs_of(session: Session, child: ChildFacts, prior: Weights) -> list[_Pair
 
 def _levels(c: Comparison) -> list[tuple[str, str]]:
     out = [("given", c.given[0]), ("family", c.family[0]), ("dob", c.dob), ("postcode", c.postcode)]
-    out.append(("address_pc" if c.postcode == "same" else "address", c.address))
+    kind = address_kind(c)
+    if kind is not None:
+        out.append((kind, c.address))
     return [(f, lv) for f, lv in out if lv != MISSING]
 
 

@@ -18,6 +18,12 @@ needs all of:
 - no pupil at another setting has the same name and date of birth (a namesake born the
   same day: only an address tells them apart, and these families move: a person looks).
 
+A child whose given name, surname and date of birth are exactly one pupil's, with no other
+pupil close (no namesake born the same day, no twin, nobody else with a real chance), is
+also `matched` when the probability is at least 0.8 (resolve.singled_out): whatever else
+differs (a family that moved) cannot make it another pupil on the rolls; what is left is
+the chance that the child is on no roll and shares all three by coincidence.
+
 Anything short of that with a probability of at least 0.05, and at most one of given
 name, surname and date of birth different outright (a brother or sister at the same
 address is not), is `review`: a person decides. Nothing like that is `unmatched`; for an
@@ -47,6 +53,7 @@ from encompass.matching.score import (
     SIMILAR,
     SPELLING,
     Comparison,
+    Evidence,
     NameBits,
     Probe,
     Scored,
@@ -59,6 +66,11 @@ from encompass.matching.weights import Weights, load_weights
 SMALLEST_ROLL = 2**17
 MATCH_PROBABILITY = 0.995
 REVIEW_PROBABILITY = 0.05
+# Exact names and date of birth of one pupil, nobody else close: matched when the child
+# is at least four times likelier to be this pupil than on no roll (resolve.singled_out).
+SINGLED_OUT_PROBABILITY = 0.8
+# A pupil with at least this chance is a rival: a person must look.
+RIVAL_PROBABILITY = 0.001
 SHOWN = 5
 
 
@@ -206,6 +218,36 @@ def _twin_rows(a: Scored, b: Scored) -> bool:
     )
 
 
+def singled_out(best: Scored, ranked: list[Scored]) -> bool:
+    """A child whose given name, surname and date of birth are exactly one pupil's, with
+    no other pupil on the rolls close to them (`ranked` holds every pupil born within a
+    day with a surname that sounds the same, so a namesake born the same day or a twin
+    would be there). What differs (usually the postcode and address: a family that moved)
+    cannot make it another pupil on the rolls; what is left is the chance that the child
+    is on no roll and shares all three with this pupil by coincidence, which the
+    probability measures: it must be at least SINGLED_OUT_PROBABILITY. The pupil's twin
+    (same surname and household, born within a day) or any other pupil with a real chance
+    is a rival: then a person decides."""
+    if not best.namesake or best.probability < SINGLED_OUT_PROBABILITY:
+        return False
+    return not any(
+        s is not best
+        and not _twin_rows(s, best)
+        and (s.probability >= RIVAL_PROBABILITY or _twins(s.pupil, best.pupil))
+        for s in ranked
+    )
+
+
+def _twins(a: PupilRow, b: PupilRow) -> bool:
+    """Two pupils of one household born within a day of each other."""
+    home = (a.postcode_key and a.postcode_key == b.postcode_key) or (
+        a.address.strip() and a.address == b.address
+    )
+    return bool(
+        home and a.family_key == b.family_key and abs((a.date_of_birth - b.date_of_birth).days) <= 1
+    )
+
+
 def _candidates(ranked: list[Scored]) -> tuple[Candidate, ...]:
     # The likely ones, and any namesake born the same day (a person must see both).
     near = [
@@ -225,12 +267,68 @@ def _dob(scored: Scored) -> float:
     return next((e.weight for e in scored.evidence if e.field == "Date of birth"), 0.0)
 
 
-def _rank(probe: Probe, rows: list[PupilRow], stats: NameStats, weights: Weights) -> list[Scored]:
-    """The candidates scored, best first, each with its probability of being the child."""
+def _full_name(s: Scored) -> bool:
+    c = s.comparison
+    return c.given[0] in (EXACT, FIRST_EXACT) and c.family[0] == EXACT and not c.order_swapped
+
+
+def name_census(scored: list[Scored], weights: Weights, pupils: int) -> list[Scored]:
+    """The child's given name and surname together, weighed by how many pupils on the
+    rolls actually bear both. The two names are weighed one by one as if independent
+    (their shares multiplied); when every pupil with both names has been read (`scored`
+    holds them all), the rolls say how common the pair really is: the chance that another
+    child bears it is (other holders + 1/2) / pupils. Where that is rarer than the product,
+    the difference counts, as its own line of evidence."""
+    holders = sum(1 for s in scored if _full_name(s))
+    if not holders:
+        return scored
+    share = (holders - 1 + 0.5) / max(pupils, 1)
+    out = []
+    for s in scored:
+        if not _full_name(s):
+            out.append(s)
+            continue
+        level = s.comparison.given[0]
+        m = weights.m.get(("given", level), 0.85) * weights.m.get(("family", EXACT), 0.9)
+        gain = math.log2(m / share) - s.evidence[0].weight - s.evidence[1].weight
+        if gain <= 0:
+            out.append(s)
+            continue
+        others = holders - 1
+        note = (
+            "no other pupil on the rolls has both names"
+            if not others
+            else f"{others} other pupil{'s' if others > 1 else ''} on the rolls have both names"
+        )
+        evidence = (*s.evidence, Evidence("Full name", "rare", round(gain, 2), note))
+        out.append(
+            Scored(
+                s.pupil,
+                round(s.total + gain, 2),
+                evidence,
+                s.comparison,
+                s.identity_ok,
+                s.plausible,
+            )
+        )
+    return out
+
+
+def _rank(
+    probe: Probe,
+    rows: list[PupilRow],
+    stats: NameStats,
+    weights: Weights,
+    census: bool = False,
+) -> list[Scored]:
+    """The candidates scored, best first, each with its probability of being the child.
+    `census`: the rows hold every pupil whose names both sound like the child's."""
     if not rows:
         return []
     names = NameBits.of(probe, stats, weights)
     scored = [score(probe, row, names, weights) for row in rows]
+    if census:
+        scored = name_census(scored, weights, stats.total)
     exact = {s.pupil.given_key for s in scored if s.comparison.given[0] in (EXACT, FIRST_EXACT)}
     if exact:
         scored = [
@@ -283,9 +381,9 @@ def resolve_child(session: Session, child: ChildFacts, *, today: date | None = N
         more, overflow = find_candidates(session, keys, names_only=True)
         seen = {row.id for row in rows}
         extra = [row for row in more if row.id not in seen]
-        if extra and not overflow:
+        if not overflow and keys.given and keys.family:
             rows = rows + extra
-            ranked = _rank(probe, rows, stats, weights)
+            ranked = _rank(probe, rows, stats, weights, census=True)
     if not ranked:
         return _nobody_near(child, today, ())
     shown = _candidates(ranked)
@@ -328,6 +426,15 @@ def resolve_child(session: Session, child: ChildFacts, *, today: date | None = N
             None,
             "pupils too close to tell apart, all at the same setting",
             at_setting,
+            shown,
+        )
+    if best.identity_ok and not namesakes and singled_out(best, ranked):
+        return _matched(
+            session,
+            best,
+            best.pupil.id,
+            "the names and date of birth are this pupil's and no other pupil's on the rolls",
+            best.probability,
             shown,
         )
     if best.plausible and best.probability >= REVIEW_PROBABILITY or namesakes:

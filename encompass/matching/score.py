@@ -351,8 +351,8 @@ def score(probe: Probe, pupil: PupilRow, names: NameBits, weights: Weights) -> S
                 POSTCODE_NOTES[c.postcode],
             )
         )
-    if c.address != MISSING:
-        kind = "address_pc" if c.postcode == "same" else "address"
+    kind = address_kind(c)
+    if kind is not None:
         evidence.append(
             Evidence("Address", c.address, weights.bits(kind, c.address), ADDRESS_NOTES[c.address])
         )
@@ -367,6 +367,17 @@ def score(probe: Probe, pupil: PupilRow, names: NameBits, weights: Weights) -> S
             )
     total = round(sum(e.weight for e in evidence), 2)
     return Scored(pupil, total, tuple(evidence), c, identity_ok(c), plausible=c.differ <= 1)
+
+
+def address_kind(c: Comparison) -> str | None:
+    """Which address weights apply: within one postcode a neighbour shares much of the
+    address ("address_pc"); otherwise "address". None when there is nothing to weigh: no
+    address, or a different address with a different postcode (a family that moved). The
+    move is already counted by the postcode; the address adds nothing, for the child's own
+    pupil (whose new address always differs) or for anyone else."""
+    if c.address == MISSING or (c.postcode == "different" and c.address == "different"):
+        return None
+    return "address_pc" if c.postcode == "same" else "address"
 
 
 def another_pupils_name(scored: Scored, weights: Weights) -> Scored:

@@ -13,7 +13,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from encompass.config import environment as settings
+from encompass import policies
+from encompass.config import environment
 from encompass.db import make_engine
 from encompass.records import log_redaction
 from encompass.records.encryption import keyring
@@ -31,7 +32,7 @@ def create_app(
     """The app factory: configuration, extensions, blueprints; nothing else."""
     if read_env_file:
         load_dotenv(Path.cwd() / ".env")
-    values = settings.load(profile, overrides)
+    values = environment.load(profile, overrides)
     app = Flask(
         __name__,
         template_folder=str(ROOT / "templates"),
@@ -49,6 +50,7 @@ def create_app(
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
     app.extensions["encompass_engine"] = make_engine(values["DATABASE_URL"])
+    policies.install(app)  # every typed policy, read from the configuration once
     # Personal free text is encrypted at rest with these keys (encompass/crypto.py).
     keyring.configure(values.get("ENCOMPASS_DATA_KEYS"))
     if int(values.get("TRUSTED_PROXY_COUNT") or 0):
@@ -61,27 +63,26 @@ def create_app(
 
     from encompass.admin import views as admin_views
     from encompass.alerts import views as alert_views
-    from encompass.auth import signin as accounts
+    from encompass.auth import signin
     from encompass.delivery import callbacks
     from encompass.dsl import views as dsl_views
     from encompass.notices import api
     from encompass.onboarding import invitation_pages
     from encompass.police import views as police_views
     from encompass.review import views as review_views
-    from encompass.web import forms, frontend, headers
-    from encompass.web import home as web
+    from encompass.web import forms, frontend, headers, home
 
-    accounts.init_app(app)
+    signin.init_app(app)
     headers.init_app(app)
     frontend.init_app(app)
     forms.init_app(app)
     for blueprint in (
         api.bp,
-        accounts.bp,
+        signin.bp,
         invitation_pages.bp,
         alert_views.bp,
         callbacks.bp,
-        web.bp,
+        home.bp,
         police_views.bp,
         dsl_views.bp,
         admin_views.bp,

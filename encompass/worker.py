@@ -13,13 +13,13 @@ from typing import Any
 
 from flask import Flask
 
-from encompass.alerts.policy import AlertPolicy
 from encompass.alerts.reminders import queue_holiday_reminders
 from encompass.db import session_scope, utcnow
-from encompass.delivery.attempts import DeliveryPolicy, send_due
+from encompass.delivery.attempts import send_due
 from encompass.delivery.transports import Transport, build_transports
 from encompass.escalation.failures import follow_up_failures
 from encompass.escalation.steps import fire_due_steps
+from encompass.policies import policies
 from encompass.review.queue import escalate_due_reviews
 
 log = logging.getLogger("encompass.worker")
@@ -62,8 +62,7 @@ def tick(app: Flask, now: datetime | None = None) -> dict[str, int]:
     now = now or utcnow()
     cfg = dict(app.config)
     engine = app.extensions["encompass_engine"]
-    alerts = AlertPolicy.from_config(cfg)
-    delivery = DeliveryPolicy.from_config(cfg)
+    alerts, delivery = policies(app).alerts, policies(app).delivery
     transports = _transports(app, cfg)
     counts: dict[str, int] = {}
     with session_scope(engine) as session:

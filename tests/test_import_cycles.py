@@ -33,7 +33,7 @@ LAYERS = [
     ["alerts"],
     ["review", "escalation"],
     ["onboarding", "notices"],
-    ["web"],
+    ["web", "policies"],
     ["worker", "dsl", "police", "admin"],
     ["(pages)"],
     ["(app)"],

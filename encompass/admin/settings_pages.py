@@ -32,6 +32,7 @@ from encompass.onboarding.key_adults import (
     remove_key_adult,
     training_expired,
 )
+from encompass.policies import policies
 from encompass.records import audit
 from encompass.web.forms import add_error
 from encompass.web.frontend import phone
@@ -148,7 +149,7 @@ def key_adult_remove(adult_id: int) -> Any:
 
 
 def _invitations() -> InvitationPolicy:
-    return InvitationPolicy.from_config(current_app.config)
+    return policies().invitations
 
 
 @bp.post("/key-adults/<int:adult_id>/invite")

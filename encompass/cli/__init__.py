@@ -216,10 +216,10 @@ def contacts_import(file: Path, partial: bool) -> None:
     """Import contacts: setting_urn,role,name,email,phone[,la_code]; each new Key Adult is
     sent an invitation e-mail to set a password."""
     from encompass.onboarding.contacts import import_contacts
-    from encompass.onboarding.invitations import InvitationPolicy
+    from encompass.policies import policies
 
     # Every Key Adult gets an account, and an invitation e-mail to set a password.
-    invitations = InvitationPolicy.from_config(current_app.config)
+    invitations = policies(current_app).invitations
     _run_import("contacts", str(file), partial, lambda s: import_contacts(s, file, invitations))
 
 

@@ -9,7 +9,6 @@ from pydantic import ValidationError
 from sqlmodel import select
 from werkzeug.exceptions import BadRequest
 
-from encompass.alerts.policy import AlertPolicy
 from encompass.auth.access import force_api_key, public
 from encompass.db import utcnow
 from encompass.models import Notice
@@ -18,19 +17,15 @@ from encompass.notices.present import notice_for_force, notice_out
 from encompass.notices.schemas import NoticeAmendmentIn, NoticeIn
 from encompass.notices.service import IntakeConfig, NoticeDiffers, submit_notice
 from encompass.notices.wording import field_errors
+from encompass.policies import policies
 from encompass.records import audit
-from encompass.review.policy import ReviewPolicy
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 def intake_config() -> IntakeConfig:
-    cfg = current_app.config
-    return IntakeConfig(
-        school_day_start=cfg["SCHOOL_DAY_START"],
-        alerts=AlertPolicy.from_config(cfg),
-        review=ReviewPolicy.from_config(cfg),
-    )
+    run = policies()
+    return IntakeConfig(school_day_start=run.school_day_start, alerts=run.alerts, review=run.review)
 
 
 def _error(status: int, code: str, message: str, **extra: Any) -> tuple[dict[str, Any], int]:

@@ -33,7 +33,7 @@ ON_THE_SPOT = timedelta(hours=1)
 @dataclass(frozen=True)
 class InvitationPolicy:
     base_url: str
-    ttl: timedelta = timedelta(hours=72)
+    ttl: timedelta
 
     @classmethod
     def from_config(cls, cfg: Mapping[str, Any]) -> InvitationPolicy:

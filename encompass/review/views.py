@@ -11,7 +11,6 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -25,10 +24,10 @@ from wtforms import RadioField
 from wtforms.validators import InputRequired
 
 from encompass.admin.queries import find_settings
-from encompass.alerts.policy import AlertPolicy
 from encompass.auth.access import role_required
 from encompass.db import utcnow
 from encompass.models import Child, Notice, ReviewItem, Setting
+from encompass.policies import policies
 from encompass.records import audit
 from encompass.review.queue import (
     ANY_SETTING,
@@ -106,8 +105,8 @@ def item(item_id: int) -> Any:
                     str(form.choice.data),
                     user_id=current_user.id,
                     now=now,
-                    policy=AlertPolicy.from_config(current_app.config),
-                    school_day_start=current_app.config["SCHOOL_DAY_START"],
+                    policy=policies().alerts,
+                    school_day_start=policies().school_day_start,
                     remote_addr=request.remote_addr or "",
                 )
             except ReviewError as exc:

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from encompass import policies
 from tests.browser.pages import AXE, CHROMIUM, CHROMIUM_ARGS, DESKTOP, GOVUK_CSS
 
 # The local SMTP server (aiosmtpd) of the e2e tests, for journeys that read their e-mail.
@@ -77,6 +78,7 @@ def live_server(make_app: Any) -> Iterator[LiveServer]:
     url = f"http://127.0.0.1:{server.server_port}"
     # Links in alerts must lead back to this server.
     app.config["PUBLIC_BASE_URL"] = url
+    policies.install(app)  # the links the policies make must lead here too
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     yield LiveServer(app, url)

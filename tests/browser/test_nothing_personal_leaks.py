@@ -24,6 +24,7 @@ from playwright.sync_api import expect
 from sqlmodel import select
 from werkzeug.serving import make_server
 
+from encompass import policies
 from encompass.models import Delivery
 from encompass.worker import tick
 from tests.browser.conftest import LiveServer
@@ -68,6 +69,7 @@ def live_server(make_app: Any) -> Iterator[LiveServer]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"
     app.config["PUBLIC_BASE_URL"] = url
+    policies.install(app)  # the links the policies make must lead here too
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     yield LiveServer(app, url)

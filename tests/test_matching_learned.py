@@ -11,6 +11,7 @@ from encompass.matching import ChildFacts, resolve_child
 from encompass.matching.frequencies import refresh_name_frequencies
 from encompass.matching.learn import learn_weights
 from encompass.matching.normalise import roll_keys
+from encompass.matching.score import Comparison, identity_ok
 from encompass.matching.weights import load_weights
 from encompass.models import MatchWeight, Pupil
 from tests.factories import create_pupil, create_setting
@@ -256,3 +257,50 @@ def test_a_date_of_birth_entered_wrongly_is_forgiven_when_name_and_house_agree(d
     )
 
     assert (result.outcome, result.pupil_id) == ("matched", pupil.id)
+
+
+# --- the rules on top of the probability, each kept or relaxed for a reason ---------------------
+def levels(given="exact", family="exact", dob="exact", postcode="same", address="same", gap=0):
+    return Comparison((given, ""), (family, ""), dob, postcode, address, False, gap)
+
+
+def test_a_wrong_given_name_at_the_house_with_a_near_birthday_is_left_to_the_probability():
+    """No brother or sister is born 40 days apart: the dates are one child's, mistyped,
+    and the given name is wrong. The probability decides."""
+    assert identity_ok(levels(given="different", dob="different", gap=40))
+    assert identity_ok(levels(given="different", dob="one_digit", address="missing", gap=10))
+
+
+def test_a_brother_sister_or_twin_at_the_house_is_never_matched():
+    # A brother or sister: another given name, born a year or more apart.
+    assert not identity_ok(levels(given="different", dob="different", gap=700))
+    assert not identity_ok(levels(given="different", dob="one_digit", gap=365))
+    # A twin born either side of midnight.
+    assert not identity_ok(levels(given="different", dob="one_day", gap=1))
+    # Another given name and birthday, and not even the house agrees: nothing to go on.
+    assert not identity_ok(
+        levels(given="different", dob="different", postcode="different", address="different")
+    )
+
+
+def test_a_wrong_date_of_birth_is_forgiven_for_the_childs_own_name_at_its_postcode():
+    assert identity_ok(levels(dob="different", address="missing", gap=60))
+    assert identity_ok(levels(family="spelling", dob="different", address="street", gap=60))
+    # A namesake years apart in the same street is someone else; so is a name that is only
+    # close (Olivia and her brother Oliver).
+    assert not identity_ok(levels(dob="different", address="missing", gap=1100))
+    assert not identity_ok(levels(given="spelling", dob="different", address="street", gap=60))
+
+
+def test_a_missing_given_name_needs_the_house_the_birthday_and_the_surname():
+    assert identity_ok(levels(given="missing", family="spelling"))
+    assert not identity_ok(levels(given="missing", family="different"))
+    assert not identity_ok(levels(given="missing", dob="one_day", gap=1))
+    assert not identity_ok(levels(given="missing", postcode="different", address="different"))
+
+
+def test_a_missing_date_of_birth_needs_the_postcode_or_the_house():
+    assert identity_ok(levels(dob="missing", postcode="different", address="same", gap=None))
+    assert not identity_ok(
+        levels(dob="missing", postcode="different", address="different", gap=None)
+    )

@@ -73,6 +73,8 @@ ADDRESS_NOTES = {
 OFFICER_AGREES, OFFICER_DIFFERS = 5.0, -2.0
 # Levels that count as the name agreeing outright (a namesake).
 NAMESAKE_GIVEN = {EXACT, FIRST_EXACT}
+# Brothers and sisters are born at least this far apart (nine months); twins within a day.
+SIBLING_GAP_DAYS = 270
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,8 @@ class Comparison:
     postcode: str
     address: str
     order_swapped: bool
+    # Days between the two dates of birth (None when the child's is not known).
+    dob_gap: int | None = None
 
     @property
     def deviations(self) -> int:
@@ -303,6 +307,9 @@ def compare(probe: Probe, pupil: PupilRow, swapped: bool) -> Comparison:
         pc,
         address_level(probe.address, pupil.address),
         swapped,
+        None
+        if probe.date_of_birth is None
+        else abs((probe.date_of_birth - pupil.date_of_birth).days),
     )
 
 
@@ -315,6 +322,7 @@ def _swapped(c: Comparison, probe: Probe, pupil: PupilRow) -> Comparison:
         c.postcode,
         c.address,
         True,
+        c.dob_gap,
     )
 
 
@@ -393,7 +401,13 @@ def another_pupils_name(scored: Scored, weights: Weights) -> Scored:
         *scored.evidence[1:],
     )
     comparison = Comparison(
-        (DIFFERENT, evidence[0].note), c.family, c.dob, c.postcode, c.address, c.order_swapped
+        (DIFFERENT, evidence[0].note),
+        c.family,
+        c.dob,
+        c.postcode,
+        c.address,
+        c.order_swapped,
+        c.dob_gap,
     )
     return Scored(
         scored.pupil,
@@ -411,31 +425,50 @@ def identity_ok(c: Comparison) -> bool:
     twins share a surname, a postcode, an address and, twins, a date of birth). The
     chance that the child is a twin, brother or sister of the pupil who is on no roll is
     weighed in the probability (matching/resolve.py, household_bits, with the shares of
-    pupils with twins and siblings learned from the rolls). On top of that:
-    - a given name that differs outright with a date of birth that is not exact is never
-      matched: that is what a brother or sister looks like;
-    - a date of birth that differs outright only with the names nearly agreeing (one
-      slip) and the house agreeing;
-    - an initial or a missing given name only with the postcode or the house and everything
-      else agreeing exactly; a missing date of birth with the postcode and exact names, or
-      the house and at most one slip;
-    - a family that moved (postcode and address differ or are missing) is matched on its
-      names and date of birth, with at most one slip among them; two where the address
-      or the postcode's sector still agrees. Otherwise the probability decides."""
+    pupils with twins and siblings learned from the rolls: a given name that differs
+    outright with the same surname, birthday and house is a twin unless the rolls hold
+    almost no twins). On top of that, never:
+    - a given name that differs outright, with the surname and the house (postcode or
+      address) agreeing, and dates of birth a day or less apart (a twin born either side
+      of midnight) or SIBLING_GAP_DAYS or more apart (a brother or sister);
+    - a given name that differs outright with a date of birth that is not exact, unless
+      the surname and house agree (then the dates, a few days to months apart, are one
+      child's, mistyped: no brother or sister is born that close);
+    - a date of birth that differs outright, unless the house agrees with at most one
+      slip in the names, or the child's own given name (exact) and surname (exact or
+      one slip) are at the pupil's postcode and the dates are less than SIBLING_GAP_DAYS
+      apart (a brother or sister has another given name; a namesake years apart may
+      live in the same street);
+    - an initial or a missing given name unless the postcode or the house agrees, the date
+      of birth is exact and the surname exact or one slip; a missing date of birth unless
+      the postcode or the house agrees and the names are exact (or the given name exact
+      and the surname one slip), or the house agrees with at most one slip;
+    - a family that moved (postcode and address differ or are missing) with more than one
+      slip among names and date of birth; two where the house, the street or the
+      postcode's sector or district still agrees. Otherwise the probability decides."""
     given, family = c.given[0], c.family[0]
+    own_name = given in NAMESAKE_GIVEN and not c.order_swapped
+    household = family in (EXACT, SPELLING) and "same" in (c.postcode, c.address)
     if given == DIFFERENT and c.dob != dates.EXACT:
-        return False
-    exact_names = given in NAMESAKE_GIVEN and family == EXACT and not c.order_swapped
+        gap = c.dob_gap
+        if not household or gap is None or gap <= 1 or gap >= SIBLING_GAP_DAYS:
+            return False
     # Slips in the names alone (the date of birth is judged apart).
     name_slips = c.deviations - (c.dob != dates.EXACT)
     if c.dob == dates.DIFFERENT:
-        return c.address == "same" and name_slips <= 1
+        if c.address == "same" and name_slips <= 1:
+            return True
+        near = c.dob_gap is not None and c.dob_gap < SIBLING_GAP_DAYS
+        return own_name and family in (EXACT, SPELLING) and c.postcode == "same" and near
     if c.dob == MISSING:
-        return c.postcode == "same" and (exact_names or (c.address == "same" and name_slips <= 1))
+        if "same" not in (c.postcode, c.address):
+            return False
+        own = own_name and family in (EXACT, SPELLING)
+        return own or (c.address == "same" and name_slips <= 1)
     if given in (INITIAL, MISSING):
-        return "same" in (c.postcode, c.address) and family == EXACT and c.dob == dates.EXACT
+        return "same" in (c.postcode, c.address) and household and c.dob == dates.EXACT
     if c.postcode == "same":
         return True
-    if c.address == "same" or c.postcode in ("sector", "district"):
+    if c.address in ("same", "street") or c.postcode in ("sector", "district"):
         return c.deviations <= 2
     return c.deviations <= 1

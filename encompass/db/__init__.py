@@ -61,7 +61,21 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, hide_parameters=True)
+    engine = create_engine(
+        url, pool_pre_ping=True, pool_size=5, max_overflow=5, hide_parameters=True
+    )
+    event.listen(engine, "handle_error", _drop_server_detail)
+    return engine
+
+
+def _drop_server_detail(context: Any) -> None:
+    """PostgreSQL's own message can quote the failing row ("DETAIL: Failing row contains
+    (..., Amelia, ...)"): keep the message, which names the constraint, and drop that detail."""
+    for exc in (context.original_exception, context.sqlalchemy_exception):
+        if exc is not None and exc.args and isinstance(exc.args[0], str):
+            first, _, rest = exc.args[0].partition("\nDETAIL:")
+            if rest:
+                exc.args = (first, *exc.args[1:])
 
 
 def is_postgres(session: Session) -> bool:

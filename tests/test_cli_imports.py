@@ -333,6 +333,26 @@ def test_it_rejects_bad_contacts_by_row_and_stores_none_of_them(cli, db, york, t
     assert [c[3] for c in contacts(db)] == ["Existing Dsl"]
 
 
+def test_it_asks_for_a_mobile_from_those_texted_first_and_takes_a_landline_from_the_rest(
+    cli, db, york, tmp_path
+):
+    rows = [
+        ["121212", "dsl", "Desk Phone", "dsl@school.example.org", "01904 555101", ""],
+        ["121212", "deputy", "Desk Phone", "deputy@school.example.org", "01904 555102", ""],
+        ["121212", "holiday_cover", "Desk", "cover@york.gov.uk", "01904 555103", ""],
+        ["121212", "head", "Office Line", "head@school.example.org", "(01904) 555 101", ""],
+        ["", "coordinator", "Council Line", "oe@york.gov.uk", "01904 555999", "816"],
+    ]
+    bad = write_csv(tmp_path / "contacts.csv", CONTACT_HEADER, rows)
+
+    result = cli("contacts", "import", "--partial", bad)
+
+    assert result.exit_code == 0, result.output
+    mobile = "Enter a mobile number, like 07400 123456: alerts are sent by text message"
+    assert error_lines(result) == [f"row {n}: rejected: {mobile}" for n in (2, 3, 4)]
+    assert sorted(c[3] for c in contacts(db)) == ["Council Line", "Office Line"]
+
+
 def test_it_rejects_a_coordinator_whose_la_code_is_a_council_name(cli, db, york, tmp_path):
     bad = write_csv(
         tmp_path / "contacts.csv",

@@ -10,11 +10,12 @@ from sqlmodel import Session, select
 
 from encompass.db import utcnow
 from encompass.models import KeyAdult, Setting
-from encompass.models.fields import normalise_phone
+from encompass.models.fields import normalise_mobile, normalise_phone
 from encompass.models.people import KEY_ADULT_ROLES
 from encompass.onboarding.csvfile import ImportReport, read_rows
 from encompass.onboarding.invitations import InvitationPolicy, invite
 
+TEXTED_FIRST = ("dsl", "deputy", "holiday_cover")
 REQUIRED = ("setting_urn", "role", "name", "email", "phone")
 
 
@@ -28,7 +29,10 @@ def _check(row: dict[str, str], settings: dict[str, Setting]) -> KeyAdult:
         email = validate_email(row["email"], check_deliverability=False).normalized
     except EmailNotValidError as exc:
         raise ValueError(f"email: {exc}") from None
-    phone = normalise_phone(row["phone"]) if row["phone"] else ""
+    # The first people a ladder texts need a number that takes a text; a head or a
+    # coordinator may give an office landline (reached by voice when a text fails).
+    check_phone = normalise_mobile if role in TEXTED_FIRST else normalise_phone
+    phone = check_phone(row["phone"]) if row["phone"] else ""
     if role in ("dsl", "deputy", "head") and not phone:
         raise ValueError(f"a {role} needs a phone number for SMS alerts")
     adult = KeyAdult(role=role, name=row["name"][:120], email=email, phone=phone)

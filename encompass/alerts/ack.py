@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from encompass.auth.passwords import token_hash
-from encompass.delivery.status import CANCELLED, CREATED
-from encompass.models import Alert, AlertLink, Delivery, KeyAdult, Setting, User
+from encompass.delivery import outbox
+from encompass.models import Alert, AlertLink, KeyAdult, Setting, User
 from encompass.models.people import SETTING_ROLES
 from encompass.records import audit
 
@@ -106,11 +105,7 @@ def acknowledge(
     alert.acknowledged_as = acknowledged_as
     session.add(alert)
     # Nothing still waiting to be sent about this alert may go out now.
-    session.execute(
-        update(Delivery)
-        .where(col(Delivery.alert_id) == alert.id, col(Delivery.status) == CREATED)
-        .values(status=CANCELLED, updated_at=now)
-    )
+    outbox.cancel_unsent(session, alert.id, now)
     audit.record(
         session,
         "alert.acknowledged",

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col
 
-from encompass.delivery.status import CANCELLED, CREATED
-from encompass.models import Alert, Delivery
+from encompass.delivery import outbox
+from encompass.models import Alert
 from encompass.records import audit
 
 
@@ -50,11 +50,7 @@ def record_council_handling(
         .values(next_step_at=None, fence=col(Alert.fence) + 1)
         .execution_options(synchronize_session=False)
     )
-    session.execute(
-        update(Delivery)
-        .where(col(Delivery.alert_id) == alert.id, col(Delivery.status) == CREATED)
-        .values(status=CANCELLED, updated_at=now)
-    )
+    outbox.cancel_unsent(session, alert.id, now)
     audit.record(
         session,
         "alert.council_handling",

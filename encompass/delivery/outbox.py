@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, insert
-from sqlmodel import Session
+from sqlalchemy import Table, insert, update
+from sqlmodel import Session, col
 
-from encompass.delivery.status import CREATED
+from encompass.delivery.status import CANCELLED, CREATED
 from encompass.models import Delivery
 from encompass.models.alerts import CHANNELS
 
@@ -89,3 +89,12 @@ def queue_rows(session: Session, rows: list[dict[str, Any]]) -> int:
     if rows:
         session.connection().execute(insert(_DELIVERIES), rows)
     return len(rows)
+
+
+def cancel_unsent(session: Session, alert_id: int | None, now: datetime) -> None:
+    """Nothing still waiting to be sent about this alert goes out now."""
+    session.execute(
+        update(Delivery)
+        .where(col(Delivery.alert_id) == alert_id, col(Delivery.status) == CREATED)
+        .values(status=CANCELLED, updated_at=now)
+    )

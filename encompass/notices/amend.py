@@ -19,8 +19,8 @@ from pydantic import ValidationError
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from encompass.delivery.status import CANCELLED, CREATED
-from encompass.models import Alert, Child, Delivery, Notice, NoticeAmendment, ReviewItem
+from encompass.delivery import outbox
+from encompass.models import Alert, Child, Notice, NoticeAmendment, ReviewItem
 from encompass.notices.schemas import (
     ChildCorrection,
     ChildIn,
@@ -358,11 +358,7 @@ def withdraw_alert(session: Session, alert: Alert, now: datetime) -> None:
     alert.reminder_due_at = None
     alert.fence += 1  # a worker holding this alert's step now changes nothing
     session.add(alert)
-    session.execute(
-        update(Delivery)
-        .where(col(Delivery.alert_id) == alert.id, col(Delivery.status) == CREATED)
-        .values(status=CANCELLED, updated_at=now)
-    )
+    outbox.cancel_unsent(session, alert.id, now)
 
 
 def _amendment(

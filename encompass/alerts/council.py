@@ -10,7 +10,6 @@ which per-recipient rate limits let through (see delivery/attempts.py).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from encompass.alerts.create import notify
 from encompass.alerts.messages import (
@@ -66,30 +65,18 @@ def _queue_count(out: Outgoing, entry: _Waiting, link: str) -> int:
     dues = [a.due_by for a, _ in entry.alerts if a.due_by is not None]
     earliest = min(dues) if dues else None
     due = deadline(earliest, out.policy.tz)
-    phone_due = out.policy.phone_due_at(out.now, earliest)
-    common: dict[str, Any] = {
-        "alert_id": None,
-        "key_adult_id": adult.id,
-        "reason": COUNCIL_REASON,
-    }
-    queued = 0
-    if "sms" in entry.channels and adult.phone:
-        body = council_sms(count, due, link)
-        out.message(channel="sms", to_address=adult.phone, body=body, due_at=phone_due, **common)
-        queued += 1
-    if "voice" in entry.channels and adult.phone:
-        body = council_voice(count, spoken_deadline(earliest, out.policy.tz))
-        out.message(channel="voice", to_address=adult.phone, body=body, due_at=phone_due, **common)
-        queued += 1
-    if "email" in entry.channels and adult.email:
-        subject, body = council_email(count, due, link)
-        out.message(
-            channel="email",
-            to_address=adult.email,
-            subject=subject,
-            body=body,
-            due_at=out.now,
-            **common,
-        )
-        queued += 1
-    return queued
+    texts = (
+        council_sms(count, due, link),
+        council_voice(count, spoken_deadline(earliest, out.policy.tz)),
+        council_email(count, due, link),
+    )
+    return out.to_person(
+        entry.channels,
+        phone=adult.phone,
+        email=adult.email,
+        texts=texts,
+        phone_due=out.policy.phone_due_at(out.now, earliest),
+        alert_id=None,
+        key_adult_id=adult.id,
+        reason=COUNCIL_REASON,
+    )

@@ -11,7 +11,7 @@ come from alerts/recipients.py, read once for every alert of a request or a work
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
@@ -45,36 +45,24 @@ def notify(
 ) -> int:
     """Queue this alert to one person on these channels; returns messages queued."""
     assert alert.id is not None and adult.id is not None
-    queued = 0
     link = out.link(alert.id, adult.id, alert.due_by) if {"sms", "email"} & set(channels) else ""
     due = deadline(alert.due_by, out.policy.tz)
-    common: dict[str, Any] = {
-        "alert_id": alert.id,
-        "key_adult_id": adult.id,
-        "reason": reason,
-        "fallback_of": fallback_of,
-    }
-    phone_due = out.policy.phone_due_at(out.now, alert.due_by)
-    if "sms" in channels and adult.phone:
-        body = alert_sms(setting.short_name, due, link)
-        out.message(channel="sms", to_address=adult.phone, body=body, due_at=phone_due, **common)
-        queued += 1
-    if "voice" in channels and adult.phone:
-        body = alert_voice(setting.short_name, spoken_deadline(alert.due_by, out.policy.tz))
-        out.message(channel="voice", to_address=adult.phone, body=body, due_at=phone_due, **common)
-        queued += 1
-    if "email" in channels and adult.email:
-        subject, body = alert_email(setting.short_name, due, link)
-        out.message(
-            channel="email",
-            to_address=adult.email,
-            subject=subject,
-            body=body,
-            due_at=out.now,
-            **common,
-        )
-        queued += 1
-    return queued
+    texts = (
+        alert_sms(setting.short_name, due, link),
+        alert_voice(setting.short_name, spoken_deadline(alert.due_by, out.policy.tz)),
+        alert_email(setting.short_name, due, link),
+    )
+    return out.to_person(
+        channels,
+        phone=adult.phone,
+        email=adult.email,
+        texts=texts,
+        phone_due=out.policy.phone_due_at(out.now, alert.due_by),
+        alert_id=alert.id,
+        key_adult_id=adult.id,
+        reason=reason,
+        fallback_of=fallback_of,
+    )
 
 
 def fire_step(

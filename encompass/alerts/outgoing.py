@@ -92,6 +92,48 @@ class Outgoing:
             )
         )
 
+    def to_person(
+        self,
+        channels: list[str],
+        *,
+        phone: str | None,
+        email: str | None,
+        texts: tuple[str, str, tuple[str, str]],
+        phone_due: datetime,
+        alert_id: int | None,
+        key_adult_id: int | None,
+        reason: str,
+        fallback_of: int | None = None,
+    ) -> int:
+        """One person's messages on these channels: a text and a call when they have a phone
+        (due at `phone_due`), an e-mail now when they have an address. `texts` is the SMS,
+        the spoken words and the e-mail's (subject, body). Returns how many were queued."""
+        sms, voice, (subject, body) = texts
+        common: dict[str, Any] = {
+            "alert_id": alert_id,
+            "key_adult_id": key_adult_id,
+            "reason": reason,
+            "fallback_of": fallback_of,
+        }
+        queued = 0
+        if "sms" in channels and phone:
+            self.message(channel="sms", to_address=phone, body=sms, due_at=phone_due, **common)
+            queued += 1
+        if "voice" in channels and phone:
+            self.message(channel="voice", to_address=phone, body=voice, due_at=phone_due, **common)
+            queued += 1
+        if "email" in channels and email:
+            self.message(
+                channel="email",
+                to_address=email,
+                subject=subject,
+                body=body,
+                due_at=self.now,
+                **common,
+            )
+            queued += 1
+        return queued
+
     def write(self, session: Session) -> int:
         """Insert everything gathered (in the session's transaction); returns messages written."""
         written = len(self.messages)

@@ -47,6 +47,11 @@ def import_settings() -> Any:
         user_id=current_user.id,
         now=utcnow(),
     )
+    return _save_and_start(job, upload)
+
+
+def _save_and_start(job: ImportJob, upload: Any) -> Any:
+    """Commit the job, keep the uploaded file under its number, start it, show its page."""
     g.db.commit()
     assert job.id is not None
     path = import_jobs.upload_path(current_app.instance_path, job.id)
@@ -90,12 +95,7 @@ def roll_upload() -> Any:
         user_id=current_user.id,
         now=utcnow(),
     )
-    g.db.commit()
-    assert job.id is not None
-    path = import_jobs.upload_path(current_app.instance_path, job.id)
-    upload.save(path)
-    _start(job.id, path)
-    return redirect(url_for("admin.import_job", job_id=job.id))
+    return _save_and_start(job, upload)
 
 
 def _job_or_404(job_id: int) -> ImportJob:

@@ -113,16 +113,11 @@ def add_child(notice_id: int) -> Any:
     children = current_children(g.db, notice_id)
     named = f"Child {len(children) + 1}"
     form = ChildPageForm()
+    body = None
     if request.method == "POST":
         first = ChildForm(data=_prefill(children[0])) if children else None
         body = {"add_children": [child_item(form, first)]}
-        done = _amend(notice, form, body, named)
-        if done is not None:
-            return done
-    status = 400 if form.errors or form.form_errors else 200
-    return render_template(
-        "police/amend_child.html", form=form, notice=notice, named=named, adding=True
-    ), status
+    return _child_page(notice, form, named, body, adding=True)
 
 
 @bp.route("/notices/<int:notice_id>/children/<int:child_id>/correct", methods=["GET", "POST"])
@@ -135,12 +130,22 @@ def correct_child(notice_id: int, child_id: int) -> Any:
         abort(404)
     named = f"Child {child.position + 1}"
     form = ChildPageForm() if request.method == "POST" else ChildPageForm(data=_prefill(child))
+    body = None
     if request.method == "POST":
         body = {"correct_children": [{"id": child.id, **child_item(form)}]}
+    return _child_page(notice, form, named, body, adding=False)
+
+
+def _child_page(
+    notice: Notice, form: ChildPageForm, named: str, body: dict[str, Any] | None, *, adding: bool
+) -> Any:
+    """Amend the notice with `body` (a POST) and go back to it, else show the child's form
+    (400 with its errors when the amendment was refused)."""
+    if body is not None:
         done = _amend(notice, form, body, named)
         if done is not None:
             return done
     status = 400 if form.errors or form.form_errors else 200
     return render_template(
-        "police/amend_child.html", form=form, notice=notice, named=named, adding=False
+        "police/amend_child.html", form=form, notice=notice, named=named, adding=adding
     ), status

@@ -54,10 +54,17 @@ def _due(child: dict) -> datetime:
     return datetime.fromisoformat(child["due_by"]).astimezone(LONDON)
 
 
-def _import(cli, name: str, *scope: str) -> str:
+def _answer(client, key, when: datetime) -> tuple[datetime, bool]:
+    """The due_by and holiday_period of a notice arriving `when`."""
+    child = _notice(client, key, when)
+    return _due(child), child["holiday_period"]
+
+
+def _import(cli, name: str | Path, *scope: str, exit_code: int = 0) -> str:
+    """Import a calendar from tests/data (or a path), as on 1 June 2026; returns its output."""
     with time_machine.travel(_at(2026, 6, 1, 9, 0), tick=False):
         result = cli("calendar", "import", str(DATA / name), *scope)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == exit_code, result.output
     return result.output
 
 
@@ -85,9 +92,7 @@ def test_a_schools_marker_calendar_gives_the_next_school_morning(
     output = _import(cli, "school_markers_2026_27.ics", "--setting", "121212")
     assert "6 terms" in output and "events ignored" in output
 
-    child = _notice(client, key, when)
-
-    assert (_due(child), child["holiday_period"]) == (due, holiday)
+    assert _answer(client, key, when) == (due, holiday)
 
 
 SHEFFIELD_HOLIDAYS = [
@@ -109,9 +114,7 @@ def test_a_holidays_only_calendar_with_bank_holidays_inside_the_holidays(
     output = _import(cli, "sheffield_sutc_school_holidays.ics", "--la", "816")
     assert "0 terms" in output and "INSET" in output
 
-    child = _notice(client, key, when)
-
-    assert (_due(child), child["holiday_period"]) == (due, holiday)
+    assert _answer(client, key, when) == (due, holiday)
 
 
 SHEFFIELD_TERM_DAYS = [
@@ -129,9 +132,7 @@ def test_a_calendar_with_one_event_per_term_day(cli, client, key, when, due, hol
     output = _import(cli, "sheffield_term_days_autumn_2025.ics", "--la", "816")
     assert "2 terms" in output
 
-    child = _notice(client, key, when)
-
-    assert (_due(child), child["holiday_period"]) == (due, holiday)
+    assert _answer(client, key, when) == (due, holiday)
 
 
 COUNCIL_CSV = [
@@ -150,9 +151,7 @@ COUNCIL_CSV = [
 def test_a_councils_label_csv_with_its_own_words_for_closures(cli, client, key, when, due, holiday):
     _import(cli, "council_closures_2026_27.csv", "--la", "816")
 
-    child = _notice(client, key, when)
-
-    assert (_due(child), child["holiday_period"]) == (due, holiday)
+    assert _answer(client, key, when) == (due, holiday)
 
 
 @pytest.mark.parametrize(
@@ -198,9 +197,7 @@ def test_a_term_dates_table_as_council_pages_write_it(cli, client, key, tmp_path
         "Occasional day,Monday 2nd November 2026,\n"
         "Spring term,Tuesday 5th January 2027,Thursday 25th March 2027\n"
     )
-    with time_machine.travel(_at(2026, 6, 1, 9, 0), tick=False):
-        result = cli("calendar", "import", str(table), "--la", "816")
-    assert result.exit_code == 0, result.output
+    _import(cli, table, "--la", "816")
 
     child = _notice(client, key, _at(2026, 10, 23, 18, 0))
 
@@ -214,10 +211,7 @@ def test_it_accepts_a_northern_irish_summer_holiday_of_nine_weeks(cli, tmp_path)
         "Summer holidays,2027-07-01,2027-08-31\nAutumn term,2027-09-01,2027-12-21\n"
     )
 
-    with time_machine.travel(_at(2026, 6, 1, 9, 0), tick=False):
-        result = cli("calendar", "import", str(terms), "--la", "816")
-
-    assert result.exit_code == 0, result.output
+    _import(cli, terms, "--la", "816")
 
 
 def test_it_refuses_a_calendar_that_would_shut_for_months_and_keeps_the_old_one(cli, db, tmp_path):
@@ -230,13 +224,11 @@ def test_it_refuses_a_calendar_that_would_shut_for_months_and_keeps_the_old_one(
         "First day back,2027-06-07,\nLast day of term,2027-07-21,\n"
     )
 
-    with time_machine.travel(_at(2026, 6, 1, 9, 0), tick=False):
-        result = cli("calendar", "import", str(lopsided), "--la", "816")
+    output = _import(cli, lopsided, "--la", "816", exit_code=1)
 
-    assert result.exit_code == 1
-    assert "it would shut the setting for too much of the year" in result.output
-    assert "days in a row, 24 October 2026 to 6 June 2027" in result.output
-    assert "nothing was imported" in result.output
+    assert "it would shut the setting for too much of the year" in output
+    assert "days in a row, 24 October 2026 to 6 June 2027" in output
+    assert "nothing was imported" in output
     db.expire_all()
     assert len(db.exec(select(CalendarEntry)).all()) == len(before)
 

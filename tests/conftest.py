@@ -26,6 +26,7 @@ import config.default
 from encompass import create_app
 from encompass.db.migrate import upgrade
 from tests.clock import sitecustomize as test_clock
+from tests.factories import create_force, create_key_adult, create_pupil, create_setting
 
 # A developer's shell must not leak Twilio credentials or a database into the tests.
 for _name in [n for n in dir(config.default) if n.isupper()] + ["ENCOMPASS_ENV"]:
@@ -143,3 +144,18 @@ def cli(app: Any) -> Any:
         return runner.invoke(main, list(args), input=input, obj=ScriptInfo(create_app=lambda: app))
 
     return invoke
+
+
+@pytest.fixture
+def key(db: Session) -> str:
+    """A police force's API key (tests/factories.create_force)."""
+    return create_force(db)[1]
+
+
+@pytest.fixture
+def school(db: Session) -> Any:
+    """St Wilfrid's with a DSL and Amelia Brown (tests/factories.notice_body's child) on its roll."""
+    setting = create_setting(db)
+    create_key_adult(db, setting)
+    create_pupil(db, setting)
+    return setting

@@ -46,19 +46,10 @@ OLIVER = {
 
 
 @pytest.fixture
-def key(db) -> str:
-    _, api_key = create_force(db)
-    return api_key
-
-
-@pytest.fixture
-def school(db):
+def school(db, school):
     """St Wilfrid's with a DSL, and Amelia and Oliver Brown on its roll."""
-    setting = create_setting(db)
-    create_key_adult(db, setting)
-    create_pupil(db, setting)
-    create_pupil(db, setting, given_name="Oliver", date_of_birth=date(2021, 6, 1))
-    return setting
+    create_pupil(db, school, given_name="Oliver", date_of_birth=date(2021, 6, 1))
+    return school
 
 
 @pytest.fixture

@@ -34,21 +34,6 @@ URL = "/api/v1/notices"
 # --- helpers -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def key(db) -> str:
-    _, api_key = create_force(db)
-    return api_key
-
-
-@pytest.fixture
-def school(db):
-    """St Wilfrid's with a DSL and Amelia Brown on its roll."""
-    setting = create_setting(db)
-    create_key_adult(db, setting)
-    create_pupil(db, setting)
-    return setting
-
-
 def count(db, model: Any) -> int:
     db.commit()  # end any read snapshot so rows written by requests are visible
     return db.exec(select(func.count()).select_from(model)).one()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,20 +71,30 @@ class LiveServer:
     url: str
 
 
-@pytest.fixture
-def live_server(make_app: Any) -> Iterator[LiveServer]:
-    """The app on the test database, served by werkzeug on 127.0.0.1 in a thread."""
-    app = make_app()
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+@contextmanager
+def serving(
+    app: Any, request_handler: type[WSGIRequestHandler] | None = None
+) -> Iterator[LiveServer]:
+    """`app` served by werkzeug on 127.0.0.1 in a thread, until the block ends."""
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=request_handler)
     url = f"http://127.0.0.1:{server.server_port}"
     # Links in alerts must lead back to this server.
     app.config["PUBLIC_BASE_URL"] = url
     policies.install(app)  # the links the policies make must lead here too
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
-    yield LiveServer(app, url)
-    server.shutdown()
-    thread.join()
+    try:
+        yield LiveServer(app, url)
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+@pytest.fixture
+def live_server(make_app: Any) -> Iterator[LiveServer]:
+    """The app on the test database, served by werkzeug on 127.0.0.1 in a thread."""
+    with serving(make_app(), _QuietHandler) as server:
+        yield server
 
 
 @pytest.fixture

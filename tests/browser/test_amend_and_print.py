@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
@@ -15,34 +15,17 @@ from sqlmodel import select
 
 from encompass.models import Alert, Child
 from tests.browser.pages import ARTIFACTS, PHONE, check_page, sign_in
+from tests.browser.world import DSL, POLICE, brown_children_school
 from tests.factories import (
     bearer,
-    create_force,
-    create_key_adult,
-    create_pupil,
-    create_setting,
-    create_user,
     notice_body,
 )
 
-DSL = "helen.carter@school.example.org"
-POLICE = "control.room@police.example.org"
 NOTE = "Helen will meet Amelia at the gate at 8:40 and check in with her at lunch."
 
 
-def _world(db):
-    school = create_setting(db)
-    create_key_adult(db, school, "dsl", "Helen Carter", email=DSL)
-    create_pupil(db, school)
-    create_pupil(db, school, given_name="Oliver", date_of_birth=date(2021, 6, 1))
-    create_user(db, DSL, "dsl", setting_urn=school.urn)
-    _, key = create_force(db, "North Yorkshire Police")
-    create_user(db, POLICE, "police", force_name="North Yorkshire Police")
-    return school, key
-
-
 def test_police_add_a_forgotten_child_and_the_setting_sees_it(new_page, db, live_server):
-    _, key = _world(db)
+    _, key = brown_children_school(db)
     sent = live_server.app.test_client().post(
         "/api/v1/notices", json=notice_body(), headers=bearer(key)
     )
@@ -91,7 +74,7 @@ def test_police_add_a_forgotten_child_and_the_setting_sees_it(new_page, db, live
 
 
 def test_the_control_room_form_with_two_children_at_one_address(new_page, db, live_server):
-    _world(db)
+    brown_children_school(db)
     occurred = datetime.now(ZoneInfo("Europe/London")) - timedelta(hours=2)
     police = new_page()
     police.goto("/police/notices/new")
@@ -167,7 +150,7 @@ def test_the_control_room_form_with_two_children_at_one_address(new_page, db, li
 def test_the_alert_prints_to_pdf_without_the_menu_or_buttons_and_nothing_cut(
     new_page, db, live_server
 ):
-    _, key = _world(db)
+    _, key = brown_children_school(db)
     live_server.app.test_client().post("/api/v1/notices", json=notice_body(), headers=bearer(key))
     alert = db.exec(select(Alert)).one()
 

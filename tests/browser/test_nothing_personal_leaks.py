@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -22,23 +21,19 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
-from werkzeug.serving import make_server
 
-from encompass import policies
 from encompass.models import Delivery
 from encompass.worker import tick
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, serving
 from tests.browser.pages import check_page, sign_in
+from tests.browser.world import DSL, POLICE, brown_children_school
 from tests.factories import (
-    create_force,
     create_key_adult,
     create_pupil,
     create_setting,
     create_user,
 )
 
-DSL = "helen.carter@school.example.org"
-POLICE = "control.room@police.example.org"
 COORDINATOR = "coordinator@york.example.gov.uk"
 CIRCUMSTANCES = "Verbal argument escalated; neighbours called police."
 VOICE = "said she was scared; quiet, clinging to mother"
@@ -65,16 +60,8 @@ PERSONAL = [
 @pytest.fixture
 def live_server(make_app: Any) -> Iterator[LiveServer]:
     """As conftest's, but with Werkzeug's own request handler: its access log included."""
-    app = make_app()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    url = f"http://127.0.0.1:{server.server_port}"
-    app.config["PUBLIC_BASE_URL"] = url
-    policies.install(app)  # the links the policies make must lead here too
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    yield LiveServer(app, url)
-    server.shutdown()
-    thread.join()
+    with serving(make_app()) as server:
+        yield server
 
 
 class Trail:
@@ -95,17 +82,11 @@ class Trail:
 
 
 def _world(db) -> None:
-    school = create_setting(db)
-    create_key_adult(db, school, "dsl", "Helen Carter", email=DSL)
-    create_pupil(db, school)
-    create_pupil(db, school, given_name="Oliver", date_of_birth=date(2021, 6, 1))
+    brown_children_school(db)
     # Oliver is on a second school's roll too: the council must decide.
     other = create_setting(db, urn="121345", name="Clifton Green Primary School")
     create_key_adult(db, other, "dsl", "Ravi Patel", email="ravi@clifton.example.org")
     create_pupil(db, other, given_name="Oliver", date_of_birth=date(2021, 6, 1))
-    create_user(db, DSL, "dsl", setting_urn=school.urn)
-    create_force(db, "North Yorkshire Police")
-    create_user(db, POLICE, "police", force_name="North Yorkshire Police")
     create_user(db, COORDINATOR, "coordinator", la_code="816")
 
 

@@ -237,12 +237,10 @@ def test_a_postcode_that_differs_is_evidence_against_not_a_veto(db, school):
     assert doubtful.outcome != "matched"
 
 
-def test_a_common_name_without_a_postcode_is_matched_when_name_and_birthday_single_it_out(
-    db, school
-):
-    """An exact name and date of birth that no other pupil on the rolls shares: matched,
-    though the name is common (the probability says how likely a namesake born the same
-    day on no roll is, and it is shown); with the address too it is certain."""
+def test_it_matches_a_common_name_without_a_postcode_only_when_the_address_agrees(db, school):
+    """An exact name and date of birth with nothing else is not enough when the name is
+    common: a namesake born the same day may be on no roll (at a million pupils, one child
+    in 4,000 on no roll shared a pupil's names and birthday: bench/matching_eval.py)."""
     common = roll_keys("Oliver", "Smith", "LS1 4AP")
     db.execute(
         insert(Pupil),
@@ -265,12 +263,7 @@ def test_a_common_name_without_a_postcode_is_matched_when_name_and_birthday_sing
     db.commit()
 
     common_name = facts(given_name="Oliver", family_name="Smith", postcode=None)
-    singled_out = resolve_child(db, common_name)
-    assert (singled_out.outcome, singled_out.pupil_id) == ("matched", pupil.id)
-    assert singled_out.reason == (
-        "the names and date of birth are this pupil's and no other pupil's on the rolls"
-    )
-    assert 0.8 <= singled_out.score < 0.995
+    assert resolve_child(db, common_name).outcome == "review"
     with_address = facts(
         given_name="Oliver", family_name="Smith", postcode=None, address="12, Low St"
     )

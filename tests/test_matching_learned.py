@@ -87,11 +87,13 @@ def test_a_family_that_moved_goes_to_review_when_the_name_is_common(db, school):
     assert 0 < result.score < 0.999
 
 
-def test_a_family_that_moved_is_matched_when_names_and_birthday_single_out_one_pupil(db, school):
-    """A fairly common name (300 Oliver Smiths on the rolls) but only one born that day, and
-    no twin: the move does not make it anyone else on the rolls. The different address
-    is not counted again on top of the different postcode (one move, one piece of
-    evidence)."""
+def test_a_family_that_moved_with_a_fairly_common_name_goes_to_review(db, school):
+    """A fairly common name (300 Oliver Smiths on the rolls), only one born that day, no
+    twin: after a move only names and date of birth say who the child is, and a child on
+    no roll may share them, so a match then needs 99.9% (bench/matching_eval.py at a
+    million pupils: at 80% and at 99.5% children on no roll were matched). A person looks.
+    The different address is not counted again on top of the different postcode (one
+    move, one piece of evidence)."""
     many(db, school, "Oliver", "Smith", 300)
     pupil = create_pupil(db, school, given_name="Oliver", family_name="Smith")
     # Born the same day, same surname, but another family: not a twin.
@@ -99,10 +101,9 @@ def test_a_family_that_moved_is_matched_when_names_and_birthday_single_out_one_p
 
     result = resolve_child(db, child(given_name="Oliver", family_name="Smith"))
 
-    assert (result.outcome, result.pupil_id) == ("matched", pupil.id), result
-    assert result.reason == (
-        "the names and date of birth are this pupil's and no other pupil's on the rolls"
-    )
+    assert result.outcome == "review", result
+    assert result.candidates[0].pupil_id == pupil.id
+    assert 0.5 < result.score < 0.999
     reasons = result.candidates[0].reasons
     assert any(r.startswith("Postcode: different") for r in reasons)
     assert not any(r.startswith("Address:") for r in reasons)

@@ -20,9 +20,12 @@ needs all of:
 
 A child whose given name, surname and date of birth are exactly one pupil's, with no other
 pupil close (no namesake born the same day, no twin, nobody else with a real chance), is
-also `matched` when the probability is at least 0.8 (resolve.singled_out): whatever else
-differs (a family that moved) cannot make it another pupil on the rolls; what is left is
-the chance that the child is on no roll and shares all three by coincidence.
+also `matched` when the probability is at least 0.999 (resolve.singled_out): whatever
+else differs (a family that moved) cannot make it another pupil on the rolls; what is left
+is the chance that the child is on no roll and shares all three by coincidence. That
+chance is real for common names at a million pupils (at 0.8, and at 0.995, children on
+no roll were matched in bench/matching_eval.py), so any match across a different postcode
+needs 0.999 (MOVED_MATCH_PROBABILITY), not 0.995.
 
 Anything short of that with a probability of at least 0.05, and at most one of given
 name, surname and date of birth different outright (a brother or sister at the same
@@ -65,10 +68,11 @@ from encompass.matching.weights import Weights, load_weights
 
 SMALLEST_ROLL = 2**17
 MATCH_PROBABILITY = 0.995
+MOVED_MATCH_PROBABILITY = 0.999
 REVIEW_PROBABILITY = 0.05
-# Exact names and date of birth of one pupil, nobody else close: matched when the child
-# is at least four times likelier to be this pupil than on no roll (resolve.singled_out).
-SINGLED_OUT_PROBABILITY = 0.8
+# Exact names and date of birth of one pupil, nobody else close (resolve.singled_out):
+# the bar of a family that moved.
+SINGLED_OUT_PROBABILITY = MOVED_MATCH_PROBABILITY
 # A pupil with at least this chance is a rival: a person must look.
 RIVAL_PROBABILITY = 0.001
 SHOWN = 5
@@ -404,14 +408,20 @@ def resolve_child(session: Session, child: ChildFacts, *, today: date | None = N
     same = [s for s in ranked if s.pupil.setting_id == setting or (named and _twin_rows(s, best))]
     at_setting = sum(s.probability for s in same)
     namesakes = [s for s in ranked[1:] if s.namesake and s not in same]
-    if best.identity_ok and at_setting >= MATCH_PROBABILITY and not namesakes:
+    # A family that moved: only names and date of birth say who the child is, so the
+    # probability must be higher still (measured: at 0.995, one child on no roll in 4,000
+    # shared a pupil's rare names and birthday; bench/matching_eval.py at 1M pupils).
+    needed = (
+        MOVED_MATCH_PROBABILITY if best.comparison.postcode == "different" else MATCH_PROBABILITY
+    )
+    if best.identity_ok and at_setting >= needed and not namesakes:
         # The child's own row: other rows of it on other rolls count with it.
         person = sum(
             s.probability
             for s in same
             if s is best or (s.pupil.setting_id != setting and _twin_rows(s, best))
         )
-        if person >= MATCH_PROBABILITY:
+        if person >= needed:
             return _matched(
                 session,
                 best,

@@ -18,14 +18,11 @@ needs all of:
 - no pupil at another setting has the same name and date of birth (a namesake born the
   same day: only an address tells them apart, and these families move: a person looks).
 
-A child whose given name, surname and date of birth are exactly one pupil's, with no other
-pupil close (no namesake born the same day, no twin, nobody else with a real chance), is
-also `matched` when the probability is at least 0.999 (resolve.singled_out): whatever
-else differs (a family that moved) cannot make it another pupil on the rolls; what is left
-is the chance that the child is on no roll and shares all three by coincidence. That
-chance is real for common names at a million pupils (at 0.8, and at 0.995, children on
-no roll were matched in bench/matching_eval.py), so any match across a different postcode
-needs 0.999 (MOVED_MATCH_PROBABILITY), not 0.995.
+A family that moved (a different postcode) has only names and date of birth to say who
+the child is, and a child on no roll may share them: across a different postcode a match
+needs 0.999 (MOVED_MATCH_PROBABILITY), not 0.995 (at a million pupils, a bar of 0.8 and
+one of 0.995 for exact names and date of birth both matched children on no roll in
+bench/matching_eval.py; 0.999 matched none).
 
 Anything short of that with a probability of at least 0.05, and at most one of given
 name, surname and date of birth different outright (a brother or sister at the same
@@ -70,11 +67,6 @@ SMALLEST_ROLL = 2**17
 MATCH_PROBABILITY = 0.995
 MOVED_MATCH_PROBABILITY = 0.999
 REVIEW_PROBABILITY = 0.05
-# Exact names and date of birth of one pupil, nobody else close (resolve.singled_out):
-# the bar of a family that moved.
-SINGLED_OUT_PROBABILITY = MOVED_MATCH_PROBABILITY
-# A pupil with at least this chance is a rival: a person must look.
-RIVAL_PROBABILITY = 0.001
 SHOWN = 5
 
 
@@ -219,36 +211,6 @@ def _twin_rows(a: Scored, b: Scored) -> bool:
         y.date_of_birth,
         y.postcode_key,
         y.address,
-    )
-
-
-def singled_out(best: Scored, ranked: list[Scored]) -> bool:
-    """A child whose given name, surname and date of birth are exactly one pupil's, with
-    no other pupil on the rolls close to them (`ranked` holds every pupil born within a
-    day with a surname that sounds the same, so a namesake born the same day or a twin
-    would be there). What differs (usually the postcode and address: a family that moved)
-    cannot make it another pupil on the rolls; what is left is the chance that the child
-    is on no roll and shares all three with this pupil by coincidence, which the
-    probability measures: it must be at least SINGLED_OUT_PROBABILITY. The pupil's twin
-    (same surname and household, born within a day) or any other pupil with a real chance
-    is a rival: then a person decides."""
-    if not best.namesake or best.probability < SINGLED_OUT_PROBABILITY:
-        return False
-    return not any(
-        s is not best
-        and not _twin_rows(s, best)
-        and (s.probability >= RIVAL_PROBABILITY or _twins(s.pupil, best.pupil))
-        for s in ranked
-    )
-
-
-def _twins(a: PupilRow, b: PupilRow) -> bool:
-    """Two pupils of one household born within a day of each other."""
-    home = (a.postcode_key and a.postcode_key == b.postcode_key) or (
-        a.address.strip() and a.address == b.address
-    )
-    return bool(
-        home and a.family_key == b.family_key and abs((a.date_of_birth - b.date_of_birth).days) <= 1
     )
 
 
@@ -436,15 +398,6 @@ def resolve_child(session: Session, child: ChildFacts, *, today: date | None = N
             None,
             "pupils too close to tell apart, all at the same setting",
             at_setting,
-            shown,
-        )
-    if best.identity_ok and not namesakes and singled_out(best, ranked):
-        return _matched(
-            session,
-            best,
-            best.pupil.id,
-            "the names and date of birth are this pupil's and no other pupil's on the rolls",
-            best.probability,
             shown,
         )
     if best.plausible and best.probability >= REVIEW_PROBABILITY or namesakes:

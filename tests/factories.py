@@ -66,7 +66,7 @@ def create_pupil(
         date_of_birth=date_of_birth,
         postcode=postcode,
         address=address,
-        **roll_keys(given_name, family_name, postcode),
+        **roll_keys(given_name, family_name, postcode, address),
     )
     session.add(pupil)
     session.commit()

@@ -17,6 +17,7 @@ from encompass.matching.normalise import (
     family_block_key,
     family_primary,
     given_block_key,
+    house_key,
     name_key,
     postcode_key,
     roll_keys,
@@ -72,14 +73,23 @@ def test_it_searches_for_a_child_under_nicknames_and_either_name_order():
 
 
 def test_it_writes_every_key_a_pupil_is_found_by():
-    keys = roll_keys("Siân", "O'Neill", "yo1 7hh")
+    keys = roll_keys("Siân", "O'Neill", "yo1 7hh", "Flat 2, 14 Park Road")
     assert keys == {
         "given_key": "sian",
         "family_key": "oneill",
         "postcode_key": "YO17HH",
         "given_phon": given_block_key("sian"),
         "family_phon": family_block_key("oneill"),
+        "address_key": "YO 14 park",
     }
+
+
+def test_a_house_is_filed_under_its_area_number_and_street():
+    assert house_key("21 Bayly P lace, Pacific Terraces", "CF29 9AA") == "CF 21 bayl"
+    assert house_key("Flat 2, 14 Park Road", "YO10 3DD") == "YO 14 park"
+    # Nothing to file it under: no postcode, no house number.
+    assert house_key("14 Park Road", "") == ""
+    assert house_key("Rose Cottage, Park Road", "YO10 3DD") == ""
 
 
 @pytest.mark.parametrize(

@@ -254,7 +254,7 @@ def _add_pupil(
             date_of_birth=dob,
             postcode=postcode,
             address=address,
-            **roll_keys(given, family, postcode),
+            **roll_keys(given, family, postcode, address),
         )
     )
 

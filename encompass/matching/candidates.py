@@ -12,10 +12,19 @@ Blocks (each one index; a pupil found by several is scored once):
 5. only when these found nobody certain: both names sound the same,
    whatever the date of birth and postcode (a date and a postcode both
    wrong, or a family that moved and a date mistyped)                    ix_pupil_names
+6. with block 5: the date itself, and the surname, or the first name,
+   starts with the same sound (one name and the postcode both wrong:
+   Whites for White, a mistyped district)              ix_pupil_dob_phon, ix_pupil_dob_given
+7. with block 5: the same house (postcode area, house number and the
+   street's first letters: a mistyped postcode, and a name or the date
+   wrong)                                                                ix_pupil_house
+Each block of the second look is read up to its own limit; one that reaches it is left
+out (a rival could be among the pupils it did not read).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -25,12 +34,16 @@ from sqlmodel import Session
 
 from encompass.matching.dates import digit_dates, near_dates, same_day_dates
 from encompass.matching.nicknames import related_names
-from encompass.matching.normalise import family_primary, first_name, phonetic
+from encompass.matching.normalise import family_primary, first_name, house_key, phonetic
 from encompass.matching.sql import fetch, marks, placeholder
 
 MAX_CANDIDATES = 500
 # The second look by names alone is for rare names: more pupils than this and it is dropped.
 MAX_BY_NAMES = 40
+# The second look by the date and one name's first sound, or by the house: more than this
+# and that block is dropped.
+MAX_BY_INITIAL = 40
+MAX_BY_HOUSE = 20
 
 
 class PupilRow(NamedTuple):
@@ -61,10 +74,11 @@ class BlockingKeys:
     postcode: str
     # The date itself, and day and month swapped: the given-name block's dates.
     same_day: tuple[date, ...] = ()
+    house: str = ""
 
     @classmethod
     def for_child(
-        cls, given_key: str, family_key: str, dob: date | None, postcode: str
+        cls, given_key: str, family_key: str, dob: date | None, postcode: str, address: str = ""
     ) -> BlockingKeys:
         given, family = _name_keys(given_key, family_key)
         return cls(
@@ -74,6 +88,7 @@ class BlockingKeys:
             far=digit_dates(dob) if dob else (),
             postcode=postcode,
             same_day=same_day_dates(dob) if dob else (),
+            house=house_key(address, postcode) if address else "",
         )
 
 
@@ -122,11 +137,7 @@ def query_for(keys: BlockingKeys, sqlite: bool, names_only: bool = False) -> tup
     given, family = keys.given, keys.family
     parts = []
     if names_only:
-        # Both names sound alike, whatever the date and postcode say    ix_pupil_names
-        if not (given and family):
-            return "", []
-        statement = head + any_of("family_phon", family) + " AND " + any_of("given_phon", given)
-        return statement + f" LIMIT {MAX_BY_NAMES}", params
+        return _second_look(keys, any_of, dates, mark, params)
     if keys.near and family:
         parts.append(
             head
@@ -165,6 +176,51 @@ def query_for(keys: BlockingKeys, sqlite: bool, names_only: bool = False) -> tup
     return " UNION ALL ".join(parts) + f" LIMIT {MAX_CANDIDATES}", params
 
 
+def _initial_range(sounds: tuple[str, ...]) -> tuple[str, str] | None:
+    """The phonetic codes that start like the name's own (its first sound), as a range."""
+    first = sorted({sound[0] for sound in sounds if sound})
+    if len(first) != 1:
+        return None
+    return first[0], chr(ord(first[0]) + 1)
+
+
+def _second_look(
+    keys: BlockingKeys, any_of: Any, dates: Any, mark: str, params: list[Any]
+) -> tuple[str, list[Any]]:
+    """Blocks 5, 6 and 7, each read up to its own limit; the first column says which block
+    found the row ("n" both names, "d0"/"d1" the date and a first sound, "h" the house).
+    Only placeholders and fixed column names go in; every value is a bound parameter."""
+    given, family = keys.given, keys.family
+    parts = []
+
+    def block(tag: str, where: str, limit: int) -> str:
+        return (
+            f"SELECT * FROM (SELECT '{tag}', {_COLUMNS} FROM pupil "  # noqa: S608
+            f"WHERE {where} LIMIT {limit}) AS {tag}"
+        )
+
+    if given and family:
+        where = any_of("family_phon", family) + " AND " + any_of("given_phon", given)
+        parts.append(block("n", where, MAX_BY_NAMES))
+    if keys.same_day:
+        day = keys.same_day[:1]
+        for n, (column, sounds) in enumerate((("family_phon", family), ("given_phon", given))):
+            bounds = _initial_range(sounds)
+            if bounds is None:
+                continue
+            on_day = any_of("date_of_birth", dates(day))
+            params.extend(bounds)
+            where = f"{on_day} AND {column} >= {mark} AND {column} < {mark}"
+            parts.append(block(f"d{n}", where, MAX_BY_INITIAL))
+    if keys.house:
+        parts.append(block("h", f"address_key = {mark}", MAX_BY_HOUSE))
+        params.append(keys.house)
+    return " UNION ALL ".join(parts), params
+
+
+_LIMITS = {"n": MAX_BY_NAMES, "d0": MAX_BY_INITIAL, "d1": MAX_BY_INITIAL, "h": MAX_BY_HOUSE}
+
+
 def find_candidates(
     session: Session, keys: BlockingKeys, *, names_only: bool = False
 ) -> tuple[list[PupilRow], bool]:
@@ -178,9 +234,17 @@ def find_candidates(
         return [], False
     found: dict[int, PupilRow] = {}
     rows = fetch(session, statement, params)
-    limit = MAX_BY_NAMES if names_only else MAX_CANDIDATES
+    if names_only:
+        # Each block of the second look has its own limit: a block that reached it is
+        # left out; `overflow` then says whether the look by both names was.
+        counts = Counter(row[0] for row in rows)
+        full = {block for block, n in counts.items() if n >= _LIMITS[block]}
+        rows = [row[1:] for row in rows if row[0] not in full]
+        overflow = "n" in full
+    else:
+        overflow = len(rows) >= MAX_CANDIDATES
     for row in rows:
         if row[0] not in found:
             dob = date.fromisoformat(row[6]) if isinstance(row[6], str) else row[6]
             found[row[0]] = PupilRow(*row[:6], dob, *row[7:])  # type: ignore[call-arg]
-    return list(found.values()), len(rows) >= limit
+    return list(found.values()), overflow

@@ -49,6 +49,7 @@ _ADDRESS_WORDS = {
 }
 _WORD = re.compile(r"[a-z0-9]+")
 _NUMBER = re.compile(r"^\d+[a-z]?$")
+_AREA = re.compile(r"[A-Z]{1,2}(?=\d)")
 
 
 def name_key(name: str) -> str:
@@ -117,10 +118,13 @@ def search_keys(given_key: str, family_key: str) -> list[str]:
     return sorted(keys)[:48]
 
 
-def roll_keys(given_name: str, family_name: str, postcode: str | None) -> dict[str, Any]:
+def roll_keys(
+    given_name: str, family_name: str, postcode: str | None, address: str = ""
+) -> dict[str, Any]:
     """The columns a pupil is found by; written by every roll import."""
     given, family = name_key(given_name), name_key(family_name)
     return {
+        "address_key": house_key(address, postcode),
         "given_key": given[:100],
         "family_key": family[:100],
         "postcode_key": postcode_key(postcode)[:8],
@@ -137,6 +141,31 @@ def postcode_sector(key: str) -> str:
 def postcode_district(key: str) -> str:
     """'YO17HH' -> 'YO1'."""
     return key[:-3] if len(key) >= 5 else key
+
+
+@lru_cache(maxsize=65536)
+def house_key(address: str | None, postcode: str | None) -> str:
+    """The house an address is filed under, for finding a pupil whose postcode and names
+    are mistyped: the postcode's area, the house number and the first four letters of the
+    street after it. ("Flat 2, 14 Park Road", "YO10 3DD") -> "YO 14 park"; ("21 Bayly P
+    lace", "CF29 9AA") -> "CF 21 bayl". Empty without a postcode area, or when the address
+    has no number followed by a word."""
+    area = _AREA.match(postcode_key(postcode))
+    if area is None:
+        return ""
+    words = _WORD.findall(name_key(address or ""))
+    for number, street in zip(words, words[1:], strict=False):
+        if _NUMBER.match(number) and not street[0].isdigit():
+            return f"{area.group()} {number} {street[:4]}"[:24]
+    return ""
+
+
+@lru_cache(maxsize=65536)
+def address_letters(address: str | None) -> str:
+    """The words of an address that are not numbers, abbreviations spelt out, run
+    together in order: "135 Quick St reet" -> "quickstreet"."""
+    words = (_ADDRESS_WORDS.get(w, w) for w in _WORD.findall(name_key(address or "")))
+    return "".join(w for w in words if not _NUMBER.match(w))
 
 
 @lru_cache(maxsize=65536)

@@ -64,6 +64,7 @@ from encompass.matching.sql import fetch, placeholder
 from encompass.matching.weights import Weights, load_weights
 
 SMALLEST_ROLL = 2**17
+LEARNED_FROM = 200
 MATCH_PROBABILITY = 0.995
 MOVED_MATCH_PROBABILITY = 0.999
 REVIEW_PROBABILITY = 0.05
@@ -104,9 +105,12 @@ class Resolution:
 
 
 def prior_bits(weights: Weights, pupils_on_rolls: int) -> float:
-    """log2 of the prior odds that the child is one given pupil rather than on no roll."""
+    """log2 of the prior odds that the child is one given pupil rather than on no roll.
+    Until the share of children on a roll has been learned from LEARNED_FROM notices or
+    more, the rolls count as at least SMALLEST_ROLL pupils."""
     share = min(max(weights.on_roll_share, 0.05), 0.99)
-    return math.log2(share / (1 - share)) - math.log2(max(pupils_on_rolls, SMALLEST_ROLL))
+    floor = SMALLEST_ROLL if weights.notices < LEARNED_FROM else 1
+    return math.log2(share / (1 - share)) - math.log2(max(pupils_on_rolls, floor))
 
 
 def posterior(totals: Sequence[float], prior: float, others: Sequence[float] = ()) -> list[float]:
@@ -131,7 +135,10 @@ def household_bits(
     sister, the date of birth) as for anyone. The priors are the shares of pupils with a
     twin, or a brother or sister, on the rolls (learned from them), times the odds of a
     notice child being on no roll."""
-    if c.family[0] == DIFFERENT or c.given[0] in (EXACT, FIRST_EXACT, MISSING):
+    if c.family[0] == DIFFERENT or c.given[0] in (EXACT, FIRST_EXACT):
+        return []
+    if c.given[0] == MISSING and c.dob == "exact":
+        # No given name, the same birthday: a twin of the pupil would be on the roll too.
         return []
     share = min(max(weights.on_roll_share, 0.05), 0.99)
     off_roll = (1 - share) / share
@@ -329,7 +336,7 @@ def resolve_child(session: Session, child: ChildFacts, *, today: date | None = N
         officer_setting_id=_officer_setting(session, child.setting_urn),
     )
     keys = BlockingKeys.for_child(
-        probe.given_key, probe.family_key, probe.date_of_birth, probe.postcode_key
+        probe.given_key, probe.family_key, probe.date_of_birth, probe.postcode_key, probe.address
     )
     rows, too_many = find_candidates(session, keys)
     stats = name_stats(
@@ -342,14 +349,18 @@ def resolve_child(session: Session, child: ChildFacts, *, today: date | None = N
     if not too_many and not (
         ranked and ranked[0].identity_ok and ranked[0].probability >= MATCH_PROBABILITY
     ):
-        # Nobody certain: look again by both names alone. A look that overflows is no use
-        # (a rival could be among the pupils left unread), so it counts for nothing.
+        # Nobody certain: look again by both names alone, by the date and a first sound,
+        # and by the house (candidates.py, blocks 5 to 7). A block that overflows is left
+        # out (a rival could be among the pupils left unread).
         more, overflow = find_candidates(session, keys, names_only=True)
         seen = {row.id for row in rows}
         extra = [row for row in more if row.id not in seen]
-        if not overflow and keys.given and keys.family:
+        # The names look that overflowed was left out: the rows do not hold every pupil
+        # with both names.
+        census = bool(keys.given and keys.family) and not overflow
+        if extra or census:
             rows = rows + extra
-            ranked = _rank(probe, rows, stats, weights, census=True)
+            ranked = _rank(probe, rows, stats, weights, census=census)
     if not ranked:
         return _nobody_near(child, today, ())
     shown = _candidates(ranked)
@@ -373,9 +384,11 @@ def resolve_child(session: Session, child: ChildFacts, *, today: date | None = N
     # A family that moved: only names and date of birth say who the child is, so the
     # probability must be higher still (measured: at 0.995, one child on no roll in 4,000
     # shared a pupil's rare names and birthday; bench/matching_eval.py at 1M pupils).
-    needed = (
-        MOVED_MATCH_PROBABILITY if best.comparison.postcode == "different" else MATCH_PROBABILITY
+    moved = best.comparison.postcode == "different" and best.comparison.address not in (
+        "same",
+        "street",
     )
+    needed = MOVED_MATCH_PROBABILITY if moved else MATCH_PROBABILITY
     if best.identity_ok and at_setting >= needed and not namesakes:
         # The child's own row: other rows of it on other rolls count with it.
         person = sum(

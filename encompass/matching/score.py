@@ -23,13 +23,14 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz.distance import OSA, JaroWinkler
-from rapidfuzz.fuzz import token_set_ratio
+from rapidfuzz.fuzz import ratio, token_sort_ratio
 
 from encompass.matching import dates
 from encompass.matching.candidates import PupilRow
 from encompass.matching.frequencies import NameStats
 from encompass.matching.nicknames import related
 from encompass.matching.normalise import (
+    address_letters,
     address_words,
     compact,
     first_name,
@@ -248,15 +249,28 @@ def postcode_level(child: str, pupil: str) -> str:
 
 @lru_cache(maxsize=65536)
 def address_level(child: str, pupil: str) -> str:
+    """Same house, same street, different, or missing. The street agrees when one
+    address's words are all in the other (one adds the town or a house name), or when
+    the words (in any order), or the letters run together (a space typed in or left out:
+    "Quick St reet", "Kamilaroicottage"), are at least 80% alike: Low Street and High
+    Street are not. The house is told by its numbers. An address with no number in the
+    same street is "street" (the house is not known)."""
     if not child.strip() or not pupil.strip():
         return MISSING
     child_numbers, child_words = address_words(child)
     pupil_numbers, pupil_words = address_words(pupil)
-    street = token_set_ratio(" ".join(sorted(child_words)), " ".join(sorted(pupil_words)))
+    if child_words and pupil_words and (child_words <= pupil_words or pupil_words <= child_words):
+        street = 100.0  # one says more (the town, a house name), nothing disagrees
+    else:
+        street = max(
+            token_sort_ratio(" ".join(sorted(child_words)), " ".join(sorted(pupil_words))),
+            ratio(address_letters(child), address_letters(pupil)),
+        )
     if street >= 80:
         if child_numbers == pupil_numbers or (child_numbers & pupil_numbers and street >= 90):
             return "same"
-        return "street" if child_numbers and pupil_numbers else MISSING
+        return "street" if child_numbers or pupil_numbers or street >= 90 else MISSING
+    # 50 to 80: a slip, or another street with a word in common (Low Street, High Street).
     return "different" if street < 50 else MISSING
 
 
@@ -374,7 +388,14 @@ def score(probe: Probe, pupil: PupilRow, names: NameBits, weights: Weights) -> S
                 Evidence("Officer's setting", "differs", OFFICER_DIFFERS, "another setting named")
             )
     total = round(sum(e.weight for e in evidence), 2)
-    return Scored(pupil, total, tuple(evidence), c, identity_ok(c), plausible=c.differ <= 1)
+    return Scored(
+        pupil,
+        total,
+        tuple(evidence),
+        c,
+        identity_ok(c, weights.households),
+        plausible=c.differ <= 1,
+    )
 
 
 def address_kind(c: Comparison) -> str | None:
@@ -414,20 +435,20 @@ def another_pupils_name(scored: Scored, weights: Weights) -> Scored:
         round(scored.total - first.weight + weight, 2),
         evidence,
         comparison,
-        identity_ok(comparison),
+        identity_ok(comparison, weights.households),
         plausible=comparison.differ <= 1,
     )
 
 
-def identity_ok(c: Comparison) -> bool:
+def identity_ok(c: Comparison, households: bool = True) -> bool:
     """May this pupil be matched automatically, however strong the evidence? The weights
     treat the fields as independent; in a household they are not (brothers, sisters and
     twins share a surname, a postcode, an address and, twins, a date of birth). The
     chance that the child is a twin, brother or sister of the pupil who is on no roll is
     weighed in the probability (matching/resolve.py, household_bits, with the shares of
-    pupils with twins and siblings learned from the rolls: a given name that differs
-    outright with the same surname, birthday and house is a twin unless the rolls hold
-    almost no twins). On top of that, never:
+    pupils with twins and siblings learned from the rolls). Where the rolls hold
+    households (`households`: brothers and sisters on them, as every council's do), on
+    top of that, never:
     - a given name that differs outright, with the surname and the house (postcode or
       address) agreeing, and dates of birth a day or less apart (a twin born either side
       of midnight) or SIBLING_GAP_DAYS or more apart (a brother or sister);
@@ -442,10 +463,26 @@ def identity_ok(c: Comparison) -> bool:
     - an initial or a missing given name unless the postcode or the house agrees, the date
       of birth is exact and the surname exact or one slip; a missing date of birth unless
       the postcode or the house agrees and the names are exact (or the given name exact
-      and the surname one slip), or the house agrees with at most one slip;
+      and the surname one slip), or the house agrees with at most one slip.
+    Without households: never more than one of given name, surname and date of birth
+    different outright, unless the birthday, postcode and house agree. Always, never:
     - a family that moved (postcode and address differ or are missing) with more than one
       slip among names and date of birth; two where the house, the street or the
       postcode's sector or district still agrees. Otherwise the probability decides."""
+    if households:
+        if not _household_safe(c):
+            return False
+    elif c.differ > 1 and not (c.postcode == c.address == "same" and c.dob == dates.EXACT):
+        return False
+    if c.postcode == "same" or (not households and c.address == "same"):
+        return True
+    if c.address in ("same", "street") or c.postcode in ("sector", "district"):
+        return c.deviations <= 2
+    return c.deviations <= 1
+
+
+def _household_safe(c: Comparison) -> bool:
+    """The household rules of identity_ok."""
     given, family = c.given[0], c.family[0]
     own_name = given in NAMESAKE_GIVEN and not c.order_swapped
     household = family in (EXACT, SPELLING) and "same" in (c.postcode, c.address)
@@ -467,8 +504,4 @@ def identity_ok(c: Comparison) -> bool:
         return own or (c.address == "same" and name_slips <= 1)
     if given in (INITIAL, MISSING):
         return "same" in (c.postcode, c.address) and household and c.dob == dates.EXACT
-    if c.postcode == "same":
-        return True
-    if c.address in ("same", "street") or c.postcode in ("sector", "district"):
-        return c.deviations <= 2
-    return c.deviations <= 1
+    return True

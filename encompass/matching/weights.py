@@ -119,6 +119,11 @@ PRIOR_SIBLINGS = 0.3
 # An exact name never counts for more than this, nor less (a name on no roll is not
 # proof of anything: it may be misspelt on the roll).
 NAME_BITS = (2.0, 14.0)
+# Below this share of pupils with a brother or sister on them, the rolls hold no
+# households to speak of (a register of adults, a benchmark), and the household rules of
+# matching/score.py, identity_ok, have nothing to guard against. Every council's rolls
+# are far above it (about a third to a half of pupils).
+HOUSEHOLD_SHARE = 0.05
 PROB_FLOOR = 1e-6
 
 
@@ -140,6 +145,11 @@ class Weights:
             {(f, lv): p for f, levels in PRIOR_M.items() for lv, p in levels.items()},
             {(f, lv): p for f, levels in PRIOR_U.items() for lv, p in levels.items()},
         )
+
+    @property
+    def households(self) -> bool:
+        """Do the rolls hold brothers, sisters and twins (learned from them)?"""
+        return self.sibling_share >= HOUSEHOLD_SHARE
 
     def bits(self, field_: str, level: str) -> float:
         """log2(m / u) of a level; 0 for a level not modelled (nothing to compare)."""

@@ -18,6 +18,7 @@ class Pupil(SQLModel, table=True):
         Index("ix_pupil_postcode", "postcode_key"),
         Index("ix_pupil_names", "family_phon", "given_phon"),
         Index("ix_pupil_setting", "setting_id"),
+        Index("ix_pupil_house", "address_key"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -34,6 +35,8 @@ class Pupil(SQLModel, table=True):
     # Metaphone of the first given name and of the word the surname is filed under.
     given_phon: str = Field(default="", max_length=12)
     family_phon: str = Field(default="", max_length=12)
+    # The house number and the street's first letters (matching/normalise.py, house_key).
+    address_key: str = Field(default="", max_length=24)
 
 
 class NameFrequency(SQLModel, table=True):

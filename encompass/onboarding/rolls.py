@@ -32,6 +32,7 @@ from encompass.matching.frequencies import refresh_name_frequencies
 from encompass.matching.normalise import (
     family_block_key,
     given_block_key,
+    house_key,
     name_key,
     postcode_key,
 )
@@ -59,6 +60,7 @@ _COLUMNS = (
     "postcode_key",
     "given_phon",
     "family_phon",
+    "address_key",
 )
 
 
@@ -111,19 +113,21 @@ def _pupil(row: dict[str, str], setting_id: int, today: date) -> tuple[Any, ...]
     if dob > today:
         raise ValueError("date of birth: it is in the future")
     postcode, pc_key = _field("postcode", _postcode, row.get("postcode", ""))
+    address = row.get("address", "")[:300]
     return (
         setting_id,
         given,
         family,
         dob,
         postcode,
-        row.get("address", "")[:300],
+        address,
         row.get("upn", "")[:13],
         given_key,
         family_key,
         pc_key,
         given_phon,
         family_phon,
+        house_key(address, pc_key),
     )
 
 

@@ -43,6 +43,7 @@ from sqlmodel import Session
 
 from encompass.matching.candidates import BlockingKeys, PupilRow, find_candidates
 from encompass.matching.dates import under_school_age
+from encompass.matching.family import Sibling, family_bits, sibling_at_house, with_sibling
 from encompass.matching.frequencies import NameStats, name_stats
 from encompass.matching.normalise import first_name, name_key, postcode_key
 from encompass.matching.score import (
@@ -80,6 +81,8 @@ class ChildFacts:
     setting_urn: str | None = None
     unborn: bool = False
     address: str = ""
+    # The other children on the same notice (matching/family.py).
+    siblings: tuple[Sibling, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -310,16 +313,35 @@ def _rank(
             else s
             for s in scored
         ]
+    return _weigh(scored, weights, stats.total)
+
+
+def _weigh(scored: list[Scored], weights: Weights, pupils: int) -> list[Scored]:
+    """Best first, each with its probability of being the child."""
     ranked = sorted(scored, key=lambda s: -s.total)
     others = [
         bits
         for s in ranked
         for bits in household_bits(s.comparison, s.total, s.evidence[0].weight, _dob(s), weights)
     ]
-    chances = posterior([s.total for s in ranked], prior_bits(weights, stats.total), others)
+    chances = posterior([s.total for s in ranked], prior_bits(weights, pupils), others)
     for s, p in zip(ranked, chances, strict=True):
         s.probability = p
     return ranked
+
+
+def _with_family(
+    session: Session, ranked: list[Scored], child: ChildFacts, weights: Weights, pupils: int
+) -> list[Scored]:
+    """A brother or sister from the notice found at a candidate's house counts for it."""
+    bits = family_bits(weights.on_roll_share, pupils)
+    changed = False
+    out = []
+    for n, s in enumerate(ranked):
+        if n < SHOWN and s.identity_ok and sibling_at_house(session, s.pupil, child.siblings):
+            s, changed = with_sibling(s, bits), True
+        out.append(s)
+    return _weigh(out, weights, pupils) if changed else ranked
 
 
 def resolve_child(session: Session, child: ChildFacts, *, today: date | None = None) -> Resolution:
@@ -363,6 +385,12 @@ def resolve_child(session: Session, child: ChildFacts, *, today: date | None = N
             ranked = _rank(probe, rows, stats, weights, census=census)
     if not ranked:
         return _nobody_near(child, today, ())
+    if child.siblings and not (
+        ranked[0].identity_ok
+        and ranked[0].probability >= MATCH_PROBABILITY
+        and ranked[0].comparison.postcode == "same"
+    ):
+        ranked = _with_family(session, ranked, child, weights, stats.total)
     shown = _candidates(ranked)
     best = ranked[0]
     if too_many:

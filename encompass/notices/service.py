@@ -23,7 +23,7 @@ from encompass.alerts.outgoing import Outgoing
 from encompass.alerts.policy import AlertPolicy
 from encompass.alerts.recipients import Recipients
 from encompass.calendar.setting_calendar import Timing, timing_for
-from encompass.matching import ChildFacts, Resolution, resolve_child
+from encompass.matching import ChildFacts, Resolution, Sibling, resolve_child
 from encompass.matching.fallback import route_to_fallback
 from encompass.models import Alert, Child, Notice, Setting
 from encompass.models.escalation import LadderStep
@@ -156,7 +156,12 @@ def prepare_children(
 
     On SQLite the first write takes the database's one write lock, which is then held to
     the commit, so everything that can be read before is read before."""
-    resolved = [resolve_one(session, incident, child_in, now=now, cfg=cfg) for child_in in children]
+    resolved = [
+        resolve_one(
+            session, incident, child_in, now=now, cfg=cfg, siblings=siblings_of(n, children)
+        )
+        for n, child_in in enumerate(children)
+    ]
     settings = [r.setting for r in resolved if r.setting is not None]
     recipients = Recipients(session).load(settings)
     ladders: dict[int | None, list[LadderStep]] = {s.id: ladder_for(session, s) for s in settings}
@@ -247,7 +252,16 @@ class Resolved:
     timing: Timing
 
 
-def child_facts(data: ChildIn) -> ChildFacts:
+def siblings_of(n: int, children: Sequence[ChildIn]) -> tuple[Sibling, ...]:
+    """The other children on the notice, as the matcher is told of them."""
+    return tuple(
+        Sibling(c.given_name, c.family_name, c.date_of_birth)
+        for i, c in enumerate(children)
+        if i != n and not c.unborn
+    )
+
+
+def child_facts(data: ChildIn, siblings: tuple[Sibling, ...] = ()) -> ChildFacts:
     """What the matcher is told about a child on a notice."""
     return ChildFacts(
         given_name=data.given_name,
@@ -257,6 +271,7 @@ def child_facts(data: ChildIn) -> ChildFacts:
         setting_urn=data.setting_urn,  # type: ignore[arg-type]
         unborn=data.unborn,
         address=data.address,
+        siblings=siblings,
     )
 
 
@@ -271,10 +286,18 @@ class Incident(Protocol):
 
 
 def resolve_one(
-    session: Session, notice: Incident, data: ChildIn, *, now: datetime, cfg: IntakeConfig
+    session: Session,
+    notice: Incident,
+    data: ChildIn,
+    *,
+    now: datetime,
+    cfg: IntakeConfig,
+    siblings: tuple[Sibling, ...] = (),
 ) -> Resolved:
-    """Resolve the child and work out its setting and deadline (reads only)."""
-    resolution = resolve_child(session, child_facts(data), today=now.astimezone(cfg.tz).date())
+    """Resolve the child and work out its setting and deadline (reads only). `siblings`:
+    the other children on the notice."""
+    facts = child_facts(data, siblings)
+    resolution = resolve_child(session, facts, today=now.astimezone(cfg.tz).date())
     outcome, setting_id, reason = resolution.outcome, resolution.setting_id, resolution.reason
     if outcome == "unmatched":
         # Not on any roll is never the end of it: a person in the review queue decides.

@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from encompass.alerts.policy import AlertPolicy
-from encompass.matching import ChildFacts, resolve_child
+from encompass.matching import ChildFacts, Sibling, resolve_child
 from encompass.matching.learn import learn_weights
 from encompass.models import Child, ReviewItem, Setting
 from encompass.records import audit
@@ -40,7 +40,10 @@ def after_roll_import(session: Session, cfg: Any, *, now: datetime) -> Rematched
     )
 
 
-def _facts(child: Child) -> ChildFacts:
+def _facts(session: Session, child: Child) -> ChildFacts:
+    others = session.exec(
+        select(Child).where(Child.notice_id == child.notice_id, Child.id != child.id)
+    ).all()
     return ChildFacts(
         given_name=child.given_name,
         family_name=child.family_name,
@@ -49,6 +52,9 @@ def _facts(child: Child) -> ChildFacts:
         setting_urn=child.officer_setting_urn,
         unborn=child.unborn,
         address=child.address,
+        siblings=tuple(
+            Sibling(c.given_name, c.family_name, c.date_of_birth) for c in others if not c.unborn
+        ),
     )
 
 
@@ -64,7 +70,7 @@ def rematch_open_reviews(
         child = session.get(Child, item.child_id)
         if child is None or child.unborn:
             continue
-        result = resolve_child(session, _facts(child), today=today)
+        result = resolve_child(session, _facts(session, child), today=today)
         setting = session.get(Setting, result.setting_id) if result.setting_id else None
         if setting is None or result.outcome not in ("matched", "no_setting"):
             item.candidates = snapshot(session, result)

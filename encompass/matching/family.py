@@ -1,0 +1,110 @@
+"""Brothers and sisters on the same notice: evidence that a family moved together.
+
+A family that moved has only names and a date of birth to say who each child is, and a
+child on no roll may share them with a pupil (at a million pupils, some do). A careful
+person looks at the rest of the notice: when a brother or sister named on it (names and
+date of birth agreeing) lives at the candidate's house on the roll, the family has been
+found, not a namesake. The chance of that by coincidence is that of a pupil unrelated
+to the candidate living at its house: about one household's size over the pupils on the
+rolls; when the child is the candidate, the brother or sister is there as often as
+children on notices are on a roll. The evidence is log2 of that ratio, and only counts
+for a candidate already consistent with being the child (matching/score.py,
+identity_ok): it never makes a brother or sister into the child.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date
+from typing import NamedTuple
+
+from sqlmodel import Session
+
+from encompass.matching.candidates import PupilRow
+from encompass.matching.normalise import name_key
+from encompass.matching.score import (
+    EXACT,
+    FIRST_EXACT,
+    NICKNAME,
+    SPELLING,
+    Evidence,
+    Scored,
+    address_level,
+    family_level,
+    given_level,
+)
+from encompass.matching.sql import fetch, placeholder
+
+# Pupils in a household that has brothers or sisters on the rolls, about.
+HOUSEHOLD = 3
+# The most a brother or sister found at the house counts, in bits.
+MOST_BITS = 20.0
+# Pupils read at one postcode: a block of flats; more than this and nothing is read.
+AT_POSTCODE = 200
+
+
+class Sibling(NamedTuple):
+    """Another child on the same notice, as the officer gave it."""
+
+    given_name: str
+    family_name: str
+    date_of_birth: date | None
+
+
+def _same_child(sibling: Sibling, given_key: str, family_key: str, dob: date) -> bool:
+    """The sibling's names (a nickname or a slip allowed in each) and exact date of birth."""
+    if sibling.date_of_birth != dob:
+        return False
+    given = given_level(name_key(sibling.given_name), given_key)[0]
+    family = family_level(name_key(sibling.family_name), family_key)[0]
+    return given in (EXACT, FIRST_EXACT, NICKNAME, SPELLING) and family in (EXACT, SPELLING)
+
+
+def sibling_at_house(
+    session: Session, pupil: PupilRow, siblings: Sequence[Sibling]
+) -> Sibling | None:
+    """A brother or sister on the notice who is on the roll at this pupil's house (the
+    same postcode, and the same address where both have one)."""
+    if not pupil.postcode_key or not siblings:
+        return None
+    mark = placeholder(session)
+    rows = fetch(
+        session,
+        "SELECT id, given_key, family_key, date_of_birth, address FROM pupil "  # noqa: S608
+        f"WHERE postcode_key = {mark} LIMIT {AT_POSTCODE + 1}",
+        (pupil.postcode_key,),
+    )
+    if len(rows) > AT_POSTCODE:
+        return None
+    for pupil_id, given_key, family_key, dob, address in rows:
+        if pupil_id == pupil.id:
+            continue
+        if isinstance(dob, str):
+            dob = date.fromisoformat(dob)
+        if address_level(pupil.address, address or "") not in ("same", "missing"):
+            continue
+        for sibling in siblings:
+            if _same_child(sibling, given_key, family_key, dob):
+                return sibling
+    return None
+
+
+def family_bits(on_roll_share: float, pupils: int) -> float:
+    """What a brother or sister from the notice at the candidate's house is worth."""
+    share = min(max(on_roll_share, 0.05), 0.99)
+    return min(MOST_BITS, max(0.0, math.log2(share * max(pupils, 1) / HOUSEHOLD)))
+
+
+def with_sibling(scored: Scored, bits: float) -> Scored:
+    """The candidate with the brother or sister counted."""
+    note = "a brother or sister on the same notice lives there"
+    evidence = (*scored.evidence, Evidence("Brother or sister", "at the house", bits, note))
+    return Scored(
+        scored.pupil,
+        round(scored.total + bits, 2),
+        evidence,
+        scored.comparison,
+        scored.identity_ok,
+        scored.plausible,
+    )

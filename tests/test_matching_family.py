@@ -1,0 +1,132 @@
+"""Brothers and sisters on the same notice: a family that moved together is found by its
+children together (encompass/matching/family.py), and a brother or sister never becomes
+the child."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import insert
+from sqlmodel import select
+
+from encompass.matching import ChildFacts, Sibling, resolve_child
+from encompass.matching.frequencies import refresh_name_frequencies
+from encompass.matching.normalise import roll_keys
+from encompass.models import Child, Pupil
+from tests.factories import (
+    create_force,
+    create_pupil,
+    create_setting,
+    notice_body,
+    submit_notice,
+)
+
+DOB = date(2019, 4, 3)
+GRACE_DOB = date(2016, 2, 9)
+
+
+@pytest.fixture
+def school(db):
+    return create_setting(db)
+
+
+def common_name(db, setting, count=300):
+    """`count` Oliver Smiths at another postcode, none born on DOB."""
+    keys = roll_keys("Oliver", "Smith", "YO10 3DD")
+    db.execute(
+        insert(Pupil),
+        [
+            {
+                "setting_id": setting.id,
+                "given_name": "Oliver",
+                "family_name": "Smith",
+                "date_of_birth": date(2012, 1 + n % 12, 1 + n % 28),
+                "postcode": "YO10 3DD",
+                "address": "",
+                **keys,
+            }
+            for n in range(count)
+        ],
+    )
+    refresh_name_frequencies(db)
+    db.commit()
+
+
+def moved(given="Oliver", siblings=()) -> ChildFacts:
+    """The child after the family moved from 12 Low Street, YO1 7HH (create_pupil's)."""
+    return ChildFacts(
+        given, "Smith", DOB, postcode="LS1 4AP", address="3 Park Row", siblings=siblings
+    )
+
+
+GRACE = Sibling("Grace", "Smith", GRACE_DOB)
+
+
+def test_a_family_that_moved_is_found_by_a_brother_or_sister_on_the_notice(db, school):
+    common_name(db, school)
+    oliver = create_pupil(db, school, given_name="Oliver", family_name="Smith")
+    create_pupil(db, school, given_name="Grace", family_name="Smith", date_of_birth=GRACE_DOB)
+
+    alone = resolve_child(db, moved())
+    together = resolve_child(db, moved(siblings=(GRACE,)))
+
+    assert alone.outcome == "review", alone
+    assert (together.outcome, together.pupil_id) == ("matched", oliver.id), together
+    assert together.score > alone.score
+    reasons = together.candidates[0].reasons
+    assert any(
+        r.startswith("Brother or sister: a brother or sister on the same notice lives there (")
+        for r in reasons
+    ), reasons
+
+
+def test_a_brother_or_sister_at_another_house_does_not_count(db, school):
+    common_name(db, school)
+    create_pupil(db, school, given_name="Oliver", family_name="Smith")
+    # Grace is on the roll, but at another house in the same postcode.
+    create_pupil(db, school, "Grace", "Smith", date_of_birth=GRACE_DOB, address="40 Low Street")
+
+    result = resolve_child(db, moved(siblings=(GRACE,)))
+
+    assert result.outcome == "review"
+    assert not any(r.startswith("Brother or sister") for r in result.candidates[0].reasons)
+
+
+def test_a_brother_or_sister_on_the_notice_who_differs_in_birthday_does_not_count(db, school):
+    common_name(db, school)
+    create_pupil(db, school, given_name="Oliver", family_name="Smith")
+    create_pupil(db, school, given_name="Grace", family_name="Smith", date_of_birth=GRACE_DOB)
+
+    result = resolve_child(db, moved(siblings=(Sibling("Grace", "Smith", date(2015, 2, 9)),)))
+
+    assert result.outcome == "review"
+
+
+def test_a_brother_or_sister_never_makes_another_child_of_the_house_the_child(db, school):
+    """Olivia is on no roll; her brother Oliver and sister Grace are, at the old house.
+    Grace on the notice is found at Oliver's house, but Olivia is not Oliver."""
+    create_pupil(db, school, given_name="Oliver", family_name="Smith")
+    create_pupil(db, school, given_name="Grace", family_name="Smith", date_of_birth=GRACE_DOB)
+
+    result = resolve_child(db, moved(given="Olivia", siblings=(GRACE,)))
+
+    assert result.outcome != "matched", result
+
+
+def test_a_notice_with_two_children_who_moved_matches_both(client, db):
+    """Through the API: the officer lists both children at the family's new address."""
+    setting = create_setting(db)
+    common_name(db, setting)
+    oliver = create_pupil(db, setting, given_name="Oliver", family_name="Smith")
+    grace = create_pupil(db, setting, "Grace", "Smith", date_of_birth=GRACE_DOB)
+    key = create_force(db)[1]
+    base = {"family_name": "Smith", "postcode": "LS1 4AP", "address": "3 Park Row"}
+    children = [
+        {**base, "given_name": "Oliver", "date_of_birth": DOB.isoformat()},
+        {**base, "given_name": "Grace", "date_of_birth": GRACE_DOB.isoformat()},
+    ]
+    template = notice_body()["children"][0]
+    notice = submit_notice(client, key, children=[{**template, **c} for c in children])
+
+    rows = db.exec(select(Child).where(Child.notice_id == notice["id"])).all()
+    placed = {c.given_name: (c.outcome, c.pupil_id) for c in rows}
+    assert placed == {"Oliver": ("matched", oliver.id), "Grace": ("matched", grace.id)}

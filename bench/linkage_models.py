@@ -40,6 +40,8 @@ class Notice:
     truth_person: str | None  # None: on no roll
     truth_settings: tuple[str, ...]
     errors: tuple[str, ...] = ()
+    # The other children of the household as listed on the notice (names, date of birth).
+    siblings: tuple[tuple[str, str, date], ...] = ()
 
 
 @dataclass
@@ -74,6 +76,7 @@ def generator(pupils: int, notices: int, seed: int) -> Case:
                 f"P{n.truth_person}" if n.truth_settings else None,
                 n.truth_settings,
                 n.errors,
+                n.siblings,
             )
             for n in made
         ],
@@ -292,6 +295,7 @@ def moved_ocr(pupils: int, count: int, seed: int) -> Case:
                 f"P{child.person}" if child.settings else None,
                 tuple(child.settings),
                 tuple(errors),
+                world.siblings_of(child),
             )
         )
     return Case(

@@ -369,6 +369,19 @@ class World:
     off_roll: list[Child]  # on no roll
     postcodes: dict[str, list[Postcode]]  # by la_code
 
+    def siblings_of(self, child: Child) -> tuple[tuple[str, str, date], ...]:
+        """The other children of the child's household (on a roll or not)."""
+        if not hasattr(self, "_households"):
+            index: dict[int, list[Child]] = {}
+            for c in (*self.pupils, *self.off_roll):
+                index.setdefault(c.household, []).append(c)
+            self._households = index
+        return tuple(
+            (c.given, c.family, c.dob)
+            for c in self._households.get(child.household, [])
+            if c.person != child.person
+        )
+
     def roll_rows(self) -> Iterator[list[str]]:
         for child in self.pupils:
             for urn in child.settings:
@@ -565,6 +578,9 @@ class Notice:
     truth_person: int
     truth_settings: tuple[str, ...]  # empty: on no roll
     errors: tuple[str, ...]
+    # The other children of the household, as the officer lists them on the notice
+    # (given name, surname, date of birth; as on the roll, no errors).
+    siblings: tuple[tuple[str, str, date], ...] = ()
 
 
 def _typo(rng: random.Random, name: str) -> str:
@@ -713,6 +729,7 @@ def make_notice(
         truth_person=child.person,
         truth_settings=tuple(child.settings),
         errors=tuple(errors),
+        siblings=world.siblings_of(child),
     )
 
 

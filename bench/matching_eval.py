@@ -41,7 +41,7 @@ from sqlmodel import Session, col
 
 from encompass.db import make_engine
 from encompass.db.migrate import upgrade
-from encompass.matching import ChildFacts, resolve_child
+from encompass.matching import ChildFacts, Sibling, resolve_child
 from encompass.matching.resolve import MATCH_PROBABILITY, prior_bits
 from encompass.matching.weights import load_weights
 from encompass.models import Pupil, Setting
@@ -153,6 +153,7 @@ def facts(n: matching_data.Notice) -> ChildFacts:
         postcode=n.postcode or None,
         setting_urn=n.setting_urn,
         address=n.address,
+        siblings=tuple(Sibling(*sibling) for sibling in n.siblings),
     )
 
 

@@ -50,7 +50,7 @@ from sqlmodel import Session, col
 
 from encompass.db import make_engine
 from encompass.db.migrate import upgrade
-from encompass.matching import ChildFacts, resolve_child
+from encompass.matching import ChildFacts, Sibling, resolve_child
 from encompass.matching.normalise import name_key, postcode_key
 from encompass.models import Pupil, Setting
 from encompass.onboarding.rolls import import_roll
@@ -191,6 +191,7 @@ def facts(n: Notice) -> ChildFacts:
         date_of_birth=n.dob,
         postcode=n.postcode or None,
         address=n.address,
+        siblings=tuple(Sibling(*sibling) for sibling in n.siblings),
     )
 
 

@@ -130,3 +130,34 @@ def test_a_notice_with_two_children_who_moved_matches_both(client, db):
     rows = db.exec(select(Child).where(Child.notice_id == notice["id"])).all()
     placed = {c.given_name: (c.outcome, c.pupil_id) for c in rows}
     assert placed == {"Oliver": ("matched", oliver.id), "Grace": ("matched", grace.id)}
+
+
+def test_a_twin_on_no_roll_is_not_made_the_twin_who_is_by_the_family(db, school):
+    """Paige is on no roll; her twin Emilia and sister Zara are, at the house. The notice
+    lists all three: Emilia and Zara at the house say nothing about who Paige is."""
+    create_pupil(db, school, given_name="Emilia", family_name="White")
+    create_pupil(db, school, "Zara", "White", date_of_birth=GRACE_DOB)
+    paige = ChildFacts(
+        "Paige",
+        "White",
+        DOB,
+        postcode="YO1 7HH",
+        address="12 Low Street",
+        siblings=(Sibling("Emilia", "White", DOB), Sibling("Zara", "White", GRACE_DOB)),
+    )
+
+    result = resolve_child(db, paige)
+
+    assert result.outcome != "matched", result
+    assert not any(r.startswith("Brother or sister") for c in result.candidates for r in c.reasons)
+
+
+def test_a_child_with_no_given_name_is_not_found_by_the_family(db, school):
+    """With no given name the child could be any child of the house."""
+    common_name(db, school)
+    create_pupil(db, school, given_name="Oliver", family_name="Smith")
+    create_pupil(db, school, given_name="Grace", family_name="Smith", date_of_birth=GRACE_DOB)
+
+    result = resolve_child(db, moved(given="", siblings=(GRACE,)))
+
+    assert result.outcome != "matched", result

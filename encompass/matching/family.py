@@ -8,8 +8,9 @@ found, not a namesake. The chance of that by coincidence is that of a pupil unre
 to the candidate living at its house: about one household's size over the pupils on the
 rolls; when the child is the candidate, the brother or sister is there as often as
 children on notices are on a roll. The evidence is log2 of that ratio, and only counts
-for a candidate already consistent with being the child (matching/score.py,
-identity_ok): it never makes a brother or sister into the child.
+for a candidate already consistent with being the child by its own given name
+(matching/score.py, identity_ok; `may_count`): it never makes a brother or sister into
+the child.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ from encompass.matching.normalise import name_key
 from encompass.matching.score import (
     EXACT,
     FIRST_EXACT,
+    MIDDLE,
     NICKNAME,
+    PARTIAL,
     SPELLING,
     Evidence,
     Scored,
@@ -59,6 +62,25 @@ def _same_child(sibling: Sibling, given_key: str, family_key: str, dob: date) ->
     given = given_level(name_key(sibling.given_name), given_key)[0]
     family = family_level(name_key(sibling.family_name), family_key)[0]
     return given in (EXACT, FIRST_EXACT, NICKNAME, SPELLING) and family in (EXACT, SPELLING)
+
+
+# Given names that say which child of the house it is.
+OWN_GIVEN = (EXACT, FIRST_EXACT, NICKNAME, MIDDLE, SPELLING)
+
+
+def may_count(scored: Scored, siblings: Sequence[Sibling]) -> bool:
+    """May a brother or sister at the house count for this candidate? Only where the
+    candidate is already consistent with being the child, by a given name of its own (a
+    missing one could be any child of the house) and a surname not different outright,
+    and is not itself one of the other children on the notice."""
+    c, pupil = scored.comparison, scored.pupil
+    if not (scored.identity_ok and scored.plausible) or c.order_swapped:
+        return False
+    if c.given[0] not in OWN_GIVEN or c.family[0] not in (EXACT, SPELLING, PARTIAL):
+        return False
+    return not any(
+        _same_child(s, pupil.given_key, pupil.family_key, pupil.date_of_birth) for s in siblings
+    )
 
 
 def sibling_at_house(

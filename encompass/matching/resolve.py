@@ -43,7 +43,13 @@ from sqlmodel import Session
 
 from encompass.matching.candidates import BlockingKeys, PupilRow, find_candidates
 from encompass.matching.dates import under_school_age
-from encompass.matching.family import Sibling, family_bits, sibling_at_house, with_sibling
+from encompass.matching.family import (
+    Sibling,
+    family_bits,
+    may_count,
+    sibling_at_house,
+    with_sibling,
+)
 from encompass.matching.frequencies import NameStats, name_stats
 from encompass.matching.normalise import first_name, name_key, postcode_key
 from encompass.matching.score import (
@@ -338,7 +344,8 @@ def _with_family(
     changed = False
     out = []
     for n, s in enumerate(ranked):
-        if n < SHOWN and s.identity_ok and sibling_at_house(session, s.pupil, child.siblings):
+        siblings = child.siblings
+        if n < SHOWN and may_count(s, siblings) and sibling_at_house(session, s.pupil, siblings):
             s, changed = with_sibling(s, bits), True
         out.append(s)
     return _weigh(out, weights, pupils) if changed else ranked

@@ -74,7 +74,12 @@ class BlockingKeys:
     postcode: str
     # The date itself, and day and month swapped: the given-name block's dates.
     same_day: tuple[date, ...] = ()
-    house: str = ""
+    # The child's address: its house key is worked out only for the second look.
+    address: str = ""
+
+    @property
+    def house(self) -> str:
+        return house_key(self.address, self.postcode) if self.address else ""
 
     @classmethod
     def for_child(
@@ -88,7 +93,7 @@ class BlockingKeys:
             far=digit_dates(dob) if dob else (),
             postcode=postcode,
             same_day=same_day_dates(dob) if dob else (),
-            house=house_key(address, postcode) if address else "",
+            address=address,
         )
 
 
@@ -212,9 +217,10 @@ def _second_look(
             params.extend(bounds)
             where = f"{on_day} AND {column} >= {mark} AND {column} < {mark}"
             parts.append(block(f"d{n}", where, MAX_BY_INITIAL))
-    if keys.house:
+    house = keys.house
+    if house:
         parts.append(block("h", f"address_key = {mark}", MAX_BY_HOUSE))
-        params.append(keys.house)
+        params.append(house)
     return " UNION ALL ".join(parts), params
 
 

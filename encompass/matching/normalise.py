@@ -52,8 +52,10 @@ _NUMBER = re.compile(r"^\d+[a-z]?$")
 _AREA = re.compile(r"[A-Z]{1,2}(?=\d)")
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
-    """'Siân O'Neill-Jones' -> 'sian oneill jones'."""
+    """'Siân O'Neill-Jones' -> 'sian oneill jones'. Cached: the same names come up again
+    and again."""
     decomposed = unicodedata.normalize("NFKD", name)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     stripped = _APOSTROPHES.sub("", stripped.casefold())

@@ -3,9 +3,11 @@
 Each candidate's evidence (matching/score.py, weights learned from the data) turns into
 the probability that it is the child (Fellegi-Sunter with one-to-one matching): a pupil's
 prior odds are the learned share of notice children who are on some roll over the number
-of pupils on the rolls (at least 2**17, so a pilot council's small roll is not taken for
-every child there is), multiplied by 2 to the power of its evidence, and set against
-every other candidate and against the child being on no roll.
+of pupils on the rolls (until that share has been learned from LEARNED_FROM notices, at
+least 2**17 pupils, so a pilot council's small roll is not taken for every child there
+is), multiplied by 2 to the power of its evidence, and set against every other candidate
+and against the child being on no roll. A brother or sister named on the same notice
+and found at a candidate's house adds to its evidence (matching/family.py).
 
 A wrong match sends a child's notice to the wrong school, a data breach, so `matched`
 needs all of:
@@ -22,7 +24,8 @@ A family that moved (a different postcode) has only names and date of birth to s
 the child is, and a child on no roll may share them: across a different postcode a match
 needs 0.999 (MOVED_MATCH_PROBABILITY), not 0.995 (at a million pupils, a bar of 0.8 and
 one of 0.995 for exact names and date of birth both matched children on no roll in
-bench/matching_eval.py; 0.999 matched none).
+bench/matching_eval.py; 0.999 matched none). The same house (address) with a mistyped
+postcode is not a move.
 
 Anything short of that with a probability of at least 0.05, and at most one of given
 name, surname and date of birth different outright (a brother or sister at the same

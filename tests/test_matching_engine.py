@@ -347,3 +347,37 @@ def test_it_searches_the_rolls_through_indexes_not_a_scan(db, backend):
         plan = db.connection().exec_driver_sql("EXPLAIN " + sql, tuple(params))
         lines = [row[0] for row in plan]
         assert not any("Seq Scan on pupil" in line for line in lines), lines
+
+
+def test_its_second_look_also_goes_through_indexes(db, backend):
+    from encompass.matching.candidates import BlockingKeys, query_for
+
+    keys = BlockingKeys.for_child("amelia", "brown", DOB, "YO17HH", "12 Low Street")
+    sql, params = query_for(keys, sqlite=backend == "sqlite", names_only=True)
+    assert sql.count("SELECT *") == 4  # both names; the date with each name; the house
+    if backend == "sqlite":
+        plan = db.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql, tuple(params))
+        details = [row[-1] for row in plan]
+        assert details and all("SCAN pupil" not in d for d in details), details
+        assert any("ix_pupil_house" in d for d in details), details
+        assert any("ix_pupil_names" in d for d in details), details
+    else:
+        db.execute(text("SET enable_seqscan = off"))
+        plan = db.connection().exec_driver_sql("EXPLAIN " + sql, tuple(params))
+        lines = [row[0] for row in plan]
+        assert not any("Seq Scan on pupil" in line for line in lines), lines
+
+
+def test_it_finds_a_child_by_the_house_when_the_postcode_and_a_name_are_mistyped(db, school):
+    """The postcode's district mistyped and the surname misheard (nothing sounds alike,
+    no block by date or postcode finds her): the same house on the roll does."""
+    pupil = create_pupil(
+        db, school, "Amelia", "Brown", postcode="YO1 7HH", address="12 Low Street, York"
+    )
+
+    result = resolve_child(
+        db, facts(family_name="Crown", postcode="YO7 1HH", address="12 Low St, York")
+    )
+
+    assert result.candidates and result.candidates[0].pupil_id == pupil.id, result
+    assert any(r.startswith("Address: same house") for r in result.candidates[0].reasons)

@@ -1,6 +1,7 @@
 """Weights learned from the data; a different postcode is evidence, not a veto; the rules
 that guard against households (twins, brothers and sisters) and namesakes, each shown."""
 
+import math
 from datetime import date
 
 import pytest
@@ -305,3 +306,58 @@ def test_a_missing_date_of_birth_needs_the_postcode_or_the_house():
     assert not identity_ok(
         levels(dob="missing", postcode="different", address="different", gap=None)
     )
+
+
+def test_the_household_rules_apply_where_the_rolls_hold_households():
+    """A given name and a date of birth that both differ, at the same house: a brother or
+    sister, wherever the rolls hold brothers and sisters (every council's do). Rolls with
+    next to none (learned: under 5% of pupils with a brother or sister on them) have no
+    household to confuse the child with, and the probability decides."""
+    from encompass.matching.weights import Weights
+
+    sibling = levels(given="different", dob="one_digit", gap=700)
+    assert not identity_ok(sibling)
+    assert identity_ok(sibling, households=False)
+    assert Weights(sibling_share=0.3).households
+    assert not Weights(sibling_share=0.01).households
+    # Without households still never two of given name, surname and date of birth
+    # different outright away from the house, nor a family that moved with two slips.
+    assert not identity_ok(
+        levels(given="different", family="different", address="street"), households=False
+    )
+    assert not identity_ok(
+        levels(given="spelling", dob="one_day", postcode="different", address="different"),
+        households=False,
+    )
+
+
+def test_the_roll_size_counts_as_it_is_once_the_on_roll_share_is_learned():
+    """Until 200 notices have taught the share of children on a roll, a small roll counts
+    as 2**17 pupils (a pilot council's roll is not every child there is); after, the roll
+    is what it is."""
+    from encompass.matching.resolve import LEARNED_FROM, SMALLEST_ROLL, prior_bits
+    from encompass.matching.weights import Weights
+
+    guessed = Weights(on_roll_share=0.8, notices=LEARNED_FROM - 1)
+    learned = Weights(on_roll_share=0.8, notices=LEARNED_FROM)
+    assert prior_bits(guessed, 4_000) == pytest.approx(2 - math.log2(SMALLEST_ROLL))
+    assert prior_bits(learned, 4_000) == pytest.approx(2 - math.log2(4_000))
+    assert prior_bits(learned, 1_000_000) == prior_bits(guessed, 1_000_000)
+
+
+@pytest.mark.parametrize(
+    ("notice", "roll", "level"),
+    [
+        ("135 Quick St reet, Kamilaroicottage", "135 Quick Street, Kamilaroi Cottage", "same"),
+        ("12 Station Road", "12 Station Road, Harrogate", "same"),
+        ("14 Station Road", "12 Station Road, Harrogate", "street"),
+        ("Station Road, Harrogate", "12 Station Road, Harrogate", "street"),
+        ("12 Low Street, York", "12 High Street, York", "missing"),
+        ("12 Park Road, Leeds", "12 Park Lane, Leeds", "missing"),
+        ("3 Park Row", "12 Low Street", "different"),
+    ],
+)
+def test_an_address_is_compared_by_its_street_and_house(notice, roll, level):
+    from encompass.matching.score import address_level
+
+    assert address_level(notice, roll) == level

@@ -76,6 +76,8 @@ class BlockingKeys:
     same_day: tuple[date, ...] = ()
     # The child's address: its house key is worked out only for the second look.
     address: str = ""
+    # The first sound of the child's own surname and first name (the second look).
+    initials: tuple[str, str] = ("", "")
 
     @property
     def house(self) -> str:
@@ -94,6 +96,10 @@ class BlockingKeys:
             postcode=postcode,
             same_day=same_day_dates(dob) if dob else (),
             address=address,
+            initials=(
+                phonetic(family_primary(family_key))[:1] if family_key else "",
+                phonetic(first_name(given_key))[:1] if given_key else "",
+            ),
         )
 
 
@@ -181,14 +187,6 @@ def query_for(keys: BlockingKeys, sqlite: bool, names_only: bool = False) -> tup
     return " UNION ALL ".join(parts) + f" LIMIT {MAX_CANDIDATES}", params
 
 
-def _initial_range(sounds: tuple[str, ...]) -> tuple[str, str] | None:
-    """The phonetic codes that start like the name's own (its first sound), as a range."""
-    first = sorted({sound[0] for sound in sounds if sound})
-    if len(first) != 1:
-        return None
-    return first[0], chr(ord(first[0]) + 1)
-
-
 def _second_look(
     keys: BlockingKeys, any_of: Any, dates: Any, mark: str, params: list[Any]
 ) -> tuple[str, list[Any]]:
@@ -209,12 +207,13 @@ def _second_look(
         parts.append(block("n", where, MAX_BY_NAMES))
     if keys.same_day:
         day = keys.same_day[:1]
-        for n, (column, sounds) in enumerate((("family_phon", family), ("given_phon", given))):
-            bounds = _initial_range(sounds)
-            if bounds is None:
+        for n, (column, initial) in enumerate(
+            zip(("family_phon", "given_phon"), keys.initials, strict=True)
+        ):
+            if not initial:
                 continue
             on_day = any_of("date_of_birth", dates(day))
-            params.extend(bounds)
+            params.extend((initial, chr(ord(initial) + 1)))
             where = f"{on_day} AND {column} >= {mark} AND {column} < {mark}"
             parts.append(block(f"d{n}", where, MAX_BY_INITIAL))
     house = keys.house

@@ -361,3 +361,42 @@ def test_an_address_is_compared_by_its_street_and_house(notice, roll, level):
     from encompass.matching.score import address_level
 
     assert address_level(notice, roll) == level
+
+
+def test_it_learns_how_many_children_of_each_age_are_on_a_roll(db, school):
+    """Children under school age are often at no setting; school-age children mostly are
+    on a roll. The share is learned for each and sets the prior: the same evidence makes
+    a pupil less likely for a toddler than for a ten-year-old."""
+    from datetime import UTC, datetime
+
+    from encompass.matching.resolve import prior_bits
+
+    for n in range(60):
+        create_pupil(
+            db,
+            school,
+            given_name=f"Child{chr(65 + n % 26)}{chr(65 + n // 26)}",
+            family_name=f"Family{chr(65 + n % 26)}",
+            date_of_birth=date(2016, 1 + n % 12, 1 + n % 28),
+            postcode=f"YO{1 + n % 30} {n % 9}AB",
+        )
+    refresh_name_frequencies(db)
+    pupils = db.exec(select(Pupil)).all()
+    school_age = [
+        ChildFacts(p.given_name, p.family_name, p.date_of_birth, p.postcode) for p in pupils
+    ]
+    toddlers = [
+        ChildFacts(
+            f"Baby{chr(65 + n % 26)}", "Nobody", date(2024, 1 + n % 12, 1 + n % 28), "LS1 4AP"
+        )
+        for n in range(60)
+    ]
+
+    weights = learn_weights(db, school_age + toddlers, now=datetime(2026, 11, 30, tzinfo=UTC))
+
+    assert weights.on_roll("early") < 0.5 < weights.on_roll("school")
+    assert weights.on_roll(None) == weights.on_roll_share
+    assert prior_bits(weights, 60, "early") < prior_bits(weights, 60, "school")
+    db.expire_all()
+    db.info.clear()
+    assert load_weights(db).on_roll_by_age == pytest.approx(weights.on_roll_by_age)

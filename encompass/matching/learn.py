@@ -38,7 +38,13 @@ from encompass.matching.normalise import (
     postcode_key,
     postcode_sector,
 )
-from encompass.matching.resolve import ChildFacts, household_bits, posterior, prior_bits
+from encompass.matching.resolve import (
+    ChildFacts,
+    age_band,
+    household_bits,
+    posterior,
+    prior_bits,
+)
 from encompass.matching.score import (
     EXACT,
     FIRST_EXACT,
@@ -104,7 +110,7 @@ def learn_weights(
         sibling_share=sibling_share(session),
     )
     seen = list(children) if children is not None else seen_children(session)
-    weights = estimate_m(session, seen, prior)
+    weights = estimate_m(session, seen, prior, now)
     store_weights(session, weights, now or utcnow())
     return weights
 
@@ -399,10 +405,16 @@ def twin_share(session: Session) -> float:
     return (int(twins) + TWIN_PRIOR_PUPILS * PRIOR_TWINS) / (pupils + TWIN_PRIOR_PUPILS)
 
 
-def estimate_m(session: Session, children: Sequence[ChildFacts], prior: Weights) -> Weights:
-    """EM over the children's candidates; u stays as given."""
+def estimate_m(
+    session: Session, children: Sequence[ChildFacts], prior: Weights, now: datetime | None = None
+) -> Weights:
+    """EM over the children's candidates; u stays as given. The share of children on a
+    roll is learned for each age band (under school age or not, at `now`) as well."""
     pupils = session.execute(select(func.count()).select_from(Pupil)).scalar_one()
-    groups = [g for g in (_pairs_of(session, c, prior) for c in children) if g]
+    today = (now or utcnow()).date()
+    banded = [(age_band(c.date_of_birth, today), _pairs_of(session, c, prior)) for c in children]
+    groups = [(band, g) for band, g in banded if g]
+    counts = Counter(band for band, _ in banded)
     prior_m = {(f, lv): p for f, levels in PRIOR_M.items() for lv, p in levels.items()}
     weights = Weights(
         dict(prior.m),
@@ -414,11 +426,11 @@ def estimate_m(session: Session, children: Sequence[ChildFacts], prior: Weights)
     )
     for _ in range(EM_ROUNDS if groups else 0):
         expected: dict[tuple[str, str], float] = defaultdict(float)
-        on_roll = 0.0
-        prior_odds = prior_bits(weights, pupils)
-        for group in groups:
-            for pair, p in zip(group, _chances(group, weights, prior_odds), strict=True):
-                on_roll += p
+        on_roll: dict[str | None, float] = defaultdict(float)
+        odds = {band: prior_bits(weights, pupils, band) for band in counts}
+        for band, group in groups:
+            for pair, p in zip(group, _chances(group, weights, odds[band]), strict=True):
+                on_roll[band] += p
                 for key in _levels(pair.comparison):
                     expected[key] += p
         m: dict[tuple[str, str], float] = {}
@@ -428,7 +440,14 @@ def estimate_m(session: Session, children: Sequence[ChildFacts], prior: Weights)
                 m[(field_, lv)] = (
                     expected[(field_, lv)] + M_PRIOR_CHILDREN * prior_m[(field_, lv)]
                 ) / (seen + M_PRIOR_CHILDREN)
-        share = (on_roll + M_PRIOR_CHILDREN * PRIOR_ON_ROLL) / (len(children) + M_PRIOR_CHILDREN)
+        total = sum(on_roll.values())
+        share = (total + M_PRIOR_CHILDREN * PRIOR_ON_ROLL) / (len(children) + M_PRIOR_CHILDREN)
+        # Each age band's share, smoothed towards the whole share.
+        by_age = {
+            band: (on_roll[band] + M_PRIOR_CHILDREN * share) / (n + M_PRIOR_CHILDREN)
+            for band, n in counts.items()
+            if band is not None
+        }
         weights = Weights(
             m,
             prior.u,
@@ -436,5 +455,6 @@ def estimate_m(session: Session, children: Sequence[ChildFacts], prior: Weights)
             prior.twin_share,
             notices=len(children),
             sibling_share=prior.sibling_share,
+            on_roll_by_age=by_age,
         )
     return weights

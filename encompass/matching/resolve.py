@@ -116,11 +116,20 @@ class Resolution:
     candidates: tuple[Candidate, ...] = ()
 
 
-def prior_bits(weights: Weights, pupils_on_rolls: int) -> float:
-    """log2 of the prior odds that the child is one given pupil rather than on no roll.
-    Until the share of children on a roll has been learned from LEARNED_FROM notices or
-    more, the rolls count as at least SMALLEST_ROLL pupils."""
-    share = min(max(weights.on_roll_share, 0.05), 0.99)
+def age_band(dob: date | None, today: date | None) -> str | None:
+    """ "early" (under school age: may be at no setting at all) or "school"; None when
+    either date is not known."""
+    if dob is None or today is None:
+        return None
+    return "early" if under_school_age(dob, today) else "school"
+
+
+def prior_bits(weights: Weights, pupils_on_rolls: int, band: str | None = None) -> float:
+    """log2 of the prior odds that the child is one given pupil rather than on no roll:
+    the share of notice children of the child's age band on some roll (learned) over the
+    pupils. Until that share has been learned from LEARNED_FROM notices or more, the
+    rolls count as at least SMALLEST_ROLL pupils."""
+    share = min(max(weights.on_roll(band), 0.05), 0.99)
     floor = SMALLEST_ROLL if weights.notices < LEARNED_FROM else 1
     return math.log2(share / (1 - share)) - math.log2(max(pupils_on_rolls, floor))
 
@@ -305,9 +314,11 @@ def _rank(
     stats: NameStats,
     weights: Weights,
     census: bool = False,
+    band: str | None = None,
 ) -> list[Scored]:
     """The candidates scored, best first, each with its probability of being the child.
-    `census`: the rows hold every pupil whose names both sound like the child's."""
+    `census`: the rows hold every pupil whose names both sound like the child's; `band`:
+    the child's age band (age_band)."""
     if not rows:
         return []
     names = NameBits.of(probe, stats, weights)
@@ -322,10 +333,12 @@ def _rank(
             else s
             for s in scored
         ]
-    return _weigh(scored, weights, stats.total)
+    return _weigh(scored, weights, stats.total, band)
 
 
-def _weigh(scored: list[Scored], weights: Weights, pupils: int) -> list[Scored]:
+def _weigh(
+    scored: list[Scored], weights: Weights, pupils: int, band: str | None = None
+) -> list[Scored]:
     """Best first, each with its probability of being the child."""
     ranked = sorted(scored, key=lambda s: -s.total)
     others = [
@@ -333,17 +346,22 @@ def _weigh(scored: list[Scored], weights: Weights, pupils: int) -> list[Scored]:
         for s in ranked
         for bits in household_bits(s.comparison, s.total, s.evidence[0].weight, _dob(s), weights)
     ]
-    chances = posterior([s.total for s in ranked], prior_bits(weights, pupils), others)
+    chances = posterior([s.total for s in ranked], prior_bits(weights, pupils, band), others)
     for s, p in zip(ranked, chances, strict=True):
         s.probability = p
     return ranked
 
 
 def _with_family(
-    session: Session, ranked: list[Scored], child: ChildFacts, weights: Weights, pupils: int
+    session: Session,
+    ranked: list[Scored],
+    child: ChildFacts,
+    weights: Weights,
+    pupils: int,
+    band: str | None,
 ) -> list[Scored]:
     """A brother or sister from the notice found at a candidate's house counts for it."""
-    bits = family_bits(weights.on_roll_share, pupils)
+    bits = family_bits(weights.on_roll(band), pupils)
     changed = False
     out = []
     for n, s in enumerate(ranked):
@@ -351,7 +369,7 @@ def _with_family(
         if n < SHOWN and may_count(s, siblings) and sibling_at_house(session, s.pupil, siblings):
             s, changed = with_sibling(s, bits), True
         out.append(s)
-    return _weigh(out, weights, pupils) if changed else ranked
+    return _weigh(out, weights, pupils, band) if changed else ranked
 
 
 def resolve_child(session: Session, child: ChildFacts, *, today: date | None = None) -> Resolution:
@@ -377,7 +395,8 @@ def resolve_child(session: Session, child: ChildFacts, *, today: date | None = N
         (probe.family_key, probe.given_key),
     )
     weights = load_weights(session)
-    ranked = _rank(probe, rows, stats, weights)
+    band = age_band(child.date_of_birth, today)
+    ranked = _rank(probe, rows, stats, weights, band=band)
     if not too_many and not (
         ranked and ranked[0].identity_ok and ranked[0].probability >= MATCH_PROBABILITY
     ):
@@ -392,7 +411,7 @@ def resolve_child(session: Session, child: ChildFacts, *, today: date | None = N
         census = bool(keys.given and keys.family) and not overflow
         if extra or census:
             rows = rows + extra
-            ranked = _rank(probe, rows, stats, weights, census=census)
+            ranked = _rank(probe, rows, stats, weights, census=census, band=band)
     if not ranked:
         return _nobody_near(child, today, ())
     if child.siblings and not (
@@ -400,7 +419,7 @@ def resolve_child(session: Session, child: ChildFacts, *, today: date | None = N
         and ranked[0].probability >= MATCH_PROBABILITY
         and ranked[0].comparison.postcode == "same"
     ):
-        ranked = _with_family(session, ranked, child, weights, stats.total)
+        ranked = _with_family(session, ranked, child, weights, stats.total, band)
     shown = _candidates(ranked)
     best = ranked[0]
     if too_many:

@@ -136,6 +136,9 @@ class Weights:
     learned_at: datetime | None = None
     notices: int = 0
     sibling_share: float = PRIOR_SIBLINGS
+    # The share of notice children on some roll, by age band ("early": under school
+    # age, who may be at no setting at all; "school"); learned like `on_roll_share`.
+    on_roll_by_age: dict[str, float] = field(default_factory=dict)
     # Each level's weight, worked out once.
     _bits: dict[tuple[str, str], float] = field(default_factory=dict, compare=False, repr=False)
 
@@ -145,6 +148,10 @@ class Weights:
             {(f, lv): p for f, levels in PRIOR_M.items() for lv, p in levels.items()},
             {(f, lv): p for f, levels in PRIOR_U.items() for lv, p in levels.items()},
         )
+
+    def on_roll(self, band: str | None) -> float:
+        """The share of notice children on some roll, for children of this age band."""
+        return self.on_roll_by_age.get(band or "", self.on_roll_share)
 
     @property
     def households(self) -> bool:
@@ -180,6 +187,7 @@ def load_weights(session: Session) -> Weights:
         m = dict(weights.m)
         u = dict(weights.u)
         on_roll, twins, siblings = PRIOR_ON_ROLL, PRIOR_TWINS, PRIOR_SIBLINGS
+        by_age: dict[str, float] = {}
         learned_at, notices = None, 0
         for field_, level, m_value, u_value, at, seen in rows:
             if field_ == "prior":
@@ -187,13 +195,15 @@ def load_weights(session: Session) -> Weights:
                     twins = float(m_value)
                 elif level == "siblings":
                     siblings = float(m_value)
+                elif level.startswith("on_roll_"):
+                    by_age[level.removeprefix("on_roll_")] = float(m_value)
                 else:
                     on_roll, learned_at, notices = float(m_value), at, int(seen)
                 continue
             m[(field_, level)], u[(field_, level)] = float(m_value), float(u_value)
         if isinstance(learned_at, str):
             learned_at = datetime.fromisoformat(learned_at)
-        weights = Weights(m, u, on_roll, twins, learned_at, notices, siblings)
+        weights = Weights(m, u, on_roll, twins, learned_at, notices, siblings, by_age)
     session.info["encompass_weights"] = weights
     return weights
 
@@ -210,6 +220,7 @@ def store_weights(session: Any, weights: Weights, now: datetime) -> None:
         ("on_roll", weights.on_roll_share),
         ("twins", weights.twin_share),
         ("siblings", weights.sibling_share),
+        *((f"on_roll_{band}", share) for band, share in sorted(weights.on_roll_by_age.items())),
     ):
         rows.append(
             {

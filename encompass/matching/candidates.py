@@ -13,11 +13,11 @@ Blocks (each one index; a pupil found by several is scored once):
    whatever the date of birth and postcode (a date and a postcode both
    wrong, or a family that moved and a date mistyped)                    ix_pupil_names
 6. with block 5: the date itself, and the surname, or the first name,
-   starts with the same sound (one name and the postcode both wrong:
-   Whites for White, a mistyped district)              ix_pupil_dob_phon, ix_pupil_dob_given
+   starts with the same two sounds (one name and the postcode both
+   wrong: Whites for White, a mistyped district)              ix_pupil_dob_phon, ix_pupil_dob_given
 7. with block 5: the same house (postcode area, house number and the
    street's first letters: a mistyped postcode, and a name or the date
-   wrong)                                                                ix_pupil_house
+   wrong), with a name that sounds the same or the same date          ix_pupil_house
 Each block of the second look is read up to its own limit; one that reaches it is left
 out (a rival could be among the pupils it did not read).
 """
@@ -25,6 +25,7 @@ out (a rival could be among the pupils it did not read).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -40,7 +41,7 @@ from encompass.matching.sql import fetch, marks, placeholder
 MAX_CANDIDATES = 500
 # The second look by names alone is for rare names: more pupils than this and it is dropped.
 MAX_BY_NAMES = 40
-# The second look by the date and one name's first sound, or by the house: more than this
+# The second look by the date and one name's first sounds, or by the house: more than this
 # and that block is dropped.
 MAX_BY_INITIAL = 40
 MAX_BY_HOUSE = 20
@@ -76,7 +77,7 @@ class BlockingKeys:
     same_day: tuple[date, ...] = ()
     # The child's address: its house key is worked out only for the second look.
     address: str = ""
-    # The first sound of the child's own surname and first name (the second look).
+    # The first two sounds of the child's own surname and first name (the second look).
     initials: tuple[str, str] = ("", "")
 
     @property
@@ -97,8 +98,8 @@ class BlockingKeys:
             same_day=same_day_dates(dob) if dob else (),
             address=address,
             initials=(
-                phonetic(family_primary(family_key))[:1] if family_key else "",
-                phonetic(first_name(given_key))[:1] if given_key else "",
+                phonetic(family_primary(family_key))[:2] if family_key else "",
+                phonetic(first_name(given_key))[:2] if given_key else "",
             ),
         )
 
@@ -191,7 +192,7 @@ def _second_look(
     keys: BlockingKeys, any_of: Any, dates: Any, mark: str, params: list[Any]
 ) -> tuple[str, list[Any]]:
     """Blocks 5, 6 and 7, each read up to its own limit; the first column says which block
-    found the row ("n" both names, "d0"/"d1" the date and a first sound, "h" the house).
+    found the row ("n" both names, "d0"/"d1" the date and a name's first sounds, "h" the house).
     Only placeholders and fixed column names go in; every value is a bound parameter."""
     given, family = keys.given, keys.family
     parts = []
@@ -213,13 +214,25 @@ def _second_look(
             if not initial:
                 continue
             on_day = any_of("date_of_birth", dates(day))
-            params.extend((initial, chr(ord(initial) + 1)))
+            params.extend((initial, initial[:-1] + chr(ord(initial[-1]) + 1)))
             where = f"{on_day} AND {column} >= {mark} AND {column} < {mark}"
             parts.append(block(f"d{n}", where, MAX_BY_INITIAL))
     house = keys.house
     if house:
-        parts.append(block("h", f"address_key = {mark}", MAX_BY_HOUSE))
+        # At the house, a child with something of its own alike: a name's sound or the date.
         params.append(house)
+        alike = []
+        if family:
+            alike.append(any_of("family_phon", family))
+        if given:
+            alike.append(any_of("given_phon", given))
+        if keys.same_day:
+            alike.append(any_of("date_of_birth", dates(keys.same_day)))
+        if alike:
+            where = f"address_key = {mark} AND ({' OR '.join(alike)})"
+            parts.append(block("h", where, MAX_BY_HOUSE))
+        else:
+            params.pop()
     return " UNION ALL ".join(parts), params
 
 
@@ -227,13 +240,19 @@ _LIMITS = {"n": MAX_BY_NAMES, "d0": MAX_BY_INITIAL, "d1": MAX_BY_INITIAL, "h": M
 
 
 def find_candidates(
-    session: Session, keys: BlockingKeys, *, names_only: bool = False
+    session: Session,
+    keys: BlockingKeys,
+    *,
+    names_only: bool = False,
+    keep: Callable[[str, PupilRow], bool] | None = None,
 ) -> tuple[list[PupilRow], bool]:
     """Every pupil in any block, once each, and whether there were too many to read them
     all (then nothing may be matched: a rival could be among those left). Plain SQL
     through the driver: this runs for every child on every notice, and building
     SQLAlchemy statements costs more than the index lookups themselves. `names_only`: the
-    second look, when the blocks above found nobody certain (block 5)."""
+    second look, when the blocks above found nobody certain (blocks 5 to 7); `keep(block,
+    row)` drops rows of blocks 6 and 7 not worth scoring (found by the date and a first
+    sound, but nothing else alike)."""
     statement, params = query_for(keys, sqlite=placeholder(session) == "?", names_only=names_only)
     if not statement:
         return [], False
@@ -244,12 +263,19 @@ def find_candidates(
         # left out; `overflow` then says whether the look by both names was.
         counts = Counter(row[0] for row in rows)
         full = {block for block, n in counts.items() if n >= _LIMITS[block]}
-        rows = [row[1:] for row in rows if row[0] not in full]
         overflow = "n" in full
+        tagged = [(row[0], row[1:]) for row in rows if row[0] not in full]
+        rows = [
+            row for block, row in tagged if keep is None or block == "n" or keep(block, _row(row))
+        ]
     else:
         overflow = len(rows) >= MAX_CANDIDATES
     for row in rows:
         if row[0] not in found:
-            dob = date.fromisoformat(row[6]) if isinstance(row[6], str) else row[6]
-            found[row[0]] = PupilRow(*row[:6], dob, *row[7:])  # type: ignore[call-arg]
+            found[row[0]] = _row(row)
     return list(found.values()), overflow
+
+
+def _row(row: Any) -> PupilRow:
+    dob = date.fromisoformat(row[6]) if isinstance(row[6], str) else row[6]
+    return PupilRow(*row[:6], dob, *row[7:])  # type: ignore[call-arg]

@@ -37,13 +37,14 @@ from encompass.matching.score import (
     family_level,
     given_level,
 )
-from encompass.matching.sql import fetch, placeholder
+from encompass.matching.sql import fetch, marks, placeholder
 
 # Pupils in a household that has brothers or sisters on the rolls, about.
 HOUSEHOLD = 3
 # The most a brother or sister found at the house counts, in bits.
 MOST_BITS = 20.0
-# Pupils read at one postcode: a block of flats; more than this and nothing is read.
+# Pupils read at one postcode born on a brother's or sister's birthday; more than this
+# and nothing counts.
 AT_POSTCODE = 200
 
 
@@ -88,14 +89,17 @@ def sibling_at_house(
 ) -> Sibling | None:
     """A brother or sister on the notice who is on the roll at this pupil's house (the
     same postcode, and the same address where both have one)."""
-    if not pupil.postcode_key or not siblings:
+    born = sorted({s.date_of_birth for s in siblings if s.date_of_birth is not None})
+    if not pupil.postcode_key or not born:
         return None
     mark = placeholder(session)
+    days = [d.isoformat() for d in born] if mark == "?" else born
     rows = fetch(
         session,
         "SELECT id, given_key, family_key, date_of_birth, address FROM pupil "  # noqa: S608
-        f"WHERE postcode_key = {mark} LIMIT {AT_POSTCODE + 1}",
-        (pupil.postcode_key,),
+        f"WHERE postcode_key = {mark} AND date_of_birth IN ({marks(len(days), mark)}) "
+        f"LIMIT {AT_POSTCODE + 1}",
+        (pupil.postcode_key, *days),
     )
     if len(rows) > AT_POSTCODE:
         return None

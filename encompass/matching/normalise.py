@@ -171,6 +171,13 @@ def address_letters(address: str | None) -> str:
 
 
 @lru_cache(maxsize=65536)
+def address_sorted(address: str | None) -> str:
+    """The words of an address that are not numbers, abbreviations spelt out, in
+    alphabetical order (for comparing streets whatever the order of their parts)."""
+    return " ".join(sorted(address_words(address)[1]))
+
+
+@lru_cache(maxsize=65536)
 def address_words(address: str | None) -> tuple[frozenset[str], frozenset[str]]:
     """(house numbers, other words) of an address, abbreviations spelt out."""
     numbers: set[str] = set()

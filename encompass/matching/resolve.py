@@ -41,6 +41,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from sqlmodel import Session
 
@@ -59,7 +60,9 @@ from encompass.matching.score import (
     DIFFERENT,
     EXACT,
     FIRST_EXACT,
+    INITIAL,
     MISSING,
+    PARTIAL,
     SIMILAR,
     SPELLING,
     Comparison,
@@ -67,7 +70,10 @@ from encompass.matching.score import (
     NameBits,
     Probe,
     Scored,
+    address_level,
     another_pupils_name,
+    family_level,
+    given_level,
     score,
 )
 from encompass.matching.sql import fetch, placeholder
@@ -372,6 +378,21 @@ def _with_family(
     return _weigh(out, weights, pupils, band) if changed else ranked
 
 
+def _worth_scoring(probe: Probe, block: str, pupil: PupilRow) -> bool:
+    """A pupil found by the date and the first sounds of a name is scored only if that
+    name is at most a slip away (a name merely similar is common among names that start
+    alike) or the address is the same house; one found by the house key only if the
+    address is the same house (the same number in another town's High Street is not)."""
+    if block == "h":  # the same house key: the same number in a street alike
+        return bool(probe.address) and address_level(probe.address, pupil.address) == "same"
+    if block == "d0":  # the date and the surname's first sounds
+        if family_level(probe.family_key, pupil.family_key)[0] in (EXACT, SPELLING, PARTIAL):
+            return True
+    elif given_level(probe.given_key, pupil.given_key)[0] not in (SIMILAR, DIFFERENT, INITIAL):
+        return True  # the date and the first name's first sounds
+    return bool(probe.address) and address_level(probe.address, pupil.address) == "same"
+
+
 def resolve_child(session: Session, child: ChildFacts, *, today: date | None = None) -> Resolution:
     """`today` (the local date) lets a child under school age on no roll go to no_setting;
     without it such a child is unmatched."""
@@ -400,10 +421,12 @@ def resolve_child(session: Session, child: ChildFacts, *, today: date | None = N
     if not too_many and not (
         ranked and ranked[0].identity_ok and ranked[0].probability >= MATCH_PROBABILITY
     ):
-        # Nobody certain: look again by both names alone, by the date and a first sound,
+        # Nobody certain: look again by both names alone, by the date and a name's sounds,
         # and by the house (candidates.py, blocks 5 to 7). A block that overflows is left
         # out (a rival could be among the pupils left unread).
-        more, overflow = find_candidates(session, keys, names_only=True)
+        more, overflow = find_candidates(
+            session, keys, names_only=True, keep=partial(_worth_scoring, probe)
+        )
         seen = {row.id for row in rows}
         extra = [row for row in more if row.id not in seen]
         # The names look that overflowed was left out: the rows do not hold every pupil

@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz.distance import OSA, JaroWinkler
-from rapidfuzz.fuzz import ratio, token_sort_ratio
+from rapidfuzz.fuzz import ratio
 
 from encompass.matching import dates
 from encompass.matching.candidates import PupilRow
@@ -31,6 +31,7 @@ from encompass.matching.frequencies import NameStats
 from encompass.matching.nicknames import related
 from encompass.matching.normalise import (
     address_letters,
+    address_sorted,
     address_words,
     compact,
     first_name,
@@ -262,10 +263,10 @@ def address_level(child: str, pupil: str) -> str:
     if child_words and pupil_words and (child_words <= pupil_words or pupil_words <= child_words):
         street = 100.0  # one says more (the town, a house name), nothing disagrees
     else:
-        street = max(
-            token_sort_ratio(" ".join(sorted(child_words)), " ".join(sorted(pupil_words))),
-            ratio(address_letters(child), address_letters(pupil)),
-        )
+        street = ratio(address_letters(child), address_letters(pupil), score_cutoff=50)
+        if street < 90:
+            words = ratio(address_sorted(child), address_sorted(pupil), score_cutoff=50)
+            street = max(street, words)
     if street >= 80:
         if child_numbers == pupil_numbers or (child_numbers & pupil_numbers and street >= 90):
             return "same"

@@ -75,3 +75,24 @@ def test_it_matches_a_file_with_the_live_engine(cli, db, tmp_path):
     assert 0 < float(rows["B"]["score"]) <= 1
     assert rows["E"]["score"] == "0.00"
     assert "roll match: 4 matched, 1 review, 1 unmatched" in result.stderr
+
+
+def test_a_long_file_comes_back_whole_and_in_order(cli, db, tmp_path):
+    """On PostgreSQL a long file is matched by two sessions at once, in parts: the rows
+    come back in the file's order, each with the outcome it has alone."""
+    schools(db)
+    roll, children = tmp_path / "roll.csv", tmp_path / "children.csv"
+    roll.write_text(ROLL, encoding="utf-8")
+    assert cli("roll", "import", str(roll)).exit_code == 0
+    header, *lines = CHILDREN.strip().splitlines()
+    copies = [f"{n}{line}" for n in range(60) for line in lines]  # refs 0A ... 59F
+    children.write_text("\n".join([header, *copies]) + "\n", encoding="utf-8")
+
+    result = cli("roll", "match", str(children))
+
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["ref"] for r in rows] == [line.split(",")[0] for line in copies]
+    by_letter = {r["ref"][-1]: r["outcome"] for r in rows[: len(lines)]}
+    assert all(r["outcome"] == by_letter[r["ref"][-1]] for r in rows)
+    assert "roll match: 240 matched, 60 review, 60 unmatched" in result.stderr

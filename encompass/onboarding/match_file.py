@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session
@@ -21,6 +24,9 @@ from encompass.onboarding.csvfile import parse_date, read_rows
 
 REQUIRED = ("ref", "given_name", "family_name", "date_of_birth", "postcode")
 OUTCOMES = ("matched", "review", "unmatched")
+# Sessions matching a long file at once on PostgreSQL, and the fewest children each.
+WORKERS = 2
+PART = 100
 
 Row = tuple[str, str, str, str]  # ref, outcome, setting_urn, score
 
@@ -65,9 +71,7 @@ def _match_rows(session: Session, rows: list[dict[str, str]]) -> list[Row]:
     return out
 
 
-def match_file(session: Session, path: Path) -> tuple[str, dict[str, int]]:
-    """CSV text `ref,outcome,setting_urn,score` and counts per outcome."""
-    _, numbered = read_rows(path, REQUIRED)
+def _tune(session: Session) -> None:
     if session.get_bind().dialect.name == "postgresql":
         # The matcher's few statement shapes, planned once for the whole file rather than
         # once per child, and never with parallel workers: each lookup reads a few index
@@ -75,7 +79,30 @@ def match_file(session: Session, path: Path) -> tuple[str, dict[str, int]]:
         # rolls it back anyway).
         session.execute(text("SET LOCAL plan_cache_mode = force_generic_plan"))
         session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
-    results = _match_rows(session, [row for _, row in numbered])
+
+
+def _match_part(engine: Any, rows: list[dict[str, str]]) -> list[Row]:
+    with Session(engine) as session:
+        _tune(session)
+        return _match_rows(session, rows)
+
+
+def match_file(session: Session, path: Path) -> tuple[str, dict[str, int]]:
+    """CSV text `ref,outcome,setting_urn,score` and counts per outcome. On PostgreSQL a
+    long file is matched by WORKERS sessions at once, in parts, written back in order:
+    while one waits for the server, another works (on SQLite the work is this process's
+    own, and one session is as fast)."""
+    _, numbered = read_rows(path, REQUIRED)
+    rows = [row for _, row in numbered]
+    engine = session.get_bind()
+    if engine.dialect.name == "postgresql" and len(rows) >= WORKERS * PART:
+        size = -(-len(rows) // WORKERS)
+        parts = [rows[start : start + size] for start in range(0, len(rows), size)]
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            results = [r for part in pool.map(partial(_match_part, engine), parts) for r in part]
+    else:
+        _tune(session)
+        results = _match_rows(session, rows)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["ref", "outcome", "setting_urn", "score"])

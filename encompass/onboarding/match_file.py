@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import csv
 import io
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session
 
+from encompass.db import make_engine
 from encompass.matching import ChildFacts, resolve_child
 from encompass.models import Setting
 from encompass.models.fields import normalise_postcode
@@ -81,25 +82,32 @@ def _tune(session: Session) -> None:
         session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
 
 
-def _match_part(engine: Any, rows: list[dict[str, str]]) -> list[Row]:
-    with Session(engine) as session:
-        _tune(session)
-        return _match_rows(session, rows)
+def _match_part(url: str, rows: list[dict[str, str]]) -> list[Row]:
+    """One part of the file, in a process of its own with its own connection."""
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            _tune(session)
+            return _match_rows(session, rows)
+    finally:
+        engine.dispose()
 
 
 def match_file(session: Session, path: Path) -> tuple[str, dict[str, int]]:
     """CSV text `ref,outcome,setting_urn,score` and counts per outcome. On PostgreSQL a
-    long file is matched by WORKERS sessions at once, in parts, written back in order:
-    while one waits for the server, another works (on SQLite the work is this process's
-    own, and one session is as fast)."""
+    long file is matched by WORKERS processes at once, in parts, written back in order:
+    while one waits for the server, another works (on SQLite the work is all this
+    machine's CPU either way)."""
     _, numbered = read_rows(path, REQUIRED)
     rows = [row for _, row in numbered]
     engine = session.get_bind()
     if engine.dialect.name == "postgresql" and len(rows) >= WORKERS * PART:
         size = -(-len(rows) // WORKERS)
         parts = [rows[start : start + size] for start in range(0, len(rows), size)]
-        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            results = [r for part in pool.map(partial(_match_part, engine), parts) for r in part]
+        url = engine.engine.url.render_as_string(hide_password=False)
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=WORKERS, mp_context=context) as pool:
+            results = [r for part in pool.map(partial(_match_part, url), parts) for r in part]
     else:
         _tune(session)
         results = _match_rows(session, rows)

@@ -62,7 +62,8 @@ def generator(pupils: int, notices: int, seed: int) -> Case:
     return Case(
         "generator",
         "bench/matching_data.py: typos, nicknames, swapped names, date slips, "
-        "missing postcodes, 1.5% moved house",
+        "missing postcodes, 1.5% moved house; each notice lists the child's brothers and "
+        "sisters (names and dates of birth as on the roll; Splink has no use for them)",
         world.settings,
         _world_roll(world),
         [
@@ -300,7 +301,8 @@ def moved_ocr(pupils: int, count: int, seed: int) -> Case:
         )
     return Case(
         "moved_ocr",
-        "the generator's households; notices with 30% moved house (anywhere), OCR misreads, "
+        "the generator's households; notices with 30% moved house (anywhere; brothers and "
+        "sisters listed as in the generator), OCR misreads, "
         "given names missing or an initial only, surname parts dropped, dates misread",
         world.settings,
         _world_roll(world),

@@ -309,7 +309,8 @@ def section(result: dict[str, Any]) -> str:
         + f"; an address on {matching_data.ADDRESS_GIVEN:.0%} of notices; the officer names "
         f"a setting on {matching_data.OFFICER_URN_GIVEN:.0%}, a wrong one "
         f"{matching_data.OFFICER_URN_WRONG:.0%} of the time; accents dropped half the time, "
-        "apostrophes, hyphens, spacing and case varied.",
+        "apostrophes, hyphens, spacing and case varied. Each notice lists the child's "
+        "brothers and sisters (names and dates of birth, as on the roll).",
         "",
         "### Precision and recall",
         "",

@@ -206,7 +206,8 @@ def test_roll_import_learns_and_stores_the_weights(cli, db, school, tmp_path):
     assert weights.bits("dob", "exact") > 5
 
 
-def test_it_learns_from_the_notices_how_often_families_have_moved(db, school):
+def sixty_pupils(db, school) -> list[Pupil]:
+    """Sixty pupils, each with names of its own, at thirty postcodes."""
     for n in range(60):
         create_pupil(
             db,
@@ -217,7 +218,11 @@ def test_it_learns_from_the_notices_how_often_families_have_moved(db, school):
             postcode=f"YO{1 + n % 30} {n % 9}AB",
         )
     refresh_name_frequencies(db)
-    pupils = db.exec(select(Pupil)).all()
+    return list(db.exec(select(Pupil)).all())
+
+
+def test_it_learns_from_the_notices_how_often_families_have_moved(db, school):
+    pupils = sixty_pupils(db, school)
 
     def notices(moved: bool) -> list[ChildFacts]:
         return [
@@ -371,17 +376,7 @@ def test_it_learns_how_many_children_of_each_age_are_on_a_roll(db, school):
 
     from encompass.matching.resolve import prior_bits
 
-    for n in range(60):
-        create_pupil(
-            db,
-            school,
-            given_name=f"Child{chr(65 + n % 26)}{chr(65 + n // 26)}",
-            family_name=f"Family{chr(65 + n % 26)}",
-            date_of_birth=date(2016, 1 + n % 12, 1 + n % 28),
-            postcode=f"YO{1 + n % 30} {n % 9}AB",
-        )
-    refresh_name_frequencies(db)
-    pupils = db.exec(select(Pupil)).all()
+    pupils = sixty_pupils(db, school)
     school_age = [
         ChildFacts(p.given_name, p.family_name, p.date_of_birth, p.postcode) for p in pupils
     ]

@@ -175,17 +175,23 @@ def query_for(keys: BlockingKeys, sqlite: bool, names_only: bool = False) -> tup
         )
     if keys.postcode and (family or given or keys.near):
         params.append(keys.postcode)
-        alike = []
-        if family:
-            alike.append(any_of("family_phon", family))
-        if given:
-            alike.append(any_of("given_phon", given))
-        if keys.near:
-            alike.append(any_of("date_of_birth", dates(keys.near + keys.far)))
-        parts.append(f"{head}postcode_key = {mark} AND ({' OR '.join(alike)})")
+        alike = _alike(keys, any_of, dates(keys.near + keys.far))
+        parts.append(f"{head}postcode_key = {mark} AND ({alike})")
     if not parts:
         return "", []
     return " UNION ALL ".join(parts) + f" LIMIT {MAX_CANDIDATES}", params
+
+
+def _alike(keys: BlockingKeys, any_of: Any, days: tuple[Any, ...]) -> str:
+    """Either name sounds the same, or the date of birth is one of `days`: ORed."""
+    alike = []
+    if keys.family:
+        alike.append(any_of("family_phon", keys.family))
+    if keys.given:
+        alike.append(any_of("given_phon", keys.given))
+    if days:
+        alike.append(any_of("date_of_birth", days))
+    return " OR ".join(alike)
 
 
 def _second_look(
@@ -221,16 +227,9 @@ def _second_look(
     if house:
         # At the house, a child with something of its own alike: a name's sound or the date.
         params.append(house)
-        alike = []
-        if family:
-            alike.append(any_of("family_phon", family))
-        if given:
-            alike.append(any_of("given_phon", given))
-        if keys.same_day:
-            alike.append(any_of("date_of_birth", dates(keys.same_day)))
+        alike = _alike(keys, any_of, dates(keys.same_day))
         if alike:
-            where = f"address_key = {mark} AND ({' OR '.join(alike)})"
-            parts.append(block("h", where, MAX_BY_HOUSE))
+            parts.append(block("h", f"address_key = {mark} AND ({alike})", MAX_BY_HOUSE))
         else:
             params.pop()
     return " UNION ALL ".join(parts), params

@@ -36,7 +36,7 @@ from sqlmodel import Session
 from encompass.matching.dates import digit_dates, near_dates, same_day_dates
 from encompass.matching.nicknames import related_names
 from encompass.matching.normalise import family_primary, first_name, house_key, phonetic
-from encompass.matching.sql import fetch, marks, placeholder
+from encompass.matching.sql import as_date, fetch, marks, placeholder
 
 MAX_CANDIDATES = 500
 # The second look by names alone is for rare names: more pupils than this and it is dropped.
@@ -255,7 +255,6 @@ def find_candidates(
     statement, params = query_for(keys, sqlite=placeholder(session) == "?", names_only=names_only)
     if not statement:
         return [], False
-    found: dict[int, PupilRow] = {}
     rows = fetch(session, statement, params)
     if names_only:
         # Each block of the second look has its own limit: a block that reached it is
@@ -263,18 +262,18 @@ def find_candidates(
         counts = Counter(row[0] for row in rows)
         full = {block for block, n in counts.items() if n >= _LIMITS[block]}
         overflow = "n" in full
-        tagged = [(row[0], row[1:]) for row in rows if row[0] not in full]
-        rows = [
-            row for block, row in tagged if keep is None or block == "n" or keep(block, _row(row))
+        tagged = [(row[0], _row(row[1:])) for row in rows if row[0] not in full]
+        pupils = [
+            pupil for block, pupil in tagged if keep is None or block == "n" or keep(block, pupil)
         ]
     else:
         overflow = len(rows) >= MAX_CANDIDATES
-    for row in rows:
-        if row[0] not in found:
-            found[row[0]] = _row(row)
+        pupils = [_row(row) for row in rows]
+    found: dict[int, PupilRow] = {}
+    for pupil in pupils:
+        found.setdefault(pupil.id, pupil)
     return list(found.values()), overflow
 
 
 def _row(row: Any) -> PupilRow:
-    dob = date.fromisoformat(row[6]) if isinstance(row[6], str) else row[6]
-    return PupilRow(*row[:6], dob, *row[7:])  # type: ignore[call-arg]
+    return PupilRow(*row[:6], as_date(row[6]), *row[7:])  # type: ignore[call-arg]

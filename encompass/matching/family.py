@@ -37,7 +37,8 @@ from encompass.matching.score import (
     family_level,
     given_level,
 )
-from encompass.matching.sql import fetch, marks, placeholder
+from encompass.matching.sql import as_date, fetch, marks, placeholder
+from encompass.matching.weights import bounded
 
 # Pupils in a household that has brothers or sisters on the rolls, about.
 HOUSEHOLD = 3
@@ -106,8 +107,7 @@ def sibling_at_house(
     for pupil_id, given_key, family_key, dob, address in rows:
         if pupil_id == pupil.id:
             continue
-        if isinstance(dob, str):
-            dob = date.fromisoformat(dob)
+        dob = as_date(dob)
         if address_level(pupil.address, address or "") not in ("same", "missing"):
             continue
         for sibling in siblings:
@@ -118,19 +118,11 @@ def sibling_at_house(
 
 def family_bits(on_roll_share: float, pupils: int) -> float:
     """What a brother or sister from the notice at the candidate's house is worth."""
-    share = min(max(on_roll_share, 0.05), 0.99)
+    share = bounded(on_roll_share)
     return min(MOST_BITS, max(0.0, math.log2(share * max(pupils, 1) / HOUSEHOLD)))
 
 
 def with_sibling(scored: Scored, bits: float) -> Scored:
     """The candidate with the brother or sister counted."""
     note = "a brother or sister on the same notice lives there"
-    evidence = (*scored.evidence, Evidence("Brother or sister", "at the house", bits, note))
-    return Scored(
-        scored.pupil,
-        round(scored.total + bits, 2),
-        evidence,
-        scored.comparison,
-        scored.identity_ok,
-        scored.plausible,
-    )
+    return scored.plus(Evidence("Brother or sister", "at the house", bits, note))

@@ -58,6 +58,7 @@ from encompass.matching.score import (
     given_level,
     score,
 )
+from encompass.matching.sql import as_date
 from encompass.matching.weights import (
     LEVELS,
     PRIOR_M,
@@ -212,7 +213,7 @@ def _dob_u(session: Session) -> dict[tuple[str, str], float]:
     for day, n in session.execute(
         select(col(Pupil.date_of_birth), func.count()).group_by(col(Pupil.date_of_birth))
     ):
-        counts[date.fromisoformat(day) if isinstance(day, str) else day] = int(n)
+        counts[as_date(day)] = int(n)
     total = sum(counts.values())
     found: dict[str, float] = defaultdict(float)
     if total > 1:

@@ -77,7 +77,7 @@ from encompass.matching.score import (
     score,
 )
 from encompass.matching.sql import fetch, placeholder
-from encompass.matching.weights import Weights, load_weights
+from encompass.matching.weights import Weights, bounded, load_weights
 
 SMALLEST_ROLL = 2**17
 LEARNED_FROM = 200
@@ -135,7 +135,7 @@ def prior_bits(weights: Weights, pupils_on_rolls: int, band: str | None = None) 
     the share of notice children of the child's age band on some roll (learned) over the
     pupils. Until that share has been learned from LEARNED_FROM notices or more, the
     rolls count as at least SMALLEST_ROLL pupils."""
-    share = min(max(weights.on_roll(band), 0.05), 0.99)
+    share = bounded(weights.on_roll(band))
     floor = SMALLEST_ROLL if weights.notices < LEARNED_FROM else 1
     return math.log2(share / (1 - share)) - math.log2(max(pupils_on_rolls, floor))
 
@@ -167,7 +167,7 @@ def household_bits(
     if c.given[0] == MISSING and c.dob == "exact":
         # No given name, the same birthday: a twin of the pupil would be on the roll too.
         return []
-    share = min(max(weights.on_roll_share, 0.05), 0.99)
+    share = bounded(weights.on_roll_share)
     off_roll = (1 - share) / share
     out = []
     if c.dob == "exact":
@@ -300,17 +300,7 @@ def name_census(scored: list[Scored], weights: Weights, pupils: int) -> list[Sco
             if not others
             else f"{others} other pupil{'s' if others > 1 else ''} on the rolls have both names"
         )
-        evidence = (*s.evidence, Evidence("Full name", "rare", round(gain, 2), note))
-        out.append(
-            Scored(
-                s.pupil,
-                round(s.total + gain, 2),
-                evidence,
-                s.comparison,
-                s.identity_ok,
-                s.plausible,
-            )
-        )
+        out.append(s.plus(Evidence("Full name", "rare", round(gain, 2), note)))
     return out
 
 
@@ -368,10 +358,10 @@ def _with_family(
 ) -> list[Scored]:
     """A brother or sister from the notice found at a candidate's house counts for it."""
     bits = family_bits(weights.on_roll(band), pupils)
+    siblings = child.siblings
     changed = False
     out = []
     for n, s in enumerate(ranked):
-        siblings = child.siblings
         if n < SHOWN and may_count(s, siblings) and sibling_at_house(session, s.pupil, siblings):
             s, changed = with_sibling(s, bits), True
         out.append(s)
@@ -383,14 +373,13 @@ def _worth_scoring(probe: Probe, block: str, pupil: PupilRow) -> bool:
     name is at most a slip away (a name merely similar is common among names that start
     alike) or the address is the same house; one found by the house key only if the
     address is the same house (the same number in another town's High Street is not)."""
-    if block == "h":  # the same house key: the same number in a street alike
-        return bool(probe.address) and address_level(probe.address, pupil.address) == "same"
     if block == "d0":  # the date and the surname's first sounds
-        if family_level(probe.family_key, pupil.family_key)[0] in (EXACT, SPELLING, PARTIAL):
-            return True
-    elif given_level(probe.given_key, pupil.given_key)[0] not in (SIMILAR, DIFFERENT, INITIAL):
-        return True  # the date and the first name's first sounds
-    return bool(probe.address) and address_level(probe.address, pupil.address) == "same"
+        near = family_level(probe.family_key, pupil.family_key)[0] in (EXACT, SPELLING, PARTIAL)
+    elif block == "d1":  # the date and the first name's first sounds
+        near = given_level(probe.given_key, pupil.given_key)[0] not in (SIMILAR, DIFFERENT, INITIAL)
+    else:  # "h": the same house key (the same number in a street alike)
+        near = False
+    return near or (bool(probe.address) and address_level(probe.address, pupil.address) == "same")
 
 
 def resolve_child(session: Session, child: ChildFacts, *, today: date | None = None) -> Resolution:

@@ -163,6 +163,17 @@ class Scored:
     def reasons(self) -> list[str]:
         return [str(e) for e in self.evidence]
 
+    def plus(self, evidence: Evidence) -> Scored:
+        """The same candidate with one more line of evidence counted."""
+        return Scored(
+            self.pupil,
+            round(self.total + evidence.weight, 2),
+            (*self.evidence, evidence),
+            self.comparison,
+            self.identity_ok,
+            self.plausible,
+        )
+
     @property
     def namesake(self) -> bool:
         """Same name and date of birth as the child, whatever else differs."""
@@ -310,18 +321,16 @@ def _name_bits(weights: Weights, kind: str, level: str, exact: float) -> float:
     return weights.bits(kind, level)
 
 
-def compare(probe: Probe, pupil: PupilRow, swapped: bool) -> Comparison:
-    child_given, child_family = (
-        (probe.family_key, probe.given_key) if swapped else (probe.given_key, probe.family_key)
-    )
-    pc = postcode_level(probe.postcode_key, pupil.postcode_key)
+def compare(probe: Probe, pupil: PupilRow) -> Comparison:
+    """Each field's level of agreement, the names in the order given (_swapped: the other
+    way round)."""
     return Comparison(
-        given_level(child_given, pupil.given_key),
-        family_level(child_family, pupil.family_key),
+        given_level(probe.given_key, pupil.given_key),
+        family_level(probe.family_key, pupil.family_key),
         dob_level(probe.date_of_birth, pupil.date_of_birth),
-        pc,
+        postcode_level(probe.postcode_key, pupil.postcode_key),
         address_level(probe.address, pupil.address),
-        swapped,
+        False,
         None
         if probe.date_of_birth is None
         else abs((probe.date_of_birth - pupil.date_of_birth).days),
@@ -342,7 +351,7 @@ def _swapped(c: Comparison, probe: Probe, pupil: PupilRow) -> Comparison:
 
 
 def score(probe: Probe, pupil: PupilRow, names: NameBits, weights: Weights) -> Scored:
-    normal = compare(probe, pupil, False)
+    normal = compare(probe, pupil)
     n_given = _name_bits(weights, "given", normal.given[0], names.given)
     n_family = _name_bits(weights, "family", normal.family[0], names.family)
     comparison, g_weight, f_weight = normal, n_given, n_family

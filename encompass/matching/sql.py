@@ -4,6 +4,7 @@ child: SQLAlchemy's statement and result objects cost more than these index look
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session
@@ -12,6 +13,11 @@ from sqlmodel import Session
 def placeholder(session: Session) -> str:
     """The driver's parameter marker: "?" for SQLite, "%s" for psycopg."""
     return "?" if session.get_bind().dialect.name == "sqlite" else "%s"
+
+
+def as_date(value: Any) -> date:
+    """A date as the driver gives it back: SQLite's ISO text, or a date."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def marks(count: int, mark: str) -> str:

@@ -125,6 +125,14 @@ NAME_BITS = (2.0, 14.0)
 # are far above it (about a third to a half of pupils).
 HOUSEHOLD_SHARE = 0.05
 PROB_FLOOR = 1e-6
+# The share of notice children on a roll, as the prior uses it: never taken as certain
+# either way.
+ON_ROLL_BOUNDS = (0.05, 0.99)
+
+
+def bounded(share: float) -> float:
+    """A learned on-roll share within ON_ROLL_BOUNDS."""
+    return min(max(share, ON_ROLL_BOUNDS[0]), ON_ROLL_BOUNDS[1])
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ the child.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlmodel import Session
 
@@ -55,6 +55,14 @@ class Sibling(NamedTuple):
     given_name: str
     family_name: str
     date_of_birth: date | None
+
+
+def siblings_from(children: Iterable[Any]) -> tuple[Sibling, ...]:
+    """Other children on a notice (stored or sent) as the matcher is told of them; an
+    unborn child has no name or date of birth to be found by."""
+    return tuple(
+        Sibling(c.given_name, c.family_name, c.date_of_birth) for c in children if not c.unborn
+    )
 
 
 def _same_child(sibling: Sibling, given_key: str, family_key: str, dob: date) -> bool:

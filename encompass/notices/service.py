@@ -25,6 +25,7 @@ from encompass.alerts.recipients import Recipients
 from encompass.calendar.setting_calendar import Timing, timing_for
 from encompass.matching import ChildFacts, Resolution, Sibling, resolve_child
 from encompass.matching.fallback import route_to_fallback
+from encompass.matching.family import siblings_from
 from encompass.models import Alert, Child, Notice, Setting
 from encompass.models.escalation import LadderStep
 from encompass.notices.schemas import ChildIn, NoticeIn
@@ -254,11 +255,7 @@ class Resolved:
 
 def siblings_of(n: int, children: Sequence[ChildIn]) -> tuple[Sibling, ...]:
     """The other children on the notice, as the matcher is told of them."""
-    return tuple(
-        Sibling(c.given_name, c.family_name, c.date_of_birth)
-        for i, c in enumerate(children)
-        if i != n and not c.unborn
-    )
+    return siblings_from(c for i, c in enumerate(children) if i != n)
 
 
 def child_facts(data: ChildIn, siblings: tuple[Sibling, ...] = ()) -> ChildFacts:

@@ -16,7 +16,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from encompass.alerts.policy import AlertPolicy
-from encompass.matching import ChildFacts, Sibling, resolve_child
+from encompass.matching import ChildFacts, resolve_child
+from encompass.matching.family import siblings_from
 from encompass.matching.learn import learn_weights
 from encompass.models import Child, ReviewItem, Setting
 from encompass.records import audit
@@ -41,8 +42,14 @@ def after_roll_import(session: Session, cfg: Any, *, now: datetime) -> Rematched
 
 
 def _facts(session: Session, child: Child) -> ChildFacts:
+    # The other children on the notice as it stands: not this child's own earlier rows
+    # (an amended child keeps its position) nor anyone's superseded ones.
     others = session.exec(
-        select(Child).where(Child.notice_id == child.notice_id, Child.id != child.id)
+        select(Child).where(
+            Child.notice_id == child.notice_id,
+            Child.position != child.position,
+            col(Child.superseded_at).is_(None),
+        )
     ).all()
     return ChildFacts(
         given_name=child.given_name,
@@ -52,9 +59,7 @@ def _facts(session: Session, child: Child) -> ChildFacts:
         setting_urn=child.officer_setting_urn,
         unborn=child.unborn,
         address=child.address,
-        siblings=tuple(
-            Sibling(c.given_name, c.family_name, c.date_of_birth) for c in others if not c.unborn
-        ),
+        siblings=siblings_from(others),
     )
 
 

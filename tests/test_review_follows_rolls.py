@@ -170,3 +170,41 @@ def test_settings_are_found_by_name_urn_or_postcode(client, db, york, query, urn
 
     assert re.search(rf"\({urn}\)\s*</label>", html)
     assert len(re.findall(r'value="setting:\d+"', html)) == 1
+
+
+def test_a_later_roll_import_finds_a_family_that_moved_by_its_children(
+    cli, client, db, york, tmp_path
+):
+    """Oliver (a common name) and Grace Smith moved before either was on a roll: both wait
+    in review. The roll that then lists them at their old house places Oliver through his
+    sister on the same notice, as intake would have."""
+    moved = {"family_name": "Smith", "postcode": "LS1 4AP", "address": "3 Park Row"}
+    body = notice_body()
+    template = body["children"][0]
+    body["children"] = [
+        {**template, **moved, "given_name": "Oliver", "date_of_birth": "2019-04-03"},
+        {**template, **moved, "given_name": "Grace", "date_of_birth": "2016-02-09"},
+    ]
+    response = client.post("/api/v1/notices", json=body, headers=bearer(york["key"]))
+    assert response.status_code == 201, response.get_json()
+    assert [c["outcome"] for c in response.get_json()["children"]] == ["review", "review"]
+    roll = tmp_path / "roll.csv"
+    lines = ["setting_urn,given_name,family_name,date_of_birth,postcode,address"]
+    lines += [
+        f"121212,Oliver,Smith,2012-{1 + n % 12:02d}-{1 + n % 28:02d},YO10 3DD," for n in range(300)
+    ]
+    lines += [
+        "121212,Oliver,Smith,2019-04-03,YO1 7HH,12 Low Street",
+        "121212,Grace,Smith,2016-02-09,YO1 7HH,12 Low Street",
+    ]
+    roll.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    result = cli("roll", "import", str(roll))
+
+    assert result.exit_code == 0, result.output
+    db.expire_all()
+    oliver = db.exec(select(Child).where(Child.given_name == "Oliver")).one()
+    item = db.exec(select(ReviewItem).where(ReviewItem.child_id == oliver.id)).one()
+    assert item.status == "resolved", (item.reason, [c["reasons"] for c in item.candidates])
+    assert oliver.setting_id == york["wilfrids"].id
+    assert any("Brother or sister" in r for c in item.candidates for r in c["reasons"])

@@ -136,8 +136,16 @@ def prior_bits(weights: Weights, pupils_on_rolls: int, band: str | None = None) 
     pupils. Until that share has been learned from LEARNED_FROM notices or more, the
     rolls count as at least SMALLEST_ROLL pupils."""
     share = bounded(weights.on_roll(band))
+    return math.log2(share / (1 - share)) - math.log2(counted_pupils(weights, pupils_on_rolls))
+
+
+def counted_pupils(weights: Weights, pupils_on_rolls: int) -> int:
+    """The pupils the rolls count as: until the on-roll share has been learned from
+    LEARNED_FROM notices, at least SMALLEST_ROLL (a pilot's small roll is not every child
+    there is). The prior and the chance of a brother or sister at a house by coincidence
+    (matching/family.py) both use it."""
     floor = SMALLEST_ROLL if weights.notices < LEARNED_FROM else 1
-    return math.log2(share / (1 - share)) - math.log2(max(pupils_on_rolls, floor))
+    return max(pupils_on_rolls, floor)
 
 
 def posterior(totals: Sequence[float], prior: float, others: Sequence[float] = ()) -> list[float]:
@@ -357,7 +365,7 @@ def _with_family(
     band: str | None,
 ) -> list[Scored]:
     """A brother or sister from the notice found at a candidate's house counts for it."""
-    bits = family_bits(weights.on_roll(band), pupils)
+    bits = family_bits(weights.on_roll(band), counted_pupils(weights, pupils))
     siblings = child.siblings
     changed = False
     out = []

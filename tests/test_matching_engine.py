@@ -359,8 +359,11 @@ def test_its_second_look_also_goes_through_indexes(db, backend):
 
     keys = BlockingKeys.for_child("amelia", "brown", DOB, "YO17HH", "12 Low Street")
     sql, params = query_for(keys, sqlite=backend == "sqlite", names_only=True)
-    assert sql.count("SELECT *") == 4  # both names; the date with each name; the house
-    assert_indexes(db, backend, sql, params, "ix_pupil_house", "ix_pupil_names")
+    # Both names; the date with each name; the house; the postcode.
+    assert sql.count("SELECT *") == 5
+    assert_indexes(
+        db, backend, sql, params, "ix_pupil_house", "ix_pupil_names", "ix_pupil_postcode"
+    )
 
 
 def test_it_finds_a_child_by_the_house_when_the_postcode_and_a_name_are_mistyped(db, school):
@@ -372,6 +375,29 @@ def test_it_finds_a_child_by_the_house_when_the_postcode_and_a_name_are_mistyped
 
     result = resolve_child(
         db, facts(family_name="Crown", postcode="YO7 1HH", address="12 Low St, York")
+    )
+
+    assert result.candidates and result.candidates[0].pupil_id == pupil.id, result
+    assert any(r.startswith("Address: same house") for r in result.candidates[0].reasons)
+
+
+def test_it_finds_a_child_at_its_postcode_whose_names_and_date_are_all_mistyped(db, school):
+    """Both names mistyped beyond their sounds (Emiiy for Emiily, Negenht for Negent) and
+    the date of birth in another year: no block by names or date finds her, the second
+    look at everyone at her postcode does, and the same house says who she is."""
+    pupil = create_pupil(
+        db, school, "Emiily", "Negent", postcode="YO10 3DD", address="26 Hopegood Place, York"
+    )
+
+    result = resolve_child(
+        db,
+        facts(
+            given_name="Emiiy",
+            family_name="Negenht",
+            date_of_birth=date(2018, 10, 20),
+            postcode="YO10 3DD",
+            address="26 Hopegood Place",
+        ),
     )
 
     assert result.candidates and result.candidates[0].pupil_id == pupil.id, result

@@ -334,6 +334,26 @@ def test_the_household_rules_apply_where_the_rolls_hold_households():
         levels(given="spelling", dob="one_day", postcode="different", address="different"),
         households=False,
     )
+    # ... except at the same house (postcode and address), where without households
+    # nobody else lives with the pupil's surname: two may differ, not three.
+    assert identity_ok(levels(given="different", dob="different", gap=9000), households=False)
+    assert identity_ok(levels(family="different", dob="different", gap=9000), households=False)
+    assert not identity_ok(
+        levels(given="different", family="different", dob="different", gap=9000),
+        households=False,
+    )
+
+
+def test_a_brother_or_sister_off_the_roll_is_weighed_only_where_rolls_hold_households():
+    """The chance that the child is a brother or sister of the pupil who is on no roll
+    counts where the rolls hold brothers and sisters; on rolls with next to none the same
+    surname at a house is what chance gives, and the weights already count that."""
+    from encompass.matching.resolve import household_bits
+    from encompass.matching.weights import Weights
+
+    sibling = levels(given="different", dob="different", gap=9000)
+    assert len(household_bits(sibling, 20.0, -3.0, -5.0, Weights(sibling_share=0.3))) == 1
+    assert household_bits(sibling, 20.0, -3.0, -5.0, Weights(sibling_share=0.01)) == []
 
 
 def test_the_roll_size_counts_as_it_is_once_the_on_roll_share_is_learned():
@@ -366,6 +386,78 @@ def test_an_address_is_compared_by_its_street_and_house(notice, roll, level):
     from encompass.matching.score import address_level
 
     assert address_level(notice, roll) == level
+
+
+@pytest.mark.parametrize(
+    ("notice", "roll", "within", "across"),
+    [
+        # Within one postcode the first line says the house, whatever the town is called.
+        ("12 Church Rd, Acomb, York", "12 Church Road, Heworth Green, Tadcaster")
+        + ("same", "missing"),
+        ("Flat 2, 14 Park Rd, York", "14 Park Road, Heworth", "same", "missing"),
+        # Another number, or another street, is not the house even there.
+        ("21 Launceston Street, Coonamble", "40 Launceston Street, Coonamble")
+        + ("street", "street"),
+        ("12 Low Street, Acomb", "12 High Street, York", "missing", "missing"),
+    ],
+)
+def test_within_one_postcode_the_house_number_and_street_say_the_house(
+    notice, roll, within, across
+):
+    from encompass.matching.score import address_level
+
+    assert address_level(notice, roll, True) == within
+    assert address_level(notice, roll) == across
+
+
+@pytest.mark.parametrize(
+    ("notice", "roll", "level"),
+    [
+        ("YO103DD", "YO103DD", "same"),
+        ("YO103DD", "YO103DE", "sector"),
+        ("YO103DD", "YO013DD", "slip"),  # two characters swapped
+        ("CF098AA", "CF089AA", "slip"),  # across the space
+        ("YO103DD", "YO104DD", "slip"),  # one mistyped
+        ("YO103DD", "YO108AB", "district"),
+        ("YO103DD", "YO13DD", "different"),  # YO1 and YO10 are other districts
+        ("YO103DD", "LS64AB", "different"),
+    ],
+)
+def test_a_postcode_one_typing_slip_away_is_told_from_a_move(notice, roll, level):
+    from encompass.matching.score import postcode_level
+
+    assert postcode_level(notice, roll) == level
+
+
+def test_a_child_whose_postcode_was_mistyped_is_matched_where_a_move_would_not_be(db, school):
+    """A fairly common name, no address: after a move the child goes to review (above),
+    but a postcode one slip from the pupil's is a typing slip far more often than a move
+    to that very postcode, and counts as evidence for the pupil."""
+    many(db, school, "Oliver", "Smith", 300)
+    pupil = create_pupil(db, school, "Oliver", "Smith", postcode="YO10 3DD", address="")
+
+    typed = resolve_child(db, child(given_name="Oliver", family_name="Smith", postcode="YO13 0DD"))
+    moved = resolve_child(db, child(given_name="Oliver", family_name="Smith", address=""))
+
+    assert (typed.outcome, typed.pupil_id) == ("matched", pupil.id), typed
+    reasons = typed.candidates[0].reasons
+    assert "Postcode: one character mistyped or two swapped" in " ".join(reasons)
+    assert moved.outcome == "review"
+
+
+def test_it_learns_how_often_two_pupils_postcodes_are_a_slip_apart(db, school):
+    """Two streets whose postcodes differ by one character: a slip between their pupils
+    is common here, and the weight of a slip is learned lower than the prior's."""
+    from encompass.matching.weights import PRIOR_U
+
+    for n in range(40):
+        postcode = "YO10 3DD" if n % 2 else "YO10 4DD"
+        create_pupil(db, school, f"Child{n}", f"Family{n}", postcode=postcode, address="")
+    learn_weights(db, [])
+    db.commit()
+
+    u = load_weights(db).u[("postcode", "slip")]
+    assert u > 10 * PRIOR_U["postcode"]["slip"]
 
 
 def test_it_learns_how_many_children_of_each_age_are_on_a_roll(db, school):

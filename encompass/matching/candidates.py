@@ -18,6 +18,9 @@ Blocks (each one index; a pupil found by several is scored once):
 7. with block 5: the same house (postcode area, house number and the
    street's first letters: a mistyped postcode, and a name or the date
    wrong), with a name that sounds the same or the same date          ix_pupil_house
+8. with block 5: everyone at the child's postcode (both names and the
+   date mistyped beyond their sounds: Negenht for Negent, Emiiy for
+   Emiily, the date in another year)                                   ix_pupil_postcode
 Each block of the second look is read up to its own limit; one that reaches it is left
 out (a rival could be among the pupils it did not read).
 """
@@ -45,6 +48,10 @@ MAX_BY_NAMES = 40
 # and that block is dropped.
 MAX_BY_INITIAL = 40
 MAX_BY_HOUSE = 20
+# The second look at everyone at the child's postcode: a street of houses holds a few dozen
+# pupils at most; more than this (a block of flats, a postcode shared by a hall) and it is
+# dropped.
+MAX_BY_POSTCODE = 40
 
 
 class PupilRow(NamedTuple):
@@ -197,8 +204,9 @@ def _alike(keys: BlockingKeys, any_of: Any, days: tuple[Any, ...]) -> str:
 def _second_look(
     keys: BlockingKeys, any_of: Any, dates: Any, mark: str, params: list[Any]
 ) -> tuple[str, list[Any]]:
-    """Blocks 5, 6 and 7, each read up to its own limit; the first column says which block
-    found the row ("n" both names, "d0"/"d1" the date and a name's first sounds, "h" the house).
+    """Blocks 5 to 8, each read up to its own limit; the first column says which block
+    found the row ("n" both names, "d0"/"d1" the date and a name's first sounds, "h" the
+    house, "p" the postcode).
     Only placeholders and fixed column names go in; every value is a bound parameter."""
     given, family = keys.given, keys.family
     parts = []
@@ -232,10 +240,19 @@ def _second_look(
             parts.append(block("h", f"address_key = {mark} AND ({alike})", MAX_BY_HOUSE))
         else:
             params.pop()
+    if keys.postcode:
+        params.append(keys.postcode)
+        parts.append(block("p", f"postcode_key = {mark}", MAX_BY_POSTCODE))
     return " UNION ALL ".join(parts), params
 
 
-_LIMITS = {"n": MAX_BY_NAMES, "d0": MAX_BY_INITIAL, "d1": MAX_BY_INITIAL, "h": MAX_BY_HOUSE}
+_LIMITS = {
+    "n": MAX_BY_NAMES,
+    "d0": MAX_BY_INITIAL,
+    "d1": MAX_BY_INITIAL,
+    "h": MAX_BY_HOUSE,
+    "p": MAX_BY_POSTCODE,
+}
 
 
 def find_candidates(

@@ -116,7 +116,7 @@ def sibling_at_house(
         if pupil_id == pupil.id:
             continue
         dob = as_date(dob)
-        if address_level(pupil.address, address or "") not in ("same", "missing"):
+        if address_level(pupil.address, address or "", True) not in ("same", "missing"):
             continue
         for sibling in siblings:
             if _same_child(sibling, given_key, family_key, dob):

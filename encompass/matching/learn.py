@@ -37,6 +37,7 @@ from encompass.matching.normalise import (
     postcode_district,
     postcode_key,
     postcode_sector,
+    postcode_slips,
 )
 from encompass.matching.resolve import (
     ChildFacts,
@@ -78,6 +79,7 @@ M_PRIOR_CHILDREN = 50
 TWIN_PRIOR_PUPILS = 10
 SAMPLE_PUPILS = 8000
 SAMPLE_PAIRS = 40000
+SLIP_SAMPLE = 4000
 NEIGHBOUR_POSTCODES = 400
 EM_ROUNDS = 8
 SEEN_CHILDREN = 20000
@@ -166,7 +168,7 @@ def estimate_u(session: Session, rng: random.Random) -> dict[tuple[str, str], fl
     u.update(_smooth(family, len(pairs), "family"))
     u.update(_smooth(address, addressed, "address"))
     u.update(_dob_u(session))
-    u.update(_postcode_u(session))
+    u.update(_postcode_u(session, rng))
     u.update(_neighbour_address_u(session, rng))
     return u
 
@@ -230,7 +232,24 @@ def _dob_u(session: Session) -> dict[tuple[str, str], float]:
     return _smooth({k: v * total for k, v in found.items()}, total, "dob")
 
 
-def _postcode_u(session: Session) -> dict[tuple[str, str], float]:
+def _slip_share(counts: dict[str, int], total: int, rng: random.Random) -> float:
+    """The chance that two pupils' postcodes are one typing slip apart in different
+    sectors (score.postcode_level), from a sample of pupils' postcodes."""
+    keys = list(counts)
+    weights = [counts[k] for k in keys]
+    sample = rng.choices(keys, weights=weights, k=min(SLIP_SAMPLE, total))
+    found = 0
+    for key in sample:
+        sector = postcode_sector(key)
+        found += sum(
+            counts.get(other, 0)
+            for other in postcode_slips(key)
+            if postcode_sector(other) != sector
+        )
+    return found / (len(sample) * max(total - 1, 1)) if sample else 0.0
+
+
+def _postcode_u(session: Session, rng: random.Random) -> dict[tuple[str, str], float]:
     counts = {
         key: int(n)
         for key, n in session.execute(
@@ -251,12 +270,14 @@ def _postcode_u(session: Session) -> dict[tuple[str, str], float]:
         same = sum(n * (n - 1) for n in counts.values()) / pairs
         sector = sum(n * (n - 1) for n in sectors.values()) / pairs
         district = sum(n * (n - 1) for n in districts.values()) / pairs
+        slip = _slip_share(counts, total, rng)
         found.update(
             {
                 "same": same,
                 "sector": max(sector - same, 0.0),
-                "district": max(district - sector, 0.0),
-                "different": max(1.0 - district, 0.0),
+                "slip": slip,
+                "district": max(district - sector - slip, 0.0),
+                "different": max(1.0 - district - slip, 0.0),
             }
         )
     return _smooth({k: v * total for k, v in found.items()}, total, "postcode")
@@ -287,7 +308,7 @@ def _neighbour_address_u(session: Session, rng: random.Random) -> dict[tuple[str
         for addresses in groups.values():
             for i in range(len(addresses)):
                 for j in range(i + 1, min(len(addresses), i + 30)):
-                    level = address_level(addresses[i], addresses[j])
+                    level = address_level(addresses[i], addresses[j], True)
                     if level != MISSING:
                         found[level] += 1
                         compared += 1

@@ -140,6 +140,23 @@ def postcode_sector(key: str) -> str:
     return key[:-2] if len(key) >= 5 else key
 
 
+def postcode_slips(key: str) -> list[str]:
+    """Every postcode one typing slip from `key` (a compact postcode): one character
+    changed for another, or two next to each other swapped."""
+    out = []
+    for n, char in enumerate(key):
+        for other in _CHARACTERS:
+            if other != char:
+                out.append(key[:n] + other + key[n + 1 :])
+    for n in range(len(key) - 1):
+        if key[n] != key[n + 1]:
+            out.append(key[:n] + key[n + 1] + key[n] + key[n + 2 :])
+    return out
+
+
+_CHARACTERS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
 def postcode_district(key: str) -> str:
     """'YO17HH' -> 'YO1'."""
     return key[:-3] if len(key) >= 5 else key
@@ -160,6 +177,18 @@ def house_key(address: str | None, postcode: str | None) -> str:
         if _NUMBER.match(number) and not street[0].isdigit():
             return f"{area.group()} {number} {street[:4]}"[:24]
     return ""
+
+
+@lru_cache(maxsize=65536)
+def house_line(address: str | None) -> tuple[str, str]:
+    """(house number, street letters) of an address's first line with a number and a
+    street: "Flat 2, 14 Park Rd, York" -> ("14", "parkroad"); ("", "") without one."""
+    for part in (address or "").split(","):
+        words = [_ADDRESS_WORDS.get(w, w) for w in _WORD.findall(name_key(part))]
+        for n, (number, street) in enumerate(zip(words, words[1:], strict=False)):
+            if _NUMBER.match(number) and not street[0].isdigit():
+                return number, "".join(words[n + 1 :])
+    return "", ""
 
 
 @lru_cache(maxsize=65536)

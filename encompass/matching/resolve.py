@@ -169,7 +169,9 @@ def household_bits(
     postcode and address agree as for the pupil, the given name (and, for a brother or
     sister, the date of birth) as for anyone. The priors are the shares of pupils with a
     twin, or a brother or sister, on the rolls (learned from them), times the odds of a
-    notice child being on no roll."""
+    notice child being on no roll. Brothers and sisters count only where the rolls hold
+    households: on rolls with next to none, a pupil with the child's surname at the house
+    is what chance gives, and the weights (u) count chance already."""
     if c.family[0] == DIFFERENT or c.given[0] in (EXACT, FIRST_EXACT):
         return []
     if c.given[0] == MISSING and c.dob == "exact":
@@ -180,7 +182,7 @@ def household_bits(
     out = []
     if c.dob == "exact":
         out.append(total - given_bits + math.log2(max(weights.twin_share, 1e-6) * off_roll))
-    elif c.dob != MISSING and "same" in (c.postcode, c.address):
+    elif c.dob != MISSING and "same" in (c.postcode, c.address) and weights.households:
         siblings = max(weights.sibling_share, 1e-6) * off_roll
         out.append(total - given_bits - dob_bits + math.log2(siblings))
     return out
@@ -380,14 +382,25 @@ def _worth_scoring(probe: Probe, block: str, pupil: PupilRow) -> bool:
     """A pupil found by the date and the first sounds of a name is scored only if that
     name is at most a slip away (a name merely similar is common among names that start
     alike) or the address is the same house; one found by the house key only if the
-    address is the same house (the same number in another town's High Street is not)."""
-    if block == "d0":  # the date and the surname's first sounds
-        near = family_level(probe.family_key, pupil.family_key)[0] in (EXACT, SPELLING, PARTIAL)
-    elif block == "d1":  # the date and the first name's first sounds
-        near = given_level(probe.given_key, pupil.given_key)[0] not in (SIMILAR, DIFFERENT, INITIAL)
-    else:  # "h": the same house key (the same number in a street alike)
-        near = False
-    return near or (bool(probe.address) and address_level(probe.address, pupil.address) == "same")
+    address is the same house (the same number in another town's High Street is not);
+    one found by the postcode alone only if the house is the same or a name is at most a
+    slip away."""
+    if block in ("d0", "p") and _family_slip(probe, pupil):
+        return True
+    if block in ("d1", "p") and _given_slip(probe, pupil):
+        return True
+    same_postcode = bool(probe.postcode_key) and probe.postcode_key == pupil.postcode_key
+    return (
+        bool(probe.address) and address_level(probe.address, pupil.address, same_postcode) == "same"
+    )
+
+
+def _family_slip(probe: Probe, pupil: PupilRow) -> bool:
+    return family_level(probe.family_key, pupil.family_key)[0] in (EXACT, SPELLING, PARTIAL)
+
+
+def _given_slip(probe: Probe, pupil: PupilRow) -> bool:
+    return given_level(probe.given_key, pupil.given_key)[0] not in (SIMILAR, DIFFERENT, INITIAL)
 
 
 def resolve_child(session: Session, child: ChildFacts, *, today: date | None = None) -> Resolution:

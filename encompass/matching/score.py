@@ -35,6 +35,7 @@ from encompass.matching.normalise import (
     address_words,
     compact,
     first_name,
+    house_line,
     phonetic,
     postcode_district,
     postcode_sector,
@@ -64,6 +65,7 @@ DOB_NOTES = {
 POSTCODE_NOTES = {
     "same": "agrees",
     "sector": "same sector (neighbouring streets)",
+    "slip": "one character mistyped or two swapped",
     "district": "same district",
     "different": "different",
 }
@@ -254,21 +256,31 @@ def postcode_level(child: str, pupil: str) -> str:
         return "same"
     if postcode_sector(child) == postcode_sector(pupil):
         return "sector"
+    if len(child) == len(pupil) and OSA.distance(child, pupil, score_cutoff=1) <= 1:
+        return "slip"
     if postcode_district(child) == postcode_district(pupil):
         return "district"
     return "different"
 
 
 @lru_cache(maxsize=65536)
-def address_level(child: str, pupil: str) -> str:
+def address_level(child: str, pupil: str, same_postcode: bool = False) -> str:
     """Same house, same street, different, or missing. The street agrees when one
     address's words are all in the other (one adds the town or a house name), or when
     the words (in any order), or the letters run together (a space typed in or left out:
     "Quick St reet", "Kamilaroicottage"), are at least 80% alike: Low Street and High
     Street are not. The house is told by its numbers. An address with no number in the
-    same street is "street" (the house is not known)."""
+    same street is "street" (the house is not known). Within one postcode (`same_postcode`)
+    the house number and street of the first line say the house whatever the rest says
+    (another name for the town or the estate); across postcodes they do not (there is a
+    12 Church Road in many towns)."""
     if not child.strip() or not pupil.strip():
         return MISSING
+    if same_postcode:
+        number, letters = house_line(child)
+        pupil_number, pupil_letters = house_line(pupil)
+        if number and number == pupil_number and ratio(letters, pupil_letters, score_cutoff=90):
+            return "same"
     child_numbers, child_words = address_words(child)
     pupil_numbers, pupil_words = address_words(pupil)
     if child_words and pupil_words and (child_words <= pupil_words or pupil_words <= child_words):
@@ -329,7 +341,11 @@ def compare(probe: Probe, pupil: PupilRow) -> Comparison:
         family_level(probe.family_key, pupil.family_key),
         dob_level(probe.date_of_birth, pupil.date_of_birth),
         postcode_level(probe.postcode_key, pupil.postcode_key),
-        address_level(probe.address, pupil.address),
+        address_level(
+            probe.address,
+            pupil.address,
+            bool(probe.postcode_key) and probe.postcode_key == pupil.postcode_key,
+        ),
         False,
         None
         if probe.date_of_birth is None
@@ -404,8 +420,20 @@ def score(probe: Probe, pupil: PupilRow, names: NameBits, weights: Weights) -> S
         tuple(evidence),
         c,
         identity_ok(c, weights.households),
-        plausible=c.differ <= 1,
+        plausible=plausible(c, weights.households),
     )
+
+
+def plausible(c: Comparison, households: bool) -> bool:
+    """Worth a person's look: at most one of given name, surname and date of birth differs
+    outright, or (on rolls without households) two at the same house."""
+    return c.differ <= 1 or (not households and _two_at_the_house(c))
+
+
+def _two_at_the_house(c: Comparison) -> bool:
+    """Two of given name, surname and date of birth differ outright, at the same house
+    (postcode and address): without households nobody else lives there with one of them."""
+    return c.differ == 2 and c.postcode == c.address == "same"
 
 
 def address_kind(c: Comparison) -> str | None:
@@ -446,7 +474,7 @@ def another_pupils_name(scored: Scored, weights: Weights) -> Scored:
         evidence,
         comparison,
         identity_ok(comparison, weights.households),
-        plausible=comparison.differ <= 1,
+        plausible=plausible(comparison, weights.households),
     )
 
 
@@ -475,18 +503,19 @@ def identity_ok(c: Comparison, households: bool = True) -> bool:
       the postcode or the house agrees and the names are exact (or the given name exact
       and the surname one slip), or the house agrees with at most one slip.
     Without households: never more than one of given name, surname and date of birth
-    different outright, unless the birthday, postcode and house agree. Always, never:
+    different outright, unless the postcode and house agree (then two). Always, never:
     - a family that moved (postcode and address differ or are missing) with more than one
       slip among names and date of birth; two where the house, the street or the
-      postcode's sector or district still agrees. Otherwise the probability decides."""
+      postcode's sector or district still agrees, or the postcode is one slip away.
+      Otherwise the probability decides."""
     if households:
         if not _household_safe(c):
             return False
-    elif c.differ > 1 and not (c.postcode == c.address == "same" and c.dob == dates.EXACT):
+    elif c.differ > 1 and not _two_at_the_house(c):
         return False
     if c.postcode == "same" or (not households and c.address == "same"):
         return True
-    if c.address in ("same", "street") or c.postcode in ("sector", "district"):
+    if c.address in ("same", "street") or c.postcode in ("sector", "slip", "district"):
         return c.deviations <= 2
     return c.deviations <= 1
 

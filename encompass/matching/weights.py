@@ -41,7 +41,9 @@ LEVELS: dict[str, tuple[str, ...]] = {
     ),
     "family": ("exact", "spelling", "partial", "similar", "different"),
     "dob": ("exact", "swapped", "one_day", "transposed", "one_digit", "different"),
-    "postcode": ("same", "sector", "district", "different"),
+    # "slip": one character mistyped or two swapped (in another sector: within one it is
+    # "sector").
+    "postcode": ("same", "sector", "slip", "district", "different"),
     # The address when the postcode agrees (then a neighbour shares much of it) ...
     "address_pc": ("same", "street", "different"),
     # ... and when it does not, or is missing.
@@ -74,7 +76,7 @@ PRIOR_M: dict[str, dict[str, float]] = {
         "one_digit": 0.025,
         "different": 0.015,
     },
-    "postcode": {"same": 0.85, "sector": 0.02, "district": 0.03, "different": 0.10},
+    "postcode": {"same": 0.84, "sector": 0.02, "slip": 0.01, "district": 0.03, "different": 0.10},
     "address_pc": {"same": 0.9, "street": 0.05, "different": 0.05},
     "address": {"same": 0.5, "street": 0.05, "different": 0.45},
 }
@@ -104,7 +106,13 @@ PRIOR_U: dict[str, dict[str, float]] = {
         "one_digit": 0.004,
         "different": 0.995,
     },
-    "postcode": {"same": 0.00002, "sector": 0.001, "district": 0.01, "different": 0.989},
+    "postcode": {
+        "same": 0.00002,
+        "sector": 0.001,
+        "slip": 0.0002,
+        "district": 0.01,
+        "different": 0.98878,
+    },
     "address_pc": {"same": 0.15, "street": 0.7, "different": 0.15},
     "address": {"same": 0.0001, "street": 0.002, "different": 0.9979},
 }

@@ -294,3 +294,10 @@ def find_candidates(
 
 def _row(row: Any) -> PupilRow:
     return PupilRow(*row[:6], as_date(row[6]), *row[7:])  # type: ignore[call-arg]
+
+
+def pupil_row(session: Session, pupil_id: int) -> PupilRow | None:
+    """One pupil, as the blocks read it."""
+    mark = placeholder(session)
+    rows = fetch(session, f"SELECT {_COLUMNS} FROM pupil WHERE id = {mark}", (pupil_id,))  # noqa: S608
+    return _row(rows[0]) if rows else None

@@ -83,14 +83,31 @@ def may_count(scored: Scored, siblings: Sequence[Sibling]) -> bool:
     candidate is already consistent with being the child, by a given name of its own (a
     missing one could be any child of the house) and a surname not different outright,
     and is not itself one of the other children on the notice."""
-    c, pupil = scored.comparison, scored.pupil
+    c = scored.comparison
     if not (scored.identity_ok and scored.plausible) or c.order_swapped:
         return False
     if c.given[0] not in OWN_GIVEN or c.family[0] not in (EXACT, SPELLING, PARTIAL):
         return False
-    return not any(
+    return not is_another_child(scored, siblings)
+
+
+def is_another_child(scored: Scored, siblings: Sequence[Sibling]) -> bool:
+    """Is this candidate one of the other children on the notice (names and date of birth
+    as the officer gave them)?"""
+    pupil = scored.pupil
+    return any(
         _same_child(s, pupil.given_key, pupil.family_key, pupil.date_of_birth) for s in siblings
     )
+
+
+def another_child(scored: Scored) -> Scored:
+    """The candidate is another child on the same notice, so not this one, however alike:
+    the twin of a child whose given name was not taken down, a brother at the house."""
+    note = "another child on this notice has this pupil's names and date of birth"
+    out = scored.plus(Evidence("Another child on the notice", "is this pupil", -MOST_BITS, note))
+    out.identity_ok = False
+    out.plausible = False
+    return out
 
 
 def sibling_at_house(
@@ -122,6 +139,36 @@ def sibling_at_house(
             if _same_child(sibling, given_key, family_key, dob):
                 return sibling
     return None
+
+
+def household_of(child: Any) -> tuple[Sibling, ...]:
+    """The other children on the child's notice who would be on the roll at its house:
+    those with its surname (a slip allowed) and a date of birth. A brother or sister with
+    another surname may well live elsewhere."""
+    family = name_key(child.family_name)
+    return tuple(
+        s
+        for s in child.siblings
+        if s.date_of_birth is not None
+        and family_level(name_key(s.family_name), family)[0] in (EXACT, SPELLING)
+    )
+
+
+def absent_bits(together_share: float, missing: int) -> float:
+    """What it is worth that none of `missing` brothers and sisters from the notice is at
+    the candidate's house: each would be there, were the candidate the child, as often
+    as learned (together_share); were it not, none would (a negative number)."""
+    share = min(max(together_share, 0.0), 0.95)
+    return max(-MOST_BITS, missing * math.log2(1 - share))
+
+
+def without_siblings(scored: Scored, bits: float, missing: int) -> Scored:
+    """The candidate with the absence of the notice's brothers and sisters counted."""
+    some = (
+        "the brother or sister" if missing == 1 else f"none of the {missing} brothers and sisters"
+    )
+    note = f"{some} on the notice {'is not' if missing == 1 else 'is'} on the roll there"
+    return scored.plus(Evidence("Brother or sister", "not at the house", bits, note))
 
 
 def family_bits(on_roll_share: float, pupils: int) -> float:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import random
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -29,11 +29,13 @@ from sqlmodel import Session, col
 
 from encompass.db import utcnow
 from encompass.matching import dates
-from encompass.matching.candidates import BlockingKeys, PupilRow, find_candidates
+from encompass.matching.candidates import BlockingKeys, PupilRow, find_candidates, pupil_row
+from encompass.matching.family import household_of, sibling_at_house, siblings_from
 from encompass.matching.frequencies import name_stats
 from encompass.matching.normalise import (
     first_name,
     name_key,
+    postcode_area,
     postcode_district,
     postcode_key,
     postcode_sector,
@@ -45,6 +47,7 @@ from encompass.matching.resolve import (
     household_bits,
     posterior,
     prior_bits,
+    resolve_child,
 )
 from encompass.matching.score import (
     EXACT,
@@ -65,6 +68,7 @@ from encompass.matching.weights import (
     PRIOR_M,
     PRIOR_ON_ROLL,
     PRIOR_SIBLINGS,
+    PRIOR_TOGETHER,
     PRIOR_TWINS,
     PRIOR_U,
     Weights,
@@ -83,6 +87,9 @@ SLIP_SAMPLE = 4000
 NEIGHBOUR_POSTCODES = 400
 EM_ROUNDS = 8
 SEEN_CHILDREN = 20000
+# Children with brothers and sisters on their notice resolved to learn how often those
+# are at the house of the child's pupil.
+TOGETHER_CHILDREN = 2000
 
 
 @dataclass(frozen=True)
@@ -115,23 +122,76 @@ def learn_weights(
     seen = list(children) if children is not None else seen_children(session)
     weights = estimate_m(session, seen, prior, now)
     store_weights(session, weights, now or utcnow())
+    # How often a notice's brothers and sisters are at the house of the child's pupil is
+    # measured with the weights just learned (the live engine resolves the children).
+    weights = replace(weights, together_share=together_share(session, seen))
+    store_weights(session, weights, now or utcnow())
     return weights
 
 
 def seen_children(session: Session, limit: int = SEEN_CHILDREN) -> list[ChildFacts]:
+    """The children on the notices seen, most recent first, each with the other children
+    on its notice."""
     rows = session.scalars(
         select(Child)
-        .where(col(Child.date_of_birth).is_not(None), col(Child.unborn).is_(False))
+        .where(
+            col(Child.date_of_birth).is_not(None),
+            col(Child.unborn).is_(False),
+            col(Child.superseded_at).is_(None),
+        )
         .order_by(col(Child.id).desc())
         .limit(limit)
     ).all()
+    by_notice: dict[int, list[Child]] = defaultdict(list)
+    notices = sorted({c.notice_id for c in rows})
+    for start in range(0, len(notices), 500):
+        for c in session.scalars(
+            select(Child).where(
+                col(Child.notice_id).in_(notices[start : start + 500]),
+                col(Child.superseded_at).is_(None),
+            )
+        ):
+            by_notice[c.notice_id].append(c)
     return [
         ChildFacts(
-            c.given_name, c.family_name, c.date_of_birth, c.postcode or None, None, False, c.address
+            c.given_name,
+            c.family_name,
+            c.date_of_birth,
+            c.postcode or None,
+            None,
+            False,
+            c.address,
+            siblings_from(o for o in by_notice[c.notice_id] if o.position != c.position),
         )
         for c in rows
         if c.given_name or c.family_name
     ]
+
+
+def together_share(session: Session, children: Sequence[ChildFacts]) -> float:
+    """The share of brothers and sisters named on a notice (with the child's surname and a
+    date of birth) who are on the roll at the house of the child's own pupil, among
+    children the live engine matches, without them, at their own postcode. Smoothed
+    towards PRIOR_TOGETHER as if M_PRIOR_CHILDREN were seen."""
+    found = seen = 0
+    counted = 0
+    for child in children:
+        house = household_of(child)
+        if not house:
+            continue
+        counted += 1
+        if counted > TOGETHER_CHILDREN:
+            break
+        result = resolve_child(session, replace(child, siblings=()))
+        row = pupil_row(session, result.pupil_id) if result.pupil_id else None
+        if result.outcome != "matched" or row is None:
+            continue
+        if row.postcode_key != postcode_key(child.postcode):
+            continue
+        for sibling in house:
+            seen += 1
+            found += sibling_at_house(session, row, (sibling,)) is not None
+    return (found + M_PRIOR_CHILDREN * PRIOR_TOGETHER) / (seen + M_PRIOR_CHILDREN)
 
 
 # --- u: from the rolls ---------------------------------------------------------------------------
@@ -232,24 +292,32 @@ def _dob_u(session: Session) -> dict[tuple[str, str], float]:
     return _smooth({k: v * total for k, v in found.items()}, total, "dob")
 
 
-def _slip_share(counts: dict[str, int], total: int, rng: random.Random) -> float:
+def _slip_shares(counts: dict[str, int], total: int, rng: random.Random) -> Counter[str]:
     """The chance that two pupils' postcodes are one typing slip apart in different
-    sectors (score.postcode_level), from a sample of pupils' postcodes."""
+    sectors (score.postcode_level), from a sample of pupils' postcodes, split by whether
+    the two share the district, the area or neither ("district", "area", "different")."""
     keys = list(counts)
-    weights = [counts[k] for k in keys]
-    sample = rng.choices(keys, weights=weights, k=min(SLIP_SAMPLE, total))
-    found = 0
+    sample = rng.choices(keys, weights=[counts[k] for k in keys], k=min(SLIP_SAMPLE, total))
+    found: Counter[str] = Counter()
     for key in sample:
-        sector = postcode_sector(key)
-        found += sum(
-            counts.get(other, 0)
-            for other in postcode_slips(key)
-            if postcode_sector(other) != sector
-        )
-    return found / (len(sample) * max(total - 1, 1)) if sample else 0.0
+        sector, district, area = postcode_sector(key), postcode_district(key), postcode_area(key)
+        for other in postcode_slips(key):
+            n = counts.get(other, 0)
+            if not n or postcode_sector(other) == sector:
+                continue
+            if postcode_district(other) == district:
+                found["district"] += n
+            elif postcode_area(other) == area:
+                found["area"] += n
+            else:
+                found["different"] += n
+    pairs = len(sample) * max(total - 1, 1)
+    return Counter({level: n / pairs for level, n in found.items()})
 
 
 def _postcode_u(session: Session, rng: random.Random) -> dict[tuple[str, str], float]:
+    """How often two pupils' postcodes agree at each level: from the number of pupils at
+    each postcode, sector, district and area (nested), less the slips among them."""
     counts = {
         key: int(n)
         for key, n in session.execute(
@@ -262,22 +330,26 @@ def _postcode_u(session: Session, rng: random.Random) -> dict[tuple[str, str], f
     found: dict[str, float] = {}
     if total > 1:
         pairs = total * (total - 1)
-        sectors: Counter[str] = Counter()
-        districts: Counter[str] = Counter()
-        for key, n in counts.items():
-            sectors[postcode_sector(key)] += n
-            districts[postcode_district(key)] += n
-        same = sum(n * (n - 1) for n in counts.values()) / pairs
-        sector = sum(n * (n - 1) for n in sectors.values()) / pairs
-        district = sum(n * (n - 1) for n in districts.values()) / pairs
-        slip = _slip_share(counts, total, rng)
+        shared = {}
+        for level, part in (
+            ("same", lambda k: k),
+            ("sector", postcode_sector),
+            ("district", postcode_district),
+            ("area", postcode_area),
+        ):
+            groups: Counter[str] = Counter()
+            for key, n in counts.items():
+                groups[part(key)] += n
+            shared[level] = sum(n * (n - 1) for n in groups.values()) / pairs
+        slips = _slip_shares(counts, total, rng)
         found.update(
             {
-                "same": same,
-                "sector": max(sector - same, 0.0),
-                "slip": slip,
-                "district": max(district - sector - slip, 0.0),
-                "different": max(1.0 - district - slip, 0.0),
+                "same": shared["same"],
+                "sector": max(shared["sector"] - shared["same"], 0.0),
+                "slip": sum(slips.values()),
+                "district": max(shared["district"] - shared["sector"] - slips["district"], 0.0),
+                "area": max(shared["area"] - shared["district"] - slips["area"], 0.0),
+                "different": max(1.0 - shared["area"] - slips["different"], 0.0),
             }
         )
     return _smooth({k: v * total for k, v in found.items()}, total, "postcode")

@@ -140,6 +140,12 @@ def postcode_sector(key: str) -> str:
     return key[:-2] if len(key) >= 5 else key
 
 
+def postcode_area(key: str) -> str:
+    """'YO17HH' -> 'YO': the letters before the district's number (a city and its county)."""
+    area = _AREA.match(key)
+    return area.group() if area else ""
+
+
 def postcode_slips(key: str) -> list[str]:
     """Every postcode one typing slip from `key` (a compact postcode): one character
     changed for another, or two next to each other swapped."""
@@ -169,13 +175,13 @@ def house_key(address: str | None, postcode: str | None) -> str:
     street after it. ("Flat 2, 14 Park Road", "YO10 3DD") -> "YO 14 park"; ("21 Bayly P
     lace", "CF29 9AA") -> "CF 21 bayl". Empty without a postcode area, or when the address
     has no number followed by a word."""
-    area = _AREA.match(postcode_key(postcode))
-    if area is None:
+    area = postcode_area(postcode_key(postcode))
+    if not area:
         return ""
     words = _WORD.findall(name_key(address or ""))
     for number, street in zip(words, words[1:], strict=False):
         if _NUMBER.match(number) and not street[0].isdigit():
-            return f"{area.group()} {number} {street[:4]}"[:24]
+            return f"{area} {number} {street[:4]}"[:24]
     return ""
 
 

@@ -11,7 +11,7 @@ and found at a candidate's house adds to its evidence (matching/family.py).
 
 A wrong match sends a child's notice to the wrong school, a data breach, so `matched`
 needs all of:
-- the probability of the best candidate's setting is at least 0.999 (the setting's
+- the probability of the best candidate's setting is at least 0.995 (the setting's
   pupils added up: twins whose names do not tell them apart, a duplicated roll row);
 - that candidate's names and date of birth are consistent with it being the child (at
   most one slip, two when the postcode agrees; a different postcode is evidence against,
@@ -21,11 +21,16 @@ needs all of:
   same day: only an address tells them apart, and these families move: a person looks).
 
 A family that moved (a different postcode) has only names and date of birth to say who
-the child is, and a child on no roll may share them: across a different postcode a match
-needs 0.999 (MOVED_MATCH_PROBABILITY), not 0.995 (at a million pupils, a bar of 0.8 and
-one of 0.995 for exact names and date of birth both matched children on no roll in
-bench/matching_eval.py; 0.999 matched none). The same house (address) with a mistyped
-postcode is not a move.
+the child is, and a child on no roll may share them. The probability weighs that: the
+postcode's levels are learned (a move within the postcode area is common where the rolls
+span many areas, and says little where every pupil lives in one), and the other children
+on the notice count (matching/family.py): a brother or sister at the candidate's house
+for it, none of them there against it, as often as they are learned to be there. A
+match across a move needs the same 0.995 as any other (bench/matching_eval.py at a
+million pupils, and the moved-family model on three seeds: no child on no roll matched;
+before the brothers and sisters counted against, 0.995 matched one). A child is never
+one of the other children on its own notice (a twin whose given name was not taken
+down is not the twin named beside it).
 
 Anything short of that with a probability of at least 0.05, and at most one of given
 name, surname and date of birth different outright (a brother or sister at the same
@@ -49,10 +54,15 @@ from encompass.matching.candidates import BlockingKeys, PupilRow, find_candidate
 from encompass.matching.dates import under_school_age
 from encompass.matching.family import (
     Sibling,
+    absent_bits,
+    another_child,
     family_bits,
+    household_of,
+    is_another_child,
     may_count,
     sibling_at_house,
     with_sibling,
+    without_siblings,
 )
 from encompass.matching.frequencies import NameStats, name_stats
 from encompass.matching.normalise import first_name, name_key, postcode_key
@@ -62,6 +72,7 @@ from encompass.matching.score import (
     FIRST_EXACT,
     INITIAL,
     MISSING,
+    MOVED,
     PARTIAL,
     SIMILAR,
     SPELLING,
@@ -82,7 +93,6 @@ from encompass.matching.weights import Weights, bounded, load_weights
 SMALLEST_ROLL = 2**17
 LEARNED_FROM = 200
 MATCH_PROBABILITY = 0.995
-MOVED_MATCH_PROBABILITY = 0.999
 REVIEW_PROBABILITY = 0.05
 SHOWN = 5
 
@@ -236,12 +246,12 @@ def _matched(
 
 def _why_review(best: Scored) -> str:
     if not best.identity_ok:
-        if best.comparison.postcode == "different":
+        if best.comparison.postcode in MOVED:
             return (
                 "closest pupil found has a different postcode and differs in name or date of birth"
             )
         return "closest pupil found differs in name or date of birth"
-    if best.comparison.postcode == "different":
+    if best.comparison.postcode in MOVED:
         return "closest pupil found has a different postcode, and the name is not rare enough"
     return "closest pupil found is not certain enough for an automatic match"
 
@@ -321,14 +331,18 @@ def _rank(
     weights: Weights,
     census: bool = False,
     band: str | None = None,
+    others: Sequence[Sibling] = (),
 ) -> list[Scored]:
     """The candidates scored, best first, each with its probability of being the child.
     `census`: the rows hold every pupil whose names both sound like the child's; `band`:
-    the child's age band (age_band)."""
+    the child's age band (age_band); `others`: the other children on the notice (none of
+    them is this child)."""
     if not rows:
         return []
     names = NameBits.of(probe, stats, weights)
     scored = [score(probe, row, names, weights) for row in rows]
+    if others:
+        scored = [another_child(s) if is_another_child(s, others) else s for s in scored]
     if census:
         scored = name_census(scored, weights, stats.total)
     exact = {s.pupil.given_key for s in scored if s.comparison.given[0] in (EXACT, FIRST_EXACT)}
@@ -366,14 +380,20 @@ def _with_family(
     pupils: int,
     band: str | None,
 ) -> list[Scored]:
-    """A brother or sister from the notice found at a candidate's house counts for it."""
+    """A brother or sister from the notice found at a candidate's house counts for it;
+    where the rolls hold households, that none of them is there counts against it."""
     bits = family_bits(weights.on_roll(band), counted_pupils(weights, pupils))
     siblings = child.siblings
+    house = household_of(child) if weights.households else ()
+    absent = absent_bits(weights.together_share, len(house))
     changed = False
     out = []
     for n, s in enumerate(ranked):
-        if n < SHOWN and may_count(s, siblings) and sibling_at_house(session, s.pupil, siblings):
-            s, changed = with_sibling(s, bits), True
+        if n < SHOWN and may_count(s, siblings):
+            if sibling_at_house(session, s.pupil, siblings):
+                s, changed = with_sibling(s, bits), True
+            elif house and absent < 0 and s.pupil.postcode_key:
+                s, changed = without_siblings(s, absent, len(house)), True
         out.append(s)
     return _weigh(out, weights, pupils, band) if changed else ranked
 
@@ -427,7 +447,7 @@ def resolve_child(session: Session, child: ChildFacts, *, today: date | None = N
     )
     weights = load_weights(session)
     band = age_band(child.date_of_birth, today)
-    ranked = _rank(probe, rows, stats, weights, band=band)
+    ranked = _rank(probe, rows, stats, weights, band=band, others=child.siblings)
     if not too_many and not (
         ranked and ranked[0].identity_ok and ranked[0].probability >= MATCH_PROBABILITY
     ):
@@ -444,7 +464,9 @@ def resolve_child(session: Session, child: ChildFacts, *, today: date | None = N
         census = bool(keys.given and keys.family) and not overflow
         if extra or census:
             rows = rows + extra
-            ranked = _rank(probe, rows, stats, weights, census=census, band=band)
+            ranked = _rank(
+                probe, rows, stats, weights, census=census, band=band, others=child.siblings
+            )
     if not ranked:
         return _nobody_near(child, today, ())
     if child.siblings and not (
@@ -471,14 +493,7 @@ def resolve_child(session: Session, child: ChildFacts, *, today: date | None = N
     same = [s for s in ranked if s.pupil.setting_id == setting or (named and _twin_rows(s, best))]
     at_setting = sum(s.probability for s in same)
     namesakes = [s for s in ranked[1:] if s.namesake and s not in same]
-    # A family that moved: only names and date of birth say who the child is, so the
-    # probability must be higher still (measured: at 0.995, one child on no roll in 4,000
-    # shared a pupil's rare names and birthday; bench/matching_eval.py at 1M pupils).
-    moved = best.comparison.postcode == "different" and best.comparison.address not in (
-        "same",
-        "street",
-    )
-    needed = MOVED_MATCH_PROBABILITY if moved else MATCH_PROBABILITY
+    needed = MATCH_PROBABILITY
     if best.identity_ok and at_setting >= needed and not namesakes:
         # The child's own row: other rows of it on other rolls count with it.
         person = sum(

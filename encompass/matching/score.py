@@ -37,6 +37,7 @@ from encompass.matching.normalise import (
     first_name,
     house_line,
     phonetic,
+    postcode_area,
     postcode_district,
     postcode_sector,
 )
@@ -67,8 +68,11 @@ POSTCODE_NOTES = {
     "sector": "same sector (neighbouring streets)",
     "slip": "one character mistyped or two swapped",
     "district": "same district",
+    "area": "another district in the same area",
     "different": "different",
 }
+# Postcode levels of a family that moved (farther than the next streets).
+MOVED = ("area", "different")
 ADDRESS_NOTES = {
     "same": "same house",
     "street": "another house in the same street",
@@ -260,6 +264,8 @@ def postcode_level(child: str, pupil: str) -> str:
         return "slip"
     if postcode_district(child) == postcode_district(pupil):
         return "district"
+    if postcode_area(child) == postcode_area(pupil):
+        return "area"
     return "different"
 
 
@@ -442,7 +448,7 @@ def address_kind(c: Comparison) -> str | None:
     address, or a different address with a different postcode (a family that moved). The
     move is already counted by the postcode; the address adds nothing, for the child's own
     pupil (whose new address always differs) or for anyone else."""
-    if c.address == MISSING or (c.postcode == "different" and c.address == "different"):
+    if c.address == MISSING or (c.postcode in MOVED and c.address == "different"):
         return None
     return "address_pc" if c.postcode == "same" else "address"
 

@@ -43,7 +43,7 @@ LEVELS: dict[str, tuple[str, ...]] = {
     "dob": ("exact", "swapped", "one_day", "transposed", "one_digit", "different"),
     # "slip": one character mistyped or two swapped (in another sector: within one it is
     # "sector").
-    "postcode": ("same", "sector", "slip", "district", "different"),
+    "postcode": ("same", "sector", "slip", "district", "area", "different"),
     # The address when the postcode agrees (then a neighbour shares much of it) ...
     "address_pc": ("same", "street", "different"),
     # ... and when it does not, or is missing.
@@ -76,7 +76,14 @@ PRIOR_M: dict[str, dict[str, float]] = {
         "one_digit": 0.025,
         "different": 0.015,
     },
-    "postcode": {"same": 0.84, "sector": 0.02, "slip": 0.01, "district": 0.03, "different": 0.10},
+    "postcode": {
+        "same": 0.84,
+        "sector": 0.02,
+        "slip": 0.01,
+        "district": 0.03,
+        "area": 0.05,
+        "different": 0.05,
+    },
     "address_pc": {"same": 0.9, "street": 0.05, "different": 0.05},
     "address": {"same": 0.5, "street": 0.05, "different": 0.45},
 }
@@ -111,7 +118,8 @@ PRIOR_U: dict[str, dict[str, float]] = {
         "sector": 0.001,
         "slip": 0.0002,
         "district": 0.01,
-        "different": 0.98878,
+        "area": 0.1,
+        "different": 0.88878,
     },
     "address_pc": {"same": 0.15, "street": 0.7, "different": 0.15},
     "address": {"same": 0.0001, "street": 0.002, "different": 0.9979},
@@ -124,6 +132,9 @@ PRIOR_TWINS = 0.02
 # Share of pupils with a brother or sister on the rolls (same surname and postcode, another
 # given name), before the rolls have been counted.
 PRIOR_SIBLINGS = 0.3
+# Share of the brothers and sisters named on a notice (with the child's surname) who are on
+# the roll at the house of the child's own pupil, before it has been learned.
+PRIOR_TOGETHER = 0.5
 # An exact name never counts for more than this, nor less (a name on no roll is not
 # proof of anything: it may be misspelt on the roll).
 NAME_BITS = (2.0, 14.0)
@@ -155,6 +166,8 @@ class Weights:
     # The share of notice children on some roll, by age band ("early": under school
     # age, who may be at no setting at all; "school"); learned like `on_roll_share`.
     on_roll_by_age: dict[str, float] = field(default_factory=dict)
+    # The share of a notice's brothers and sisters at the house of the child's pupil.
+    together_share: float = PRIOR_TOGETHER
     # Each level's weight, worked out once.
     _bits: dict[tuple[str, str], float] = field(default_factory=dict, compare=False, repr=False)
 
@@ -203,6 +216,7 @@ def load_weights(session: Session) -> Weights:
         m = dict(weights.m)
         u = dict(weights.u)
         on_roll, twins, siblings = PRIOR_ON_ROLL, PRIOR_TWINS, PRIOR_SIBLINGS
+        together = PRIOR_TOGETHER
         by_age: dict[str, float] = {}
         learned_at, notices = None, 0
         for field_, level, m_value, u_value, at, seen in rows:
@@ -211,6 +225,8 @@ def load_weights(session: Session) -> Weights:
                     twins = float(m_value)
                 elif level == "siblings":
                     siblings = float(m_value)
+                elif level == "together":
+                    together = float(m_value)
                 elif level.startswith("on_roll_"):
                     by_age[level.removeprefix("on_roll_")] = float(m_value)
                 else:
@@ -219,7 +235,7 @@ def load_weights(session: Session) -> Weights:
             m[(field_, level)], u[(field_, level)] = float(m_value), float(u_value)
         if isinstance(learned_at, str):
             learned_at = datetime.fromisoformat(learned_at)
-        weights = Weights(m, u, on_roll, twins, learned_at, notices, siblings, by_age)
+        weights = Weights(m, u, on_roll, twins, learned_at, notices, siblings, by_age, together)
     session.info["encompass_weights"] = weights
     return weights
 
@@ -236,6 +252,7 @@ def store_weights(session: Any, weights: Weights, now: datetime) -> None:
         ("on_roll", weights.on_roll_share),
         ("twins", weights.twin_share),
         ("siblings", weights.sibling_share),
+        ("together", weights.together_share),
         *((f"on_roll_{band}", share) for band, share in sorted(weights.on_roll_by_age.items())),
     ):
         rows.append(

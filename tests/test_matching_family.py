@@ -2,6 +2,7 @@
 children together (encompass/matching/family.py), and a brother or sister never becomes
 the child."""
 
+import math
 from datetime import date
 
 import pytest
@@ -165,11 +166,12 @@ def test_a_child_with_no_given_name_is_not_found_by_the_family(db, school):
 
 def test_brothers_and_sisters_not_at_the_house_count_against_a_family_that_moved(db, school):
     """Oliver Smith on the notice, born the day a pupil Oliver Smith was, with his sister
-    Grace; the pupil's house has no Grace on the roll. Had the family moved from there,
-    she would mostly be on the roll there (how often is learned): this Oliver is more
-    likely a namesake on no roll."""
+    Grace, who is on a roll at another house. Had the family moved from the pupil's
+    house, she would mostly be on the roll there (how often is learned): this Oliver is
+    more likely a namesake."""
     common_name(db, school)
     create_pupil(db, school, given_name="Oliver", family_name="Smith")
+    create_pupil(db, school, "Grace", "Smith", GRACE_DOB, postcode="LS6 2AA", address="9 Kirk Row")
 
     alone = resolve_child(db, moved())
     with_grace = resolve_child(db, moved(siblings=(GRACE,)))
@@ -183,6 +185,20 @@ def test_brothers_and_sisters_not_at_the_house_count_against_a_family_that_moved
     # A brother or sister with another surname may live elsewhere: nothing is counted.
     half = resolve_child(db, moved(siblings=(Sibling("Grace", "Jones", GRACE_DOB),)))
     assert half.score == alone.score
+
+
+def test_what_brothers_and_sisters_away_from_the_house_are_worth_is_learned():
+    """One on a roll at another house counts as often as they are learned to be at the
+    child's; one on no roll counts only as far as the learned shares on no roll differ,
+    for children on a roll and children on none (never for the pupil)."""
+    from encompass.matching.family import absent_bits
+    from encompass.matching.weights import Weights
+
+    learned = Weights(together_share=0.9, off_roll_matched=0.05, off_roll_unmatched=0.5)
+    assert absent_bits(learned, 1, 0) == pytest.approx(math.log2(0.1))
+    assert absent_bits(learned, 0, 2) == pytest.approx(2 * math.log2(0.1))
+    assert absent_bits(Weights(), 0, 2) == 0.0  # not learned: nothing told
+    assert absent_bits(Weights(off_roll_matched=0.6, off_roll_unmatched=0.3), 0, 1) == 0.0
 
 
 def test_a_child_is_never_another_child_on_the_same_notice(db, school):
@@ -215,7 +231,7 @@ def test_how_often_brothers_and_sisters_share_the_childs_house_is_learned(db, sc
     are at the house on the roll: the share is learned above the prior; and each child
     on a stored notice is learned from with the others on it."""
     from encompass.matching.learn import learn_weights
-    from encompass.matching.weights import PRIOR_TOGETHER, load_weights
+    from encompass.matching.weights import PRIOR_OFF_ROLL, PRIOR_TOGETHER, load_weights
 
     children = []
     for n, family in enumerate(["Quaresma", "Wojcik", "Ndiaye", "Okonkwo", "Lindqvist"]):
@@ -232,10 +248,23 @@ def test_how_often_brothers_and_sisters_share_the_childs_house_is_learned(db, sc
                 siblings=(Sibling("Tobi", family, GRACE_DOB),),
             )
         )
+    # And children on no roll whose brothers and sisters are on none either.
+    for family in ["Abernethy", "Zielinska", "Quarshie"]:
+        children.append(
+            ChildFacts(
+                "Amara",
+                family,
+                DOB,
+                postcode="LS6 2AA",
+                siblings=(Sibling("Tobi", family, GRACE_DOB),),
+            )
+        )
     learn_weights(db, children)
     db.commit()
 
-    assert load_weights(db).together_share > PRIOR_TOGETHER
+    weights = load_weights(db)
+    assert weights.together_share > PRIOR_TOGETHER
+    assert weights.off_roll_matched < PRIOR_OFF_ROLL < weights.off_roll_unmatched
 
 
 def test_the_children_seen_are_learned_from_with_their_brothers_and_sisters(client, db):

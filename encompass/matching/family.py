@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 from sqlmodel import Session
 
 from encompass.matching.candidates import PupilRow
-from encompass.matching.normalise import name_key
+from encompass.matching.normalise import family_block_key, name_key
 from encompass.matching.score import (
     EXACT,
     FIRST_EXACT,
@@ -38,7 +38,7 @@ from encompass.matching.score import (
     given_level,
 )
 from encompass.matching.sql import as_date, fetch, marks, placeholder
-from encompass.matching.weights import bounded
+from encompass.matching.weights import Weights, bounded
 
 # Pupils in a household that has brothers or sisters on the rolls, about.
 HOUSEHOLD = 3
@@ -154,12 +154,40 @@ def household_of(child: Any) -> tuple[Sibling, ...]:
     )
 
 
-def absent_bits(together_share: float, missing: int) -> float:
-    """What it is worth that none of `missing` brothers and sisters from the notice is at
-    the candidate's house: each would be there, were the candidate the child, as often
-    as learned (together_share); were it not, none would (a negative number)."""
-    share = min(max(together_share, 0.0), 0.95)
-    return max(-MOST_BITS, missing * math.log2(1 - share))
+def on_some_roll(session: Session, siblings: Sequence[Sibling]) -> set[Sibling]:
+    """Those of `siblings` who are on some roll (names and date of birth), wherever."""
+    born = sorted({s.date_of_birth for s in siblings if s.date_of_birth is not None})
+    sounds = sorted({family_block_key(name_key(s.family_name)) for s in siblings} - {""})
+    if not born or not sounds:
+        return set()
+    mark = placeholder(session)
+    days = [d.isoformat() for d in born] if mark == "?" else born
+    rows = fetch(
+        session,
+        "SELECT given_key, family_key, date_of_birth FROM pupil "  # noqa: S608
+        f"WHERE date_of_birth IN ({marks(len(days), mark)}) "
+        f"AND family_phon IN ({marks(len(sounds), mark)}) LIMIT {AT_POSTCODE}",
+        (*days, *sounds),
+    )
+    return {
+        s
+        for given_key, family_key, dob in rows
+        for s in siblings
+        if _same_child(s, given_key, family_key, as_date(dob))
+    }
+
+
+def absent_bits(weights: Weights, elsewhere: int, on_no_roll: int) -> float:
+    """What it is worth that none of the notice's brothers and sisters is at the
+    candidate's house (a negative number): `elsewhere` of them are on some roll, at
+    another house (were the candidate the child, each would be at its house as often as
+    learned, `together_share`); `on_no_roll` are on none (as often as learned for the
+    brothers and sisters of children who are on a roll, against those of children who
+    are not: a family new to the area is on no roll together)."""
+    together = min(max(weights.together_share, 0.0), 0.95)
+    off = math.log2(max(weights.off_roll_matched, 0.01) / max(weights.off_roll_unmatched, 0.01))
+    bits = elsewhere * math.log2(1 - together) + on_no_roll * min(off, 0.0)
+    return max(-MOST_BITS, bits)
 
 
 def without_siblings(scored: Scored, bits: float, missing: int) -> Scored:

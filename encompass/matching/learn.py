@@ -30,7 +30,12 @@ from sqlmodel import Session, col
 from encompass.db import utcnow
 from encompass.matching import dates
 from encompass.matching.candidates import BlockingKeys, PupilRow, find_candidates, pupil_row
-from encompass.matching.family import household_of, sibling_at_house, siblings_from
+from encompass.matching.family import (
+    household_of,
+    on_some_roll,
+    sibling_at_house,
+    siblings_from,
+)
 from encompass.matching.frequencies import name_stats
 from encompass.matching.normalise import (
     first_name,
@@ -66,6 +71,7 @@ from encompass.matching.sql import as_date
 from encompass.matching.weights import (
     LEVELS,
     PRIOR_M,
+    PRIOR_OFF_ROLL,
     PRIOR_ON_ROLL,
     PRIOR_SIBLINGS,
     PRIOR_TOGETHER,
@@ -124,7 +130,13 @@ def learn_weights(
     store_weights(session, weights, now or utcnow())
     # How often a notice's brothers and sisters are at the house of the child's pupil is
     # measured with the weights just learned (the live engine resolves the children).
-    weights = replace(weights, together_share=together_share(session, seen))
+    together, off_matched, off_unmatched = family_shares(session, seen)
+    weights = replace(
+        weights,
+        together_share=together,
+        off_roll_matched=off_matched,
+        off_roll_unmatched=off_unmatched,
+    )
     store_weights(session, weights, now or utcnow())
     return weights
 
@@ -168,12 +180,14 @@ def seen_children(session: Session, limit: int = SEEN_CHILDREN) -> list[ChildFac
     ]
 
 
-def together_share(session: Session, children: Sequence[ChildFacts]) -> float:
-    """The share of brothers and sisters named on a notice (with the child's surname and a
-    date of birth) who are on the roll at the house of the child's own pupil, among
-    children the live engine matches, without them, at their own postcode. Smoothed
-    towards PRIOR_TOGETHER as if M_PRIOR_CHILDREN were seen."""
-    found = seen = 0
+def family_shares(session: Session, children: Sequence[ChildFacts]) -> tuple[float, float, float]:
+    """Of the brothers and sisters named on notices (with the child's surname and a date
+    of birth), as the live engine resolves the children without them: the share of those
+    on some roll who are at the house of the child's own pupil (children matched at their
+    own postcode), and the share on no roll at all, for children matched and for children
+    on no roll. Each smoothed towards its prior as if M_PRIOR_CHILDREN were seen."""
+    at_house = on_roll = 0
+    off: dict[bool, list[int]] = {True: [0, 0], False: [0, 0]}  # matched: [off roll, seen]
     counted = 0
     for child in children:
         house = household_of(child)
@@ -183,15 +197,28 @@ def together_share(session: Session, children: Sequence[ChildFacts]) -> float:
         if counted > TOGETHER_CHILDREN:
             break
         result = resolve_child(session, replace(child, siblings=()))
+        matched = result.outcome == "matched"
+        if not matched and (result.candidates or result.setting_id is not None):
+            continue  # in doubt: neither
+        elsewhere = on_some_roll(session, house)
+        off[matched][0] += len(house) - len(elsewhere)
+        off[matched][1] += len(house)
         row = pupil_row(session, result.pupil_id) if result.pupil_id else None
-        if result.outcome != "matched" or row is None:
+        if row is None or row.postcode_key != postcode_key(child.postcode):
             continue
-        if row.postcode_key != postcode_key(child.postcode):
-            continue
-        for sibling in house:
-            seen += 1
-            found += sibling_at_house(session, row, (sibling,)) is not None
-    return (found + M_PRIOR_CHILDREN * PRIOR_TOGETHER) / (seen + M_PRIOR_CHILDREN)
+        for sibling in elsewhere:
+            on_roll += 1
+            at_house += sibling_at_house(session, row, (sibling,)) is not None
+    k = M_PRIOR_CHILDREN
+
+    def smoothed(n: int, seen: int, prior: float) -> float:
+        return (n + k * prior) / (seen + k)
+
+    return (
+        smoothed(at_house, on_roll, PRIOR_TOGETHER),
+        smoothed(off[True][0], off[True][1], PRIOR_OFF_ROLL),
+        smoothed(off[False][0], off[False][1], PRIOR_OFF_ROLL),
+    )
 
 
 # --- u: from the rolls ---------------------------------------------------------------------------

@@ -60,6 +60,7 @@ from encompass.matching.family import (
     household_of,
     is_another_child,
     may_count,
+    on_some_roll,
     sibling_at_house,
     with_sibling,
     without_siblings,
@@ -385,7 +386,8 @@ def _with_family(
     bits = family_bits(weights.on_roll(band), counted_pupils(weights, pupils))
     siblings = child.siblings
     house = household_of(child) if weights.households else ()
-    absent = absent_bits(weights.together_share, len(house))
+    elsewhere = len(on_some_roll(session, house)) if house else 0
+    absent = absent_bits(weights, elsewhere, len(house) - elsewhere)
     changed = False
     out = []
     for n, s in enumerate(ranked):

@@ -135,6 +135,9 @@ PRIOR_SIBLINGS = 0.3
 # Share of the brothers and sisters named on a notice (with the child's surname) who are on
 # the roll at the house of the child's own pupil, before it has been learned.
 PRIOR_TOGETHER = 0.5
+# Share of those brothers and sisters on no roll at all, for children who are on a roll and
+# for children who are not, before it has been learned (the same: nothing is told).
+PRIOR_OFF_ROLL = 0.4
 # An exact name never counts for more than this, nor less (a name on no roll is not
 # proof of anything: it may be misspelt on the roll).
 NAME_BITS = (2.0, 14.0)
@@ -168,6 +171,9 @@ class Weights:
     on_roll_by_age: dict[str, float] = field(default_factory=dict)
     # The share of a notice's brothers and sisters at the house of the child's pupil.
     together_share: float = PRIOR_TOGETHER
+    # The share of those on no roll, for children on a roll and for children on none.
+    off_roll_matched: float = PRIOR_OFF_ROLL
+    off_roll_unmatched: float = PRIOR_OFF_ROLL
     # Each level's weight, worked out once.
     _bits: dict[tuple[str, str], float] = field(default_factory=dict, compare=False, repr=False)
 
@@ -217,6 +223,7 @@ def load_weights(session: Session) -> Weights:
         u = dict(weights.u)
         on_roll, twins, siblings = PRIOR_ON_ROLL, PRIOR_TWINS, PRIOR_SIBLINGS
         together = PRIOR_TOGETHER
+        off_matched = off_unmatched = PRIOR_OFF_ROLL
         by_age: dict[str, float] = {}
         learned_at, notices = None, 0
         for field_, level, m_value, u_value, at, seen in rows:
@@ -227,6 +234,10 @@ def load_weights(session: Session) -> Weights:
                     siblings = float(m_value)
                 elif level == "together":
                     together = float(m_value)
+                elif level == "off_roll_matched":
+                    off_matched = float(m_value)
+                elif level == "off_roll_unmatched":
+                    off_unmatched = float(m_value)
                 elif level.startswith("on_roll_"):
                     by_age[level.removeprefix("on_roll_")] = float(m_value)
                 else:
@@ -235,7 +246,19 @@ def load_weights(session: Session) -> Weights:
             m[(field_, level)], u[(field_, level)] = float(m_value), float(u_value)
         if isinstance(learned_at, str):
             learned_at = datetime.fromisoformat(learned_at)
-        weights = Weights(m, u, on_roll, twins, learned_at, notices, siblings, by_age, together)
+        weights = Weights(
+            m,
+            u,
+            on_roll,
+            twins,
+            learned_at,
+            notices,
+            siblings,
+            by_age,
+            together,
+            off_matched,
+            off_unmatched,
+        )
     session.info["encompass_weights"] = weights
     return weights
 
@@ -253,6 +276,8 @@ def store_weights(session: Any, weights: Weights, now: datetime) -> None:
         ("twins", weights.twin_share),
         ("siblings", weights.sibling_share),
         ("together", weights.together_share),
+        ("off_roll_matched", weights.off_roll_matched),
+        ("off_roll_unmatched", weights.off_roll_unmatched),
         *((f"on_roll_{band}", share) for band, share in sorted(weights.on_roll_by_age.items())),
     ):
         rows.append(

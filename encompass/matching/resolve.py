@@ -333,15 +333,23 @@ def _rank(
     census: bool = False,
     band: str | None = None,
     others: Sequence[Sibling] = (),
+    scores: dict[int, Scored] | None = None,
 ) -> list[Scored]:
     """The candidates scored, best first, each with its probability of being the child.
     `census`: the rows hold every pupil whose names both sound like the child's; `band`:
     the child's age band (age_band); `others`: the other children on the notice (none of
-    them is this child)."""
+    them is this child); `scores`: each pupil's score, kept between the first look and
+    the second (a row is scored once)."""
     if not rows:
         return []
     names = NameBits.of(probe, stats, weights)
-    scored = [score(probe, row, names, weights) for row in rows]
+    known = {} if scores is None else scores
+    scored = []
+    for row in rows:
+        s = known.get(row.id)
+        if s is None:
+            s = known[row.id] = score(probe, row, names, weights)
+        scored.append(s)
     if others:
         scored = [another_child(s) if is_another_child(s, others) else s for s in scored]
     if census:
@@ -449,7 +457,8 @@ def resolve_child(session: Session, child: ChildFacts, *, today: date | None = N
     )
     weights = load_weights(session)
     band = age_band(child.date_of_birth, today)
-    ranked = _rank(probe, rows, stats, weights, band=band, others=child.siblings)
+    scores: dict[int, Scored] = {}
+    ranked = _rank(probe, rows, stats, weights, band=band, others=child.siblings, scores=scores)
     if not too_many and not (
         ranked and ranked[0].identity_ok and ranked[0].probability >= MATCH_PROBABILITY
     ):
@@ -467,7 +476,14 @@ def resolve_child(session: Session, child: ChildFacts, *, today: date | None = N
         if extra or census:
             rows = rows + extra
             ranked = _rank(
-                probe, rows, stats, weights, census=census, band=band, others=child.siblings
+                probe,
+                rows,
+                stats,
+                weights,
+                census=census,
+                band=band,
+                others=child.siblings,
+                scores=scores,
             )
     if not ranked:
         return _nobody_near(child, today, ())

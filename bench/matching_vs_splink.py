@@ -302,6 +302,27 @@ def placeable(case: Case) -> int:
     return count
 
 
+def moved_singled_out(case: Case, rows: list[dict[str, Any]]) -> tuple[int, int]:
+    """Children whose only difference from the roll is a move (a new address and
+    postcode), whose names and date of birth single out one person on the roll: (how
+    many, how many the engine matched to their own setting)."""
+    people: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for _, given, family, dob, _, _, person in case.roll:
+        people[(name_key(given), name_key(family), dob)].add(person)
+    found = matched = 0
+    for r in rows:
+        n: Notice = r["notice"]
+        if not n.truth_person or tuple(n.errors) != ("moved_house",) or n.dob is None:
+            continue
+        if people.get((name_key(n.given), name_key(n.family), n.dob.isoformat())) != {
+            n.truth_person
+        }:
+            continue
+        found += 1
+        matched += _right(r)
+    return found, matched
+
+
 # --- the run -------------------------------------------------------------------------------------
 def build(name: str, args: argparse.Namespace, workdir: Path) -> Case:
     if name == "generator":
@@ -340,6 +361,18 @@ def section(result: dict[str, Any]) -> str:
             f"{s['false_at_half']} / {s['recall_at_half']:.2%} | {s['best_recall']:.2%} "
             f"({s['best_threshold']:.3f}) | {s['seconds']:.1f} s |"
         )
+    lines += [
+        "",
+        "Children whose only difference from the roll is a move (new address and postcode) "
+        "and whose names and date of birth single out one person on the roll: "
+        + "; ".join(
+            f"{m['name']} {m['ours']['moved_singled_out'][1]:,} of "
+            f"{m['ours']['moved_singled_out'][0]:,} matched"
+            for m in result["models"]
+            if m["ours"]["moved_singled_out"][0]
+        )
+        + ".",
+    ]
     lines += [
         "",
         "Time: ours is `roll import` + learning the weights + resolving every notice one at a "
@@ -394,6 +427,7 @@ def main() -> None:
         ours = run_ours(case, roll, workdir)
         theirs = run_splink(args.splink_python, splink_roll, splink_notices, workdir)
         scored = score_ours(ours["rows"])
+        scored["moved_singled_out"] = moved_singled_out(case, ours["rows"])
         scored["seconds"] = ours["import_seconds"] + ours["learn_seconds"] + ours["resolve_seconds"]
         scored.update({k: v for k, v in ours.items() if k != "rows"})
         splink = score_splink(case, theirs["best"])
@@ -414,7 +448,8 @@ def main() -> None:
             f"review {scored['review_share']:.4f} ({scored['seconds']:.1f} s); splink "
             f"p>=0.5 false {splink['false_at_half']} recall {splink['recall_at_half']:.4f}, "
             f"best {splink['best_recall']:.4f} ({splink['seconds']:.1f} s); placeable "
-            f"{model['placeable']}/{model['on_roll']}",
+            f"{model['placeable']}/{model['on_roll']}; moved and singled out: matched "
+            f"{scored['moved_singled_out'][1]} of {scored['moved_singled_out'][0]}",
             flush=True,
         )
         for example in scored["false_examples"]:

@@ -110,16 +110,22 @@ def another_child(scored: Scored) -> Scored:
     return out
 
 
+def _birthdays(session: Session, siblings: Sequence[Sibling]) -> tuple[str, list[Any]]:
+    """The driver's placeholder, and the brothers' and sisters' dates of birth as it takes
+    them (SQLite keeps dates as ISO text)."""
+    mark = placeholder(session)
+    born = sorted({s.date_of_birth for s in siblings if s.date_of_birth is not None})
+    return mark, [d.isoformat() for d in born] if mark == "?" else list(born)
+
+
 def sibling_at_house(
     session: Session, pupil: PupilRow, siblings: Sequence[Sibling]
 ) -> Sibling | None:
     """A brother or sister on the notice who is on the roll at this pupil's house (the
     same postcode, and the same address where both have one)."""
-    born = sorted({s.date_of_birth for s in siblings if s.date_of_birth is not None})
-    if not pupil.postcode_key or not born:
+    mark, days = _birthdays(session, siblings)
+    if not pupil.postcode_key or not days:
         return None
-    mark = placeholder(session)
-    days = [d.isoformat() for d in born] if mark == "?" else born
     rows = fetch(
         session,
         "SELECT id, given_key, family_key, date_of_birth, address FROM pupil "  # noqa: S608
@@ -156,12 +162,10 @@ def household_of(child: Any) -> tuple[Sibling, ...]:
 
 def on_some_roll(session: Session, siblings: Sequence[Sibling]) -> set[Sibling]:
     """Those of `siblings` who are on some roll (names and date of birth), wherever."""
-    born = sorted({s.date_of_birth for s in siblings if s.date_of_birth is not None})
+    mark, days = _birthdays(session, siblings)
     sounds = sorted({family_block_key(name_key(s.family_name)) for s in siblings} - {""})
-    if not born or not sounds:
+    if not days or not sounds:
         return set()
-    mark = placeholder(session)
-    days = [d.isoformat() for d in born] if mark == "?" else born
     rows = fetch(
         session,
         "SELECT given_key, family_key, date_of_birth FROM pupil "  # noqa: S608

@@ -190,15 +190,23 @@ def test_brothers_and_sisters_not_at_the_house_count_against_a_family_that_moved
 def test_what_brothers_and_sisters_away_from_the_house_are_worth_is_learned():
     """One on a roll at another house counts as often as they are learned to be at the
     child's; one on no roll counts only as far as the learned shares on no roll differ,
-    for children on a roll and children on none (never for the pupil)."""
+    for children on a roll and children on none, by its age (a baby is often on no roll
+    whoever the child is), and never for the pupil."""
     from encompass.matching.family import absent_bits
     from encompass.matching.weights import Weights
 
-    learned = Weights(together_share=0.9, off_roll_matched=0.05, off_roll_unmatched=0.5)
-    assert absent_bits(learned, 1, 0) == pytest.approx(math.log2(0.1))
-    assert absent_bits(learned, 0, 2) == pytest.approx(2 * math.log2(0.1))
-    assert absent_bits(Weights(), 0, 2) == 0.0  # not learned: nothing told
-    assert absent_bits(Weights(off_roll_matched=0.6, off_roll_unmatched=0.3), 0, 1) == 0.0
+    learned = Weights(
+        together_share=0.9,
+        off_roll_matched=0.05,
+        off_roll_unmatched=0.5,
+        off_roll_by_age={"early": (0.4, 0.5), "school": (0.02, 0.4)},
+    )
+    assert absent_bits(learned, 1, []) == pytest.approx(math.log2(0.1))
+    assert absent_bits(learned, 0, [None, None]) == pytest.approx(2 * math.log2(0.1))
+    assert absent_bits(learned, 0, ["school"]) == pytest.approx(math.log2(0.05))
+    assert absent_bits(learned, 0, ["early"]) == pytest.approx(math.log2(0.8))
+    assert absent_bits(Weights(), 0, ["school", None]) == 0.0  # not learned: nothing told
+    assert absent_bits(Weights(off_roll_matched=0.6, off_roll_unmatched=0.3), 0, [None]) == 0.0
 
 
 def test_a_child_is_never_another_child_on_the_same_notice(db, school):
@@ -265,6 +273,9 @@ def test_how_often_brothers_and_sisters_share_the_childs_house_is_learned(db, sc
     weights = load_weights(db)
     assert weights.together_share > PRIOR_TOGETHER
     assert weights.off_roll_matched < PRIOR_OFF_ROLL < weights.off_roll_unmatched
+    # Tobi (born 2016) is of school age: the same, for that band, stored and read back.
+    school = weights.off_roll("school")
+    assert school[0] < PRIOR_OFF_ROLL < school[1]
 
 
 def test_the_children_seen_are_learned_from_with_their_brothers_and_sisters(client, db):

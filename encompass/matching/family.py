@@ -181,16 +181,19 @@ def on_some_roll(session: Session, siblings: Sequence[Sibling]) -> set[Sibling]:
     }
 
 
-def absent_bits(weights: Weights, elsewhere: int, on_no_roll: int) -> float:
+def absent_bits(weights: Weights, elsewhere: int, on_no_roll: Sequence[str | None]) -> float:
     """What it is worth that none of the notice's brothers and sisters is at the
     candidate's house (a negative number): `elsewhere` of them are on some roll, at
     another house (were the candidate the child, each would be at its house as often as
-    learned, `together_share`); `on_no_roll` are on none (as often as learned for the
-    brothers and sisters of children who are on a roll, against those of children who
-    are not: a family new to the area is on no roll together)."""
+    learned, `together_share`); those on none are given by their age bands (each counts
+    as far as being on no roll is learned to be likelier for the brothers and sisters,
+    of that age, of children on no roll than of children on a roll: a family new to the
+    area is on no roll together, a baby often is anyway)."""
     together = min(max(weights.together_share, 0.0), 0.95)
-    off = math.log2(max(weights.off_roll_matched, 0.01) / max(weights.off_roll_unmatched, 0.01))
-    bits = elsewhere * math.log2(1 - together) + on_no_roll * min(off, 0.0)
+    bits = elsewhere * math.log2(1 - together)
+    for band in on_no_roll:
+        matched, unmatched = weights.off_roll(band)
+        bits += min(math.log2(max(matched, 0.01) / max(unmatched, 0.01)), 0.0)
     return max(-MOST_BITS, bits)
 
 

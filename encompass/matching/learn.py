@@ -130,12 +130,13 @@ def learn_weights(
     store_weights(session, weights, now or utcnow())
     # How often a notice's brothers and sisters are at the house of the child's pupil is
     # measured with the weights just learned (the live engine resolves the children).
-    together, off_matched, off_unmatched = family_shares(session, seen)
+    family = family_shares(session, seen, (now or utcnow()).date())
     weights = replace(
         weights,
-        together_share=together,
-        off_roll_matched=off_matched,
-        off_roll_unmatched=off_unmatched,
+        together_share=family.together,
+        off_roll_matched=family.off_roll[0],
+        off_roll_unmatched=family.off_roll[1],
+        off_roll_by_age=family.off_roll_by_age,
     )
     store_weights(session, weights, now or utcnow())
     return weights
@@ -180,14 +181,27 @@ def seen_children(session: Session, limit: int = SEEN_CHILDREN) -> list[ChildFac
     ]
 
 
-def family_shares(session: Session, children: Sequence[ChildFacts]) -> tuple[float, float, float]:
+@dataclass(frozen=True)
+class FamilyShares:
+    """What the notices' brothers and sisters are learned to say (family.absent_bits)."""
+
+    together: float
+    off_roll: tuple[float, float]
+    off_roll_by_age: dict[str, tuple[float, float]]
+
+
+def family_shares(
+    session: Session, children: Sequence[ChildFacts], today: date | None = None
+) -> FamilyShares:
     """Of the brothers and sisters named on notices (with the child's surname and a date
     of birth), as the live engine resolves the children without them: the share of those
     on some roll who are at the house of the child's own pupil (children matched at their
     own postcode), and the share on no roll at all, for children matched and for children
-    on no roll. Each smoothed towards its prior as if M_PRIOR_CHILDREN were seen."""
+    on no roll, overall and by the brother's or sister's age band (at `today`). Each is
+    smoothed towards its prior as if M_PRIOR_CHILDREN were seen."""
     at_house = on_roll = 0
-    off: dict[bool, list[int]] = {True: [0, 0], False: [0, 0]}  # matched: [off roll, seen]
+    # (band, matched) -> [on no roll, seen]; band "" is every band.
+    off: dict[tuple[str, bool], list[int]] = defaultdict(lambda: [0, 0])
     counted = 0
     for child in children:
         house = household_of(child)
@@ -201,8 +215,11 @@ def family_shares(session: Session, children: Sequence[ChildFacts]) -> tuple[flo
         if not matched and (result.candidates or result.setting_id is not None):
             continue  # in doubt: neither
         elsewhere = on_some_roll(session, house)
-        off[matched][0] += len(house) - len(elsewhere)
-        off[matched][1] += len(house)
+        for sibling in house:
+            band = age_band(sibling.date_of_birth, today)
+            for key in {("", matched), (band or "", matched)}:
+                off[key][0] += sibling not in elsewhere
+                off[key][1] += 1
         row = pupil_row(session, result.pupil_id) if result.pupil_id else None
         if row is None or row.postcode_key != postcode_key(child.postcode):
             continue
@@ -214,10 +231,13 @@ def family_shares(session: Session, children: Sequence[ChildFacts]) -> tuple[flo
     def smoothed(n: int, seen: int, prior: float) -> float:
         return (n + k * prior) / (seen + k)
 
-    return (
-        smoothed(at_house, on_roll, PRIOR_TOGETHER),
-        smoothed(off[True][0], off[True][1], PRIOR_OFF_ROLL),
-        smoothed(off[False][0], off[False][1], PRIOR_OFF_ROLL),
+    def pair(band: str) -> tuple[float, float]:
+        (a, seen_a), (b, seen_b) = off[(band, True)], off[(band, False)]
+        return smoothed(a, seen_a, PRIOR_OFF_ROLL), smoothed(b, seen_b, PRIOR_OFF_ROLL)
+
+    bands = sorted({band for band, _ in off if band})
+    return FamilyShares(
+        smoothed(at_house, on_roll, PRIOR_TOGETHER), pair(""), {b: pair(b) for b in bands}
     )
 
 

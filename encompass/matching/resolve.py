@@ -388,14 +388,16 @@ def _with_family(
     weights: Weights,
     pupils: int,
     band: str | None,
+    today: date | None = None,
 ) -> list[Scored]:
     """A brother or sister from the notice found at a candidate's house counts for it;
     where the rolls hold households, that none of them is there counts against it."""
     bits = family_bits(weights.on_roll(band), counted_pupils(weights, pupils))
     siblings = child.siblings
     house = household_of(child) if weights.households else ()
-    elsewhere = len(on_some_roll(session, house)) if house else 0
-    absent = absent_bits(weights, elsewhere, len(house) - elsewhere)
+    elsewhere = on_some_roll(session, house) if house else set()
+    off = [age_band(s.date_of_birth, today) for s in house if s not in elsewhere]
+    absent = absent_bits(weights, len(elsewhere), off)
     changed = False
     out = []
     for n, s in enumerate(ranked):
@@ -492,7 +494,7 @@ def resolve_child(session: Session, child: ChildFacts, *, today: date | None = N
         and ranked[0].probability >= MATCH_PROBABILITY
         and ranked[0].comparison.postcode == "same"
     ):
-        ranked = _with_family(session, ranked, child, weights, stats.total, band)
+        ranked = _with_family(session, ranked, child, weights, stats.total, band, today)
     shown = _candidates(ranked)
     best = ranked[0]
     if too_many:

@@ -174,6 +174,8 @@ class Weights:
     # The share of those on no roll, for children on a roll and for children on none.
     off_roll_matched: float = PRIOR_OFF_ROLL
     off_roll_unmatched: float = PRIOR_OFF_ROLL
+    # The same by the brother's or sister's age band (a baby is on no roll far more often).
+    off_roll_by_age: dict[str, tuple[float, float]] = field(default_factory=dict)
     # Each level's weight, worked out once.
     _bits: dict[tuple[str, str], float] = field(default_factory=dict, compare=False, repr=False)
 
@@ -187,6 +189,13 @@ class Weights:
     def on_roll(self, band: str | None) -> float:
         """The share of notice children on some roll, for children of this age band."""
         return self.on_roll_by_age.get(band or "", self.on_roll_share)
+
+    def off_roll(self, band: str | None) -> tuple[float, float]:
+        """The share of a notice's brothers and sisters of this age band on no roll, for
+        children on a roll and for children on none."""
+        return self.off_roll_by_age.get(
+            band or "", (self.off_roll_matched, self.off_roll_unmatched)
+        )
 
     @property
     def households(self) -> bool:
@@ -224,6 +233,7 @@ def load_weights(session: Session) -> Weights:
         on_roll, twins, siblings = PRIOR_ON_ROLL, PRIOR_TWINS, PRIOR_SIBLINGS
         together = PRIOR_TOGETHER
         off_matched = off_unmatched = PRIOR_OFF_ROLL
+        off_by_age: dict[str, list[float]] = {}
         by_age: dict[str, float] = {}
         learned_at, notices = None, 0
         for field_, level, m_value, u_value, at, seen in rows:
@@ -238,6 +248,9 @@ def load_weights(session: Session) -> Weights:
                     off_matched = float(m_value)
                 elif level == "off_roll_unmatched":
                     off_unmatched = float(m_value)
+                elif level.startswith(("off_roll_m_", "off_roll_u_")):
+                    pair = off_by_age.setdefault(level[11:], [PRIOR_OFF_ROLL, PRIOR_OFF_ROLL])
+                    pair[level[9] == "u"] = float(m_value)
                 elif level.startswith("on_roll_"):
                     by_age[level.removeprefix("on_roll_")] = float(m_value)
                 else:
@@ -258,6 +271,7 @@ def load_weights(session: Session) -> Weights:
             together,
             off_matched,
             off_unmatched,
+            {band: (pair[0], pair[1]) for band, pair in off_by_age.items()},
         )
     session.info["encompass_weights"] = weights
     return weights
@@ -278,6 +292,11 @@ def store_weights(session: Any, weights: Weights, now: datetime) -> None:
         ("together", weights.together_share),
         ("off_roll_matched", weights.off_roll_matched),
         ("off_roll_unmatched", weights.off_roll_unmatched),
+        *(
+            (f"off_roll_{kind}_{band}", pair[n])
+            for band, pair in sorted(weights.off_roll_by_age.items())
+            for n, kind in enumerate("mu")
+        ),
         *((f"on_roll_{band}", share) for band, share in sorted(weights.on_roll_by_age.items())),
     ):
         rows.append(

@@ -475,6 +475,41 @@ def test_what_a_postcode_in_the_same_area_is_worth_is_learned_from_the_rolls(db,
     assert weights.bits("postcode", "area") < weights.bits("postcode", "district")
 
 
+def test_a_move_is_weighed_by_how_many_pupils_live_in_the_childs_postcode_area(db, school):
+    """A county's rolls: nearly every pupil in York's area (YO), two in Leeds (LS). A child
+    from Leeds differs in area from nearly every pupil, so a pupil in York with its name
+    proves more against a move than the average over all pairs says; a child in York
+    matched to a pupil in Leeds differs from few."""
+    postcodes = [f"YO{n % 30 + 1} {n % 9}AB" for n in range(300)] + ["LS6 2AA", "LS1 4AP"]
+    db.execute(
+        insert(Pupil),
+        [
+            {
+                "setting_id": school.id,
+                "given_name": f"Child{n}",
+                "family_name": f"Family{n}",
+                "date_of_birth": date(2012, 1 + n % 12, 1 + n % 28),
+                "postcode": postcode,
+                "address": "",
+                **roll_keys(f"Child{n}", f"Family{n}", postcode),
+            }
+            for n, postcode in enumerate(postcodes)
+        ],
+    )
+    learn_weights(db, [])
+    db.commit()
+
+    weights = load_weights(db)
+    assert weights.area_shares["YO"] == pytest.approx(300 / 302)
+    average = weights.bits("postcode", "different")
+    assert (
+        weights.postcode_bits("different", "LS")
+        < average
+        < weights.postcode_bits("different", "YO")
+    )
+    assert weights.postcode_bits("same", "LS") == weights.bits("postcode", "same")
+
+
 def test_it_learns_how_often_two_pupils_postcodes_are_a_slip_apart(db, school):
     """Two streets whose postcodes differ by one character: a slip between their pupils
     is common here, and the weight of a slip is learned lower than the prior's."""

@@ -124,6 +124,7 @@ def learn_weights(
         u,
         twin_share=twin_share(session),
         sibling_share=sibling_share(session),
+        area_shares=area_shares(session),
     )
     seen = list(children) if children is not None else seen_children(session)
     weights = estimate_m(session, seen, prior, now)
@@ -402,6 +403,21 @@ def _postcode_u(session: Session, rng: random.Random) -> dict[tuple[str, str], f
     return _smooth({k: v * total for k, v in found.items()}, total, "postcode")
 
 
+def area_shares(session: Session) -> dict[str, float]:
+    """The share of pupils (with a postcode) in each postcode area."""
+    areas: Counter[str] = Counter()
+    for key, n in session.execute(
+        select(col(Pupil.postcode_key), func.count())
+        .where(col(Pupil.postcode_key) != "")
+        .group_by(col(Pupil.postcode_key))
+    ):
+        area = postcode_area(key)
+        if area:
+            areas[area] += int(n)
+    total = sum(areas.values())
+    return {area: n / total for area, n in areas.items()} if total else {}
+
+
 def _neighbour_address_u(session: Session, rng: random.Random) -> dict[tuple[str, str], float]:
     """How often two pupils at one postcode share a house, a street or neither."""
     shared = [
@@ -564,6 +580,7 @@ def estimate_m(
         prior.twin_share,
         notices=len(children),
         sibling_share=prior.sibling_share,
+        area_shares=prior.area_shares,
     )
     for _ in range(EM_ROUNDS if groups else 0):
         expected: dict[tuple[str, str], float] = defaultdict(float)
@@ -597,5 +614,6 @@ def estimate_m(
             notices=len(children),
             sibling_share=prior.sibling_share,
             on_roll_by_age=by_age,
+            area_shares=prior.area_shares,
         )
     return weights

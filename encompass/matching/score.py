@@ -401,7 +401,7 @@ def score(probe: Probe, pupil: PupilRow, names: NameBits, weights: Weights) -> S
             Evidence(
                 "Postcode",
                 c.postcode,
-                weights.bits("postcode", c.postcode),
+                weights.postcode_bits(c.postcode, postcode_area(probe.postcode_key)),
                 POSTCODE_NOTES[c.postcode],
             )
         )

@@ -147,6 +147,8 @@ NAME_BITS = (2.0, 14.0)
 # are far above it (about a third to a half of pupils).
 HOUSEHOLD_SHARE = 0.05
 PROB_FLOOR = 1e-6
+# The least u a postcode area's share gives (an area with a pupil or two).
+AREA_U_FLOOR = 0.001
 # The share of notice children on a roll, as the prior uses it: never taken as certain
 # either way.
 ON_ROLL_BOUNDS = (0.05, 0.99)
@@ -176,6 +178,8 @@ class Weights:
     off_roll_unmatched: float = PRIOR_OFF_ROLL
     # The same by the brother's or sister's age band (a baby is on no roll far more often).
     off_roll_by_age: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # The share of pupils in each postcode area ("YO": 0.97): weighs a move by where to.
+    area_shares: dict[str, float] = field(default_factory=dict)
     # Each level's weight, worked out once.
     _bits: dict[tuple[str, str], float] = field(default_factory=dict, compare=False, repr=False)
 
@@ -196,6 +200,19 @@ class Weights:
         return self.off_roll_by_age.get(
             band or "", (self.off_roll_matched, self.off_roll_unmatched)
         )
+
+    def postcode_bits(self, level: str, area: str) -> float:
+        """A postcode level's weight for a child in postcode area `area`. A move within
+        the area, or out of it, is weighed by the share of pupils in that area where the
+        rolls have been counted: on a county's rolls nearly every pupil shares the county's
+        area, so a pupil there proves little for a child in it, and a child from outside
+        differs from almost every pupil (the average over all pairs would say otherwise)."""
+        if level not in ("area", "different") or not self.area_shares:
+            return self.bits("postcode", level)
+        share = self.area_shares.get(area, 0.0)
+        u = share if level == "area" else 1.0 - share
+        m = self.m.get(("postcode", level), PROB_FLOOR)
+        return math.log2(max(m, PROB_FLOOR) / min(max(u, AREA_U_FLOOR), 1.0))
 
     @property
     def households(self) -> bool:
@@ -234,9 +251,13 @@ def load_weights(session: Session) -> Weights:
         together = PRIOR_TOGETHER
         off_matched = off_unmatched = PRIOR_OFF_ROLL
         off_by_age: dict[str, list[float]] = {}
+        areas: dict[str, float] = {}
         by_age: dict[str, float] = {}
         learned_at, notices = None, 0
         for field_, level, m_value, u_value, at, seen in rows:
+            if field_ == "postcode_area":
+                areas[level] = float(m_value)
+                continue
             if field_ == "prior":
                 if level == "twins":
                     twins = float(m_value)
@@ -272,6 +293,7 @@ def load_weights(session: Session) -> Weights:
             off_matched,
             off_unmatched,
             {band: (pair[0], pair[1]) for band, pair in off_by_age.items()},
+            areas,
         )
     session.info["encompass_weights"] = weights
     return weights
@@ -309,6 +331,17 @@ def store_weights(session: Any, weights: Weights, now: datetime) -> None:
                 "notices": weights.notices,
             }
         )
+    rows += [
+        {
+            "field": "postcode_area",
+            "level": area,
+            "m": share,
+            "u": 0.0,
+            "learned_at": now,
+            "notices": weights.notices,
+        }
+        for area, share in sorted(weights.area_shares.items())
+    ]
     session.execute(delete(MatchWeight))
     session.execute(insert(MatchWeight), rows)
     session.info.pop("encompass_weights", None)

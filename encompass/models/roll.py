@@ -59,7 +59,9 @@ class MatchWeight(SQLModel, table=True):
     learned after every roll import (encompass/matching/learn.py). Rows with field "prior"
     hold in `m` the learned share of notice children who are on some roll ("on_roll") and
     the shares of pupils who have a twin ("twins") or a brother or sister ("siblings") on
-    the rolls."""
+    the rolls, and what the notices' brothers and sisters say ("together", "off_roll_*").
+    Rows with field "postcode_area" hold in `m` the share of pupils in that postcode area
+    (the level)."""
 
     __tablename__ = "match_weight"
 

@@ -64,6 +64,27 @@ def many(db, setting, given, family, count, postcode="YO10 3DD"):
     db.commit()
 
 
+def learn_from_roll(db, setting, postcodes):
+    """A pupil of a name of its own at each of `postcodes`; the weights learned from them."""
+    db.execute(
+        insert(Pupil),
+        [
+            {
+                "setting_id": setting.id,
+                "given_name": f"Child{n}",
+                "family_name": f"Family{n}",
+                "date_of_birth": date(2012, 1 + n % 12, 1 + n % 28),
+                "postcode": postcode,
+                "address": "",
+                **roll_keys(f"Child{n}", f"Family{n}", postcode),
+            }
+            for n, postcode in enumerate(postcodes)
+        ],
+    )
+    learn_weights(db, [])
+    db.commit()
+
+
 # --- a move is evidence, not a veto ------------------------------------------------------------
 def test_a_family_that_moved_is_matched_when_names_and_date_of_birth_are_rare(db, school):
     pupil = create_pupil(db, school, given_name="Zuzanna", family_name="Wojciechowska")
@@ -452,23 +473,7 @@ def test_what_a_postcode_in_the_same_area_is_worth_is_learned_from_the_rolls(db,
     from encompass.matching.weights import PRIOR_U
 
     postcodes = [f"YO{n % 40 + 1} {n % 9}AB" for n in range(600)]
-    db.execute(
-        insert(Pupil),
-        [
-            {
-                "setting_id": school.id,
-                "given_name": f"Child{n}",
-                "family_name": f"Family{n}",
-                "date_of_birth": date(2012, 1 + n % 12, 1 + n % 28),
-                "postcode": postcode,
-                "address": "",
-                **roll_keys(f"Child{n}", f"Family{n}", postcode),
-            }
-            for n, postcode in enumerate(postcodes)
-        ],
-    )
-    learn_weights(db, [])
-    db.commit()
+    learn_from_roll(db, school, postcodes)
 
     weights = load_weights(db)
     assert weights.u[("postcode", "area")] > 2 * PRIOR_U["postcode"]["area"]
@@ -481,23 +486,7 @@ def test_a_move_is_weighed_by_how_many_pupils_live_in_the_childs_postcode_area(d
     proves more against a move than the average over all pairs says; a child in York
     matched to a pupil in Leeds differs from few."""
     postcodes = [f"YO{n % 30 + 1} {n % 9}AB" for n in range(300)] + ["LS6 2AA", "LS1 4AP"]
-    db.execute(
-        insert(Pupil),
-        [
-            {
-                "setting_id": school.id,
-                "given_name": f"Child{n}",
-                "family_name": f"Family{n}",
-                "date_of_birth": date(2012, 1 + n % 12, 1 + n % 28),
-                "postcode": postcode,
-                "address": "",
-                **roll_keys(f"Child{n}", f"Family{n}", postcode),
-            }
-            for n, postcode in enumerate(postcodes)
-        ],
-    )
-    learn_weights(db, [])
-    db.commit()
+    learn_from_roll(db, school, postcodes)
 
     weights = load_weights(db)
     assert weights.area_shares["YO"] == pytest.approx(300 / 302)

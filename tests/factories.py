@@ -7,10 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import time_machine
+from sqlalchemy import insert
 from sqlmodel import Session
 
 from encompass.auth.users import create_force as _create_force
 from encompass.auth.users import create_user as _create_user
+from encompass.matching.frequencies import refresh_name_frequencies
 from encompass.matching.normalise import roll_keys
 from encompass.models import KeyAdult, Pupil, Setting, User
 
@@ -146,3 +148,28 @@ def submit_notice(
     response = client.post("/api/v1/notices", json=notice_body(**overrides), headers=bearer(key))
     assert response.status_code == 201, response.get_json()
     return dict(response.get_json())
+
+
+def add_namesakes(
+    session: Session, setting: Setting, given: str, family: str, count: int, postcode: str
+) -> None:
+    """`count` pupils called `given family` at `postcode`, all born in 2012: the name
+    becomes common on the rolls."""
+    keys = roll_keys(given, family, postcode)
+    session.execute(
+        insert(Pupil),
+        [
+            {
+                "setting_id": setting.id,
+                "given_name": given,
+                "family_name": family,
+                "date_of_birth": date(2012, 1 + n % 12, 1 + n % 28),
+                "postcode": postcode,
+                "address": "",
+                **keys,
+            }
+            for n in range(count)
+        ],
+    )
+    refresh_name_frequencies(session)
+    session.commit()

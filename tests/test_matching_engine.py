@@ -9,7 +9,7 @@ from encompass.matching import ChildFacts, resolve_child
 from encompass.matching.frequencies import refresh_name_frequencies
 from encompass.matching.normalise import roll_keys
 from encompass.models import Pupil
-from tests.factories import create_pupil, create_setting
+from tests.factories import add_namesakes, create_pupil, create_setting
 
 DOB = date(2019, 4, 3)
 
@@ -97,23 +97,7 @@ def test_it_matches_despite_a_common_date_of_birth_error_when_the_rest_agrees(
 
 def test_it_sends_a_date_of_birth_error_without_a_postcode_to_review(db, school):
     """With a name this common, a slipped date and nothing else could be someone else."""
-    keys = roll_keys("Amelia", "Brown", "LS1 4AP")
-    db.execute(
-        insert(Pupil),
-        [
-            {
-                "setting_id": school.id,
-                "given_name": "Amelia",
-                "family_name": "Brown",
-                "date_of_birth": date(2012, 1 + n % 12, 1 + n % 28),
-                "postcode": "LS1 4AP",
-                "address": "",
-                **keys,
-            }
-            for n in range(2000)
-        ],
-    )
-    refresh_name_frequencies(db)
+    add_namesakes(db, school, "Amelia", "Brown", 2000, "LS1 4AP")
     create_pupil(db, school)
 
     result = resolve_child(db, facts(date_of_birth=date(2019, 3, 4), postcode=None))

@@ -15,7 +15,7 @@ from encompass.matching.normalise import roll_keys
 from encompass.matching.score import Comparison, identity_ok
 from encompass.matching.weights import load_weights
 from encompass.models import MatchWeight, Pupil
-from tests.factories import create_pupil, create_setting
+from tests.factories import add_namesakes, create_pupil, create_setting
 
 DOB = date(2019, 4, 3)
 
@@ -44,24 +44,7 @@ def other_school(db):
 
 def many(db, setting, given, family, count, postcode="YO10 3DD"):
     """`count` pupils called `given family`, none born on DOB: the name becomes common."""
-    keys = roll_keys(given, family, postcode)
-    db.execute(
-        insert(Pupil),
-        [
-            {
-                "setting_id": setting.id,
-                "given_name": given,
-                "family_name": family,
-                "date_of_birth": date(2012, 1 + n % 12, 1 + n % 28),
-                "postcode": postcode,
-                "address": "",
-                **keys,
-            }
-            for n in range(count)
-        ],
-    )
-    refresh_name_frequencies(db)
-    db.commit()
+    add_namesakes(db, setting, given, family, count, postcode)
 
 
 def learn_from_roll(db, setting, postcodes):

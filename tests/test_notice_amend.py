@@ -23,6 +23,7 @@ from encompass.models import (
     ReviewItem,
 )
 from tests.factories import (
+    add_namesakes,
     bearer,
     create_force,
     create_key_adult,
@@ -173,6 +174,38 @@ def test_it_re_resolves_a_child_whose_correction_changes_the_match(client, db, k
     amendment = db.exec(select(NoticeAmendment)).one()
     assert (amendment.child_id, amendment.replaced_child_id) == (child["id"], old_id)
     assert sorted(amendment.fields) == ["date_of_birth", "postcode"]
+
+
+def test_a_corrected_child_is_resolved_with_the_other_children_on_the_notice(
+    client, db, key, school
+):
+    """Amelia and her brother Oliver after the family moved: Amelia's date of birth was
+    wrong, so she went to review. Once it is corrected she is placed as at intake would
+    be: her brother on the notice lives at her house on the roll (on this small pilot
+    roll, with many Amelia Browns, her names and date of birth alone are not enough after a
+    move)."""
+    add_namesakes(db, school, "Amelia", "Brown", 300, "YO10 3DD")
+    moved = {"postcode": "LS1 4AP", "address": "3 Park Row"}
+    body = notice_body(child={"date_of_birth": "2016-09-30", **moved})
+    body["children"].append({**OLIVER, **moved})
+    sent = client.post(URL, json=body, headers=bearer(key)).get_json()
+    amelia = sent["children"][0]
+    assert amelia["outcome"] == "review"
+    alone = notice_body(police_reference="NY-2026-ALONE", child=moved)
+    sent_alone = client.post(URL, json=alone, headers=bearer(key)).get_json()
+    assert sent_alone["children"][0]["outcome"] == "review"
+
+    response = patch(
+        client,
+        key,
+        sent["id"],
+        {"correct_children": [{"id": amelia["id"], "date_of_birth": "2019-04-03"}]},
+    )
+
+    assert response.status_code == 200
+    placed = {c["given_name"]: c for c in response.get_json()["children"]}
+    assert placed["Amelia"]["outcome"] == "matched", placed["Amelia"]
+    assert placed["Amelia"]["setting"]["urn"] == school.urn
 
 
 def test_it_sends_a_matched_child_to_review_when_a_correction_unmatches_them(

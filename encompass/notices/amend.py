@@ -20,6 +20,8 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from encompass.delivery import outbox
+from encompass.matching import Sibling
+from encompass.matching.family import siblings_from
 from encompass.models import Alert, Child, Notice, NoticeAmendment, ReviewItem
 from encompass.notices.schemas import (
     ChildCorrection,
@@ -253,15 +255,30 @@ def amend_notice(
     """Add and correct children on a stored notice (the caller commits)."""
     assert notice.id is not None
     corrections, adding = _check(session, notice, data, now)
+    # Each child's brothers and sisters are the notice's other children as it will stand.
+    everyone = _everyone(session, notice, corrections, adding)
     # Reads first (resolutions, recipients), as at intake.
     for fix in corrections:
         if MATCH_FIELDS.intersection(fix.changed):
-            resolved = resolve_one(session, notice, fix.data, now=now, cfg=cfg)
+            resolved = resolve_one(
+                session,
+                notice,
+                fix.data,
+                now=now,
+                cfg=cfg,
+                siblings=_others(everyone, ("row", fix.child.id or 0)),
+            )
             if not _same_place(session, fix.child, resolved):
                 fix.moves_to = resolved
     moving = [fix for fix in corrections if fix.moves_to is not None]
     prepared = prepare_children(
-        session, notice, [f.data for f in moving] + adding, now=now, cfg=cfg
+        session,
+        notice,
+        [f.data for f in moving] + adding,
+        now=now,
+        cfg=cfg,
+        siblings=[_others(everyone, ("row", f.child.id or 0)) for f in moving]
+        + [_others(everyone, ("new", n)) for n in range(len(adding))],
     )
     amended = Amended(notice)
     next_position = 1 + max(
@@ -422,3 +439,24 @@ def notice_amendments(session: Session, notice_id: int) -> list[NoticeAmendment]
             .order_by(col(NoticeAmendment.at), col(NoticeAmendment.id))
         )
     )
+
+
+def _everyone(
+    session: Session, notice: Notice, corrections: list[Correction], adding: list[ChildIn]
+) -> list[tuple[tuple[str, int], Any]]:
+    """Every child on the notice as it will stand, each with a key: its current row (as
+    corrected, where it is), and each child being added."""
+    corrected = {fix.child.id: fix.data for fix in corrections}
+    rows = session.exec(
+        select(Child).where(Child.notice_id == notice.id, col(Child.superseded_at).is_(None))
+    ).all()
+    return [(("row", c.id or 0), corrected.get(c.id, c)) for c in rows] + [
+        (("new", n), c) for n, c in enumerate(adding)
+    ]
+
+
+def _others(
+    everyone: list[tuple[tuple[str, int], Any]], key: tuple[str, int]
+) -> tuple[Sibling, ...]:
+    """The brothers and sisters of the child with this key: everyone else on the notice."""
+    return siblings_from(c for k, c in everyone if k != key)

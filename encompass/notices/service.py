@@ -152,14 +152,22 @@ def prepare_children(
     *,
     now: datetime,
     cfg: IntakeConfig,
+    siblings: Sequence[tuple[Sibling, ...]] | None = None,
 ) -> Prepared:
-    """Resolve each child and load who to tell (reads only).
+    """Resolve each child and load who to tell (reads only). `siblings`: each child's
+    brothers and sisters on the notice, where `children` are not all of them (an
+    amendment); otherwise each child's are the others in `children`.
 
     On SQLite the first write takes the database's one write lock, which is then held to
     the commit, so everything that can be read before is read before."""
     resolved = [
         resolve_one(
-            session, incident, child_in, now=now, cfg=cfg, siblings=siblings_of(n, children)
+            session,
+            incident,
+            child_in,
+            now=now,
+            cfg=cfg,
+            siblings=siblings_of(n, children) if siblings is None else siblings[n],
         )
         for n, child_in in enumerate(children)
     ]

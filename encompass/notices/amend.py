@@ -446,10 +446,9 @@ def _everyone(
 ) -> list[tuple[tuple[str, int], Any]]:
     """Every child on the notice as it will stand, each with a key: its current row (as
     corrected, where it is), and each child being added."""
+    assert notice.id is not None
     corrected = {fix.child.id: fix.data for fix in corrections}
-    rows = session.exec(
-        select(Child).where(Child.notice_id == notice.id, col(Child.superseded_at).is_(None))
-    ).all()
+    rows = current_children(session, notice.id)
     return [(("row", c.id or 0), corrected.get(c.id, c)) for c in rows] + [
         (("new", n), c) for n, c in enumerate(adding)
     ]

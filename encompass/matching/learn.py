@@ -118,13 +118,14 @@ def learn_weights(
     notices seen, most recent first), store them and return them."""
     rng = random.Random(seed)
     session.info.pop("encompass_weights", None)
-    u = estimate_u(session, rng)
+    postcodes = postcode_counts(session)
+    u = estimate_u(session, rng, postcodes)
     prior = Weights(
         dict(load_weights(session).m),
         u,
         twin_share=twin_share(session),
         sibling_share=sibling_share(session),
-        area_shares=area_shares(session),
+        area_shares=area_shares(postcodes),
     )
     seen = list(children) if children is not None else seen_children(session)
     weights = estimate_m(session, seen, prior, now)
@@ -255,7 +256,10 @@ def _smooth(
     return {(field_, lv): v / total for lv, v in raw.items()}
 
 
-def estimate_u(session: Session, rng: random.Random) -> dict[tuple[str, str], float]:
+def estimate_u(
+    session: Session, rng: random.Random, postcodes: dict[str, int]
+) -> dict[tuple[str, str], float]:
+    """u of every level; `postcodes`: the pupils at each postcode (postcode_counts)."""
     u: dict[tuple[str, str], float] = {}
     sample = _sample_pupils(session, rng)
     pairs = _random_pairs(len(sample), rng)
@@ -276,7 +280,7 @@ def estimate_u(session: Session, rng: random.Random) -> dict[tuple[str, str], fl
     u.update(_smooth(family, len(pairs), "family"))
     u.update(_smooth(address, addressed, "address"))
     u.update(_dob_u(session))
-    u.update(_postcode_u(session, rng))
+    u.update(_postcode_u(postcodes, rng))
     u.update(_neighbour_address_u(session, rng))
     return u
 
@@ -363,10 +367,9 @@ def _slip_shares(counts: dict[str, int], total: int, rng: random.Random) -> Coun
     return Counter({level: n / pairs for level, n in found.items()})
 
 
-def _postcode_u(session: Session, rng: random.Random) -> dict[tuple[str, str], float]:
-    """How often two pupils' postcodes agree at each level: from the number of pupils at
-    each postcode, sector, district and area (nested), less the slips among them."""
-    counts = {
+def postcode_counts(session: Session) -> dict[str, int]:
+    """The pupils at each postcode (those with one)."""
+    return {
         key: int(n)
         for key, n in session.execute(
             select(col(Pupil.postcode_key), func.count())
@@ -374,6 +377,12 @@ def _postcode_u(session: Session, rng: random.Random) -> dict[tuple[str, str], f
             .group_by(col(Pupil.postcode_key))
         )
     }
+
+
+def _postcode_u(counts: dict[str, int], rng: random.Random) -> dict[tuple[str, str], float]:
+    """How often two pupils' postcodes agree at each level: from the number of pupils at
+    each postcode (`counts`), sector, district and area (nested), less the slips among
+    them."""
     total = sum(counts.values())
     found: dict[str, float] = {}
     if total > 1:
@@ -403,17 +412,14 @@ def _postcode_u(session: Session, rng: random.Random) -> dict[tuple[str, str], f
     return _smooth({k: v * total for k, v in found.items()}, total, "postcode")
 
 
-def area_shares(session: Session) -> dict[str, float]:
-    """The share of pupils (with a postcode) in each postcode area."""
+def area_shares(counts: dict[str, int]) -> dict[str, float]:
+    """The share of pupils (with a postcode) in each postcode area; `counts`: the pupils at
+    each postcode."""
     areas: Counter[str] = Counter()
-    for key, n in session.execute(
-        select(col(Pupil.postcode_key), func.count())
-        .where(col(Pupil.postcode_key) != "")
-        .group_by(col(Pupil.postcode_key))
-    ):
+    for key, n in counts.items():
         area = postcode_area(key)
         if area:
-            areas[area] += int(n)
+            areas[area] += n
     total = sum(areas.values())
     return {area: n / total for area, n in areas.items()} if total else {}
 

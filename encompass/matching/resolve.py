@@ -395,19 +395,30 @@ def _with_family(
     bits = family_bits(weights.on_roll(band), counted_pupils(weights, pupils))
     siblings = child.siblings
     house = household_of(child) if weights.households else ()
-    elsewhere = on_some_roll(session, house) if house else set()
-    off = [age_band(s.date_of_birth, today) for s in house if s not in elsewhere]
-    absent = absent_bits(weights, len(elsewhere), off)
+    absent: float | None = None  # one query, for the first candidate that needs it
     changed = False
     out = []
     for n, s in enumerate(ranked):
         if n < SHOWN and may_count(s, siblings):
             if sibling_at_house(session, s.pupil, siblings):
                 s, changed = with_sibling(s, bits), True
-            elif house and absent < 0 and s.pupil.postcode_key:
-                s, changed = without_siblings(s, absent, len(house)), True
+            elif house and s.pupil.postcode_key:
+                if absent is None:
+                    absent = _absent_bits(session, house, weights, today)
+                if absent < 0:
+                    s, changed = without_siblings(s, absent, len(house)), True
         out.append(s)
     return _weigh(out, weights, pupils, band) if changed else ranked
+
+
+def _absent_bits(
+    session: Session, house: Sequence[Sibling], weights: Weights, today: date | None
+) -> float:
+    """What it is worth that none of `house` is at a candidate's house (family.absent_bits),
+    by where each is: on some roll, or on none (by age band)."""
+    elsewhere = on_some_roll(session, house)
+    off = [age_band(s.date_of_birth, today) for s in house if s not in elsewhere]
+    return absent_bits(weights, len(elsewhere), off)
 
 
 def _worth_scoring(probe: Probe, block: str, pupil: PupilRow) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "encompass"
+PACKAGE = Path(__file__).resolve().parents[2] / "encompass"
 WRITER = PACKAGE / "delivery" / "outbox.py"
 
 

@@ -9,7 +9,7 @@ from encompass.models import KeyAdult
 from tests.factories import create_key_adult, create_setting, create_user
 from tests.helpers import sign_in
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def test_it_lists_settings_with_no_term_dates_or_too_few_key_adults(client, db, cli):

@@ -9,7 +9,7 @@ from sqlmodel import select
 from encompass.models import CalendarEntry
 from tests.factories import create_setting
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def _entries(db):

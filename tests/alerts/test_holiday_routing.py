@@ -21,7 +21,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.clock
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 LONDON = ZoneInfo("Europe/London")
 
 

@@ -20,7 +20,7 @@ from encompass.calendar.vocabulary import classify
 from encompass.models import CalendarEntry
 from tests.factories import bearer, create_force, create_pupil, create_setting, notice_body
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 LONDON = ZoneInfo("Europe/London")
 
 

@@ -129,7 +129,7 @@ def test_it_marks_the_current_page_in_the_service_navigation(client, db):
 
 
 def test_it_pins_the_govuk_frontend_that_govuk_frontend_jinja_targets():
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     package = json.loads((root / "package.json").read_text())
     lock = json.loads((root / "package-lock.json").read_text())
 

@@ -11,7 +11,7 @@ from encompass.models import AuditEvent, CalendarEntry
 from tests.factories import create_setting, create_user
 from tests.helpers import csrf_token, sign_in
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 COORDINATOR = "coordinator@york.example.gov.uk"
 
 

@@ -24,7 +24,7 @@ from tests.e2e.scenario import MONDAY_MORNING, school_ready_for_notices, submit_
 
 ROOT = Path(__file__).resolve().parents[2]
 PRISM = ROOT / "tools" / "prism" / "node_modules" / ".bin" / "prism"
-SPEC = ROOT.parent / "shared" / "twilio" / "twilio_api_v2010.json"
+SPEC = ROOT / "tools" / "prism" / "twilio" / "twilio_api_v2010.json"
 SID = "AC" + "0123456789abcdef" * 2
 TOKEN = "prism-auth-token"
 

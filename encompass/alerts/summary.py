@@ -29,12 +29,7 @@ def plain_text_summary(
     tz: ZoneInfo,
     acknowledged_by: str | None = None,
 ) -> str:
-    if child.date_of_birth:
-        born = child.date_of_birth.strftime("%-d %B %Y")
-    elif child.expected_date:
-        born = f"unborn, expected {child.expected_date.strftime('%-d %B %Y')}"
-    else:
-        born = "not recorded"
+    born = child.born_text
     adults = [
         f"- {a.get('given_name', '')} {a.get('family_name', '')}: "
         f"{a.get('relationship_to_children', '')} ({a.get('role', '')})"

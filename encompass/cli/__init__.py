@@ -268,10 +268,12 @@ def roll_import(file: Path, partial: bool, setting_urn: str | None) -> None:
 def roll_match(file: Path, out: str | None) -> None:
     """Match children against the rolls with the live engine; nothing is stored."""
     from encompass.onboarding.match_file import match_file
+    from encompass.policies import policies
 
     try:
         with app_session() as session:
-            lines, counts = match_file(session, file)
+            today = utcnow().astimezone(policies().alerts.tz).date()
+            lines, counts = match_file(session, file, today=today)
             session.rollback()
     except ImportError_ as exc:
         raise click.ClickException(str(exc)) from None

@@ -123,3 +123,23 @@ def reception_start(dob: date) -> date:
 def under_school_age(dob: date, today: date) -> bool:
     """Too young for reception: an early years child, who may be on no roll at all."""
     return today < reception_start(dob)
+
+
+def years_old(dob: date, on: date) -> int:
+    """Whole years of age on a day (a 29 February birthday counts from 1 March)."""
+    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+
+
+def born_about(age_years: int, on: date) -> date:
+    """A date of birth for a child said to be `age_years` old on a day: half-way through
+    the year of birth that age allows (what deciding the child's age band needs)."""
+    return on - timedelta(days=round((age_years + 0.5) * 365.25))
+
+
+SAME_AGE, AGE_ONE_OUT, AGE_DIFFERENT = "same", "one_year", "different"
+
+
+def age_level(age_years: int, dob: date, on: date) -> str:
+    """How the age an officer was told agrees with a pupil's date of birth."""
+    gap = abs(years_old(dob, on) - age_years)
+    return SAME_AGE if gap == 0 else AGE_ONE_OUT if gap == 1 else AGE_DIFFERENT

@@ -65,13 +65,21 @@ def siblings_from(children: Iterable[Any]) -> tuple[Sibling, ...]:
     )
 
 
-def _same_child(sibling: Sibling, given_key: str, family_key: str, dob: date) -> bool:
-    """The sibling's names (a nickname or a slip allowed in each) and exact date of birth."""
+# How closely a given name fits a pupil's, closest first (for telling twins apart).
+_FIT = {EXACT: 3, FIRST_EXACT: 2, NICKNAME: 1, SPELLING: 1}
+
+
+def _same_child(
+    sibling: Sibling, given_key: str, family_key: str, dob: date, child_fit: int = 0
+) -> bool:
+    """The sibling's names (a nickname or a slip allowed in each) and exact date of birth,
+    the given name fitting the pupil at least as closely as the child's own does
+    (`child_fit`): twins Alexander and Alexandra on one notice, each is its own pupil."""
     if sibling.date_of_birth != dob:
         return False
     given = given_level(name_key(sibling.given_name), given_key)[0]
     family = family_level(name_key(sibling.family_name), family_key)[0]
-    return given in (EXACT, FIRST_EXACT, NICKNAME, SPELLING) and family in (EXACT, SPELLING)
+    return _FIT.get(given, 0) >= max(child_fit, 1) and family in (EXACT, SPELLING)
 
 
 # Given names that say which child of the house it is.
@@ -95,8 +103,11 @@ def is_another_child(scored: Scored, siblings: Sequence[Sibling]) -> bool:
     """Is this candidate one of the other children on the notice (names and date of birth
     as the officer gave them)?"""
     pupil = scored.pupil
+    c = scored.comparison
+    fit = 0 if c.order_swapped else _FIT.get(c.given[0], 0)
     return any(
-        _same_child(s, pupil.given_key, pupil.family_key, pupil.date_of_birth) for s in siblings
+        _same_child(s, pupil.given_key, pupil.family_key, pupil.date_of_birth, fit)
+        for s in siblings
     )
 
 

@@ -177,6 +177,7 @@ def seen_children(session: Session, limit: int = SEEN_CHILDREN) -> list[ChildFac
             False,
             c.address,
             siblings_from(o for o in by_notice[c.notice_id] if o.position != c.position),
+            c.age_years,
         )
         for c in rows
         if c.given_name or c.family_name

@@ -51,7 +51,7 @@ from functools import partial
 from sqlmodel import Session
 
 from encompass.matching.candidates import BlockingKeys, PupilRow, find_candidates
-from encompass.matching.dates import under_school_age
+from encompass.matching.dates import born_about, under_school_age
 from encompass.matching.family import (
     Sibling,
     absent_bits,
@@ -109,6 +109,15 @@ class ChildFacts:
     address: str = ""
     # The other children on the same notice (matching/family.py).
     siblings: tuple[Sibling, ...] = ()
+    # The age in years the officer was told, when the date of birth is not known.
+    age_years: int | None = None
+
+    def born(self, today: date | None) -> date | None:
+        """The date of birth, or for a child known only by an age, one that age allows
+        (for the age band, never compared with a pupil's date)."""
+        if self.date_of_birth is not None or self.age_years is None or today is None:
+            return self.date_of_birth
+        return born_about(self.age_years, today)
 
 
 @dataclass(frozen=True)
@@ -218,11 +227,8 @@ def _setting_kind(session: Session, setting_id: int) -> str:
 
 
 def _nobody_near(child: ChildFacts, today: date | None, shown: tuple[Candidate, ...]) -> Resolution:
-    if (
-        today is not None
-        and child.date_of_birth is not None
-        and under_school_age(child.date_of_birth, today)
-    ):
+    born = child.born(today)
+    if today is not None and born is not None and under_school_age(born, today):
         return Resolution(
             "no_setting", None, None, "under school age and on no roll: the fallback team"
         )
@@ -458,6 +464,8 @@ def resolve_child(session: Session, child: ChildFacts, *, today: date | None = N
         postcode_key=postcode_key(child.postcode),
         address=child.address or "",
         officer_setting_id=_officer_setting(session, child.setting_urn),
+        age_years=None if child.date_of_birth is not None else child.age_years,
+        aged_on=today,
     )
     keys = BlockingKeys.for_child(
         probe.given_key, probe.family_key, probe.date_of_birth, probe.postcode_key, probe.address
@@ -469,7 +477,7 @@ def resolve_child(session: Session, child: ChildFacts, *, today: date | None = N
         (probe.family_key, probe.given_key),
     )
     weights = load_weights(session)
-    band = age_band(child.date_of_birth, today)
+    band = age_band(child.born(today), today)
     scores: dict[int, Scored] = {}
     ranked = _rank(probe, rows, stats, weights, band=band, others=child.siblings, scores=scores)
     if not too_many and not (

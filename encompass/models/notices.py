@@ -49,6 +49,8 @@ class Child(SQLModel, table=True):
     given_name: str = Field(max_length=100)
     family_name: str = Field(max_length=100)
     date_of_birth: date | None = None
+    # The age the officer was told when the date of birth is not known (0 to 17).
+    age_years: int | None = None
     unborn: bool = False
     expected_date: date | None = None
     postcode: str = Field(default="", max_length=10)
@@ -78,6 +80,18 @@ class Child(SQLModel, table=True):
     @property
     def display_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+    @property
+    def born_text(self) -> str:
+        """The date of birth as pages and summaries show it, or what is known instead."""
+        if self.date_of_birth is not None:
+            return self.date_of_birth.strftime("%-d %B %Y")
+        if self.age_years is not None:
+            years = "year" if self.age_years == 1 else "years"
+            return f"Not known: {self.age_years} {years} old when the police attended"
+        if self.unborn and self.expected_date is not None:
+            return f"Unborn, expected {self.expected_date.strftime('%-d %B %Y')}"
+        return "Unborn" if self.unborn else "Not recorded"
 
 
 AMENDMENT_KINDS = ("added", "corrected")

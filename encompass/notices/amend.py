@@ -117,6 +117,7 @@ def stored_child_body(child: Child) -> dict[str, Any]:
         "family_name": child.family_name,
         "unborn": child.unborn,
         "date_of_birth": child.date_of_birth.isoformat() if child.date_of_birth else None,
+        "age_years": child.age_years,
         "expected_date": child.expected_date.isoformat() if child.expected_date else None,
         "postcode": child.postcode or None,
         "address": child.address,
@@ -129,12 +130,13 @@ def stored_child_body(child: Child) -> dict[str, Any]:
     }
 
 
-def _identity(body: dict[str, Any]) -> tuple[str, str, Any, Any]:
+def _identity(body: dict[str, Any]) -> tuple[str, str, Any, Any, Any]:
     return (
         str(body["given_name"]).casefold(),
         str(body["family_name"]).casefold(),
         body["date_of_birth"],
         body["expected_date"],
+        body.get("age_years"),
     )
 
 
@@ -142,6 +144,11 @@ def _merge(child: Child, given: dict[str, Any]) -> dict[str, Any]:
     merged = stored_child_body(child) | given
     # Changing unborn clears the date that no longer applies, unless it is given too.
     if given.get("unborn") is True and "date_of_birth" not in given:
+        merged["date_of_birth"] = None
+    # A date of birth replaces an age given for want of one, and the other way round.
+    if given.get("unborn") is True or given.get("date_of_birth") is not None:
+        merged["age_years"] = given.get("age_years")
+    if given.get("age_years") is not None and "date_of_birth" not in given:
         merged["date_of_birth"] = None
     if given.get("unborn") is False and "expected_date" not in given:
         merged["expected_date"] = None
@@ -339,6 +346,7 @@ def _correct_in_place(fix: Correction, now: datetime) -> None:
     child.family_name = data.family_name
     child.unborn = data.unborn
     child.date_of_birth = data.date_of_birth
+    child.age_years = data.age_years
     child.expected_date = data.expected_date
     child.postcode = data.postcode or ""
     child.address = data.address

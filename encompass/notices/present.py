@@ -40,6 +40,7 @@ def child_out(child: Child, setting: Setting | None, alert: Alert | None) -> Chi
         given_name=child.given_name,
         family_name=child.family_name,
         date_of_birth=child.date_of_birth,
+        age_years=child.age_years,
         unborn=child.unborn,
         outcome=child.outcome,  # type: ignore[arg-type]
         setting=SettingRef(urn=setting.urn, name=setting.name) if setting else None,

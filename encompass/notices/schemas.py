@@ -97,6 +97,8 @@ class ChildIn(Strict):
     family_name: Name
     # Before the dates: their checks depend on it.
     unborn: bool = False
+    # Officers often have only an age: with no date of birth, the age in years (0 to 17).
+    age_years: Annotated[int, Field(ge=0, le=17, strict=True)] | None = None
     date_of_birth: ChildDate = None
     expected_date: ChildDate = None
     postcode: Postcode | None = None
@@ -131,12 +133,29 @@ class ChildIn(Strict):
                     "An unborn child has an expected date of birth, not a date of birth"
                 )
             return None
+        if "age_years" not in info.data:  # the age itself is invalid and reported
+            return value
+        age = info.data["age_years"]
         if value is None:
-            raise ValueError("Enter a date of birth, or say the child is unborn")
+            if age is None:
+                raise ValueError(
+                    "Enter a date of birth, or the child's age in years if the date is not "
+                    "known, or say the child is unborn"
+                )
+            return None
+        if age is not None:
+            raise ValueError("Give the date of birth or, if it is not known, the age: not both")
         if value > today:
             raise ValueError("The date of birth must not be in the future")
         if value < _years_before(today, 19):
             raise ValueError("The date of birth is more than 18 years ago: not a child")
+        return value
+
+    @field_validator("age_years")
+    @classmethod
+    def age_only_when_born(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is not None and info.data.get("unborn"):
+            raise ValueError("An unborn child has an expected date of birth, not an age")
         return value
 
     @field_validator("expected_date")
@@ -233,6 +252,7 @@ class ChildOut(BaseModel):
     given_name: str
     family_name: str
     date_of_birth: date | None
+    age_years: int | None
     unborn: bool
     outcome: Literal["matched", "review", "no_setting"]
     setting: SettingRef | None

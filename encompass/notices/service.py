@@ -273,6 +273,7 @@ def child_facts(data: ChildIn, siblings: tuple[Sibling, ...] = ()) -> ChildFacts
         family_name=data.family_name,
         date_of_birth=data.date_of_birth,
         postcode=data.postcode,
+        age_years=data.age_years,
         setting_urn=data.setting_urn,  # type: ignore[arg-type]
         unborn=data.unborn,
         address=data.address,
@@ -337,6 +338,7 @@ def _child(
         given_name=data.given_name,
         family_name=data.family_name,
         date_of_birth=data.date_of_birth,
+        age_years=data.age_years,
         unborn=data.unborn,
         expected_date=data.expected_date,
         postcode=data.postcode or "",

@@ -26,6 +26,7 @@ LABELS = {
     "given_name": "a first name",
     "family_name": "a last name",
     "date_of_birth": "a date of birth",
+    "age_years": "the child's age in years",
     "expected_date": "an expected date of birth",
     "unborn": "whether the child is unborn",
     "postcode": "a postcode",
@@ -130,6 +131,8 @@ def plain_message(err: ErrorDetails) -> str:
         return FORMATS[name]
     if kind.startswith(("date", "datetime")):
         return _sentence(f"{label} must be a real date")
+    if kind in ("greater_than_equal", "less_than_equal") and name == "age_years":
+        return "The age must be a whole number of years, from 0 to 17"
     if kind.startswith(("int", "float")):
         return _sentence(f"{label} must be a whole number")
     if kind in ("model_type", "model_attributes_type", "dict_type"):

@@ -10,6 +10,7 @@ import csv
 import io
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -18,7 +19,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from encompass.db import make_engine
-from encompass.matching import ChildFacts, resolve_child
+from encompass.matching import ChildFacts, resolve_child, siblings_from
 from encompass.models import Setting
 from encompass.models.fields import normalise_postcode
 from encompass.onboarding.csvfile import parse_date, read_rows
@@ -32,32 +33,70 @@ PART = 100
 Row = tuple[str, str, str, str]  # ref, outcome, setting_urn, score
 
 
-def _date(value: str) -> date:
+def _date(value: str) -> date | None:
+    """The date, or None when it is empty or cannot be a date (31 November): missing
+    evidence, never a reason to stop reading the child."""
+    value = value.strip()
     if len(value) == 10 and value[4] == "-":
         try:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    return parse_date(value)
+    try:
+        return parse_date(value) if value else None
+    except ValueError:
+        return None
 
 
-def _match_rows(session: Session, rows: list[dict[str, str]]) -> list[Row]:
+def _postcode(value: str) -> str | None:
+    """The postcode, or None when it is empty or not a postcode: missing evidence."""
+    try:
+        return normalise_postcode(value) if value.strip() else None
+    except ValueError:
+        return None
+
+
+def _age(value: str | None) -> int | None:
+    text = (value or "").strip()
+    return int(text) if text.isdigit() and int(text) <= 17 else None
+
+
+def _given(row: dict[str, str]) -> str:
+    """The given name with the middle names after it, as a notice gives them."""
+    return " ".join(p for p in (row["given_name"], row.get("middle_names") or "") if p.strip())
+
+
+def _facts(rows: list[dict[str, str]]) -> list[ChildFacts]:
+    """Each row as the matcher is told of it; rows with the same `notice` value are one
+    notice's children, each the others' brothers and sisters."""
+    plain = [
+        ChildFacts(
+            _given(row),
+            row["family_name"],
+            _date(row["date_of_birth"]),
+            _postcode(row["postcode"]),
+            address=row.get("address") or "",
+            age_years=_age(row.get("age_years")),
+        )
+        for row in rows
+    ]
+    notices: dict[str, list[int]] = {}
+    for n, row in enumerate(rows):
+        if (row.get("notice") or "").strip():
+            notices.setdefault(row["notice"].strip(), []).append(n)
+    out = list(plain)
+    for members in notices.values():
+        for n in members:
+            others = siblings_from(plain[m] for m in members if m != n)
+            out[n] = replace(plain[n], siblings=others)
+    return out
+
+
+def _match_rows(session: Session, children: list[tuple[str, ChildFacts]], today: date) -> list[Row]:
     out: list[Row] = []
     urns: dict[int, str] = {}
-    for row in rows:
-        try:
-            dob = _date(row["date_of_birth"])
-            postcode = normalise_postcode(row["postcode"]) if row["postcode"] else None
-        except ValueError:
-            # A child we cannot even read is for a person to look at, never a guess.
-            out.append((row["ref"], "review", "", "0.00"))
-            continue
-        result = resolve_child(
-            session,
-            ChildFacts(
-                row["given_name"], row["family_name"], dob, postcode, address=row.get("address", "")
-            ),
-        )
+    for ref, facts in children:
+        result = resolve_child(session, facts, today=today)
         outcome = result.outcome if result.outcome in OUTCOMES else "review"
         if result.outcome == "no_setting":
             # On a council's home education register: found, and that team is where it goes.
@@ -68,7 +107,7 @@ def _match_rows(session: Session, rows: list[dict[str, str]]) -> list[Row]:
                 setting = session.get(Setting, result.setting_id)
                 urns[result.setting_id] = setting.urn if setting else ""
             urn = urns[result.setting_id]
-        out.append((row["ref"], outcome, urn, f"{result.score:.2f}"))
+        out.append((ref, outcome, urn, f"{result.score:.2f}"))
     return out
 
 
@@ -82,35 +121,39 @@ def _tune(session: Session) -> None:
         session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
 
 
-def _match_part(url: str, rows: list[dict[str, str]]) -> list[Row]:
+def _match_part(url: str, today: date, children: list[tuple[str, ChildFacts]]) -> list[Row]:
     """One part of the file, in a process of its own with its own connection."""
     engine = make_engine(url)
     try:
         with Session(engine) as session:
             _tune(session)
-            return _match_rows(session, rows)
+            return _match_rows(session, children, today)
     finally:
         engine.dispose()
 
 
-def match_file(session: Session, path: Path) -> tuple[str, dict[str, int]]:
-    """CSV text `ref,outcome,setting_urn,score` and counts per outcome. On PostgreSQL a
-    long file is matched by WORKERS processes at once, in parts, written back in order:
-    while one waits for the server, another works (on SQLite the work is all this
-    machine's CPU either way)."""
+def match_file(session: Session, path: Path, *, today: date) -> tuple[str, dict[str, int]]:
+    """CSV text `ref,outcome,setting_urn,score` and counts per outcome; `today` (the local
+    date) gives a child known only by its age its age band, as on a live notice. On
+    PostgreSQL a long file is matched by WORKERS processes at once, in parts, written back
+    in order: while one waits for the server, another works (on SQLite the work is all
+    this machine's CPU either way)."""
     _, numbered = read_rows(path, REQUIRED)
     rows = [row for _, row in numbered]
+    # Brothers and sisters are found across the whole file before it is split in parts.
+    children = [(row["ref"], facts) for row, facts in zip(rows, _facts(rows), strict=True)]
     engine = session.get_bind()
-    if engine.dialect.name == "postgresql" and len(rows) >= WORKERS * PART:
-        size = -(-len(rows) // WORKERS)
-        parts = [rows[start : start + size] for start in range(0, len(rows), size)]
+    if engine.dialect.name == "postgresql" and len(children) >= WORKERS * PART:
+        size = -(-len(children) // WORKERS)
+        parts = [children[start : start + size] for start in range(0, len(children), size)]
         url = engine.engine.url.render_as_string(hide_password=False)
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=WORKERS, mp_context=context) as pool:
-            results = [r for part in pool.map(partial(_match_part, url), parts) for r in part]
+            match = partial(_match_part, url, today)
+            results = [r for part in pool.map(match, parts) for r in part]
     else:
         _tune(session)
-        results = _match_rows(session, rows)
+        results = _match_rows(session, children, today)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["ref", "outcome", "setting_urn", "score"])

@@ -46,6 +46,7 @@ def _prefill(child: Child) -> dict[str, Any]:
         "given_name": child.given_name,
         "family_name": child.family_name,
         "date_of_birth": child.date_of_birth,
+        "age_years": "" if child.age_years is None else str(child.age_years),
         "unborn": child.unborn,
         "expected_date": child.expected_date,
         "postcode": child.postcode,

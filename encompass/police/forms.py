@@ -54,6 +54,10 @@ class ChildForm(Form):
     given_name = StringField("First name", description=NAME_HINT)
     family_name = StringField("Last name", description=NAME_HINT)
     date_of_birth = DateParts("Date of birth", description="For example, 3 4 2019")
+    age_years = StringField(
+        "Age in years, if the date of birth is not known",
+        description="Leave blank when you have the date of birth",
+    )
     unborn = BooleanField("This is an unborn child")
     expected_date = DateParts("Expected date of birth", description="For example, 14 6 2027")
     # Children of one household: the second and later ones can take the first's address.
@@ -133,7 +137,8 @@ SCHEMA_TO_FORM = {
 FORM_WORDS = {
     "occurred_on": "Enter the date of the incident",
     "occurred_time": "Enter the time of the incident",
-    "date_of_birth": "Enter a date of birth, or tick 'This is an unborn child'",
+    "date_of_birth": "Enter a date of birth (or the age, if the date is not known), or tick "
+    "'This is an unborn child'",
 }
 TIME = re.compile(r"(\d{1,2})(?:[:.]?(\d{2}))?\s*([ap])\.?m?\.?", re.IGNORECASE)
 
@@ -215,6 +220,10 @@ def child_item(child: ChildForm, first: ChildForm | None = None) -> dict[str, An
     for name in ("date_of_birth", "expected_date"):
         value = getattr(child, name).data
         item[name] = value.isoformat() if value else None
+    age = (child.age_years.data or "").strip()
+    if age:
+        # Digits are a number; anything else goes as typed, and is refused in words.
+        item["age_years"] = int(age) if age.isdigit() else age
     for name in ("present", "spoken_to", "other_adult_present"):
         answer = _yes_no(getattr(child, name).data)
         if answer is not None:

@@ -60,6 +60,7 @@ def _facts(session: Session, child: Child) -> ChildFacts:
         unborn=child.unborn,
         address=child.address,
         siblings=siblings_from(others),
+        age_years=child.age_years,
     )
 
 

@@ -122,7 +122,7 @@ def test_the_control_room_form_with_two_children_at_one_address(new_page, db, li
     summary = police.locator(".govuk-error-summary")
     expect(summary).to_be_focused()
     expect(summary).to_contain_text(
-        "Child 2: enter a date of birth, or tick 'This is an unborn child'"
+        "Child 2: enter a date of birth (or the age, if the date is not known), or tick 'This is an unborn child'"
     )
     expect(summary).to_contain_text("Child 2: select whether the child was present")
     expect(summary).not_to_contain_text("Field required")

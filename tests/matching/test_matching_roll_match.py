@@ -96,3 +96,40 @@ def test_a_long_file_comes_back_whole_and_in_order(cli, db, tmp_path):
     by_letter = {r["ref"][-1]: r["outcome"] for r in rows[: len(lines)]}
     assert all(r["outcome"] == by_letter[r["ref"][-1]] for r in rows)
     assert "roll match: 240 matched, 60 review, 60 unmatched" in result.stderr
+
+
+def test_a_missing_or_impossible_date_or_postcode_is_missing_evidence(cli, db, tmp_path):
+    """Nothing unreadable stops the names being read: an empty date, 31 November, a
+    postcode that is not one, an age instead of a date; middle names and brothers and
+    sisters (rows of one `notice`) as a live notice gives them."""
+    schools(db)
+    roll, children = tmp_path / "roll.csv", tmp_path / "children.csv"
+    roll.write_text(ROLL, encoding="utf-8")
+    assert cli("roll", "import", str(roll)).exit_code == 0
+    children.write_text(
+        "ref,given_name,middle_names,family_name,date_of_birth,age_years,postcode,address,notice\n"
+        "G,William,,O'Neill,,,YO31 7PB,4 Monkgate,\n"
+        "H,William,,O'Neill,31/11/2017,,YO31 7PB,4 Monkgate,\n"
+        "I,William,James,O'Neill,2017-05-05,,not known,4 Monkgate,\n"
+        "J,William,,O'Neill,,9,YO31 7PB,4 Monkgate,\n"
+        "K,William,,O'Neill,,4,YO31 7PB,4 Monkgate,\n"
+        "L,Alexander,,Brown,2019-04-03,,YO1 7HH,12 Low Street,N1\n"
+        "M,Alexandra,,Brown,2019-04-03,,YO1 7HH,12 Low Street,N1\n",
+        encoding="utf-8",
+    )
+
+    result = cli("roll", "match", str(children))
+
+    assert result.exit_code == 0, result.output
+    rows = {r["ref"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    # Names and house read (they once went to review at 0.00 unread): William alone has
+    # his names at his house, with no date, with an impossible one, and with the postcode
+    # unreadable but the date, a middle name and the address there.
+    placed = {ref: (rows[ref]["outcome"], rows[ref]["setting_urn"]) for ref in "GHI"}
+    assert placed == dict.fromkeys("GHI", ("matched", "121212"))
+    # An age that agrees (William is 9) places him; one five years out never does.
+    assert (rows["J"]["outcome"], rows["J"]["setting_urn"]) == ("matched", "121212")
+    assert rows["K"]["outcome"] == "review"
+    # Twins on one notice: each is told from the other.
+    assert (rows["L"]["outcome"], rows["L"]["setting_urn"]) == ("matched", "121212")
+    assert (rows["M"]["outcome"], rows["M"]["setting_urn"]) == ("matched", "121345")

@@ -298,7 +298,8 @@ def test_it_keys_a_missing_date_of_birth_by_the_childs_field(client, db, key):
 
     assert list(errors) == ["children.1.date_of_birth"]
     assert errors["children.1.date_of_birth"] == [
-        "Child 2: enter a date of birth, or say the child is unborn"
+        "Child 2: enter a date of birth, or the child's age in years if the date is not "
+        "known, or say the child is unborn"
     ]
     assert_nothing_stored(db)
 

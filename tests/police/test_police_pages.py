@@ -119,7 +119,10 @@ def test_it_says_what_is_missing_in_words_for_the_form(client, db):
         ("Enter the date of the incident", "#occurred_on-day"),
         ("Select the risk level", "#risk_level"),
         ("Child 1: enter a first name", "#children-0-given_name"),
-        ("Child 1: enter a date of birth, or tick 'This is an unborn child'", None),
+        (
+            "Child 1: enter a date of birth (or the age, if the date is not known), or tick 'This is an unborn child'",
+            None,
+        ),
         ("Child 1: select whether the child was present", "#children-0-present"),
         ("Adult 1: enter who this adult is to the children", "#adults-0-relationship_to_children"),
         ("Adult 1: select the adult's role in the incident", "#adults-0-role"),
@@ -243,7 +246,7 @@ def test_it_names_the_child_in_every_error_and_never_shows_validator_text(client
         "The police reference must start with a letter or number and use only letters, "
         "numbers and / _ . : -",
         "The circumstances must be 4000 characters or fewer",
-        "Child 2: enter a date of birth, or tick 'This is an unborn child'",
+        "Child 2: enter a date of birth (or the age, if the date is not known), or tick 'This is an unborn child'",
         "Child 2: where the child was must be 500 characters or fewer",
     ]:
         assert message in html, message
@@ -384,7 +387,10 @@ def test_it_names_the_child_in_errors_on_the_add_a_child_page(client, db):
 
     html = response.get_data(as_text=True).replace("&#39;", "'")
     assert response.status_code == 400
-    assert "Child 2: enter a date of birth, or tick 'This is an unborn child'" in html
+    assert (
+        "Child 2: enter a date of birth (or the age, if the date is not known), or tick 'This is an unborn child'"
+        in html
+    )
     assert len(db.exec(select(Child)).all()) == 1
 
 
@@ -482,3 +488,24 @@ def test_it_says_a_two_digit_year_needs_four_digits_naming_the_child(client, db)
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Child 1: date of birth must have a 4-digit year, like 2019" in html
+
+
+def test_the_form_takes_an_age_when_the_date_of_birth_is_not_known(client, db):
+    _police(db, client)
+    page = client.get("/police/notices/new").get_data(as_text=True)
+    no_date = {f"children-0-date_of_birth-{part}": "" for part in ("day", "month", "year")}
+
+    words = client.post(
+        "/police/notices/new", data=_form(page, **no_date, **{"children-0-age_years": "seven"})
+    )
+    sent = client.post(
+        "/police/notices/new", data=_form(page, **no_date, **{"children-0-age_years": "7"})
+    )
+
+    assert words.status_code == 400
+    assert "Child 1: the child&#39;s age in years must be a whole number" in words.get_data(
+        as_text=True
+    )
+    assert sent.status_code == 302, sent.get_data(as_text=True)
+    child = db.exec(select(Child)).one()
+    assert (child.date_of_birth, child.age_years) == (None, 7)

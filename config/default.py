@@ -100,3 +100,8 @@ HSTS_SECONDS = 31536000
 NOTICE_RETENTION_DAYS = 400
 # Run import jobs (GIAS, rolls) in the request instead of a background thread (tests).
 IMPORT_JOBS_INLINE = False
+
+# --- Operations (docs/operations.md) -------------------------------------------------------
+# /healthz/worker answers 503, and admins and coordinators see a red banner, when no worker
+# pass has completed for this long (seconds).
+WORKER_STALE_SECONDS = 120

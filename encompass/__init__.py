@@ -68,6 +68,7 @@ def create_app(
     from encompass.dsl import views as dsl_views
     from encompass.notices import api
     from encompass.onboarding import invitation_pages
+    from encompass.operations import views as operations_views
     from encompass.police import views as police_views
     from encompass.review import views as review_views
     from encompass.web import forms, frontend, headers, home
@@ -87,6 +88,7 @@ def create_app(
         dsl_views.bp,
         admin_views.bp,
         review_views.bp,
+        operations_views.bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)

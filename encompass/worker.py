@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,6 +21,7 @@ from encompass.delivery.attempts import send_due
 from encompass.delivery.transports import Transport, build_transports
 from encompass.escalation.failures import follow_up_failures
 from encompass.escalation.steps import fire_due_steps
+from encompass.operations.heartbeat import record_pass
 from encompass.policies import policies
 from encompass.review.queue import escalate_due_reviews
 
@@ -58,7 +61,9 @@ def _transports(app: Flask, cfg: dict[str, Any]) -> dict[str, Transport]:
 
 
 def tick(app: Flask, now: datetime | None = None) -> dict[str, int]:
-    """One pass of the worker's work as of `now` (default: the clock)."""
+    """One pass of the worker's work as of `now` (default: the clock); once complete, the
+    pass is written as the worker's heartbeat (at the clock's time, whatever `now` is)."""
+    started = time.monotonic()
     now = now or utcnow()
     cfg = dict(app.config)
     engine = app.extensions["encompass_engine"]
@@ -87,15 +92,59 @@ def tick(app: Flask, now: datetime | None = None) -> dict[str, int]:
     if fired:
         counts["escalation_steps"] = fired
     _add(counts, housekeeping(engine, now, cfg))
-    if counts:
-        log.info("tick at %s: %s", now.isoformat(), counts)
+    seconds = time.monotonic() - started
+    with session_scope(engine) as session:
+        record_pass(session, utcnow(), seconds, counts)
+    log.debug("pass at %s took %.3fs: %s", now.isoformat(), seconds, counts)
+    _summary(app).add(counts, seconds)
     return counts
+
+
+class PassSummary:
+    """The worker's passes added up, logged once a minute at INFO (each pass is logged at
+    DEBUG): an operator sees the worker alive and what it did without a line a second."""
+
+    def __init__(self, every: float = 60.0) -> None:
+        self.every = every
+        self._lock = threading.Lock()
+        self._reset(time.monotonic())
+
+    def _reset(self, at: float) -> None:
+        self.since = at
+        self.passes = 0
+        self.slowest = 0.0
+        self.counts: dict[str, int] = {}
+
+    def add(self, counts: dict[str, int], seconds: float) -> None:
+        with self._lock:
+            self.passes += 1
+            self.slowest = max(self.slowest, seconds)
+            _add(self.counts, counts)
+            at = time.monotonic()
+            if at - self.since < self.every:
+                return
+            log.info(
+                "worker: %d passes in %.0fs (slowest %.3fs): %s",
+                self.passes,
+                at - self.since,
+                self.slowest,
+                self.counts or "nothing to do",
+            )
+            self._reset(at)
+
+
+def _summary(app: Flask) -> PassSummary:
+    summary = app.extensions.get("encompass_pass_summary")
+    if summary is None:
+        summary = app.extensions["encompass_pass_summary"] = PassSummary()
+    return summary
 
 
 def housekeeping(engine: Any, now: datetime, cfg: dict[str, Any]) -> dict[str, int]:
     """Retention, forgetting old rate-limit windows, and sealing the audit trail (last, so
     this tick's own entries are sealed too)."""
     from encompass.auth import ratelimit, sessions
+    from encompass.operations.heartbeat import forget_old_workers
     from encompass.records import audit
     from encompass.records.retention import run_retention
 
@@ -104,6 +153,7 @@ def housekeeping(engine: Any, now: datetime, cfg: dict[str, Any]) -> dict[str, i
         minimised = run_retention(session, now, int(cfg["NOTICE_RETENTION_DAYS"]))
         ratelimit.sweep(session, now)
         sessions.sweep(session, now, timedelta(hours=int(cfg["SESSION_MAX_HOURS"]) + 1))
+        forget_old_workers(session, now)
     if minimised:
         counts["notices_minimised"] = minimised
     with session_scope(engine) as session:

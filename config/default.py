@@ -105,3 +105,5 @@ IMPORT_JOBS_INLINE = False
 # /healthz/worker answers 503, and admins and coordinators see a red banner, when no worker
 # pass has completed for this long (seconds).
 WORKER_STALE_SECONDS = 120
+# GET /metrics asks for `Authorization: Bearer <METRICS_TOKEN>` when this is set.
+METRICS_TOKEN: str | None = None

@@ -1,15 +1,16 @@
-"""GET /healthz/worker: is the worker sending alerts?"""
+"""GET /healthz/worker (is the worker sending alerts?) and GET /metrics (Prometheus)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, current_app, g
+from flask import Blueprint, Response, current_app, g
 
-from encompass.auth.access import public
+from encompass.auth.access import metrics_token, public
 from encompass.db import utcnow
 from encompass.operations.heartbeat import worker_health
+from encompass.operations.metrics import exposition
 
 bp = Blueprint("operations", __name__)
 
@@ -32,3 +33,10 @@ def worker() -> Any:
     if health.stale:
         return body, 503, {"Retry-After": "30", "Cache-Control": "no-store"}
     return body, 200, {"Cache-Control": "no-store"}
+
+
+@bp.get("/metrics")
+@metrics_token
+def metrics() -> Any:
+    payload, content_type = exposition(g.db, utcnow(), stale_after())
+    return Response(payload, content_type=content_type, headers={"Cache-Control": "no-store"})

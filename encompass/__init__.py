@@ -9,17 +9,21 @@ from typing import Any
 from dotenv import load_dotenv
 from flask import Flask, g, jsonify, request
 from flask_wtf.csrf import CSRFProtect
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import PendingRollbackError, SQLAlchemyError
+from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from encompass import policies
 from encompass.config import environment
-from encompass.db import make_engine
+from encompass.db import UNAVAILABLE, make_engine, unavailable
 from encompass.records import log_redaction
 from encompass.records.encryption import keyring
 
 ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger("encompass.web")
+# What a 503 asks clients (police systems, Twilio) to wait before trying again.
+RETRY_AFTER_SECONDS = 5
 csrf = CSRFProtect()
 
 
@@ -137,10 +141,43 @@ def _install_request_hooks(app: Flask) -> None:
     @app.teardown_request
     def _close_session(exc: BaseException | None) -> None:
         db = g.pop("db", None)
-        if db is not None:
+        if db is None:
+            return
+        # On a connection the database dropped, even the rollback fails: the request has
+        # been answered already, and the pool throws that connection away.
+        try:
             if exc is not None:
                 db.rollback()
-            db.close()
+        except SQLAlchemyError as error:
+            log.warning("rollback after a failed request failed: %s", type(error).__name__)
+        finally:
+            try:
+                db.close()
+            except SQLAlchemyError as error:
+                log.warning("closing the request's session failed: %s", type(error).__name__)
+
+    def _database_away(exc: Exception) -> Any:
+        """The database is away (restarting, failing over): a 503 that says to retry, as
+        JSON for machines and a plain page for people; nothing of the request was stored
+        (its transaction never committed)."""
+        if not unavailable(exc):
+            log.error("database error", exc_info=exc)
+            return _http_error(InternalServerError(original_exception=exc))
+        log.warning(
+            "database unavailable: %s %s (%s)", request.method, request.path, type(exc).__name__
+        )
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+        message = "The service cannot reach its database just now. Try again in a few seconds."
+        if request.accept_mimetypes.accept_html and not request.path.startswith(
+            ("/api/", "/twilio/", "/healthz", "/metrics")
+        ):
+            from flask import render_template
+
+            return render_template("unavailable.html", message=message), 503, headers
+        return jsonify(error="service_unavailable", message=message), 503, headers
+
+    for error in (*UNAVAILABLE, PendingRollbackError):
+        app.register_error_handler(error, _database_away)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:

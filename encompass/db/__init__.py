@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import DateTime, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, create_engine
@@ -92,3 +93,22 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+# What a database that is away (restarting, failing over, out of connections) raises.
+UNAVAILABLE: tuple[type[BaseException], ...] = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.TimeoutError,  # no connection free in the pool in time
+)
+
+
+def unavailable(exc: BaseException) -> bool:
+    """Whether `exc` means the database is away for now (answer 503 and retry), rather than
+    a fault in what was asked of it."""
+    if isinstance(exc, UNAVAILABLE):
+        return True
+    # A session whose connection died mid-transaction refuses to go on until rolled back.
+    return isinstance(exc, sa_exc.PendingRollbackError) and isinstance(
+        exc.__cause__ or exc.__context__, UNAVAILABLE
+    )

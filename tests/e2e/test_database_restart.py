@@ -1,0 +1,192 @@
+"""PostgreSQL restarted mid-request: a clear JSON 503 with Retry-After (never a 500, never
+an HTML error page, never a 201 for what was not stored), nothing half-stored, and the
+next request served on a fresh connection without restarting anything.
+
+On a private PostgreSQL server (tests/private_postgres.py), stopped with `pg_ctl stop -m
+immediate` (every connection killed, as in a crash or a failover) at chosen points of a
+notice's intake, then started again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import time_machine
+from sqlalchemy import create_engine, event, func, text
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, select
+
+from encompass import create_app
+from encompass.db.migrate import upgrade
+from encompass.matching.sql import fetch
+from encompass.models import Alert, Child, Delivery, Notice
+from tests.conftest import _empty
+from tests.e2e.scenario import school_ready_for_notices
+from tests.factories import bearer, create_force, notice_body
+from tests.private_postgres import PrivatePostgres, private_postgres
+
+pytestmark = pytest.mark.clock
+
+MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+OCCURRED = datetime(2026, 11, 23, 9, 0, tzinfo=UTC).isoformat()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[PrivatePostgres]:
+    with private_postgres() as pg:
+        admin = create_engine(pg.url(), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text('CREATE DATABASE "encompass"'))
+        admin.dispose()
+        upgrade(pg.url("encompass"))
+        yield pg
+
+
+@pytest.fixture
+def pg_app(server: PrivatePostgres, tmp_path: Any) -> Iterator[Any]:
+    _empty(server.url("encompass"))
+    app = create_app(
+        "testing",
+        {"DATABASE_URL": server.url("encompass"), "INSTANCE_DIR": str(tmp_path / "instance")},
+        read_env_file=False,
+    )
+    yield app
+    app.extensions["encompass_engine"].dispose()
+
+
+@pytest.fixture
+def key(pg_app: Any) -> str:
+    with Session(pg_app.extensions["encompass_engine"]) as db:
+        return school_ready_for_notices(db).force_key
+
+
+def stop_at(app: Any, server: PrivatePostgres, starts_with: str) -> dict[str, bool]:
+    """Stop the server just before the first statement that starts with `starts_with`
+    (or the first COMMIT), while the request is under way."""
+    engine = app.extensions["encompass_engine"]
+    fired = {"stopped": False}
+
+    def stop(*_: Any) -> None:
+        if not fired["stopped"]:
+            fired["stopped"] = True
+            server.stop("immediate")
+
+    if starts_with == "COMMIT":
+        event.listen(engine, "commit", lambda conn: stop())
+    else:
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def _before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            if statement.lstrip().upper().startswith(starts_with):
+                stop()
+
+    return fired
+
+
+def stored(app: Any, reference: str) -> tuple[int, int, int, int]:
+    """Notices with this reference, and all children, alerts and messages."""
+    with Session(app.extensions["encompass_engine"]) as db:
+        notices = db.exec(
+            select(func.count()).select_from(Notice).where(Notice.police_reference == reference)
+        ).one()
+        return (
+            notices,
+            db.exec(select(func.count()).select_from(Child)).one(),
+            db.exec(select(func.count()).select_from(Alert)).one(),
+            db.exec(select(func.count()).select_from(Delivery)).one(),
+        )
+
+
+@pytest.mark.parametrize(
+    "starts_with",
+    [
+        "SELECT API_KEY",  # checking the force's key
+        "INSERT INTO NOTICE",
+        "INSERT INTO CHILD",
+        "INSERT INTO ALERT",
+        "INSERT INTO DELIVERY",
+        "COMMIT",
+    ],
+)
+def test_a_restart_mid_request_is_a_503_with_retry_after_and_nothing_half_stored(
+    pg_app, server, key, starts_with
+):
+    client = pg_app.test_client()
+    body = notice_body(police_reference="NY-2026-100001", occurred_at=OCCURRED)
+    with time_machine.travel(MONDAY, tick=True):
+        fired = stop_at(pg_app, server, starts_with)
+        try:
+            during = client.post("/api/v1/notices", json=body, headers=bearer(key))
+        finally:
+            server.start()
+        assert fired["stopped"], f"the intake made no {starts_with} statement"
+        assert during.status_code == 503, during.get_data(as_text=True)
+        assert during.is_json
+        assert during.get_json()["error"] == "service_unavailable"
+        assert during.headers["Retry-After"] == "5"
+        assert stored(pg_app, "NY-2026-100001") == (0, 0, 0, 0)
+
+        # The same notice again: served on a fresh connection, stored whole, once.
+        after = client.post("/api/v1/notices", json=body, headers=bearer(key))
+        assert after.status_code == 201, after.get_data(as_text=True)
+        assert after.get_json()["children"][0]["outcome"] == "matched"
+        notices, children, alerts, messages = stored(pg_app, "NY-2026-100001")
+        assert (notices, children, alerts) == (1, 1, 1)
+        assert messages >= 2  # the DSL's SMS and e-mail
+        assert client.get("/healthz").status_code == 200
+
+
+def test_health_checks_and_pages_answer_503_while_the_database_is_away(pg_app, server):
+    client = pg_app.test_client()
+    assert client.get("/healthz").status_code == 200
+    server.stop("immediate")
+    try:
+        assert client.get("/healthz").status_code == 503
+        worker = client.get("/healthz/worker")
+        assert (worker.status_code, worker.is_json) == (503, True)
+        assert worker.headers["Retry-After"] == "5"
+        page = client.get("/a/" + "x" * 43, headers={"Accept": "text/html"})  # an alert link
+        assert page.status_code == 503
+        assert "Service unavailable" in page.get_data(as_text=True)
+        assert client.get("/metrics").status_code == 503
+    finally:
+        server.start()
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/login").status_code == 200
+
+
+def test_the_matchers_own_driver_queries_drop_a_dead_connection(pg_app, server):
+    """matching/sql.fetch runs on the driver's connection: a connection the server killed
+    is an OperationalError SQLAlchemy knows of (and invalidates), not a driver error that
+    leaves a dead connection in the pool."""
+    engine = pg_app.extensions["encompass_engine"]
+    with Session(engine) as session:
+        assert fetch(session, "SELECT 1", []) == [(1,)]
+        server.stop("immediate")
+        try:
+            with pytest.raises(OperationalError) as raised:
+                fetch(session, "SELECT 1", [])
+            assert raised.value.connection_invalidated
+        finally:
+            server.start()
+    with Session(engine) as session:
+        assert fetch(session, "SELECT 2", []) == [(2,)]
+
+
+def test_a_second_force_is_served_after_a_restart_without_any_restart_of_ours(pg_app, server):
+    with Session(pg_app.extensions["encompass_engine"]) as db:
+        school_ready_for_notices(db)
+        _, other = create_force(db, "Humberside Police")
+    client = pg_app.test_client()
+    server.stop("immediate")
+    server.start()
+    with time_machine.travel(MONDAY, tick=True):
+        response = client.post(
+            "/api/v1/notices",
+            json=notice_body(police_reference="HU-1", occurred_at=OCCURRED),
+            headers=bearer(other),
+        )
+    assert response.status_code == 201, response.get_data(as_text=True)

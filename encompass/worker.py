@@ -74,17 +74,20 @@ def tick(app: Flask, now: datetime | None = None) -> dict[str, int]:
         reminded = queue_holiday_reminders(session, now, alerts)
     with session_scope(engine) as session:
         reviews_escalated = escalate_due_reviews(session, now, alerts)
+    stop = app.extensions.get("encompass_worker_stop")
     fired = fire_due_steps(engine, now, alerts)
-    _add(counts, send_due(engine, transports, delivery, now))
+    _add(counts, send_due(engine, transports, delivery, now, stop))
     # A failure can queue the next channel at once: follow up, then send that too.
     for _ in range(3):
+        if stop is not None and stop.is_set():
+            break
         with session_scope(engine) as session:
             followed = follow_up_failures(session, now, alerts)
         if not followed:
             break
         counts["failures_followed_up"] = counts.get("failures_followed_up", 0) + followed
         fired += fire_due_steps(engine, now, alerts)
-        _add(counts, send_due(engine, transports, delivery, now))
+        _add(counts, send_due(engine, transports, delivery, now, stop))
     if reminded:
         counts["holiday_reminders"] = reminded
     if reviews_escalated:
@@ -162,9 +165,14 @@ def housekeeping(engine: Any, now: datetime, cfg: dict[str, Any]) -> dict[str, i
 
 
 def run_worker(app: Flask) -> None:
-    """Run until SIGTERM/SIGINT, ticking every WORKER_INTERVAL_SECONDS."""
+    """Run until SIGTERM/SIGINT, ticking every WORKER_INTERVAL_SECONDS.
+
+    On SIGTERM the pass under way finishes the sends it holds (their outcomes written),
+    claims nothing more and hands back what it claimed but had not sent; then the process
+    exits 0. Give it the provider's timeout to do so (systemd's TimeoutStopSec)."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
+    stop = app.extensions["encompass_worker_stop"] = threading.Event()
     interval = float(app.config["WORKER_INTERVAL_SECONDS"])
     scheduler = BlockingScheduler(timezone="UTC")
     scheduler.add_job(
@@ -181,10 +189,15 @@ def run_worker(app: Flask) -> None:
     )
 
     def _stop(signum: int, _frame: Any) -> None:
-        log.info("worker stopping (signal %s)", signum)
-        scheduler.shutdown(wait=False)
+        if stop.is_set():
+            return
+        log.info("worker stopping (signal %s): finishing the pass under way", signum)
+        stop.set()
+        # Waits for the pass under way: it sends nothing new once `stop` is set.
+        scheduler.shutdown(wait=True)
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     log.info("worker started: tick every %ss", interval)
     scheduler.start()
+    log.info("worker stopped")

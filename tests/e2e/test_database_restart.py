@@ -9,6 +9,7 @@ notice's intake, then started again.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -23,6 +24,7 @@ from encompass import create_app
 from encompass.db.migrate import upgrade
 from encompass.matching.sql import fetch
 from encompass.models import Alert, Child, Delivery, Notice
+from encompass.worker import tick
 from tests.conftest import _empty
 from tests.e2e.scenario import school_ready_for_notices
 from tests.factories import bearer, create_force, notice_body
@@ -31,6 +33,7 @@ from tests.private_postgres import PrivatePostgres, private_postgres
 pytestmark = pytest.mark.clock
 
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+LATER = datetime(2026, 11, 23, 10, 1, tzinfo=UTC)  # the worker's passes
 OCCURRED = datetime(2026, 11, 23, 9, 0, tzinfo=UTC).isoformat()
 
 
@@ -190,3 +193,85 @@ def test_a_second_force_is_served_after_a_restart_without_any_restart_of_ours(pg
             headers=bearer(other),
         )
     assert response.status_code == 201, response.get_data(as_text=True)
+
+
+# --- the worker -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def wired_pg_app(server: PrivatePostgres, fake_twilio: Any, tmp_path: Any) -> Iterator[Any]:
+    """The app on the private server, its SMS going to the fake Twilio (e-mail: outbox)."""
+    _empty(server.url("encompass"))
+    app = create_app(
+        "testing",
+        {
+            "DATABASE_URL": server.url("encompass"),
+            "INSTANCE_DIR": str(tmp_path / "instance"),
+            **fake_twilio.config(),
+        },
+        read_env_file=False,
+    )
+    yield app
+    app.extensions["encompass_engine"].dispose()
+
+
+def notices(app: Any, count: int) -> None:
+    with Session(app.extensions["encompass_engine"]) as db:
+        key = school_ready_for_notices(db).force_key
+    client = app.test_client()
+    with time_machine.travel(MONDAY, tick=True):
+        for n in range(count):
+            body = notice_body(police_reference=f"NY-2026-20000{n}", occurred_at=OCCURRED)
+            assert client.post("/api/v1/notices", json=body, headers=bearer(key)).status_code == 201
+
+
+def restart_at(app: Any, server: PrivatePostgres, starts_with: str, contains: str = "") -> None:
+    """When the worker first runs such a statement, stop the server; start it 2 s later."""
+    engine = app.extensions["encompass_engine"]
+    fired = threading.Event()
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.startswith(starts_with) and contains in statement and not fired.is_set():
+            fired.set()
+            server.stop("immediate")
+            threading.Timer(2.0, server.start).start()
+
+
+def messages(app: Any) -> list[Delivery]:
+    with Session(app.extensions["encompass_engine"]) as db:
+        return list(db.exec(select(Delivery).order_by(Delivery.id)).all())
+
+
+def test_a_send_whose_outcome_could_not_be_written_is_written_when_the_database_returns(
+    wired_pg_app, server, fake_twilio
+):
+    notices(wired_pg_app, 3)
+    restart_at(wired_pg_app, server, "UPDATE delivery SET status", contains="provider_id")
+    with time_machine.travel(LATER, tick=True):
+        counts = tick(wired_pg_app)  # holds Twilio's answers until the database is back
+    assert counts == {"sent": 6}
+    rows = messages(wired_pg_app)
+    assert {r.status for r in rows} == {"sent"}
+    sms = [r for r in rows if r.channel == "sms"]
+    assert sorted(r.provider_id for r in sms) == sorted(m.sid for m in fake_twilio.messages)
+    assert all(r.attempts == 1 for r in rows)
+    with time_machine.travel(LATER, tick=True):
+        assert tick(wired_pg_app) == {}
+    assert len(fake_twilio.requests) == 3  # each SMS once
+
+
+def test_claimed_messages_not_yet_sent_are_handed_back_when_the_database_returns(
+    wired_pg_app, server, fake_twilio
+):
+    notices(wired_pg_app, 3)
+    # The read right before sending: the batch is claimed, nothing has gone yet.
+    restart_at(wired_pg_app, server, "SELECT delivery.id, delivery.status, delivery.channel")
+    with time_machine.travel(LATER, tick=True), pytest.raises(OperationalError):
+        tick(wired_pg_app)
+    rows = messages(wired_pg_app)
+    assert {(r.status, r.attempts, r.claimed_at) for r in rows} == {("created", 0, None)}
+    assert fake_twilio.requests == []
+    with time_machine.travel(LATER, tick=True):
+        assert tick(wired_pg_app) == {"sent": 6}  # at once: no stuck-sending timeout
+    assert len(fake_twilio.requests) == 3

@@ -9,12 +9,19 @@ notice's intake, then started again.
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 import time_machine
 from sqlalchemy import create_engine, event, func, text
 from sqlalchemy.exc import OperationalError
@@ -33,6 +40,7 @@ from tests.private_postgres import PrivatePostgres, private_postgres
 pytestmark = pytest.mark.clock
 
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 LATER = datetime(2026, 11, 23, 10, 1, tzinfo=UTC)  # the worker's passes
 OCCURRED = datetime(2026, 11, 23, 9, 0, tzinfo=UTC).isoformat()
 
@@ -275,3 +283,94 @@ def test_claimed_messages_not_yet_sent_are_handed_back_when_the_database_returns
     with time_machine.travel(LATER, tick=True):
         assert tick(wired_pg_app) == {"sent": 6}  # at once: no stuck-sending timeout
     assert len(fake_twilio.requests) == 3
+
+
+# --- under gunicorn, as deployed ---------------------------------------------------------
+
+
+def test_under_gunicorn_as_deployed_a_restart_is_a_json_503_and_every_process_recovers(
+    pg_app, server, tmp_path
+):
+    """deploy/gunicorn.conf.py, two workers, the production profile: while PostgreSQL is
+    down every answer is JSON (never gunicorn's HTML error page); once it is back, both
+    gunicorn workers serve notices again without being restarted."""
+    with Session(pg_app.extensions["encompass_engine"]) as db:
+        key = school_ready_for_notices(db).force_key
+    port = _free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "TWILIO_"))},
+        "ENCOMPASS_ENV": "production",
+        "SECRET_KEY": "a-test-secret-key-for-gunicorn",
+        "ENCOMPASS_DATA_KEYS": pg_app.config["ENCOMPASS_DATA_KEYS"],
+        "DATABASE_URL": server.url("encompass"),
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+        "TRUSTED_PROXY_COUNT": "1",
+    }
+    web = subprocess.Popen(  # noqa: S603 - gunicorn from our own environment
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--config",
+            str(DEPLOY / "gunicorn.conf.py"),
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(tmp_path / "gunicorn.log", "ab"),  # noqa: SIM115
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(lambda: _answers(f"{base}/healthz"), "gunicorn to serve")
+        # The clock of the gunicorn processes is the real one: the incident an hour ago.
+        occurred = (datetime.now(UTC) - timedelta(hours=1)).replace(microsecond=0).isoformat()
+
+        def post(n: int) -> requests.Response:
+            body = notice_body(police_reference=f"NY-GUNICORN-{n}", occurred_at=occurred)
+            return requests.post(
+                f"{base}/api/v1/notices", json=body, headers=bearer(key), timeout=30
+            )
+
+        assert post(0).status_code == 201
+        server.stop("immediate")
+        try:
+            during = [post(n) for n in range(1, 7)]
+        finally:
+            server.start()
+        for response in during:
+            assert response.status_code == 503, response.text
+            assert response.headers["Content-Type"].startswith("application/json")
+            assert response.json()["error"] == "service_unavailable"
+            assert response.headers["Retry-After"] == "5"
+        # Both gunicorn workers have a dead connection in their pool: both recover.
+        after = [post(n) for n in range(7, 15)]
+        assert [r.status_code for r in after] == [201] * 8
+        assert web.poll() is None
+    finally:
+        web.terminate()
+        web.wait(timeout=30)
+    log = (tmp_path / "gunicorn.log").read_text()
+    assert "Internal Server Error" not in log
+    with Session(pg_app.extensions["encompass_engine"]) as db:
+        stored = db.exec(select(Notice.police_reference)).all()
+    assert sorted(stored) == sorted(f"NY-GUNICORN-{n}" for n in [0, *range(7, 15)])
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def _wait_for(condition: Any, what: str, limit: float = 60.0) -> None:
+    deadline = time.monotonic() + limit
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting: {what}"
+        time.sleep(0.2)  # polling a real process; no test time depends on this

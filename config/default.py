@@ -107,3 +107,5 @@ IMPORT_JOBS_INLINE = False
 WORKER_STALE_SECONDS = 120
 # GET /metrics asks for `Authorization: Bearer <METRICS_TOKEN>` when this is set.
 METRICS_TOKEN: str | None = None
+# `json`: one JSON object a line (every request and worker pass with its id); else text.
+LOG_FORMAT = "text"

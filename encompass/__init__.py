@@ -17,7 +17,7 @@ from werkzeug.routing import IntegerConverter
 from encompass import policies
 from encompass.config import environment
 from encompass.db import UNAVAILABLE, make_engine, unavailable
-from encompass.records import log_redaction
+from encompass.records import log_format, log_redaction
 from encompass.records.encryption import keyring
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,9 +46,7 @@ def create_app(
     app.config.update(values)
     # <int:...> in every route: ids past a database integer are not found, not a 500.
     app.url_map.converters["int"] = DatabaseId
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    log_format.configure(str(values["LOG_FORMAT"]))  # text, or JSON with LOG_FORMAT=json
     log_redaction.install()  # alert links in any log line keep only their first characters
     logging.getLogger("twilio").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
@@ -62,6 +60,9 @@ def create_app(
         n = int(values["TRUSTED_PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     # Our hooks first: the session must exist before CSRFProtect can refuse a request.
+    from encompass.web import request_log
+
+    request_log.init_app(app)
     _install_request_hooks(app)
     csrf.init_app(app)
 

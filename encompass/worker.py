@@ -23,6 +23,7 @@ from encompass.escalation.failures import follow_up_failures
 from encompass.escalation.steps import fire_due_steps
 from encompass.operations.heartbeat import record_pass
 from encompass.policies import policies
+from encompass.records import log_format
 from encompass.review.queue import escalate_due_reviews
 
 log = logging.getLogger("encompass.worker")
@@ -64,7 +65,14 @@ def tick(app: Flask, now: datetime | None = None) -> dict[str, int]:
     """One pass of the worker's work as of `now` (default: the clock); once complete, the
     pass is written as the worker's heartbeat (at the clock's time, whatever `now` is)."""
     started = time.monotonic()
-    now = now or utcnow()
+    step = log_format.step_id.set(f"pass-{log_format.new_id()}")
+    try:
+        return _tick(app, now or utcnow(), started)
+    finally:
+        log_format.step_id.reset(step)
+
+
+def _tick(app: Flask, now: datetime, started: float) -> dict[str, int]:
     cfg = dict(app.config)
     engine = app.extensions["encompass_engine"]
     alerts, delivery = policies(app).alerts, policies(app).delivery
@@ -98,7 +106,15 @@ def tick(app: Flask, now: datetime | None = None) -> dict[str, int]:
     seconds = time.monotonic() - started
     with session_scope(engine) as session:
         record_pass(session, utcnow(), seconds, counts)
-    log.debug("pass at %s took %.3fs: %s", now.isoformat(), seconds, counts)
+    # A pass that did something is a line of its own; an idle one only at debug level.
+    log.log(
+        logging.INFO if counts else logging.DEBUG,
+        "pass at %s took %.3fs: %s",
+        now.isoformat(),
+        seconds,
+        counts or "nothing to do",
+        extra={"duration_ms": int(seconds * 1000), "counts": counts},
+    )
     _summary(app).add(counts, seconds)
     return counts
 

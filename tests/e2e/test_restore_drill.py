@@ -15,6 +15,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import time_machine
@@ -64,15 +65,7 @@ def test_a_backup_restores_verifies_and_reads_back_decrypted(tmp_path):
         live = server.url("live")
         upgrade(live)
 
-        app = create_app(
-            "testing",
-            {
-                "DATABASE_URL": live,
-                "ENCOMPASS_DATA_KEYS": keys,
-                "INSTANCE_DIR": str(tmp_path / "instance"),
-            },
-            read_env_file=False,
-        )
+        app = _app(live, keys, tmp_path)
         with Session(app.extensions["encompass_engine"]) as db:
             force_key = school_ready_for_notices(db).force_key
         client = app.test_client()
@@ -124,15 +117,7 @@ def test_a_backup_restores_verifies_and_reads_back_decrypted(tmp_path):
         assert "0 unreadable" in checked.stdout
 
         # 6. A notice reads back decrypted, through the police API and from the table.
-        app = create_app(
-            "testing",
-            {
-                "DATABASE_URL": restored,
-                "ENCOMPASS_DATA_KEYS": keys,
-                "INSTANCE_DIR": str(tmp_path / "instance"),
-            },
-            read_env_file=False,
-        )
+        app = _app(restored, keys, tmp_path)
         try:
             read = app.test_client().get(f"/api/v1/notices/{notice_id}", headers=bearer(force_key))
             assert read.status_code == 200, read.get_json()
@@ -155,3 +140,8 @@ def test_a_backup_restores_verifies_and_reads_back_decrypted(tmp_path):
 def _libpq(url: str) -> str:
     """The SQLAlchemy URL as libpq (pg_dump) reads it."""
     return url.replace("postgresql+psycopg://", "postgresql://")
+
+
+def _app(url: str, keys: str, tmp_path: Path) -> Any:
+    values = {"DATABASE_URL": url, "ENCOMPASS_DATA_KEYS": keys, "INSTANCE_DIR": str(tmp_path)}
+    return create_app("testing", values, read_env_file=False)

@@ -9,13 +9,9 @@ A real process, the real database, the fake Twilio holding the first SMS open.
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -23,45 +19,12 @@ from sqlmodel import select
 
 from encompass.models import Delivery
 from tests.clock import sitecustomize as test_clock
+from tests.e2e.processes import start_worker, wait_for
 from tests.e2e.scenario import MONDAY_MORNING, school_ready_for_notices, submit_notice
 
 pytestmark = pytest.mark.clock
 
 NOTICES = 4
-
-
-def _worker(app, fake_twilio, tmp_path: Path, clock: dict[str, str]) -> subprocess.Popen[bytes]:
-    env = {
-        **{
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("TWILIO_", "SMTP_", "DATABASE_"))
-        },
-        **{k: str(v) for k, v in fake_twilio.config().items()},
-        "ENCOMPASS_ENV": "development",
-        "DATABASE_URL": app.config["DATABASE_URL"],
-        "ENCOMPASS_DATA_KEYS": app.config["ENCOMPASS_DATA_KEYS"],
-        "WORKER_INTERVAL_SECONDS": "0.2",
-        # One message at a time: the first SMS is held while the rest wait their turn.
-        "WORKER_SEND_CONCURRENCY": "1",
-        "TWILIO_TIMEOUT_SECONDS": "60",
-        "SMS_PER_RECIPIENT_PER_HOUR": "1000",
-        **clock,
-    }
-    return subprocess.Popen(
-        [str(Path(sys.executable).parent / "encompass"), "worker"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(tmp_path / "worker.log", "ab"),  # noqa: SIM115
-    )
-
-
-def _wait_for(condition, what: str, limit: float = 60.0) -> None:
-    deadline = time.monotonic() + limit
-    while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting: {what}"
-        time.sleep(0.1)  # polling a real process; no test time depends on this
 
 
 def test_sigterm_finishes_the_send_it_holds_and_hands_back_the_rest(
@@ -75,9 +38,10 @@ def test_sigterm_finishes_the_send_it_holds_and_hands_back_the_rest(
     fake_twilio.answer_next("hang")
     with test_clock.shared(MONDAY_MORNING + timedelta(minutes=1)) as clock:
         assert client.get("/healthz/worker").status_code == 503
-        worker = _worker(app, fake_twilio, tmp_path, clock)
+        # One message at a time: the first SMS is held while the rest wait their turn.
+        worker = start_worker(app, fake_twilio, tmp_path, clock, WORKER_SEND_CONCURRENCY="1")
         try:
-            _wait_for(lambda: fake_twilio.requests, "the first SMS to reach Twilio")
+            wait_for(lambda: fake_twilio.requests, "the first SMS to reach Twilio")
             worker.send_signal(signal.SIGTERM)
             time.sleep(0.5)  # the worker has had the signal while the send is held
             assert worker.poll() is None, "the worker left the send it held"

@@ -16,12 +16,12 @@ from typing import Any
 from flask import Flask
 
 from encompass.alerts.reminders import queue_holiday_reminders
-from encompass.db import session_scope, utcnow
+from encompass.db import UNAVAILABLE, session_scope, utcnow
 from encompass.delivery.attempts import send_due
 from encompass.delivery.transports import Transport, build_transports
 from encompass.escalation.failures import follow_up_failures
 from encompass.escalation.steps import fire_due_steps
-from encompass.operations.heartbeat import record_pass
+from encompass.operations.heartbeat import Heartbeat
 from encompass.policies import policies
 from encompass.records import log_format
 from encompass.review.queue import escalate_due_reviews
@@ -104,8 +104,10 @@ def _tick(app: Flask, now: datetime, started: float) -> dict[str, int]:
         counts["escalation_steps"] = fired
     _add(counts, housekeeping(engine, now, cfg))
     seconds = time.monotonic() - started
-    with session_scope(engine) as session:
-        record_pass(session, utcnow(), seconds, counts)
+    beat = app.extensions.setdefault("encompass_heartbeat", Heartbeat())
+    beat.add(seconds, counts)
+    if beat.due(utcnow()) or (stop is not None and stop.is_set()):
+        write_heartbeat(app)
     # A pass that did something is a line of its own; an idle one only at debug level.
     log.log(
         logging.INFO if counts else logging.DEBUG,
@@ -117,6 +119,17 @@ def _tick(app: Flask, now: datetime, started: float) -> dict[str, int]:
     )
     _summary(app).add(counts, seconds)
     return counts
+
+
+def write_heartbeat(app: Flask) -> None:
+    """This worker's passes since the last write: its heartbeat and the counters."""
+    beat: Heartbeat | None = app.extensions.get("encompass_heartbeat")
+    if beat is None:
+        return
+    now = utcnow()
+    with session_scope(app.extensions["encompass_engine"]) as session:
+        beat.write(session, now)
+    beat.written(now)
 
 
 class PassSummary:
@@ -216,4 +229,8 @@ def run_worker(app: Flask) -> None:
     signal.signal(signal.SIGINT, _stop)
     log.info("worker started: tick every %ss", interval)
     scheduler.start()
+    try:
+        write_heartbeat(app)  # what passes since the last write did
+    except UNAVAILABLE as exc:
+        log.warning("the last passes' counts were not written: %s", type(exc).__name__)
     log.info("worker stopped")

@@ -85,27 +85,75 @@ def record_pass(
     counts: Mapping[str, int],
     worker: str | None = None,
 ) -> None:
-    """One completed pass: the worker's heartbeat, and its counts added to the counters
-    (each an atomic `value = value + n`, so every worker process adds to the same totals).
+    """One completed pass: the worker's heartbeat, and its counts added to the counters.
     The caller commits."""
+    write_passes(session, now, int(seconds * 1000), counter_rows(seconds, counts), worker)
+
+
+def write_passes(
+    session: Session,
+    now: datetime,
+    last_pass_ms: int,
+    rows: list[dict[str, Any]],
+    worker: str | None = None,
+) -> None:
+    """The heartbeat (the last pass completed `now`), and `rows` added to the counters,
+    each an atomic `value = value + n`, so every worker process adds to the same totals."""
     insert: Any = pg_insert if is_postgres(session) else sqlite_insert
     beat = WorkerHeartbeat.__table__  # type: ignore[attr-defined]
-    ms = int(seconds * 1000)
     session.execute(
         insert(beat)
-        .values(worker=worker or worker_name(), started_at=now, last_pass_at=now, last_pass_ms=ms)
+        .values(
+            worker=worker or worker_name(),
+            started_at=now,
+            last_pass_at=now,
+            last_pass_ms=last_pass_ms,
+        )
         .on_conflict_do_update(
-            index_elements=[beat.c.worker], set_={"last_pass_at": now, "last_pass_ms": ms}
+            index_elements=[beat.c.worker],
+            set_={"last_pass_at": now, "last_pass_ms": last_pass_ms},
         )
     )
+    if not rows:
+        return
     table = OperationsCounter.__table__  # type: ignore[attr-defined]
-    stmt = insert(table).values(counter_rows(seconds, counts))
+    stmt = insert(table).values(rows)
     session.execute(
         stmt.on_conflict_do_update(
             index_elements=[table.c.name, table.c.label],
             set_={"value": table.c.value + stmt.excluded.value},
         )
     )
+
+
+class Heartbeat:
+    """A worker's passes, added up and written at most every `every` (wall clock): a
+    worker ticking five times a second writes its heartbeat once in a few seconds, well
+    within WORKER_STALE_SECONDS, and its counters lose nothing in between."""
+
+    def __init__(self, every: timedelta = timedelta(seconds=5)) -> None:
+        self.every = every
+        self.written_at: datetime | None = None
+        self.last_pass_ms = 0
+        self.pending: dict[tuple[str, str], float] = {}
+
+    def add(self, seconds: float, counts: Mapping[str, int]) -> None:
+        self.last_pass_ms = int(seconds * 1000)
+        for row in counter_rows(seconds, counts):
+            key = (row["name"], row["label"])
+            self.pending[key] = self.pending.get(key, 0.0) + row["value"]
+
+    def due(self, now: datetime) -> bool:
+        return self.written_at is None or now - self.written_at >= self.every
+
+    def write(self, session: Session, now: datetime) -> None:
+        """Into the caller's transaction; call `written` once it has committed."""
+        rows = [{"name": n, "label": lb, "value": v} for (n, lb), v in self.pending.items()]
+        write_passes(session, now, self.last_pass_ms, rows)
+
+    def written(self, now: datetime) -> None:
+        self.pending.clear()
+        self.written_at = now
 
 
 def forget_old_workers(session: Session, now: datetime) -> int:

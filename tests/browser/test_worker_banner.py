@@ -12,9 +12,7 @@ from tests.factories import create_user
 COORDINATOR = "coordinator@york.example.gov.uk"
 
 
-def test_a_coordinator_sees_alerts_are_not_being_sent_until_the_worker_returns(
-    new_page, db, app
-):
+def test_a_coordinator_sees_alerts_are_not_being_sent_until_the_worker_returns(new_page, db, app):
     create_user(db, COORDINATOR, "coordinator", la_code="816")
     page = new_page(PHONE)
     page.goto("/")

@@ -142,3 +142,18 @@ def test_it_asks_for_the_token_when_one_is_set(make_app):
     assert wrong.headers["WWW-Authenticate"].startswith("Bearer")
     assert "encompass_worker_healthy" not in wrong.get_data(as_text=True)
     assert scrape(client, Authorization="Bearer s3cret-metrics-token")
+
+
+def test_a_worker_writes_its_passes_every_few_seconds_and_loses_none(app, client):
+    """Five passes a second would be five writes a second: they are added up and written
+    at most every 5 seconds, the heartbeat with them."""
+    for offset in (0, 1, 2, 6):
+        with time_machine.travel(MONDAY + timedelta(seconds=offset), tick=False):
+            tick(app)
+            samples = scrape(client)
+        written = {0: 1, 1: 1, 2: 1, 6: 4}[offset]
+        assert value(samples, "encompass_worker_passes_total") == written
+    assert (
+        value(samples, "encompass_worker_last_pass_timestamp_seconds")
+        == (MONDAY + timedelta(seconds=6)).timestamp()
+    )

@@ -14,9 +14,9 @@ wsgi_app = "encompass:create_app()"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
 # Sync workers: each request holds one database connection for its length. Two per core
-# is plenty (a notice's intake is ~20 ms of CPU); each worker has its own pool of up to
-# 10 PostgreSQL connections, so keep workers x 10 (+ the worker process) under the
-# server's max_connections.
+# is plenty (a notice's intake is ~20 ms of CPU). A sync worker holds one PostgreSQL
+# connection per request at once (its pool allows 20); the `encompass worker` process
+# holds up to WORKER_SEND_CONCURRENCY + 2. Keep the total under max_connections.
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "sync"
 

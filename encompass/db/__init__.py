@@ -62,8 +62,14 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
+    # pool_pre_ping: a connection the server dropped (a restart, a failover) is found and
+    # replaced at checkout, so every process reconnects by itself. Ten kept open: the
+    # worker sends WORKER_SEND_CONCURRENCY (8) messages at once, each writing its outcome,
+    # and connections past the pool's size are closed on return and made again (a
+    # connection costs more CPU than the statement). A web process opens only the
+    # connections it uses at once (one per request under gunicorn's sync workers).
     engine = create_engine(
-        url, pool_pre_ping=True, pool_size=5, max_overflow=5, hide_parameters=True
+        url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True
     )
     event.listen(engine, "handle_error", _drop_server_detail)
     return engine

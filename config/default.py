@@ -100,3 +100,12 @@ HSTS_SECONDS = 31536000
 NOTICE_RETENTION_DAYS = 400
 # Run import jobs (GIAS, rolls) in the request instead of a background thread (tests).
 IMPORT_JOBS_INLINE = False
+
+# --- Operations (docs/operations.md) -------------------------------------------------------
+# /healthz/worker answers 503, and admins and coordinators see a red banner, when no worker
+# pass has completed for this long (seconds).
+WORKER_STALE_SECONDS = 120
+# GET /metrics asks for `Authorization: Bearer <METRICS_TOKEN>` when this is set.
+METRICS_TOKEN: str | None = None
+# `json`: one JSON object a line (every request and worker pass with its id); else text.
+LOG_FORMAT = "text"

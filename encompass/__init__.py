@@ -9,17 +9,21 @@ from typing import Any
 from dotenv import load_dotenv
 from flask import Flask, g, jsonify, request
 from flask_wtf.csrf import CSRFProtect
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import PendingRollbackError, SQLAlchemyError
+from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from encompass import policies
 from encompass.config import environment
-from encompass.db import make_engine
-from encompass.records import log_redaction
+from encompass.db import UNAVAILABLE, make_engine, unavailable
+from encompass.records import log_format, log_redaction
 from encompass.records.encryption import keyring
 
 ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger("encompass.web")
+# What a 503 asks clients (police systems, Twilio) to wait before trying again.
+RETRY_AFTER_SECONDS = 5
 csrf = CSRFProtect()
 
 
@@ -42,9 +46,7 @@ def create_app(
     app.config.update(values)
     # <int:...> in every route: ids past a database integer are not found, not a 500.
     app.url_map.converters["int"] = DatabaseId
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    log_format.configure(str(values["LOG_FORMAT"]))  # text, or JSON with LOG_FORMAT=json
     log_redaction.install()  # alert links in any log line keep only their first characters
     logging.getLogger("twilio").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
@@ -58,6 +60,9 @@ def create_app(
         n = int(values["TRUSTED_PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     # Our hooks first: the session must exist before CSRFProtect can refuse a request.
+    from encompass.web import request_log
+
+    request_log.init_app(app)
     _install_request_hooks(app)
     csrf.init_app(app)
 
@@ -68,6 +73,7 @@ def create_app(
     from encompass.dsl import views as dsl_views
     from encompass.notices import api
     from encompass.onboarding import invitation_pages
+    from encompass.operations import views as operations_views
     from encompass.police import views as police_views
     from encompass.review import views as review_views
     from encompass.web import forms, frontend, headers, home
@@ -87,6 +93,7 @@ def create_app(
         dsl_views.bp,
         admin_views.bp,
         review_views.bp,
+        operations_views.bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)
@@ -135,10 +142,43 @@ def _install_request_hooks(app: Flask) -> None:
     @app.teardown_request
     def _close_session(exc: BaseException | None) -> None:
         db = g.pop("db", None)
-        if db is not None:
+        if db is None:
+            return
+        # On a connection the database dropped, even the rollback fails: the request has
+        # been answered already, and the pool throws that connection away.
+        try:
             if exc is not None:
                 db.rollback()
-            db.close()
+        except SQLAlchemyError as error:
+            log.warning("rollback after a failed request failed: %s", type(error).__name__)
+        finally:
+            try:
+                db.close()
+            except SQLAlchemyError as error:
+                log.warning("closing the request's session failed: %s", type(error).__name__)
+
+    def _database_away(exc: Exception) -> Any:
+        """The database is away (restarting, failing over): a 503 that says to retry, as
+        JSON for machines and a plain page for people; nothing of the request was stored
+        (its transaction never committed)."""
+        if not unavailable(exc):
+            log.error("database error", exc_info=exc)
+            return _http_error(InternalServerError(original_exception=exc))
+        log.warning(
+            "database unavailable: %s %s (%s)", request.method, request.path, type(exc).__name__
+        )
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+        message = "The service cannot reach its database just now. Try again in a few seconds."
+        if request.accept_mimetypes.accept_html and not request.path.startswith(
+            ("/api/", "/twilio/", "/healthz", "/metrics")
+        ):
+            from flask import render_template
+
+            return render_template("unavailable.html", message=message), 503, headers
+        return jsonify(error="service_unavailable", message=message), 503, headers
+
+    for error in (*UNAVAILABLE, PendingRollbackError):
+        app.register_error_handler(error, _database_away)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:

@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask
 
 from encompass.alerts.reminders import queue_holiday_reminders
-from encompass.db import session_scope, utcnow
+from encompass.db import UNAVAILABLE, session_scope, utcnow
 from encompass.delivery.attempts import send_due
 from encompass.delivery.transports import Transport, build_transports
 from encompass.escalation.failures import follow_up_failures
 from encompass.escalation.steps import fire_due_steps
+from encompass.operations.heartbeat import Heartbeat
 from encompass.policies import policies
+from encompass.records import log_format
 from encompass.review.queue import escalate_due_reviews
 
 log = logging.getLogger("encompass.worker")
@@ -58,8 +62,17 @@ def _transports(app: Flask, cfg: dict[str, Any]) -> dict[str, Transport]:
 
 
 def tick(app: Flask, now: datetime | None = None) -> dict[str, int]:
-    """One pass of the worker's work as of `now` (default: the clock)."""
-    now = now or utcnow()
+    """One pass of the worker's work as of `now` (default: the clock); once complete, the
+    pass is written as the worker's heartbeat (at the clock's time, whatever `now` is)."""
+    started = time.monotonic()
+    step = log_format.step_id.set(f"pass-{log_format.new_id()}")
+    try:
+        return _tick(app, now or utcnow(), started)
+    finally:
+        log_format.step_id.reset(step)
+
+
+def _tick(app: Flask, now: datetime, started: float) -> dict[str, int]:
     cfg = dict(app.config)
     engine = app.extensions["encompass_engine"]
     alerts, delivery = policies(app).alerts, policies(app).delivery
@@ -69,17 +82,20 @@ def tick(app: Flask, now: datetime | None = None) -> dict[str, int]:
         reminded = queue_holiday_reminders(session, now, alerts)
     with session_scope(engine) as session:
         reviews_escalated = escalate_due_reviews(session, now, alerts)
+    stop = app.extensions.get("encompass_worker_stop")
     fired = fire_due_steps(engine, now, alerts)
-    _add(counts, send_due(engine, transports, delivery, now))
+    _add(counts, send_due(engine, transports, delivery, now, stop))
     # A failure can queue the next channel at once: follow up, then send that too.
     for _ in range(3):
+        if stop is not None and stop.is_set():
+            break
         with session_scope(engine) as session:
             followed = follow_up_failures(session, now, alerts)
         if not followed:
             break
         counts["failures_followed_up"] = counts.get("failures_followed_up", 0) + followed
         fired += fire_due_steps(engine, now, alerts)
-        _add(counts, send_due(engine, transports, delivery, now))
+        _add(counts, send_due(engine, transports, delivery, now, stop))
     if reminded:
         counts["holiday_reminders"] = reminded
     if reviews_escalated:
@@ -87,15 +103,80 @@ def tick(app: Flask, now: datetime | None = None) -> dict[str, int]:
     if fired:
         counts["escalation_steps"] = fired
     _add(counts, housekeeping(engine, now, cfg))
-    if counts:
-        log.info("tick at %s: %s", now.isoformat(), counts)
+    seconds = time.monotonic() - started
+    beat = app.extensions.setdefault("encompass_heartbeat", Heartbeat())
+    beat.add(seconds, counts)
+    if beat.due(utcnow()) or (stop is not None and stop.is_set()):
+        write_heartbeat(app)
+    # A pass that did something is a line of its own; an idle one only at debug level.
+    log.log(
+        logging.INFO if counts else logging.DEBUG,
+        "pass at %s took %.3fs: %s",
+        now.isoformat(),
+        seconds,
+        counts or "nothing to do",
+        extra={"duration_ms": int(seconds * 1000), "counts": counts},
+    )
+    _summary(app).add(counts, seconds)
     return counts
+
+
+def write_heartbeat(app: Flask) -> None:
+    """This worker's passes since the last write: its heartbeat and the counters."""
+    beat: Heartbeat | None = app.extensions.get("encompass_heartbeat")
+    if beat is None:
+        return
+    now = utcnow()
+    with session_scope(app.extensions["encompass_engine"]) as session:
+        beat.write(session, now)
+    beat.written(now)
+
+
+class PassSummary:
+    """The worker's passes added up, logged once a minute at INFO (each pass is logged at
+    DEBUG): an operator sees the worker alive and what it did without a line a second."""
+
+    def __init__(self, every: float = 60.0) -> None:
+        self.every = every
+        self._lock = threading.Lock()
+        self._reset(time.monotonic())
+
+    def _reset(self, at: float) -> None:
+        self.since = at
+        self.passes = 0
+        self.slowest = 0.0
+        self.counts: dict[str, int] = {}
+
+    def add(self, counts: dict[str, int], seconds: float) -> None:
+        with self._lock:
+            self.passes += 1
+            self.slowest = max(self.slowest, seconds)
+            _add(self.counts, counts)
+            at = time.monotonic()
+            if at - self.since < self.every:
+                return
+            log.info(
+                "worker: %d passes in %.0fs (slowest %.3fs): %s",
+                self.passes,
+                at - self.since,
+                self.slowest,
+                self.counts or "nothing to do",
+            )
+            self._reset(at)
+
+
+def _summary(app: Flask) -> PassSummary:
+    summary = app.extensions.get("encompass_pass_summary")
+    if summary is None:
+        summary = app.extensions["encompass_pass_summary"] = PassSummary()
+    return summary
 
 
 def housekeeping(engine: Any, now: datetime, cfg: dict[str, Any]) -> dict[str, int]:
     """Retention, forgetting old rate-limit windows, and sealing the audit trail (last, so
     this tick's own entries are sealed too)."""
     from encompass.auth import ratelimit, sessions
+    from encompass.operations.heartbeat import forget_old_workers
     from encompass.records import audit
     from encompass.records.retention import run_retention
 
@@ -104,6 +185,7 @@ def housekeeping(engine: Any, now: datetime, cfg: dict[str, Any]) -> dict[str, i
         minimised = run_retention(session, now, int(cfg["NOTICE_RETENTION_DAYS"]))
         ratelimit.sweep(session, now)
         sessions.sweep(session, now, timedelta(hours=int(cfg["SESSION_MAX_HOURS"]) + 1))
+        forget_old_workers(session, now)
     if minimised:
         counts["notices_minimised"] = minimised
     with session_scope(engine) as session:
@@ -112,9 +194,14 @@ def housekeeping(engine: Any, now: datetime, cfg: dict[str, Any]) -> dict[str, i
 
 
 def run_worker(app: Flask) -> None:
-    """Run until SIGTERM/SIGINT, ticking every WORKER_INTERVAL_SECONDS."""
+    """Run until SIGTERM/SIGINT, ticking every WORKER_INTERVAL_SECONDS.
+
+    On SIGTERM the pass under way finishes the sends it holds (their outcomes written),
+    claims nothing more and hands back what it claimed but had not sent; then the process
+    exits 0. Give it the provider's timeout to do so (systemd's TimeoutStopSec)."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
+    stop = app.extensions["encompass_worker_stop"] = threading.Event()
     interval = float(app.config["WORKER_INTERVAL_SECONDS"])
     scheduler = BlockingScheduler(timezone="UTC")
     scheduler.add_job(
@@ -131,10 +218,19 @@ def run_worker(app: Flask) -> None:
     )
 
     def _stop(signum: int, _frame: Any) -> None:
-        log.info("worker stopping (signal %s)", signum)
-        scheduler.shutdown(wait=False)
+        if stop.is_set():
+            return
+        log.info("worker stopping (signal %s): finishing the pass under way", signum)
+        stop.set()
+        # Waits for the pass under way: it sends nothing new once `stop` is set.
+        scheduler.shutdown(wait=True)
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     log.info("worker started: tick every %ss", interval)
     scheduler.start()
+    try:
+        write_heartbeat(app)  # what passes since the last write did
+    except UNAVAILABLE as exc:
+        log.warning("the last passes' counts were not written: %s", type(exc).__name__)
+    log.info("worker stopped")

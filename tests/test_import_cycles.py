@@ -31,7 +31,7 @@ LAYERS = [
     ["calendar", "matching", "reports"],
     ["delivery"],
     ["alerts"],
-    ["review", "escalation"],
+    ["review", "escalation", "operations"],
     ["onboarding", "notices"],
     ["web", "policies"],
     ["worker", "dsl", "police", "admin"],

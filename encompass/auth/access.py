@@ -139,6 +139,30 @@ def _refuse_api_key(key: str, now: datetime) -> Any:
     )
 
 
+def metrics_token(func: F) -> F:
+    """GET /metrics: `Authorization: Bearer <METRICS_TOKEN>` when that is set; open when it
+    is not (the figures are counts only: keep the port private, or set the token)."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import hmac
+
+        token = str(current_app.config.get("METRICS_TOKEN") or "")
+        if token:
+            scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not hmac.compare_digest(
+                given.strip().encode(), token.encode()
+            ):
+                return (
+                    {"error": "unauthorized", "message": "Metrics need the METRICS_TOKEN."},
+                    401,
+                    {"WWW-Authenticate": 'Bearer realm="metrics"'},
+                )
+        return func(*args, **kwargs)
+
+    return _mark(wrapper, "metrics_token")  # type: ignore[return-value]
+
+
 def twilio_signature(func: F) -> F:
     """Twilio callbacks: the signature check happens in the view against PUBLIC_BASE_URL."""
     return _mark(func, "twilio_signature")

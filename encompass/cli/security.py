@@ -259,6 +259,49 @@ def keys_rotate() -> None:
     )
 
 
+@keys_group.command("check")
+def keys_check() -> None:
+    """Prove every encrypted value decrypts with ENCOMPASS_DATA_KEYS (after a rotation, before
+    removing an old key, after a restore); exits non-zero if any does not."""
+    from encompass.records import audit
+    from encompass.records.encryption import CryptoError
+    from encompass.records.key_rotation import check_all
+
+    try:
+        with Session(current_app.extensions["encompass_engine"]) as session:
+            checks = check_all(session)
+            unreadable = sum(c.unreadable for c in checks)
+            older = sum(c.older for c in checks)
+            plaintext = sum(c.plaintext for c in checks)
+            total = sum(c.newest + c.older + c.plaintext + c.unreadable for c in checks)
+            audit.record(
+                session,
+                "keys.checked",
+                detail=f"{total} values: {unreadable} unreadable, {older} under older keys",
+            )
+            session.commit()
+    except CryptoError as exc:
+        raise _fail(exc) from None
+    for c in checks:
+        line = (
+            f"{c.column}: {c.newest} newest key, {c.older} older keys, "
+            f"{c.plaintext} not encrypted, {c.unreadable} unreadable"
+        )
+        if c.unreadable_ids:
+            line += f" (rows {', '.join(str(i) for i in c.unreadable_ids)}...)"
+        click.echo(line)
+    if unreadable:
+        raise click.ClickException(
+            f"{unreadable} of {total} encrypted values cannot be decrypted with "
+            "ENCOMPASS_DATA_KEYS: the key they were written with is missing (restore it from "
+            "where the data keys are kept; without it those values are lost)"
+        )
+    advice = ""
+    if older or plaintext:
+        advice = f" ({older + plaintext} not under the newest key: run `encompass keys rotate`)"
+    click.echo(f"keys check: all {total} encrypted values decrypt{advice}")
+
+
 # --- retention -----------------------------------------------------------------------------
 retention_group = AppGroup("retention", help="Minimising notices past their retention period.")
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import DateTime, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, create_engine
@@ -61,8 +62,14 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
+    # pool_pre_ping: a connection the server dropped (a restart, a failover) is found and
+    # replaced at checkout, so every process reconnects by itself. Ten kept open: the
+    # worker sends WORKER_SEND_CONCURRENCY (8) messages at once, each writing its outcome,
+    # and connections past the pool's size are closed on return and made again (a
+    # connection costs more CPU than the statement). A web process opens only the
+    # connections it uses at once (one per request under gunicorn's sync workers).
     engine = create_engine(
-        url, pool_pre_ping=True, pool_size=5, max_overflow=5, hide_parameters=True
+        url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True
     )
     event.listen(engine, "handle_error", _drop_server_detail)
     return engine
@@ -92,3 +99,22 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+# What a database that is away (restarting, failing over, out of connections) raises.
+UNAVAILABLE: tuple[type[BaseException], ...] = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.TimeoutError,  # no connection free in the pool in time
+)
+
+
+def unavailable(exc: BaseException) -> bool:
+    """Whether `exc` means the database is away for now (answer 503 and retry), rather than
+    a fault in what was asked of it."""
+    if isinstance(exc, UNAVAILABLE):
+        return True
+    # A session whose connection died mid-transaction refuses to go on until rolled back.
+    return isinstance(exc, sa_exc.PendingRollbackError) and isinstance(
+        exc.__cause__ or exc.__context__, UNAVAILABLE
+    )

@@ -4,19 +4,23 @@ created -> sending -> sent -> delivered | failed | undelivered   (or cancelled b
 
 A row is claimed with a conditional update (and FOR UPDATE SKIP LOCKED on PostgreSQL), so
 two workers never send the same message. The session is closed before the slow provider
-call; the outcome is written in a fresh transaction.
+call; the outcome is written in a fresh transaction. If the database is away when the
+outcome is to be written, the worker holds the provider's answer and writes it when the
+database returns; claimed messages it had not sent yet are handed back (`created`), so
+nothing waits for the stuck-`sending` timeout and nothing goes twice.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, case, func, or_, update
 from sqlalchemy import select as sa_select
@@ -24,12 +28,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from encompass.config.environment import defaults
-from encompass.db import UTCDateTime, is_postgres, session_scope
+from encompass.db import UNAVAILABLE, UTCDateTime, is_postgres, session_scope
 from encompass.delivery.status import CANCELLED, CREATED, FAILED, SENDING, SENDING_TIMEOUT
 from encompass.delivery.transports import OutboundMessage, Transport, TransportError
 from encompass.models import Alert, Delivery
 
 log = logging.getLogger("encompass.delivery")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -287,7 +292,10 @@ def _send(
         result = transport.send(ready.message)
     except TransportError as exc:
         took = int((time.monotonic() - started) * 1000)
-        return _record_failure(engine, ready.delivery_id, transport.name, exc, policy, now, took)
+        record = functools.partial(
+            _record_failure, engine, ready.delivery_id, transport.name, exc, policy, now, took
+        )
+        return _until_written(record, f"delivery {ready.delivery_id} failure", policy)
     took = int((time.monotonic() - started) * 1000)
     sent = {
         "delivery_id": ready.delivery_id,
@@ -297,15 +305,38 @@ def _send(
         "provider_ms": took,
         "now": now,
     }
-    if ready.alert_unsent:
-        with engine.begin() as conn:
-            conn.execute(_MARK_SENT, sent)
-            conn.execute(_MARK_ALERTS_SENT, {"ids": [ready.alert_id], "now": now})
-    else:
-        # One statement: committed as it runs, without a transaction round it.
-        with engine.connect() as conn:
-            conn.execution_options(isolation_level="AUTOCOMMIT").execute(_MARK_SENT, sent)
+
+    def write() -> None:
+        if ready.alert_unsent:
+            with engine.begin() as conn:
+                conn.execute(_MARK_SENT, sent)
+                conn.execute(_MARK_ALERTS_SENT, {"ids": [ready.alert_id], "now": now})
+        else:
+            # One statement: committed as it runs, without a transaction round it.
+            with engine.connect() as conn:
+                conn.execution_options(isolation_level="AUTOCOMMIT").execute(_MARK_SENT, sent)
+
+    _until_written(write, f"delivery {ready.delivery_id} sent", policy)
     return result.status
+
+
+def _until_written(write: Callable[[], T], what: str, policy: DeliveryPolicy) -> T:
+    """Run a write of what only this process knows (a provider's answer, a claim handed
+    back), retrying while the database is away (restarting, failing over), for up to most
+    of the sending timeout: once the database is back the write goes in, long before the
+    message could be taken for stuck and sent again."""
+    deadline = time.monotonic() + policy.sending_timeout.total_seconds() * 0.8
+    delay = 0.25
+    while True:
+        try:
+            return write()
+        except UNAVAILABLE as exc:
+            if time.monotonic() + delay > deadline:
+                log.error("%s: database unavailable, giving up (%s)", what, type(exc).__name__)
+                raise
+            log.warning("%s: database unavailable, writing again in %.2fs", what, delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
 
 
 def send_claimed(
@@ -315,17 +346,26 @@ def send_claimed(
     policy: DeliveryPolicy,
     now: datetime,
     pool: ThreadPoolExecutor | None = None,
+    stop: threading.Event | None = None,
 ) -> dict[str, int]:
     """Send claimed deliveries, `policy.concurrency` at a time; returns counts by status.
 
     Each group is checked against the database right before it goes, so at most one
-    provider round trip separates the check from the send.
+    provider round trip separates the check from the send. With `stop` set (the worker
+    was told to stop), the groups not yet sent are handed back.
     """
     counts: dict[str, int] = {}
     group = max(policy.concurrency, 1)
     for start in range(0, len(claimed), group):
         ids = claimed[start : start + group]
-        ready = _still_to_send(engine, ids, policy, now)
+        if stop is not None and stop.is_set():
+            _hand_back(engine, claimed[start:], policy, "the worker is stopping")
+            break
+        try:
+            ready = _still_to_send(engine, ids, policy, now)
+        except UNAVAILABLE:
+            _hand_back(engine, claimed[start:], policy, "the database was away")
+            raise
         if len(ready) < len(ids):
             counts[CANCELLED] = counts.get(CANCELLED, 0) + len(ids) - len(ready)
         send = functools.partial(_send, engine, transports, policy=policy, now=now)
@@ -335,6 +375,26 @@ def send_claimed(
         for status in statuses:
             counts[status] = counts.get(status, 0) + 1
     return counts
+
+
+def _hand_back(engine: Engine, ids: Sequence[int], policy: DeliveryPolicy, why: str) -> None:
+    """Claimed messages this worker will not send after all: back to `created`, as they
+    were (the claim's attempt undone), for the next pass of any worker."""
+    if not ids:
+        return
+    statement = (
+        update(Delivery)
+        .where(col(Delivery.id).in_(list(ids)), col(Delivery.status) == SENDING)
+        .values(status=CREATED, claimed_at=None, attempts=col(Delivery.attempts) - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+    def write() -> None:
+        with engine.begin() as conn:
+            conn.execute(statement)
+
+    _until_written(write, f"{len(ids)} claimed messages handed back", policy)
+    log.warning("%d claimed messages handed back unsent: %s", len(ids), why)
 
 
 def _record_failure(
@@ -409,17 +469,21 @@ def send_due(
     transports: Mapping[str, Transport],
     policy: DeliveryPolicy,
     now: datetime,
+    stop: threading.Event | None = None,
 ) -> dict[str, int]:
-    """One pass: time out stuck rows, claim what is due, send it. Returns counts by status."""
+    """One pass: time out stuck rows, claim what is due, send it. Returns counts by status.
+    With `stop` set, no more is claimed and what is claimed but unsent is handed back."""
     counts: dict[str, int] = {}
     with session_scope(engine) as session:
         time_out_stuck(session, now, policy)
     # Provider calls are slow and independent: several at once.
     with ThreadPoolExecutor(max_workers=max(policy.concurrency, 1)) as pool:
-        while True:
+        while stop is None or not stop.is_set():
             with session_scope(engine) as session:
                 claimed = claim_due(session, now, policy=policy)
             if not claimed:
-                return counts
-            for status, n in send_claimed(engine, claimed, transports, policy, now, pool).items():
+                break
+            sent = send_claimed(engine, claimed, transports, policy, now, pool, stop)
+            for status, n in sent.items():
                 counts[status] = counts.get(status, 0) + n
+    return counts

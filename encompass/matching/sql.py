@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 
@@ -26,10 +27,31 @@ def marks(count: int, mark: str) -> str:
 
 def fetch(session: Session, statement: str, params: Sequence[Any]) -> list[Any]:
     """Rows of `statement` (driver placeholders, bound `params`), inside the session's
-    transaction."""
-    cursor = session.connection().connection.cursor()
+    transaction.
+
+    The driver's own errors are handed to SQLAlchemy as its own: a connection the server
+    dropped (a restart) is invalidated, so the pool never hands it out again, and the
+    error is the same OperationalError any other query gives (a 503, not a 500)."""
+    connection = session.connection()
+    raw = connection.connection
+    dbapi = connection.dialect.loaded_dbapi
     try:
-        cursor.execute(statement, tuple(params))
-        return list(cursor.fetchall())
-    finally:
-        cursor.close()
+        cursor = raw.cursor()
+        try:
+            cursor.execute(statement, tuple(params))
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+    except dbapi.Error as exc:
+        dropped = connection.dialect.is_disconnect(exc, raw.dbapi_connection, None)
+        if dropped:
+            connection.invalidate(exc)
+        raise DBAPIError.instance(
+            statement,
+            None,
+            exc,
+            dbapi.Error,
+            hide_parameters=True,
+            connection_invalidated=dropped,
+            dialect=connection.dialect,
+        ) from exc

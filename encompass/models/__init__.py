@@ -6,6 +6,7 @@ from encompass.models.calendar import BankHoliday, CalendarEntry
 from encompass.models.escalation import EscalationLadder
 from encompass.models.notices import Child, Notice, NoticeAmendment
 from encompass.models.onboarding import ImportJob, PhoneVerification
+from encompass.models.operations import OperationsCounter, WorkerHeartbeat
 from encompass.models.people import Invitation, KeyAdult, PoliceForce, User
 from encompass.models.review import ReviewItem
 from encompass.models.roll import MatchWeight, NameFrequency, Pupil
@@ -29,6 +30,7 @@ __all__ = [
     "NameFrequency",
     "Notice",
     "NoticeAmendment",
+    "OperationsCounter",
     "PhoneVerification",
     "PoliceForce",
     "RateCounter",
@@ -37,4 +39,5 @@ __all__ = [
     "Setting",
     "User",
     "UserSession",
+    "WorkerHeartbeat",
 ]

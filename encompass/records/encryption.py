@@ -95,6 +95,22 @@ def reencrypt(stored: str) -> str:
     return PREFIX + token.decode()
 
 
+def key_index(stored: str) -> int | None:
+    """Which of ENCOMPASS_DATA_KEYS (0: the newest) decrypts a stored value; -1 for
+    plaintext from before encryption; None when no key does (the value is lost)."""
+    if not stored.startswith(PREFIX):
+        return -1
+    keyring.require()
+    token = stored[len(PREFIX) :].encode()
+    for index, key in enumerate(parse_keys(keyring.fingerprint)):
+        try:
+            key.decrypt(token)
+        except InvalidToken:
+            continue
+        return index
+    return None
+
+
 class StoredToken(str):
     """A value already in its stored form (rotate_all writes these): bound unchanged."""
 

@@ -9,7 +9,7 @@ The service is not on gov.uk, so its pages use Arial, never the GDS Transport fo
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -40,6 +40,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["duration"] = duration
     app.jinja_env.filters["phone"] = phone
     app.add_template_global(navigation)
+    app.add_template_global(worker_stale)
     app.register_blueprint(bp)
 
 
@@ -160,3 +161,22 @@ def _owns(endpoint: str, here: str) -> bool:
         "admin.access_search": ("admin.notice_access",),
     }
     return here.startswith(sections.get(endpoint, ("\0",)))
+
+
+def worker_stale() -> bool:
+    """For an admin or a coordinator: no worker pass has completed within
+    WORKER_STALE_SECONDS, so alerts are not being sent (the red banner on every page)."""
+    from flask import g
+    from flask_login import current_user
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from encompass.db import utcnow
+    from encompass.operations.heartbeat import worker_health
+
+    if not current_user.is_authenticated or current_user.role not in ("admin", "coordinator"):
+        return False
+    stale_after = timedelta(seconds=float(current_app.config["WORKER_STALE_SECONDS"]))
+    try:
+        return worker_health(g.db, utcnow(), stale_after).stale
+    except SQLAlchemyError:
+        return False  # the page itself will say the database is away

@@ -7,14 +7,9 @@ database, the fake Twilio; the test waits on conditions, never on a clock.
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
-import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -23,6 +18,7 @@ from sqlmodel import col, select
 from encompass.alerts.ack import acknowledge
 from encompass.models import Alert, Delivery
 from tests.clock import sitecustomize as test_clock
+from tests.e2e.processes import start_worker, wait_for
 from tests.e2e.scenario import MONDAY_MORNING, school_ready_for_notices, submit_notice
 from tests.factories import create_key_adult
 
@@ -43,42 +39,6 @@ COUNCIL = "escalation:coordinator"
 WORKERS_START = MONDAY_MORNING + timedelta(hours=4)
 
 
-def _worker(app, fake_twilio, tmp_path: Path, clock: dict[str, str]) -> subprocess.Popen[bytes]:
-    env = {
-        **{
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("TWILIO_", "SMTP_", "DATABASE_"))
-        },
-        **{k: str(v) for k, v in fake_twilio.config().items()},
-        "ENCOMPASS_ENV": "development",
-        "DATABASE_URL": app.config["DATABASE_URL"],
-        # The same data keys as the test app, which wrote the notices.
-        "ENCOMPASS_DATA_KEYS": app.config["ENCOMPASS_DATA_KEYS"],
-        "WORKER_INTERVAL_SECONDS": "0.2",
-        "DELIVERY_SENDING_TIMEOUT_SECONDS": "2",
-        "TWILIO_TIMEOUT_SECONDS": "60",
-        # Ten notices to one DSL in a minute is this test's point, not an SMS storm.
-        "SMS_PER_RECIPIENT_PER_HOUR": "1000",
-        "VOICE_PER_RECIPIENT_PER_HOUR": "1000",
-        **clock,
-    }
-    return subprocess.Popen(
-        [str(Path(sys.executable).parent / "encompass"), "worker"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(tmp_path / "worker.log", "ab"),  # noqa: SIM115
-    )
-
-
-def _wait_for(condition, what: str, limit: float = 90.0) -> None:
-    deadline = time.monotonic() + limit
-    while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting: {what}"
-        time.sleep(0.1)  # polling a real process; no test time depends on this
-
-
 def test_it_survives_a_worker_killed_mid_send_and_two_workers_racing(
     app, client, db, fake_twilio, tmp_path
 ):
@@ -97,9 +57,9 @@ def test_it_survives_a_worker_killed_mid_send_and_two_workers_racing(
 def _crash_and_race(app, db, fake_twilio, tmp_path, clock) -> None:
     fake_twilio.answer_next("hang")
 
-    first = _worker(app, fake_twilio, tmp_path, clock)
+    first = start_worker(app, fake_twilio, tmp_path, clock, DELIVERY_SENDING_TIMEOUT_SECONDS="2")
     try:
-        _wait_for(lambda: any(r.answer == "hang" for r in fake_twilio.requests), "a send to hang")
+        wait_for(lambda: any(r.answer == "hang" for r in fake_twilio.requests), "a send to hang")
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
     finally:
@@ -115,7 +75,10 @@ def _crash_and_race(app, db, fake_twilio, tmp_path, clock) -> None:
     db.commit()
     acked = {a.id for a in alerts[: NOTICES // 2]}
 
-    racers = [_worker(app, fake_twilio, tmp_path, clock) for _ in range(2)]
+    racers = [
+        start_worker(app, fake_twilio, tmp_path, clock, DELIVERY_SENDING_TIMEOUT_SECONDS="2")
+        for _ in range(2)
+    ]
     try:
 
         def settled() -> bool:
@@ -130,7 +93,7 @@ def _crash_and_race(app, db, fake_twilio, tmp_path, clock) -> None:
             ).first()
             return busy is None and pending is None
 
-        _wait_for(settled, "every due step to fire and every message to settle")
+        wait_for(settled, "every due step to fire and every message to settle")
     finally:
         for proc in racers:
             proc.terminate()

@@ -126,6 +126,44 @@ def test_it_encrypts_plaintext_written_before_encryption_on_rotate(db, cli, clie
     assert db.exec(select(Notice)).one().circumstances == "Written in plain text"
 
 
+def test_keys_check_proves_every_value_decrypts_before_and_after_a_rotation(
+    make_app, db, cli, client
+):
+    _notice(db, client)
+    checked = cli("keys", "check")
+    assert checked.exit_code == 0, checked.output
+    assert "notice.circumstances: 1 newest key, 0 older keys" in checked.output
+    assert "0 unreadable" in checked.output
+    assert checked.output.strip().splitlines()[-1].startswith("keys check: all ")
+
+    new_key = Fernet.generate_key().decode()
+    make_app(ENCOMPASS_DATA_KEYS=f"{new_key},{TEST_KEY}")
+    before_rotation = cli("keys", "check")
+    assert before_rotation.exit_code == 0
+    assert "notice.circumstances: 0 newest key, 1 older keys" in before_rotation.output
+    assert "run `encompass keys rotate`" in before_rotation.output
+    assert cli("keys", "rotate").exit_code == 0
+    after = cli("keys", "check")
+    assert "notice.circumstances: 1 newest key, 0 older keys" in after.output
+    assert "run `encompass keys rotate`" not in after.output
+
+
+def test_keys_check_fails_and_names_the_rows_when_a_key_is_missing(make_app, db, cli, client):
+    notice = _notice(db, client)
+    make_app(ENCOMPASS_DATA_KEYS=Fernet.generate_key().decode())  # the old key was lost
+
+    result = cli("keys", "check")
+
+    assert result.exit_code != 0
+    assert (
+        f"notice.circumstances: 0 newest key, 0 older keys, 0 not encrypted, 1 unreadable (rows {notice.id}...)"
+        in result.output
+    )
+    assert "cannot be decrypted with ENCOMPASS_DATA_KEYS" in result.output
+    for secret in SECRETS:
+        assert secret not in result.output
+
+
 def test_it_prints_a_new_key(cli):
     key = cli("keys", "generate").output.strip()
 

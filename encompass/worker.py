@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Flask
 
+from encompass.alerts.follow_up import queue_follow_up_prompts
 from encompass.alerts.reminders import queue_holiday_reminders
 from encompass.db import session_scope, utcnow
 from encompass.delivery.attempts import send_due
@@ -68,6 +69,8 @@ def tick(app: Flask, now: datetime | None = None) -> dict[str, int]:
     with session_scope(engine) as session:
         reminded = queue_holiday_reminders(session, now, alerts)
     with session_scope(engine) as session:
+        prompted = queue_follow_up_prompts(session, now, alerts)
+    with session_scope(engine) as session:
         reviews_escalated = escalate_due_reviews(session, now, alerts)
     fired = fire_due_steps(engine, now, alerts)
     _add(counts, send_due(engine, transports, delivery, now))
@@ -82,6 +85,8 @@ def tick(app: Flask, now: datetime | None = None) -> dict[str, int]:
         _add(counts, send_due(engine, transports, delivery, now))
     if reminded:
         counts["holiday_reminders"] = reminded
+    if prompted:
+        counts["follow_up_prompts"] = prompted
     if reviews_escalated:
         counts["reviews_escalated"] = reviews_escalated
     if fired:

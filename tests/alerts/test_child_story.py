@@ -98,6 +98,7 @@ def test_a_childs_third_notice_shows_the_first_two_to_the_dsl(client, db):
     assert "This is notification 3 about this child." in page
     assert "Notification of 2 November 2026" in page and "Notification of 9 November 2026" in page
     assert FIRST_NOTE in page and "Check in at lunch" in page
+    assert "&lt;span" not in page
     assert "Kept" in page and "Missed" in page
     assert "DSL of St Wilfrid" in page  # who acknowledged
     assert "Held by another setting" not in page

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from encompass.matching.normalise import address_words, name_key, postcode_key
 from encompass.models import Alert, Child, Notice, Pupil, Setting
 from encompass.records import audit
+from encompass.reports.repeats import alerted_children
 
 
 def pupil_key(pupil: Pupil) -> str:
@@ -89,10 +90,7 @@ def suggestions(session: Session, child: Child, la_code: str) -> list[tuple[Aler
     if child.pupil_key or child.date_of_birth is None or child.story_id is None:
         return []
     rows = session.exec(
-        select(Alert, Child, Notice)
-        .join(Child, col(Child.id) == Alert.child_id)
-        .join(Notice, col(Notice.id) == Child.notice_id)
-        .join(Setting, col(Setting.id) == Alert.setting_id)
+        alerted_children()
         .where(
             Setting.la_code == la_code,
             Child.date_of_birth == child.date_of_birth,
@@ -106,7 +104,7 @@ def suggestions(session: Session, child: Child, la_code: str) -> list[tuple[Aler
     ).all()
     found: list[tuple[Alert, Child, Notice]] = []
     stories: set[int | None] = set()
-    for alert, earlier, notice in rows:
+    for alert, earlier, notice, _ in rows:
         if earlier.story_id not in stories and _same_person(child, earlier):
             stories.add(earlier.story_id)
             found.append((alert, earlier, notice))

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, func, or_, select
 from encompass.alerts.ack import ROLE_WORDS
 from encompass.models import Alert, Child, FollowUp, KeyAdult, Notice, Setting, User
 from encompass.records import audit
+from encompass.reports.repeats import alerted_children
 
 
 @dataclass
@@ -72,10 +73,7 @@ def earlier_alerts(
         return []
     return list(
         session.exec(
-            select(Alert, Child, Notice, Setting)
-            .join(Child, col(Child.id) == Alert.child_id)
-            .join(Notice, col(Notice.id) == Child.notice_id)
-            .join(Setting, col(Setting.id) == Alert.setting_id)
+            alerted_children()
             .where(
                 Child.story_id == child.story_id,
                 Child.notice_id != notice.id,

@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from encompass.models import Alert, Child, Notice, Setting
 
@@ -87,6 +88,17 @@ class ChildStory:
         return ""
 
 
+def alerted_children() -> Select[Alert, Child, Notice, Setting]:
+    """Each alert with its child, notice and setting: the rows a child's story is made of
+    (the caller adds its conditions)."""
+    return (
+        select(Alert, Child, Notice, Setting)
+        .join(Child, col(Child.id) == Alert.child_id)
+        .join(Notice, col(Notice.id) == Child.notice_id)
+        .join(Setting, col(Setting.id) == Alert.setting_id)
+    )
+
+
 def council_stories(
     session: Session, la_code: str | None, since: datetime, until: datetime
 ) -> list[ChildStory]:
@@ -94,10 +106,7 @@ def council_stories(
     every council, each on its own), by story; corrected-away children and withdrawn
     alerts are not part of a child's story."""
     query = (
-        select(Alert, Child, Notice, Setting)
-        .join(Child, col(Child.id) == Alert.child_id)
-        .join(Notice, col(Notice.id) == Child.notice_id)
-        .join(Setting, col(Setting.id) == Alert.setting_id)
+        alerted_children()
         .where(
             col(Child.story_id).is_not(None),
             col(Child.superseded_at).is_(None),

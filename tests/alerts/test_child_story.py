@@ -14,6 +14,7 @@ from sqlmodel import select
 from encompass.models import Alert, AuditEvent, Child, Notice, Pupil
 from encompass.records.retention import minimise_notice
 from tests.factories import (
+    bearer,
     create_force,
     create_key_adult,
     create_pupil,
@@ -265,3 +266,64 @@ def test_a_near_likeness_is_not_even_suggested(client, db, app):
         made.append(child)
 
     assert suggestions(db, made[1], "816") == []
+
+
+def test_a_child_corrected_by_the_police_is_the_same_child_in_the_story(client, db):
+    school = _school(db, "121212", "St Wilfrid's RC Primary School", DSL)
+    create_pupil(db, school)
+    _, key = create_force(db)
+    wrong = {"given_name": "Xavier", "family_name": "Quinn", "date_of_birth": "2010-01-01"}
+    sent = submit_notice(
+        client, key, at=_at(2026, 11, 2, 6, 0), police_reference="NY-1", child=wrong
+    )
+    assert sent["children"][0]["outcome"] != "matched"
+    # The police correct the child's details: the corrected child reaches the school.
+    with time_machine.travel(_at(2026, 11, 2, 6, 30), tick=False):
+        fixed = client.patch(
+            f"/api/v1/notices/{sent['id']}",
+            json={
+                "correct_children": [
+                    {
+                        "id": sent["children"][0]["id"],
+                        "given_name": "Amelia",
+                        "family_name": "Brown",
+                        "date_of_birth": "2019-04-03",
+                    }
+                ]
+            },
+            headers=bearer(key),
+        )
+    assert fixed.status_code == 200, fixed.get_json()
+    assert fixed.get_json()["children"][0]["outcome"] == "matched"
+    submit_notice(client, key, at=_at(2026, 11, 16, 6, 0), police_reference="NY-2")
+
+    with time_machine.travel(_at(2026, 11, 16, 7, 45), tick=False):
+        sign_in(client, DSL)
+    page = _page(client, _alert_for(db, "NY-2").id, _at(2026, 11, 16, 7, 50))
+
+    assert "This is notification 2 about this child." in page
+    assert "Notification of 2 November 2026" in page
+
+
+def test_a_coordinator_reads_the_councils_earlier_notices_in_full(client, db):
+    old = _school(db, "131313", "Clifton Green Primary", OTHER_DSL)
+    new = _school(db, "121212", "St Wilfrid's RC Primary School", DSL)
+    create_user(db, "claire.booth@york.example.org", "coordinator", la_code="816")
+    _, key = create_force(db)
+    at_old = _with_upn(db, create_pupil(db, old))
+    submit_notice(client, key, at=_at(2026, 9, 7, 6, 0), police_reference="NY-OLD")
+    with time_machine.travel(_at(2026, 9, 7, 7, 0), tick=False):
+        sign_in(client, OTHER_DSL)
+    _acknowledge(client, _alert_for(db, "NY-OLD").id, OTHER_NOTE, _at(2026, 9, 7, 7, 5))
+    db.delete(at_old)
+    db.commit()
+    _with_upn(db, create_pupil(db, new))
+    submit_notice(client, key, at=_at(2026, 11, 16, 6, 0), police_reference="NY-NEW")
+
+    with time_machine.travel(_at(2026, 11, 16, 9, 0), tick=False):
+        sign_in(client, "claire.booth@york.example.org")
+        page = client.get(f"/alerts/{_alert_for(db, 'NY-NEW').id}").get_data(as_text=True)
+
+    assert "This is notification 2 about this child." in page
+    assert OTHER_NOTE in page and "Clifton Green Primary" in page
+    assert "Held by another setting" not in page

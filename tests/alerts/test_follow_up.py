@@ -120,6 +120,8 @@ def test_the_week_on_prompt_is_sent_once_not_in_a_holiday_and_its_answer_reaches
     api = client.get(f"/api/v1/notices/{notice['id']}", headers=bearer(key)).get_json()
     assert api["children"][0]["alert"]["follow_up_recorded"] is True
     assert "grandparents" not in str(api) and "early_help" not in str(api)
+    schema = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    assert schema["AlertOut"]["properties"]["follow_up_recorded"]["type"] == "boolean"
     with time_machine.travel(_at(2026, 11, 3, 11, 0), tick=False):
         sign_in(client, POLICE)
         police = client.get(f"/police/notices/{notice['id']}").get_data(as_text=True)

@@ -57,6 +57,16 @@ QUIET_HOURS_END = "07:00"
 HOLIDAY_ROUTING_THRESHOLD_HOURS = 24
 # The DSL's first-morning-back reminder goes this long before the school day starts.
 HOLIDAY_REMINDER_LEAD_MINUTES = 75
+# A week on: the Key Adult who acknowledged is asked (by e-mail, nothing personal in it) to
+# record what followed, this many days after acknowledging; a day the setting is closed
+# moves it to the start of the next school day. 0: never asked.
+FOLLOW_UP_AFTER_DAYS = 7
+# Children to look at together (/admin/children/repeated): REPEAT_NOTICES or more notices
+# within REPEAT_DAYS days, or REPEAT_CLOSE_NOTICES within REPEAT_CLOSE_DAYS days.
+REPEAT_NOTICES = 3
+REPEAT_DAYS = 90
+REPEAT_CLOSE_NOTICES = 2
+REPEAT_CLOSE_DAYS = 14
 
 # The review queue (children the matcher could not place): the council's coordinators
 # are told at once; if nobody has decided, the coordinator's deputy is told this long

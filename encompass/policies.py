@@ -14,6 +14,7 @@ from flask import Flask, current_app
 from encompass.alerts.policy import AlertPolicy
 from encompass.delivery.attempts import DeliveryPolicy
 from encompass.onboarding.invitations import InvitationPolicy
+from encompass.reports.repeats import RepeatPolicy
 from encompass.review.policy import ReviewPolicy
 
 _KEY = "encompass_policies"
@@ -26,6 +27,7 @@ class Policies:
     delivery: DeliveryPolicy
     invitations: InvitationPolicy
     school_day_start: str
+    repeats: RepeatPolicy
 
     @classmethod
     def from_config(cls, cfg: Any) -> Policies:
@@ -35,6 +37,7 @@ class Policies:
             delivery=DeliveryPolicy.from_config(cfg),
             invitations=InvitationPolicy.from_config(cfg),
             school_day_start=str(cfg["SCHOOL_DAY_START"]),
+            repeats=RepeatPolicy.from_config(cfg),
         )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Flask
 
+from encompass.alerts.follow_up import queue_follow_up_prompts
 from encompass.alerts.reminders import queue_holiday_reminders
 from encompass.db import UNAVAILABLE, session_scope, utcnow
 from encompass.delivery.attempts import send_due
@@ -81,6 +82,8 @@ def _tick(app: Flask, now: datetime, started: float) -> dict[str, int]:
     with session_scope(engine) as session:
         reminded = queue_holiday_reminders(session, now, alerts)
     with session_scope(engine) as session:
+        prompted = queue_follow_up_prompts(session, now, alerts)
+    with session_scope(engine) as session:
         reviews_escalated = escalate_due_reviews(session, now, alerts)
     stop = app.extensions.get("encompass_worker_stop")
     fired = fire_due_steps(engine, now, alerts)
@@ -98,6 +101,8 @@ def _tick(app: Flask, now: datetime, started: float) -> dict[str, int]:
         _add(counts, send_due(engine, transports, delivery, now, stop))
     if reminded:
         counts["holiday_reminders"] = reminded
+    if prompted:
+        counts["follow_up_prompts"] = prompted
     if reviews_escalated:
         counts["reviews_escalated"] = reviews_escalated
     if fired:

@@ -15,8 +15,10 @@ from wtforms import Form, SelectField
 from encompass.admin.blueprint import bp, council_scope
 from encompass.auth.access import role_required
 from encompass.db import utcnow
+from encompass.policies import policies
 from encompass.records import audit
 from encompass.reports.charts import bar_chart
+from encompass.reports.repeats import Month, monthly_counts
 from encompass.reports.stats import Report, build_report, monday
 from encompass.web.forms import DateParts, choices
 
@@ -26,6 +28,14 @@ PERIODS = [("4", "4 weeks"), ("12", "12 weeks"), ("26", "26 weeks"), ("52", "52 
 class ReportForm(Form):
     weeks = SelectField("Period", choices=choices(PERIODS), default="12", validate_choice=False)
     ending = DateParts("Week ending on or after", description="Leave blank for this week")
+
+
+def _months(report: Report) -> list[Month]:
+    """Repeat and holiday-period notices in each month the report's weeks touch."""
+    tz = ZoneInfo(current_app.config["ENCOMPASS_TIMEZONE"])
+    return monthly_counts(
+        g.db, council_scope(), policies().repeats, first=report.start, last=report.end, tz=tz
+    )
 
 
 def _report() -> tuple[ReportForm, Report]:
@@ -69,8 +79,23 @@ def reports() -> Any:
             [("Children", [report.term_children, report.holiday_children])],
         ),
     }
+    months = _months(report)
+    charts["monthly"] = bar_chart(
+        "Repeat and holiday-period notices each month",
+        [m.start.strftime("%b %Y") for m in months],
+        [
+            ("Repeat notices", [m.repeats for m in months]),
+            ("Holiday-period notices", [m.holiday for m in months]),
+        ],
+    )
     return render_template(
-        "admin/reports.html", report=report, charts=charts, filters=form, query=request.args
+        "admin/reports.html",
+        report=report,
+        charts=charts,
+        months=months,
+        repeat_days=policies().repeats.days,
+        filters=form,
+        query=request.args,
     )
 
 
@@ -99,6 +124,16 @@ def reports_weekly_csv() -> Any:
     rows: list[list[Any]] = [["week_starting", "notices", "children", "escalations"]]
     rows += [[w.start.isoformat(), w.notices, w.children, w.escalations] for w in report.weeks]
     return _csv(rows, f"encompass-weekly-{report.start.isoformat()}.csv")
+
+
+@bp.get("/reports/monthly.csv")
+@role_required("admin", "coordinator")
+def reports_monthly_csv() -> Any:
+    _, report = _report()
+    _audit_export("monthly")
+    rows: list[list[Any]] = [["month", "notices", "repeat_notices", "holiday_period_notices"]]
+    rows += [[m.start.strftime("%Y-%m"), m.notices, m.repeats, m.holiday] for m in _months(report)]
+    return _csv(rows, f"encompass-monthly-{report.start.isoformat()}.csv")
 
 
 @bp.get("/reports/summary.csv")

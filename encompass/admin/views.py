@@ -16,6 +16,7 @@ from encompass.admin import (  # noqa: F401 - the pages register themselves on `
     attention_pages,
     calendar_pages,
     import_pages,
+    repeats_pages,
     reports_pages,
     settings_pages,
 )

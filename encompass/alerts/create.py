@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
+from encompass.alerts.identity import join_stories
 from encompass.alerts.ladder import ladder_for, step_time
 from encompass.alerts.messages import (
     alert_email,
@@ -150,6 +151,7 @@ def create_alerts(
     ]
     session.add_all(alerts)
     session.flush()
+    join_stories(session, [child for child, _ in children])
     for alert, (_, setting) in zip(alerts, children, strict=True):
         _first_step(recipients, gathered, alert, setting)
     if out is None:

@@ -107,3 +107,19 @@ def council_voice(count: int, spoken_due: str) -> str:
         f"settings have not acknowledged them, and support was needed before {spoken_due}. "
         "Please sign in to the Operation Encompass service and open Needs attention."
     )
+
+
+def follow_up_email(setting_short_name: str, link: str) -> tuple[str, str]:
+    """The week-on prompt: which setting, and a link; nothing about the child."""
+    subject = f"Operation Encompass: a week on, a notification for {setting_short_name}"
+    body = (
+        "A week ago you acknowledged an Operation Encompass notification for "
+        f"{setting_short_name}.\n\n"
+        "When you have a moment, please record what has followed: attendance and "
+        "behaviour since, the support given, and whether a referral was made. It becomes "
+        "part of the child's record for whoever reads the next notification, and the "
+        "police are told it was recorded.\n\n"
+        f"Sign in to record it:\n{link}\n\n"
+        "The details are only shown after you sign in, and every view is recorded.\n"
+    )
+    return subject, body

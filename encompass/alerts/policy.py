@@ -22,6 +22,8 @@ class AlertPolicy:
     quiet_end: time
     holiday_threshold: timedelta
     reminder_lead: timedelta
+    # The week-on prompt to the acknowledging Key Adult (zero: never).
+    follow_up_after: timedelta = timedelta(days=7)
 
     @classmethod
     def from_config(cls, cfg: Any) -> AlertPolicy:
@@ -33,6 +35,7 @@ class AlertPolicy:
             quiet_end=parse_start(cfg["QUIET_HOURS_END"]),
             holiday_threshold=timedelta(hours=int(cfg["HOLIDAY_ROUTING_THRESHOLD_HOURS"])),
             reminder_lead=timedelta(minutes=int(cfg["HOLIDAY_REMINDER_LEAD_MINUTES"])),
+            follow_up_after=timedelta(days=int(cfg["FOLLOW_UP_AFTER_DAYS"])),
         )
 
     def phone_due_at(self, now: datetime, due_by: datetime | None) -> datetime:

@@ -22,7 +22,10 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from encompass.alerts import presentation_pages  # noqa: F401 - registers its pages on `bp`
+from encompass.alerts import (  # noqa: F401 - they register their pages on `bp`
+    presentation_pages,
+    story_pages,
+)
 from encompass.alerts.ack import (
     AckError,
     acknowledge,
@@ -35,7 +38,10 @@ from encompass.alerts.council_actions import (
     may_act_for_council,
     record_council_handling,
 )
+from encompass.alerts.follow_up import follow_up_for, schedule
+from encompass.alerts.identity import suggestions
 from encompass.alerts.messages import deadline
+from encompass.alerts.story import child_story
 from encompass.alerts.summary import plain_text_summary
 from encompass.auth import ratelimit
 from encompass.auth.access import public, role_required, two_factor_required
@@ -43,6 +49,7 @@ from encompass.db import utcnow
 from encompass.models import AlertLink, Child, KeyAdult, Notice, Setting, User
 from encompass.notices.amend import amendments_for_child
 from encompass.onboarding.invitations import invitation_from_alert_link
+from encompass.policies import policies
 from encompass.records import audit
 
 
@@ -195,6 +202,7 @@ def show(alert_id: int) -> Any:
                 form.note.errors = [str(exc)]
                 status = 409
             else:
+                schedule(g.db, alert, setting, policies().alerts, policies().school_day_start)
                 g.db.commit()
                 flash(
                     "Acknowledged on the setting's behalf. The police have been told support "
@@ -243,6 +251,7 @@ def _alert_page(
     handling: CouncilHandlingForm,
     status: int,
 ) -> Any:
+    now = utcnow()
     audit.record(
         g.db,
         "alert.viewed",
@@ -250,6 +259,11 @@ def _alert_page(
         object_type="alert",
         object_id=alert.id,
         remote_addr=request.remote_addr or "",
+        at=now,
+    )
+    council = current_user.role == "coordinator"
+    story = child_story(
+        g.db, alert, child, notice, setting, council=council, user_id=current_user.id, now=now
     )
     g.db.commit()
     tz = ZoneInfo(current_app.config["ENCOMPASS_TIMEZONE"])
@@ -272,6 +286,9 @@ def _alert_page(
             ),
             summary_text=_summary(alert, child, notice, setting),
             amendments=amendments_for_child(g.db, alert.child_id),
+            story=story,
+            follow_up=follow_up_for(g.db, alert.id),
+            same_child=suggestions(g.db, child, setting.la_code or "") if council else [],
         ),
         status,
     )

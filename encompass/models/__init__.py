@@ -1,6 +1,6 @@
 """SQLModel tables by domain. Importing this package registers every table."""
 
-from encompass.models.alerts import Alert, AlertLink, Delivery
+from encompass.models.alerts import Alert, AlertLink, Delivery, FollowUp
 from encompass.models.audit import AuditEvent
 from encompass.models.calendar import BankHoliday, CalendarEntry
 from encompass.models.escalation import EscalationLadder
@@ -23,6 +23,7 @@ __all__ = [
     "Child",
     "Delivery",
     "EscalationLadder",
+    "FollowUp",
     "ImportJob",
     "Invitation",
     "KeyAdult",

@@ -54,6 +54,34 @@ class Alert(SQLModel, table=True):
     council_handling_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     council_handling_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
     council_handling_note: str | None = Field(default=None, sa_type=EncryptedText)
+    # A week on (alerts/follow_up.py): when the acknowledging Key Adult is asked what
+    # followed (a school day, never in a holiday), and when that e-mail was queued (once).
+    follow_up_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    follow_up_sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+FOLLOW_UP_ATTENDANCE = ("as_usual", "more_absent", "late_or_left_early", "not_known")
+FOLLOW_UP_BEHAVIOUR = ("no_change", "some_concerns", "significant_concerns", "not_known")
+FOLLOW_UP_SUPPORT = ("check_ins", "pastoral", "therapeutic", "none_needed", "other")
+FOLLOW_UP_REFERRAL = ("none", "early_help", "social_care", "other_agency")
+
+
+class FollowUp(SQLModel, table=True):
+    """What followed, a week on: recorded by the setting, shown in the child's story; the
+    police learn only that it was recorded."""
+
+    __tablename__ = "alert_follow_up"
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int = Field(foreign_key="alert.id", unique=True)
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
+    recorded_by_user_id: int = Field(foreign_key="user_account.id")
+    attendance: str = Field(max_length=20)
+    behaviour: str = Field(max_length=24)
+    support: str = Field(max_length=20)
+    referral: str = Field(max_length=20)
+    # A short note, encrypted at rest like every free text; removed by retention.
+    note: str = Field(default="", sa_type=EncryptedText)
 
 
 class AlertLink(SQLModel, table=True):

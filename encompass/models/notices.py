@@ -76,6 +76,14 @@ class Child(SQLModel, table=True):
     # Set when the police corrected this child's details so that they matched elsewhere:
     # a new row (same position) carries the corrected child; this one is history.
     superseded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The child's story across notices (alerts/identity.py): the id of the first child row
+    # known to be this child. Set when the child reaches a setting; the same for every
+    # notice matched to the same pupil, or linked by a coordinator. Retention keeps it.
+    story_id: int | None = Field(default=None, index=True)
+    # A digest of the pupil matched (its UPN, else its setting, names and date of birth):
+    # the same pupil after a roll is imported again. Kept by retention with story_id, so a
+    # later notice still counts a minimised one.
+    pupil_key: str | None = Field(default=None, max_length=64, index=True)
 
     @property
     def display_name(self) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from encompass.alerts.follow_up import recorded
 from encompass.models import Alert, Child, Notice, Setting
 from encompass.notices.schemas import AlertOut, ChildOut, NoticeOut, SettingRef
 
@@ -21,7 +22,7 @@ def children_of(session: Session, notice_id: int) -> list[Child]:
     )
 
 
-def alert_out(alert: Alert | None) -> AlertOut | None:
+def alert_out(alert: Alert | None, follow_up_recorded: bool = False) -> AlertOut | None:
     if alert is None:
         return None
     return AlertOut(
@@ -30,10 +31,13 @@ def alert_out(alert: Alert | None) -> AlertOut | None:
         acknowledged_at=alert.acknowledged_at,
         acknowledged_as=alert.acknowledged_as,
         feedback=alert.feedback,
+        follow_up_recorded=follow_up_recorded,
     )
 
 
-def child_out(child: Child, setting: Setting | None, alert: Alert | None) -> ChildOut:
+def child_out(
+    child: Child, setting: Setting | None, alert: Alert | None, followed: set[int] | None = None
+) -> ChildOut:
     assert child.id is not None
     return ChildOut(
         id=child.id,
@@ -47,15 +51,18 @@ def child_out(child: Child, setting: Setting | None, alert: Alert | None) -> Chi
         due_by=child.due_by,
         holiday_period=child.holiday_period,
         holiday_lead_up=child.holiday_lead_up,
-        alert=alert_out(alert),
+        alert=alert_out(alert, alert is not None and alert.id in (followed or set())),
     )
 
 
 def notice_out(
-    notice: Notice, children: Iterable[tuple[Child, Setting | None, Alert | None]]
+    notice: Notice,
+    children: Iterable[tuple[Child, Setting | None, Alert | None]],
+    followed: set[int] | None = None,
 ) -> dict[str, Any]:
     """The answer, from the notice and its children (in order) with their settings and
-    alerts, however they were come by."""
+    alerts, however they were come by; `followed`: the alerts whose setting recorded what
+    followed."""
     assert notice.id is not None
     out = NoticeOut(
         id=notice.id,
@@ -63,7 +70,7 @@ def notice_out(
         occurred_at=notice.occurred_at,
         received_at=notice.received_at,
         risk_level=notice.risk_level,  # type: ignore[arg-type]
-        children=[child_out(*row) for row in children],
+        children=[child_out(*row, followed=followed) for row in children],
     )
     return out.model_dump(mode="json")
 
@@ -84,4 +91,5 @@ def notice_for_force(session: Session, notice: Notice) -> dict[str, Any]:
             (c, session.get(Setting, c.setting_id) if c.setting_id else None, alerts.get(c.id))
             for c in children
         ),
+        recorded(session, [a.id for a in alerts.values() if a.id is not None]),
     )

@@ -245,6 +245,8 @@ class AlertOut(BaseModel):
     # on the setting's behalf); never who.
     acknowledged_as: str | None = None
     feedback: str | None
+    # True once the setting recorded what followed, a week on (never what it recorded).
+    follow_up_recorded: bool = False
 
 
 class ChildOut(BaseModel):

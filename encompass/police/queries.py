@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from encompass.alerts.ack import acknowledged_by
+from encompass.alerts.follow_up import recorded
 from encompass.models import Alert, Child, Notice, Setting
 
 STATUSES = ("waiting", "acknowledged", "review", "no_setting")
@@ -21,6 +22,8 @@ class ChildOutcome:
     alert: Alert | None
     # The role that acknowledged (DSL, deputy, head, council), never the person's name.
     acknowledged_by: str | None = None
+    # The setting recorded what followed a week on (the police see only that it did).
+    follow_up_recorded: bool = False
 
     @property
     def status(self) -> str:
@@ -86,9 +89,11 @@ def force_notices(
 
 def _add_roles(session: Session, outcomes: list[ChildOutcome]) -> None:
     roles = acknowledged_by(session, [o.alert for o in outcomes if o.alert is not None])
+    followed = recorded(session, [o.alert.id for o in outcomes if o.alert and o.alert.id])
     for outcome in outcomes:
         if outcome.alert is not None and outcome.alert.id in roles:
             outcome.acknowledged_by = roles[outcome.alert.id]
+        outcome.follow_up_recorded = outcome.alert is not None and outcome.alert.id in followed
 
 
 def force_notice(session: Session, force_id: int, notice_id: int) -> NoticeRow | None:

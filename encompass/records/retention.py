@@ -2,10 +2,12 @@
 
 Minimising a notice removes every personal field (children's names, dates of birth,
 addresses, where they were and what they said; the adults; the officer; the Key Adult's
-notes; review candidates; message addresses) and keeps what reports count: the notice,
-its children as rows with outcome, setting, deadlines and holiday flags, its alerts with
-their times and statuses. Postcodes shrink to their outward code (the area). What was
-removed is audited by field name and count, never by value.
+notes, the week-on note; review candidates; message addresses) and keeps what reports
+count: the notice, its children as rows with outcome, setting, deadlines, holiday flags
+and story (so a later notice about the child still counts this one), its alerts with
+their times and statuses, and the week-on answers' choices. Postcodes shrink to their
+outward code (the area). What was removed is audited by field name and count, never by
+value.
 
 Run by the worker each tick (a small batch) and by `encompass retention run`.
 """
@@ -17,7 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from encompass.models import Alert, Child, Delivery, Notice, ReviewItem
+from encompass.models import Alert, Child, Delivery, FollowUp, Notice, ReviewItem
 from encompass.records import audit
 
 
@@ -65,6 +67,8 @@ def minimise_notice(session: Session, notice: Notice, now: datetime) -> str:
         child.where = ""
         child.voice_of_child = ""
         child.pupil_id = None
+        # The story (story_id, and pupil_key: a digest, no name or date can be read from
+        # it) stays: the child's later notices still count this one, by its date only.
         session.add(child)
     if children:
         removed.append(
@@ -80,6 +84,13 @@ def minimise_notice(session: Session, notice: Notice, now: datetime) -> str:
         alert.feedback = None
         alert.child_presentation = ""
         session.add(alert)
+    alert_ids = [a.id for a in alerts]
+    follow_ups = list(session.exec(select(FollowUp).where(col(FollowUp.alert_id).in_(alert_ids))))
+    for follow_up in follow_ups:
+        if follow_up.note:
+            notes += 1
+        follow_up.note = ""
+        session.add(follow_up)
     if notes:
         removed.append(f"{notes} Key Adult notes")
 
@@ -90,7 +101,6 @@ def minimise_notice(session: Session, notice: Notice, now: datetime) -> str:
     if reviews:
         removed.append(f"{len(reviews)} review candidate lists")
 
-    alert_ids = [a.id for a in alerts]
     if alert_ids:
         messages = session.execute(
             update(Delivery)

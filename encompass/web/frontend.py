@@ -122,10 +122,14 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Review queue", "review.queue"),
         ("Coverage", "admin.coverage_page"),
         ("Reports", "admin.reports"),
+        ("Children to look at together", "admin.repeated_children_page"),
         ("Who has seen a notice", "admin.access_search"),
     ],
 }
-NAVIGATION["admin"] = NAVIGATION["coordinator"]
+# Admins run the service; the children's list is the council's coordinators' alone.
+NAVIGATION["admin"] = [
+    item for item in NAVIGATION["coordinator"] if item[1] != "admin.repeated_children_page"
+]
 
 
 def navigation() -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from tests.security_world import ADMIN, World, build_world, signed_in_client
 # kind -> (roles that may open it within their own scope, whether admins may open any)
 RULES: dict[str, tuple[tuple[str, ...], bool]] = {
     "alert": (("dsl", "coordinator"), False),
+    "alert_setting": (("dsl",), False),
     "police_notice": (("police",), False),
     "council": (("coordinator",), True),
 }
@@ -22,6 +23,7 @@ def _urls(world: World, owner: str) -> list[tuple[str, str]]:
     return [
         ("alert", f"/alerts/{side.alert_id}"),
         ("alert", f"/alerts/{side.alert_id}/summary.txt"),
+        ("alert_setting", f"/alerts/{side.alert_id}/follow-up"),
         ("police_notice", f"/police/notices/{side.notice_id}"),
         ("council", f"/admin/settings/{side.setting_id}"),
         ("council", f"/admin/key-adults/{side.key_adult_id}/verify"),
@@ -80,6 +82,9 @@ def test_it_keeps_each_roles_list_pages_to_that_role(app, world):
         "/admin/attention": {"admin", "coordinator"},
         "/admin/coverage": {"admin", "coordinator"},
         "/admin/reports": {"admin", "coordinator"},
+        "/admin/reports/monthly.csv": {"admin", "coordinator"},
+        "/admin/children/repeated": {"coordinator"},
+        "/admin/children/repeated.csv": {"coordinator"},
         "/admin/access": {"admin", "coordinator"},
         "/admin/calendar/import": {"admin", "coordinator"},
         "/admin/rolls/import": {"admin", "coordinator"},
@@ -125,11 +130,23 @@ def test_it_refuses_changes_to_another_scopes_objects(app, world, db):
     assert post(leeds_coordinator, f"/review/{york.review_id}", choice="not_on_roll") == 404
     assert post(leeds_coordinator, f"/admin/key-adults/{york.key_adult_id}/remove") == 404
     assert post(leeds_dsl, f"/admin/key-adults/{york.key_adult_id}/remove") == 403
+    # What followed is the setting's to record; the same-child decision the council's.
+    follow_up = f"/alerts/{york.alert_id}/follow-up"
+    answers = {"attendance": "as_usual", "behaviour": "no_change"}
+    assert post(leeds_dsl, follow_up, **answers, support="none_needed", referral="none") == 404
+    assert post(york_coordinator, follow_up, **answers) == 403
+    assert post(york_police, follow_up, **answers) == 403
+    same = f"/alerts/{york.alert_id}/same-child"
+    assert post(leeds_coordinator, same, earlier=york.alert_id) == 404
+    assert post(signed_in_client(app, york.users["dsl"]), same, earlier=york.alert_id) == 403
 
-    from encompass.models import Alert, KeyAdult
+    from sqlmodel import select
+
+    from encompass.models import Alert, FollowUp, KeyAdult
 
     db.expire_all()
     assert db.get(Alert, york.alert_id).acknowledged_at is None
+    assert db.exec(select(FollowUp)).all() == []
     assert db.get(KeyAdult, york.key_adult_id).active
 
 

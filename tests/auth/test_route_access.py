@@ -24,7 +24,15 @@ def test_it_refuses_a_route_added_without_a_decision(make_app):
 
 
 def test_it_sends_anonymous_users_to_sign_in_from_every_role_page(client):
-    for path in ("/dsl/", "/police/notices", "/admin/settings", "/alerts/1"):
+    for path in (
+        "/dsl/",
+        "/police/notices",
+        "/admin/settings",
+        "/alerts/1",
+        "/alerts/1/follow-up",
+        "/admin/children/repeated",
+        "/admin/children/repeated.csv",
+    ):
         response = client.get(path)
         assert response.status_code == 302, path
         assert "/login" in response.headers["Location"]

@@ -10,12 +10,16 @@ notice's intake, then started again.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -288,27 +292,47 @@ def test_claimed_messages_not_yet_sent_are_handed_back_when_the_database_returns
 # --- under gunicorn, as deployed ---------------------------------------------------------
 
 
-def test_under_gunicorn_as_deployed_a_restart_is_a_json_503_and_every_process_recovers(
-    pg_app, server, tmp_path
-):
-    """deploy/gunicorn.conf.py, two workers, the production profile: while PostgreSQL is
-    down every answer is JSON (never gunicorn's HTML error page); once it is back, both
-    gunicorn workers serve notices again without being restarted."""
-    with Session(pg_app.extensions["encompass_engine"]) as db:
+@dataclass
+class Gunicorn:
+    process: subprocess.Popen[bytes]
+    base: str
+    key: str
+    log: Path
+
+    def post(self, reference: str) -> requests.Response:
+        # The clock of the gunicorn processes is the test's: the incident an hour ago.
+        occurred = (datetime.now(UTC) - timedelta(hours=1)).replace(microsecond=0).isoformat()
+        body = notice_body(police_reference=reference, occurred_at=occurred)
+        return requests.post(
+            f"{self.base}/api/v1/notices", json=body, headers=bearer(self.key), timeout=30
+        )
+
+    def workers(self) -> list[int]:
+        """The gunicorn worker processes (the master's children)."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
+
+@contextmanager
+def gunicorn(app: Any, server: PrivatePostgres, tmp_path: Path) -> Iterator[Gunicorn]:
+    """deploy/gunicorn.conf.py with two workers and the production profile, on the
+    private server, with a school ready for notices."""
+    with Session(app.extensions["encompass_engine"]) as db:
         key = school_ready_for_notices(db).force_key
     port = _free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "TWILIO_"))},
         "ENCOMPASS_ENV": "production",
         "SECRET_KEY": "a-test-secret-key-for-gunicorn",
-        "ENCOMPASS_DATA_KEYS": pg_app.config["ENCOMPASS_DATA_KEYS"],
+        "ENCOMPASS_DATA_KEYS": app.config["ENCOMPASS_DATA_KEYS"],
         "DATABASE_URL": server.url("encompass"),
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "2",
         "TRUSTED_PROXY_COUNT": "1",
     }
-    web = subprocess.Popen(  # noqa: S603 - gunicorn from our own environment
+    log = tmp_path / "gunicorn.log"
+    process = subprocess.Popen(  # noqa: S603 - gunicorn from our own environment
         [
             str(Path(sys.executable).parent / "gunicorn"),
             "--config",
@@ -317,24 +341,32 @@ def test_under_gunicorn_as_deployed_a_restart_is_a_json_503_and_every_process_re
         cwd=tmp_path,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=open(tmp_path / "gunicorn.log", "ab"),  # noqa: SIM115
+        stderr=open(log, "ab"),  # noqa: SIM115
     )
-    base = f"http://127.0.0.1:{port}"
+    web = Gunicorn(process, f"http://127.0.0.1:{port}", key, log)
     try:
-        _wait_for(lambda: _answers(f"{base}/healthz"), "gunicorn to serve")
-        # The clock of the gunicorn processes is the real one: the incident an hour ago.
-        occurred = (datetime.now(UTC) - timedelta(hours=1)).replace(microsecond=0).isoformat()
+        _wait_for(lambda: _answers(f"{web.base}/healthz"), "gunicorn to serve")
+        yield web
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
-        def post(n: int) -> requests.Response:
-            body = notice_body(police_reference=f"NY-GUNICORN-{n}", occurred_at=occurred)
-            return requests.post(
-                f"{base}/api/v1/notices", json=body, headers=bearer(key), timeout=30
-            )
 
-        assert post(0).status_code == 201
+def stored_references(app: Any) -> list[str]:
+    with Session(app.extensions["encompass_engine"]) as db:
+        return sorted(db.exec(select(Notice.police_reference)).all())
+
+
+def test_under_gunicorn_as_deployed_a_restart_is_a_json_503_and_every_process_recovers(
+    pg_app, server, tmp_path
+):
+    """While PostgreSQL is down every answer is JSON (never gunicorn's HTML error page);
+    once it is back, both gunicorn workers serve notices again without being restarted."""
+    with gunicorn(pg_app, server, tmp_path) as web:
+        assert web.post("NY-GUNICORN-0").status_code == 201
         server.stop("immediate")
         try:
-            during = [post(n) for n in range(1, 7)]
+            during = [web.post(f"NY-GUNICORN-{n}") for n in range(1, 7)]
         finally:
             server.start()
         for response in during:
@@ -343,17 +375,46 @@ def test_under_gunicorn_as_deployed_a_restart_is_a_json_503_and_every_process_re
             assert response.json()["error"] == "service_unavailable"
             assert response.headers["Retry-After"] == "5"
         # Both gunicorn workers have a dead connection in their pool: both recover.
-        after = [post(n) for n in range(7, 15)]
+        after = [web.post(f"NY-GUNICORN-{n}") for n in range(7, 15)]
         assert [r.status_code for r in after] == [201] * 8
-        assert web.poll() is None
-    finally:
-        web.terminate()
-        web.wait(timeout=30)
-    log = (tmp_path / "gunicorn.log").read_text()
-    assert "Internal Server Error" not in log
+        assert web.process.poll() is None
+    assert "Internal Server Error" not in web.log.read_text()
+    assert stored_references(pg_app) == sorted(f"NY-GUNICORN-{n}" for n in [0, *range(7, 15)])
+
+
+def test_a_gunicorn_worker_killed_mid_stream_loses_nothing(pg_app, server, tmp_path):
+    """Notices stream in from four clients; one gunicorn worker is SIGKILLed mid-stream.
+    A client whose connection dropped sends the same notice again (as a police system
+    retries): every notice ends up stored once, with its child and alert, and gunicorn
+    has two workers again."""
+    answers: dict[str, list[int | str]] = {}
+    with gunicorn(pg_app, server, tmp_path) as web:
+        victim = web.workers()[0]
+
+        def send(reference: str) -> None:
+            tried = answers.setdefault(reference, [])
+            while not tried or tried[-1] not in (200, 201):
+                try:
+                    tried.append(web.post(reference).status_code)
+                except requests.ConnectionError:
+                    tried.append("dropped")
+                assert len(tried) < 5, (reference, tried)
+
+        references = [f"NY-KILL-{n:02}" for n in range(40)]
+        with ThreadPoolExecutor(max_workers=4) as clients:
+            sent = [clients.submit(send, r) for r in references]
+            _wait_for(lambda: sum(1 for f in sent if f.done()) >= 8, "a few notices in")
+            os.kill(victim, signal.SIGKILL)
+            for future in sent:
+                future.result()
+        _wait_for(lambda: len(web.workers()) == 2, "gunicorn to replace its worker")
+        assert victim not in web.workers()
+    assert stored_references(pg_app) == references
+    assert all(tried[-1] in (200, 201) for tried in answers.values())
+    assert {code for tried in answers.values() for code in tried} <= {200, 201, "dropped"}
     with Session(pg_app.extensions["encompass_engine"]) as db:
-        stored = db.exec(select(Notice.police_reference)).all()
-    assert sorted(stored) == sorted(f"NY-GUNICORN-{n}" for n in [0, *range(7, 15)])
+        assert db.exec(select(func.count()).select_from(Child)).one() == 40
+        assert db.exec(select(func.count()).select_from(Alert)).one() == 40
 
 
 def _free_port() -> int:

@@ -354,7 +354,8 @@ def test_it_reports_timeliness_and_offers_csv(client, db):
     assert "notices,3" in summary and "children,3" in summary
     assert weekly.mimetype == "text/csv"
     assert weekly.get_data(as_text=True).splitlines()[-1].endswith(",3,3,0")
-    assert page.count('<svg class="app-chart"') == 3
+    # Weekly notices, escalations, holidays, and repeat and holiday-period notices by month.
+    assert page.count('<svg class="app-chart"') == 4
 
 
 def test_it_counts_children_by_their_outcome_when_the_notice_arrived(client, db):

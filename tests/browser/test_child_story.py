@@ -12,9 +12,10 @@ from encompass.alerts.ack import acknowledge
 from encompass.models import Alert, Child, Notice, User
 from tests.browser.pages import check_page, sign_in
 from tests.browser.world import DSL, brown_children_school
-from tests.factories import bearer, notice_body
+from tests.factories import bearer, create_user, notice_body
 
 PHONE_SE = {"width": 375, "height": 667}
+COORDINATOR = "claire.booth@york.example.org"
 FIRST_NOTE = "Daily check-ins with Mrs Khan at the gate"
 PERSONAL = ("Amelia", "Brown", "2019", "Low Street")
 
@@ -80,3 +81,13 @@ def test_the_story_on_a_phone_width_alert_page(new_page, db, live_server):
     dsl.goto(f"/alerts/{alerts['NY-3'].id}")
     expect(dsl.locator(".app-story")).to_contain_text("Referral: early help")
     check_page(dsl, "73-dsl-child-story-follow-up-phone", phone=True)
+
+    # The council's list: three notices in 20 days, with what followed the first.
+    create_user(db, COORDINATOR, "coordinator", la_code="816")
+    council = new_page(PHONE_SE)
+    council.goto("/admin/children/repeated")
+    sign_in(council, COORDINATOR)
+    expect(council.locator("#repeated")).to_contain_text("Amelia Brown")
+    expect(council.locator("#repeated")).to_contain_text("recorded: early help")
+    check_page(council, "74-coordinator-repeated-children-phone")
+    _no_names(council, "the council's list")

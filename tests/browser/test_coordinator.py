@@ -157,12 +157,15 @@ def test_coordinator_imports_gias_adds_two_key_adults_and_verifies_a_phone(new_p
     page.get_by_role("link", name="Needs attention").click()
     check_page(page, "31-coordinator-needs-attention")
     page.get_by_role("link", name="Reports").click()
-    expect(page.locator("svg.app-chart")).to_have_count(3)
+    expect(page.locator("svg.app-chart")).to_have_count(4)
     check_page(page, "32-coordinator-reports")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the weekly numbers (CSV)").click()
     csv_text = Path(download.value.path()).read_text(encoding="utf-8")
     assert csv_text.splitlines()[0] == "week_starting,notices,children,escalations"
+    page.get_by_role("link", name="Children to look at together").click()
+    expect(page.locator("#repeated-none")).to_be_visible()
+    check_page(page, "33-coordinator-repeated-children")
 
 
 def test_coordinator_resolves_a_review_item(new_page, db, live_server):

@@ -167,11 +167,11 @@ def needing_attention(session: Session, la_code: str | None, now: datetime) -> l
         AttentionItem(alert, child, notice, setting, alert.escalated_at is not None)
         for alert, child, notice, setting in rows
     ]
-    _add_people_and_ladder(session, items)
+    add_people_and_ladder(session, items)
     return sorted(items, key=lambda i: (not i.escalated, i.alert.due_by or i.alert.created_at))
 
 
-def _add_people_and_ladder(session: Session, items: list[AttentionItem]) -> None:
+def add_people_and_ladder(session: Session, items: list[AttentionItem]) -> None:
     """Each item's Key Adults and messages so far: two queries for the whole page."""
     if not items:
         return

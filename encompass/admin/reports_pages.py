@@ -166,6 +166,8 @@ def summary_rows(report: Report) -> list[list[Any]]:
         ["median_minutes_to_acknowledge", minutes(report.median_seconds)],
         ["p90_minutes_to_acknowledge", minutes(report.p90_seconds)],
         ["escalations", report.escalations],
+        ["council_handling", report.council_handling],
+        ["council_acknowledged_for_setting", report.council_acknowledged],
         ["intake_matched", report.intake_outcomes["matched"]],
         ["intake_review", report.intake_outcomes["review"]],
         ["intake_no_setting", report.intake_outcomes["no_setting"]],

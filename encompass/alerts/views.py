@@ -22,6 +22,7 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from encompass.admin.queries import AttentionItem, add_people_and_ladder
 from encompass.alerts import (  # noqa: F401 - they register their pages on `bp`
     presentation_pages,
     story_pages,
@@ -204,12 +205,7 @@ def show(alert_id: int) -> Any:
             else:
                 schedule(g.db, alert, setting, policies().alerts, policies().school_day_start)
                 g.db.commit()
-                flash(
-                    "Acknowledged on the setting's behalf. The police have been told support "
-                    "is planned."
-                    if council
-                    else "Acknowledged. The police have been told support is planned."
-                )
+                # No flash: the page's panel is the one confirmation.
                 return redirect(url_for("alerts.show", alert_id=alert.id))
         else:
             status = 400
@@ -267,11 +263,16 @@ def _alert_page(
     )
     g.db.commit()
     tz = ZoneInfo(current_app.config["ENCOMPASS_TIMEZONE"])
+    seconds_left = (alert.due_by - now).total_seconds() if alert.due_by else None
+    council_view = _council_view(alert, child, notice, setting)
     return (
         render_template(
             "alerts/show.html",
             due_text=deadline(alert.due_by, tz),
-            seconds_left=(alert.due_by - utcnow()).total_seconds() if alert.due_by else None,
+            seconds_left=seconds_left,
+            overdue=seconds_left is not None and seconds_left <= 0,
+            key_adults=council_view.key_adults if council_view else [],
+            ladder=council_view.ladder if council_view else [],
             alert=alert,
             child=child,
             notice=notice,
@@ -292,6 +293,17 @@ def _alert_page(
         ),
         status,
     )
+
+
+def _council_view(
+    alert: Any, child: Child, notice: Notice, setting: Setting
+) -> AttentionItem | None:
+    """For a coordinator: the setting's Key Adults to call and the ladder so far."""
+    if current_user.role == "dsl":
+        return None
+    item = AttentionItem(alert, child, notice, setting, alert.escalated_at is not None)
+    add_people_and_ladder(g.db, [item])
+    return item
 
 
 def _summary(alert: Any, child: Child, notice: Notice, setting: Setting) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
@@ -18,6 +19,18 @@ class InboxItem:
     @property
     def needs_action(self) -> bool:
         return _open(self.alert)
+
+    @property
+    def council_handling(self) -> bool:
+        """The council recorded it is handling it: the DSL can still acknowledge it."""
+        return self.needs_action and self.alert.council_handling_at is not None
+
+    def overdue_seconds(self, now: datetime) -> float | None:
+        """How long past its deadline an alert still waiting is; None when it is not."""
+        due = self.alert.due_by
+        if not self.needs_action or due is None or due > now:
+            return None
+        return (now - due).total_seconds()
 
 
 def inbox(session: Session, setting_ids: list[int], limit: int = 200) -> list[InboxItem]:

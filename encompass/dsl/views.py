@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from encompass.alerts.ack import reader_settings
 from encompass.auth.access import role_required
+from encompass.db import utcnow
 from encompass.dsl.queries import inbox as inbox_items
 from encompass.models import Setting
 from encompass.records import audit
@@ -32,5 +33,13 @@ def inbox() -> Any:
     )
     g.db.commit()
     setting = g.db.get(Setting, current_user.setting_id or (settings[0] if settings else 0))
-    waiting = sum(1 for item in items if item.needs_action)
-    return render_template("dsl/inbox.html", items=items, setting=setting, waiting=waiting)
+    waiting = sum(1 for item in items if item.needs_action and not item.council_handling)
+    handled = sum(1 for item in items if item.council_handling)
+    return render_template(
+        "dsl/inbox.html",
+        items=items,
+        setting=setting,
+        waiting=waiting,
+        handled=handled,
+        now=utcnow(),
+    )

@@ -9,7 +9,13 @@ from sqlmodel import Session, col, select
 
 from encompass.alerts.follow_up import recorded
 from encompass.models import Alert, Child, Notice, Setting
-from encompass.notices.schemas import AlertOut, ChildOut, NoticeOut, SettingRef
+from encompass.notices.schemas import (
+    AlertOut,
+    ChildOut,
+    CouncilHandlingOut,
+    NoticeOut,
+    SettingRef,
+)
 
 
 def children_of(session: Session, notice_id: int) -> list[Child]:
@@ -32,6 +38,13 @@ def alert_out(alert: Alert | None, follow_up_recorded: bool = False) -> AlertOut
         acknowledged_as=alert.acknowledged_as,
         feedback=alert.feedback,
         follow_up_recorded=follow_up_recorded,
+        council_handling=(
+            CouncilHandlingOut(
+                since=alert.council_handling_at, note=alert.council_handling_note or ""
+            )
+            if alert.council_handling_at is not None
+            else None
+        ),
     )
 
 

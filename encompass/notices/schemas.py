@@ -237,6 +237,14 @@ class SettingRef(BaseModel):
     name: str
 
 
+class CouncilHandlingOut(BaseModel):
+    """The council recorded that it is handling an alert nobody at the setting acknowledged:
+    since when, and what it is doing ("called the school at 09:52")."""
+
+    since: datetime
+    note: str
+
+
 class AlertOut(BaseModel):
     status: Literal["pending", "sent", "escalated", "acknowledged", "withdrawn"]
     sent_at: datetime | None
@@ -247,6 +255,8 @@ class AlertOut(BaseModel):
     feedback: str | None
     # True once the setting recorded what followed, a week on (never what it recorded).
     follow_up_recorded: bool = False
+    # Null until a coordinator reached by escalation records what the council is doing.
+    council_handling: CouncilHandlingOut | None = None
 
 
 class ChildOut(BaseModel):

@@ -40,6 +40,10 @@ class Report:
     deadline_to_come: int = 0
     ack_seconds: list[float] = field(default_factory=list)
     escalations: int = 0
+    # What the council did about escalated alerts: recorded it was handling them, or
+    # acknowledged on the setting's behalf.
+    council_handling: int = 0
+    council_acknowledged: int = 0
     intake_outcomes: Counter[str] = field(default_factory=Counter)
     review: Counter[str] = field(default_factory=Counter)
     holiday_children: int = 0
@@ -130,6 +134,10 @@ def build_report(
         if alert.escalated_at is not None:
             report.escalations += 1
             week.escalations += 1
+        if alert.council_handling_at is not None:
+            report.council_handling += 1
+        if alert.acknowledged_as == "council":
+            report.council_acknowledged += 1
         passed = alert.due_by is not None and alert.due_by <= now
         if passed:
             report.with_deadline += 1

@@ -19,6 +19,7 @@ from flask import Blueprint, Flask, current_app, send_from_directory
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from encompass.auth.access import public
+from encompass.db import utcnow
 
 bp = Blueprint("frontend", __name__)
 # The version scripts/bootstrap installs (package.json); govuk-frontend-jinja 4.1.0 targets it.
@@ -36,6 +37,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["localdate"] = localdate
+    app.jinja_env.filters["moment"] = moment
+    app.jinja_env.filters["age"] = age
     app.jinja_env.filters["day"] = long_date
     app.jinja_env.filters["duration"] = duration
     app.jinja_env.filters["phone"] = phone
@@ -66,6 +69,26 @@ def localtime(value: Any) -> str:
     if value is None:
         return ""
     return _local(value).strftime("%-d %B %Y, %H:%M")
+
+
+def moment(value: datetime | None) -> str:
+    """'09:52' for a moment earlier today (local), else the day too: '22 November 2026, 21:40'."""
+    if value is None:
+        return ""
+    if _local(value).date() == _local(utcnow()).date():
+        return _local(value).strftime("%H:%M")
+    return localtime(value)
+
+
+def age(born: date | None) -> str:
+    """A child's age today, as a teacher says it: 'age 7', or '10 months old' under two."""
+    if born is None:
+        return ""
+    today = _local(utcnow()).date()
+    months = (today.year - born.year) * 12 + today.month - born.month - (today.day < born.day)
+    if months < 24:
+        return f"{max(months, 0)} month{'' if months == 1 else 's'} old"
+    return f"age {months // 12}"
 
 
 def localdate(value: datetime | None) -> str:

@@ -4,6 +4,7 @@ doing, which stops the ladder. Needs attention shows phones, the ladder and the 
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import time_machine
@@ -76,7 +77,9 @@ def test_it_lets_the_coordinator_acknowledge_only_once_the_ladder_reaches_the_co
     alert = db.get(Alert, alert.id)
     assert alert.acknowledged_as == "council" and alert.status == "acknowledged"
     assert police["children"][0]["alert"]["feedback"] == "Head of year will see the child at 9"
-    assert "Acknowledged by the council on the setting" in after
+    # One confirmation, which says who acknowledged.
+    assert len(re.findall(r">\s*Acknowledged\s*<", after)) == 1
+    assert "by the council on the setting&#39;s behalf" in after
 
 
 def test_it_records_the_councils_handling_and_stops_the_ladder(app, client, db):
@@ -139,3 +142,57 @@ def test_it_refuses_council_handling_from_a_dsl_and_before_escalation(app, clien
         too_early = _post(coordinator, f"{page}/council-handling", page, {"council-note": "x"})
 
     assert by_dsl.status_code == 403 and too_early.status_code == 403
+
+
+def test_it_shows_the_councils_handling_to_the_police_the_dsl_and_in_reports(app, client, db):
+    key, notice_id, alert = _escalating(client, db)
+    create_user(db, "helen.carter@school.example.org", "dsl", setting_urn="121212")
+    create_user(
+        db, "control.room@police.example.org", "police", force_name="North Yorkshire Police"
+    )
+    page = f"/alerts/{alert.id}"
+    handled_at = DUE + timedelta(minutes=67)  # 09:52 in London in November
+    with time_machine.travel(handled_at, tick=False):
+        for moment in (DUE, DUE + timedelta(minutes=30), DUE + timedelta(minutes=60)):
+            tick(app, moment)
+        before = client.get(f"/api/v1/notices/{notice_id}", headers=bearer(key)).get_json()
+        coordinator = _coordinator(app)
+        done = _post(
+            coordinator, f"{page}/council-handling", page, {"council-note": "called Oakfield"}
+        )
+        assert done.status_code == 302
+        api = client.get(f"/api/v1/notices/{notice_id}", headers=bearer(key)).get_json()
+        police = app.test_client()
+        sign_in(police, "control.room@police.example.org")
+        police_page = police.get(f"/police/notices/{notice_id}").get_data(as_text=True)
+        dsl = app.test_client()
+        sign_in(dsl, "helen.carter@school.example.org")
+        inbox = dsl.get("/dsl/").get_data(as_text=True)
+        dsl_page = dsl.get(page).get_data(as_text=True)
+        coordinator_page = coordinator.get(page).get_data(as_text=True)
+        reports = coordinator.get("/admin/reports?weeks=4").get_data(as_text=True)
+        summary = coordinator.get("/admin/reports/summary.csv?weeks=4").get_data(as_text=True)
+        # The DSL can still acknowledge, and the police then see the support planned.
+        acked = _post(dsl, page, page, {"note": "Raj will see the child at break"})
+        assert acked.status_code == 302
+        after = client.get(f"/api/v1/notices/{notice_id}", headers=bearer(key)).get_json()
+
+    assert before["children"][0]["alert"]["council_handling"] is None
+    handling = api["children"][0]["alert"]["council_handling"]
+    assert handling == {"since": "2026-11-23T09:52:00Z", "note": "called Oakfield"}
+    assert 'Council handling since 09:52: <span class="app-preserve">called Oakfield' in police_page
+    assert "Council handling since 09:52" in inbox and "called Oakfield" in inbox
+    assert "The council is handling 1 notification" in inbox
+    assert "waiting for you to acknowledge" not in inbox
+    assert "Council handling since 09:52" in dsl_page
+    assert "You can still acknowledge and record the support planned" in dsl_page
+    assert 'id="acknowledge"' in dsl_page
+    # The coordinator's page: back to Needs attention, whom to call, no school wording.
+    assert 'href="/admin/attention"' in coordinator_page
+    assert 'href="tel:+447911100001"' in coordinator_page
+    assert "The escalation ladder has stopped" in coordinator_page
+    assert "CPOMS" not in coordinator_page and 'id="record-summary"' not in coordinator_page
+    assert 'id="council-handling-count">1<' in reports
+    assert "council_handling,1" in summary
+    assert after["children"][0]["alert"]["feedback"] == "Raj will see the child at break"
+    assert after["children"][0]["alert"]["council_handling"]["note"] == "called Oakfield"

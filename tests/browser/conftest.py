@@ -105,11 +105,12 @@ def app(live_server: LiveServer) -> Any:
 
 @pytest.fixture
 def new_page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
-    """new_page(viewport=PHONE) -> a page in its own browser context (its own cookies)."""
+    """new_page(viewport=PHONE) -> a page in its own browser context (its own cookies);
+    other keywords go to the context (java_script_enabled=False: a page without scripts)."""
     contexts = []
 
-    def open_page(viewport: dict[str, int] = DESKTOP) -> Any:
-        context = browser.new_context(viewport=viewport, base_url=live_server.url)
+    def open_page(viewport: dict[str, int] = DESKTOP, **options: Any) -> Any:
+        context = browser.new_context(viewport=viewport, base_url=live_server.url, **options)
         context.set_default_timeout(15_000)
         # axe-core goes in as an init script: the pages' Content-Security-Policy refuses
         # an injected <script> (as it should), and init scripts are not subject to it.

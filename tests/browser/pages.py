@@ -22,6 +22,8 @@ CHROMIUM_ARGS = [
 ]
 WCAG_22_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 PHONE = {"width": 360, "height": 740}
+# The smallest phone the DSL's first screen is measured on (an iPhone SE).
+SMALL_PHONE = {"width": 375, "height": 667}
 DESKTOP = {"width": 1280, "height": 900}
 
 
@@ -87,3 +89,9 @@ def sign_in(page: Any, email: str, *, name: str | None = None) -> None:
     page.get_by_label("Code from your authenticator app").fill(code)
     page.get_by_role("button", name="Continue").click()
     page.wait_for_load_state("load")
+
+
+def unfold(page: Any, details: str) -> None:
+    """Open a folded section (a <details> element) to fill its boxes, as a person would;
+    left open if it is open already."""
+    page.locator(details).evaluate("d => { d.open = true; }")

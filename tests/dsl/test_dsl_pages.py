@@ -171,3 +171,25 @@ def test_it_refuses_another_settings_summary(client, db):
     sign_in(client, "dsl@clifton.example.org")
 
     assert client.get(f"/alerts/{alert.id}/summary.txt").status_code == 404
+
+
+def test_it_says_an_alert_is_overdue_and_by_how_long_in_the_inbox_and_on_the_page(app, client, db):
+    import time_machine
+
+    amelia = _two_alerts(db, client)["Amelia"]
+
+    def read(at, *urls):
+        with time_machine.travel(at, tick=False):
+            dsl = app.test_client()
+            sign_in(dsl, DSL)
+            return [dsl.get(url).get_data(as_text=True) for url in urls]
+
+    (before,) = read(amelia.due_by - timedelta(minutes=10), "/dsl/")
+    inbox, page = read(
+        amelia.due_by + timedelta(hours=1, minutes=5), "/dsl/", f"/alerts/{amelia.id}"
+    )
+
+    assert "Overdue" not in before and "Support needed by" in before
+    assert "Overdue by 1 hour 5 minutes" in inbox and "govuk-tag--red" in inbox
+    assert "1 hour 5 minutes overdue" in page and "Support was needed before" in page
+    assert 'id="acknowledge"' in page  # still acknowledged from the first screen

@@ -110,3 +110,15 @@ def test_the_api_documents_its_rate_limits(make_app, db):
     schema, key = _schema(make_app, db, 5)
     for operation in _operations(schema):
         _run(operation, GenerationMode.POSITIVE, headers=bearer(key), checks=RESPONSE_CHECKS)
+
+
+def test_the_document_gives_the_councils_handling_of_an_alert(app):
+    schemas = app.test_client().get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+
+    handling = schemas["AlertOut"]["properties"]["council_handling"]
+    refs = [option.get("$ref") for option in handling["anyOf"]]
+    assert (
+        "#/components/schemas/CouncilHandlingOut" in refs and {"type": "null"} in handling["anyOf"]
+    )
+    assert schemas["CouncilHandlingOut"]["required"] == ["since", "note"]
+    assert schemas["CouncilHandlingOut"]["properties"]["since"]["format"] == "date-time"

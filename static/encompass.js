@@ -45,16 +45,94 @@ if (job) {
 
 // "Same address as child 1": copy child 1's postcode and address into this child's boxes
 // (the server does the same when the box is ticked, with or without this script).
-for (const box of document.querySelectorAll("[data-same-address]")) {
-  const from = box.dataset.sameAddress;
-  if (!from) continue; // child 1 is not on this page: the server copies the address
-  const to = box.name.replace(/-same_address$/, "");
-  box.addEventListener("change", () => {
-    if (!box.checked) return;
-    for (const part of ["postcode", "address"]) {
-      const source = document.getElementById(`${from}-${part}`);
-      const target = document.getElementById(`${to}-${part}`);
-      if (source && target) target.value = source.value;
+function sameAddress(scope) {
+  for (const box of scope.querySelectorAll("[data-same-address]")) {
+    const from = box.dataset.sameAddress;
+    if (!from) continue; // child 1 is not on this page: the server copies the address
+    const to = box.name.replace(/-same_address$/, "");
+    box.addEventListener("change", () => {
+      if (!box.checked) return;
+      for (const part of ["postcode", "address"]) {
+        const source = document.getElementById(`${from}-${part}`);
+        const target = document.getElementById(`${to}-${part}`);
+        if (source && target) target.value = source.value;
+      }
+    });
+  }
+}
+sameAddress(document);
+
+// The notice form's "Add another child" / "Add another adult": with scripts on, a blank
+// row from the page's <template> is added in place (no reload, the page stays where it
+// is) and its first box focused; "Remove" takes a row away in place. Without scripts the
+// same buttons go to the server, which does the same.
+const ROW_WORDS = { child: "Child", adult: "Adult" };
+
+function renumber(list, kind) {
+  const rows = list.querySelectorAll(`:scope > [data-row="${kind}"]`);
+  rows.forEach((row, index) => {
+    const number = index + 1;
+    const legend = row.querySelector("legend");
+    if (legend) legend.textContent = `${ROW_WORDS[kind]} ${number}`;
+    const remove = row.querySelector(`button[name="remove_${kind}"]`);
+    if (remove) {
+      remove.textContent = `Remove ${kind} ${number}`;
+      remove.hidden = rows.length <= 1; // the last row stays
     }
   });
+  const add = document.querySelector(`[data-add-row="${kind}"]`);
+  if (add) add.hidden = rows.length >= Number(list.dataset.max || 20);
+}
+
+function removeRow(event) {
+  const button = event.currentTarget;
+  const row = button.closest("[data-row]");
+  const list = row.parentElement;
+  const kind = row.dataset.row;
+  if (list.querySelectorAll(`:scope > [data-row="${kind}"]`).length <= 1) return;
+  event.preventDefault();
+  const next = row.nextElementSibling || row.previousElementSibling;
+  row.remove();
+  renumber(list, kind);
+  const focus = next && next.querySelector("input, textarea");
+  if (focus) focus.focus();
+}
+
+function addRow(event) {
+  const button = event.currentTarget;
+  const kind = button.dataset.addRow;
+  const list = document.querySelector(`[data-rows="${kind}"]`);
+  const template = document.querySelector(`template[data-row-template="${kind}"]`);
+  if (!list || !template) return;
+  event.preventDefault();
+  const index = Number(template.dataset.next);
+  template.dataset.next = String(index + 1);
+  const group = kind === "child" ? "children" : "adults";
+  const row = template.content.firstElementChild.cloneNode(true);
+  // The template's names and ids ("new-children-0-given_name") become this row's.
+  const from = `new-${group}-0`;
+  const to = `${group}-${index}`;
+  for (const element of [row, ...row.querySelectorAll("*")]) {
+    for (const attribute of [...element.attributes]) {
+      if (attribute.value.includes(from)) {
+        element.setAttribute(attribute.name, attribute.value.replaceAll(from, to));
+      }
+    }
+  }
+  list.append(row);
+  renumber(list, kind);
+  for (const remove of list.querySelectorAll(".govuk-button--warning[name^='remove_']")) {
+    remove.removeEventListener("click", removeRow);
+    remove.addEventListener("click", removeRow);
+  }
+  initAll({ scope: row });
+  sameAddress(row);
+  row.querySelector("input")?.focus();
+}
+
+for (const button of document.querySelectorAll("[data-add-row]")) {
+  button.addEventListener("click", addRow);
+}
+for (const remove of document.querySelectorAll("[data-rows] .govuk-button--warning[name^='remove_']")) {
+  remove.addEventListener("click", removeRow);
 }

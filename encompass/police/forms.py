@@ -106,6 +106,14 @@ class NoticeForm(FlaskForm):
     adults = FieldList(FormField(AdultForm), min_entries=1, max_entries=MAX_PEOPLE)
 
 
+class BlankRows(Form):
+    """A blank child and adult for the page's <template>s: with prefix "new", their names
+    ("new-children-0-...") are renamed by the script that adds a row in place."""
+
+    children = FieldList(FormField(ChildForm), min_entries=1)
+    adults = FieldList(FormField(AdultForm), min_entries=1)
+
+
 class FilterForm(Form):
     """The notice list's filters: GET parameters, so a filtered list can be bookmarked."""
 

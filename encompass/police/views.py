@@ -30,6 +30,7 @@ from encompass.notices.service import NoticeDiffers, submit_notice
 from encompass.police import amend_pages  # noqa: F401 - its pages register themselves on `bp`
 from encompass.police.blueprint import bp
 from encompass.police.forms import (
+    BlankRows,
     FilterForm,
     NoticeForm,
     apply_schema_errors,
@@ -124,7 +125,10 @@ def new_notice() -> Any:
                 )
             return redirect(url_for("police.notice", notice_id=notice.id))
         status = 400
-    return render_template("police/new_notice.html", form=form), status
+    return (
+        render_template("police/new_notice.html", form=form, blank=BlankRows(prefix="new")),
+        status,
+    )
 
 
 @bp.get("/notices/<int:notice_id>")

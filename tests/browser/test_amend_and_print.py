@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from sqlmodel import select
 
 from encompass.models import Alert, Child
-from tests.browser.pages import ARTIFACTS, PHONE, check_page, sign_in
+from tests.browser.pages import ARTIFACTS, PHONE, check_page, sign_in, unfold
 from tests.browser.world import DSL, POLICE, brown_children_school
 from tests.factories import (
     bearer,
@@ -51,6 +51,7 @@ def test_police_add_a_forgotten_child_and_the_setting_sees_it(new_page, db, live
     police.check("#same_address")
     police.check("#present-2")
     police.check("#spoken_to-2")
+    unfold(police, "#more")
     police.check("#other_adult_present-2")
     police.get_by_role("button", name="Add the child and send").click()
     expect(police.locator(".govuk-notification-banner")).to_contain_text(
@@ -103,12 +104,13 @@ def test_the_control_room_form_with_two_children_at_one_address(new_page, db, li
     police.check("#risk_level-2")
     police.check("#children-0-present")
     police.check("#children-0-spoken_to-2")
+    unfold(police, "#children-0-more")
     police.check("#children-0-other_adult_present-2")
     police.check("#adults-0-role")
 
-    # Adding a child brings the page back at the new child, cursor in its first box.
+    # Adding a child adds its boxes in place (no reload), cursor in its first box.
     police.get_by_role("button", name="Add another child").click()
-    expect(police).to_have_url(re.compile(r"/police/notices/new#children-1-given_name$"))
+    expect(police).to_have_url(re.compile(r"/police/notices/new$"))
     expect(police.locator("#children-1-given_name")).to_be_focused()
     check_page(police, "70-police-form-second-child")
     police.fill("#children-1-given_name", "Oliver")
@@ -133,6 +135,7 @@ def test_the_control_room_form_with_two_children_at_one_address(new_page, db, li
     police.fill("#children-1-date_of_birth-year", "2021")
     police.check("#children-1-present-2")
     police.check("#children-1-spoken_to-2")
+    unfold(police, "#children-1-more")
     police.check("#children-1-other_adult_present-2")
     police.get_by_role("button", name="Submit notice", exact=True).click()
     expect(police.locator(".govuk-summary-card")).to_have_count(2)

@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from encompass.models import Alert, Delivery
-from tests.browser.pages import PHONE, check_page, sign_in
+from tests.browser.pages import PHONE, check_page, sign_in, unfold
+from tests.browser.world import fill_incident
 from tests.factories import (
     create_force,
     create_key_adult,
@@ -36,17 +37,7 @@ def _school_and_force(db):
 
 
 def _fill_notice(page, occurred: datetime) -> None:
-    page.fill("#police_reference", "NY-2026-004211")
-    page.fill("#occurred_on-day", str(occurred.day))
-    page.fill("#occurred_on-month", str(occurred.month))
-    page.fill("#occurred_on-year", str(occurred.year))
-    page.fill("#occurred_time", occurred.strftime("%H:%M"))
-    page.fill("#location_postcode", "yo1 7hh")
-    page.fill("#circumstances", "Verbal argument escalated; neighbours called police.")
-    page.check("#risk_level-2")  # medium
-    page.fill("#officer_name", "PC Jane Doe")
-    page.fill("#officer_collar_number", "4411")
-    page.fill("#officer_contact_phone", "01234 567890")
+    fill_incident(page, occurred)
     page.fill("#children-0-given_name", "Amelia")
     page.fill("#children-0-family_name", "Brown")
     page.fill("#children-0-date_of_birth-day", "3")
@@ -55,6 +46,7 @@ def _fill_notice(page, occurred: datetime) -> None:
     page.fill("#children-0-postcode", "YO1 7HH")
     page.fill("#children-0-address", "12 Low Street")
     page.check("#children-0-present")  # yes
+    unfold(page, "#children-0-more")
     page.fill("#children-0-where", "in the bedroom")
     page.check("#children-0-spoken_to")
     page.fill("#children-0-voice_of_child", "said she was scared; quiet, clinging to mother")

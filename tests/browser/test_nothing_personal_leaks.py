@@ -28,7 +28,7 @@ from encompass.models import Delivery
 from encompass.policies import policies
 from encompass.worker import tick
 from tests.browser.conftest import LiveServer, serving
-from tests.browser.pages import check_page, sign_in
+from tests.browser.pages import check_page, sign_in, unfold
 from tests.browser.world import DSL, POLICE, brown_children_school
 from tests.factories import (
     create_key_adult,
@@ -117,10 +117,13 @@ def _fill(page: Any) -> None:
         "#adults-0-family_name": "Smith",
         "#adults-0-relationship_to_children": "mother",
     }.items():
+        if selector == "#children-0-voice_of_child":
+            unfold(page, "#children-0-more")
         page.fill(selector, value)
     page.check("#risk_level-2")
     page.check("#children-0-present")
     page.check("#children-0-spoken_to")
+    unfold(page, "#children-0-more")
     page.check("#children-0-other_adult_present-2")
     page.check("#adults-0-role")
     page.get_by_role("button", name="Add another child").click()
@@ -132,6 +135,7 @@ def _fill(page: Any) -> None:
     page.check("#children-1-same_address")
     page.check("#children-1-present-2")
     page.check("#children-1-spoken_to-2")
+    unfold(page, "#children-1-more")
     page.check("#children-1-other_adult_present-2")
 
 

@@ -3,7 +3,7 @@ account, Amelia and Oliver Brown on its roll, and North Yorkshire Police's contr
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session
@@ -30,3 +30,18 @@ def brown_children_school(db: Session) -> tuple[Any, str]:
     _, key = create_force(db, "North Yorkshire Police")
     create_user(db, POLICE, "police", force_name="North Yorkshire Police")
     return school, key
+
+
+def fill_incident(page: Any, occurred: datetime) -> None:
+    """The notice form's incident and officer, as a control room fills them in."""
+    page.fill("#police_reference", "NY-2026-004211")
+    page.fill("#occurred_on-day", str(occurred.day))
+    page.fill("#occurred_on-month", str(occurred.month))
+    page.fill("#occurred_on-year", str(occurred.year))
+    page.fill("#occurred_time", occurred.strftime("%H:%M"))
+    page.fill("#location_postcode", "yo1 7hh")
+    page.fill("#circumstances", "Verbal argument escalated; neighbours called police.")
+    page.check("#risk_level-2")  # medium
+    page.fill("#officer_name", "PC Jane Doe")
+    page.fill("#officer_collar_number", "4411")
+    page.fill("#officer_contact_phone", "01234 567890")

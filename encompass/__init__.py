@@ -24,6 +24,15 @@ ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("encompass.web")
 # What a 503 asks clients (police systems, Twilio) to wait before trying again.
 RETRY_AFTER_SECONDS = 5
+
+
+def site_dir(name: str) -> Path:
+    """`templates` or `static`: the installed package's copy (setup.py puts them in the
+    wheel, GOV.UK Frontend's files included), else the checkout's own folder."""
+    packaged = Path(__file__).resolve().parent / "site" / name
+    return packaged if packaged.is_dir() else ROOT / name
+
+
 csrf = CSRFProtect()
 
 
@@ -39,8 +48,8 @@ def create_app(
     values = environment.load(profile, overrides)
     app = Flask(
         __name__,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        template_folder=str(site_dir("templates")),
+        static_folder=str(site_dir("static")),
         instance_path=str(Path(values["INSTANCE_DIR"]).resolve()),
     )
     app.config.update(values)

@@ -52,6 +52,10 @@ def install_ids() -> None:
     def make_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
         return _with_ids(factory(*args, **kwargs))
 
+    # The factory wrapped may itself be another module's wrapper (log_redaction): keep its
+    # marks, so neither wraps again each time an app is made (the chain would grow
+    # without end in a process that makes many apps, as the test suite does).
+    make_record.__dict__.update(vars(factory) if hasattr(factory, "__dict__") else {})
     make_record.carries_ids = True  # type: ignore[attr-defined]
     logging.setLogRecordFactory(make_record)
 

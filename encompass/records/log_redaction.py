@@ -39,5 +39,8 @@ def install() -> None:
             record.msg, record.args = short, None
         return record
 
+    # Keep the marks of the factory wrapped (records/log_format.py's), so neither wraps
+    # again each time an app is made.
+    make_record.__dict__.update(vars(factory) if hasattr(factory, "__dict__") else {})
     make_record.shortens_links = True  # type: ignore[attr-defined]
     logging.setLogRecordFactory(make_record)

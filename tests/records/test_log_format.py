@@ -107,3 +107,34 @@ def test_the_worker_logs_each_pass_with_its_step_id_as_json(app, db, tmp_path):
     assert done["step_id"].startswith("pass-")
     assert done["level"] == "info"
     assert "helen@school.example.org" not in result.stderr
+
+
+def test_making_app_after_app_never_stacks_the_log_record_factories():
+    """Each create_app installs the link shortener and the ids; installed in turn, each
+    once wrapped the other's again, until a long test run hit Python's recursion limit."""
+    from encompass.records import log_format, log_redaction
+
+    before = logging.getLogRecordFactory()
+    made: list[str] = []
+
+    def counting(*args, **kwargs):
+        made.append("record")
+        return logging.LogRecord(*args, **kwargs)
+
+    try:
+        logging.setLogRecordFactory(counting)
+        log_redaction.install()
+        log_format.install_ids()
+        installed = logging.getLogRecordFactory()
+        for _ in range(500):
+            log_redaction.install()
+            log_format.install_ids()
+
+        assert logging.getLogRecordFactory() is installed
+        record = logging.getLogger("encompass.test").makeRecord(
+            "encompass.test", logging.INFO, __file__, 1, "GET /a/%s", ("Zx81kQabcdefghij",), None
+        )
+        assert made == ["record"]
+        assert record.getMessage() == "GET /a/Zx81kQ..."
+    finally:
+        logging.setLogRecordFactory(before)

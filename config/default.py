@@ -37,6 +37,10 @@ VOICE_PER_RECIPIENT_PER_HOUR = 4
 ALERT_LINK_TTL_HOURS = 24 * 7
 # How long the link in a Key Adult's invitation e-mail (to set a password) stays valid.
 INVITATION_TTL_HOURS = 72
+# How long the link in a "Forgotten your password?" e-mail works (once), and how many such
+# e-mails one address is sent per RATE_LIMIT_WINDOW_MINUTES (more asks get the same answer).
+PASSWORD_RESET_TTL_MINUTES = 60
+PASSWORD_RESETS_PER_ADDRESS = 3
 # A delivery left in "sending" longer than this is timed out by the sweeper.
 DELIVERY_SENDING_TIMEOUT_SECONDS = 300
 DELIVERY_MAX_ATTEMPTS = 5
@@ -80,9 +84,14 @@ REVIEW_MIN_WAIT_MINUTES = 15
 # Fernet keys for personal free text at rest, comma-separated, newest first. Required in
 # production; `encompass keys generate` makes one, `encompass keys rotate` re-encrypts.
 ENCOMPASS_DATA_KEYS: str | None = None
-# Signed-in sessions end after this long without a request, and this long after sign-in.
+# Signed-in sessions end after this long without a request, and this long after sign-in
+# (the README's "Sign-in policy" gives the reasons).
 SESSION_IDLE_MINUTES = 30
 SESSION_MAX_HOURS = 12
+# A device remembered after a right authenticator code asks for the password alone for
+# this long: a working day. 0 turns remembering devices off.
+REMEMBER_DEVICE_HOURS = 12
+REMEMBER_DEVICE_COOKIE_NAME = "encompass_device"
 SESSION_COOKIE_NAME = "encompass_session"
 REMEMBER_COOKIE_HTTPONLY = True
 # Roles that must use an authenticator app (TOTP) to sign in; everyone else may.

@@ -81,7 +81,10 @@ def create_app(
     from encompass.delivery import callbacks
     from encompass.dsl import views as dsl_views
     from encompass.notices import api
-    from encompass.onboarding import invitation_pages
+    from encompass.onboarding import (
+        invitation_pages,
+        password_reset_pages,  # noqa: F401 - its pages, on invitations
+    )
     from encompass.operations import views as operations_views
     from encompass.police import views as police_views
     from encompass.review import views as review_views

@@ -221,7 +221,18 @@ def begin_sign_in(user: User, next_url: str | None) -> Any:
 
 
 def _sign_in_page(form: LoginForm, status: int) -> Any:
-    return render_template("accounts/login.html", form=form), status
+    """The sign-in page. Reached from an alert link (next=/a/...), it says a notification is
+    waiting, and nothing more about it: see the README's "Sign-in policy"."""
+    next_url = safe_next(request.args.get("next"))
+    return (
+        render_template(
+            "accounts/login.html",
+            form=form,
+            next_url=next_url,
+            alert_waiting=bool(next_url and next_url.startswith("/a/")),
+        ),
+        status,
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])

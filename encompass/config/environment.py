@@ -109,8 +109,13 @@ def _validate_security(values: dict[str, Any]) -> None:
         "RATE_LIMIT_WINDOW_MINUTES",
         "NOTICE_RETENTION_DAYS",
         "INVITATION_TTL_HOURS",
+        "PASSWORD_RESET_TTL_MINUTES",
+        "PASSWORD_RESETS_PER_ADDRESS",
     ):
         if int(values[name]) < 1:
             raise ConfigError(f"{name} must be at least 1, not {values[name]!r}")
+    if int(values["REMEMBER_DEVICE_HOURS"]) < 0:
+        hours = values["REMEMBER_DEVICE_HOURS"]
+        raise ConfigError(f"REMEMBER_DEVICE_HOURS must be 0 (off) or more, not {hours!r}")
     if values["ENCOMPASS_ENV"] == "production" and not values.get("SESSION_COOKIE_SECURE"):
         raise ConfigError("SESSION_COOKIE_SECURE must stay on in production (HTTPS only)")

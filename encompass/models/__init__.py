@@ -10,7 +10,7 @@ from encompass.models.operations import OperationsCounter, WorkerHeartbeat
 from encompass.models.people import Invitation, KeyAdult, PoliceForce, User
 from encompass.models.review import ReviewItem
 from encompass.models.roll import MatchWeight, NameFrequency, Pupil
-from encompass.models.security import ApiKey, RateCounter, UserSession
+from encompass.models.security import ApiKey, RateCounter, RememberedDevice, UserSession
 from encompass.models.settings import Setting
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "PhoneVerification",
     "PoliceForce",
     "RateCounter",
+    "RememberedDevice",
     "Pupil",
     "ReviewItem",
     "Setting",

@@ -79,10 +79,17 @@ class User(SQLModel, table=True):
 
 
 class Invitation(SQLModel, table=True):
-    """A single-use, expiring link to set a password: only its sha256 is kept."""
+    """A single-use, expiring link to set a password: only its sha256 is kept.
+
+    `purpose` is "invitation" (a first password, from the invitation e-mail or a verified
+    mobile's alert link) or "reset" (a forgotten password, /password-reset).
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user_account.id", index=True)
+    purpose: str = Field(
+        default="invitation", max_length=20, sa_column_kwargs={"server_default": "invitation"}
+    )
     token_hash: str = Field(max_length=64, unique=True, index=True)
     created_at: datetime = Field(sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)

@@ -56,3 +56,25 @@ class UserSession(SQLModel, table=True):
     seen_at: datetime = Field(sa_type=UTCDateTime)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     ended_reason: str | None = Field(default=None, max_length=30)
+
+
+class RememberedDevice(SQLModel, table=True):
+    """A browser its user chose to remember for the working day after a right code: signing
+    in there asks for the password only, until it expires or is ended (one by one on the
+    account page, or with every session: sign out everywhere, a new password, a reset).
+
+    The device's cookie is signed and carries a random id; only its sha256 is kept here.
+    """
+
+    __tablename__ = "remembered_device"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    # What the browser said it was ("Chrome on Android"), so its owner can tell devices apart.
+    label: str = Field(default="", max_length=80)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ended_reason: str | None = Field(default=None, max_length=30)

@@ -42,19 +42,21 @@ class SetPasswordForm(FlaskForm):
     )
 
 
-def _refused() -> Any:
-    """An unknown, used or expired invitation; counted against the address like a bad link."""
+def refused(
+    template: str = "accounts/invitation_expired.html", action: str = "invitation.refused"
+) -> Any:
+    """An unknown, used or expired link; counted against the address like a bad alert link."""
     now = utcnow()
     window = timedelta(minutes=int(current_app.config["RATE_LIMIT_WINDOW_MINUTES"]))
     limit = int(current_app.config["ALERT_LINK_FAILURES_PER_ADDRESS"])
     bucket = ratelimit.bucket("invitation-failures", request.remote_addr or "")
     over = ratelimit.hit(g.db, bucket, window, now) > limit
     if not over:
-        audit.record(g.db, "invitation.refused", detail="unknown, used or expired")
+        audit.record(g.db, action, detail="unknown, used or expired")
     g.db.commit()
     if over:
         abort(429)
-    return render_template("accounts/invitation_expired.html"), 404
+    return render_template(template), 404
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
@@ -63,7 +65,7 @@ def set_password(token: str) -> Any:
     now = utcnow()
     invitation = invitation_for_token(g.db, token, now)
     if invitation is None:
-        return _refused()
+        return refused()
     user = g.db.get(User, invitation.user_id)
     assert user is not None
     form = SetPasswordForm()
@@ -72,7 +74,7 @@ def set_password(token: str) -> Any:
             accept(g.db, invitation, form.password.data or "", now=now)
         except (PeopleError, ValueError):
             g.db.rollback()
-            return _refused()
+            return refused()
         g.db.commit()
         return begin_sign_in(user, safe_next(request.args.get("next")))
     return (

@@ -26,20 +26,31 @@ from encompass.models import Invitation, KeyAdult, Setting, User
 from encompass.records import audit
 
 REASON = "invitation"
+# What an Invitation row is for (models/people.py): a first password, or a forgotten one.
+FIRST_PASSWORD, RESET = "invitation", "reset"
 # The invitation an alert link makes on the spot: used at once, so short.
 ON_THE_SPOT = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
 class InvitationPolicy:
+    """Links e-mailed to set a password: an invitation, and a forgotten password's reset."""
+
     base_url: str
     ttl: timedelta
+    reset_ttl: timedelta = timedelta(hours=1)
+    # Reset e-mails to one address per window (RATE_LIMIT_WINDOW_MINUTES); more are not sent.
+    resets_per_address: int = 3
+    window: timedelta = timedelta(minutes=15)
 
     @classmethod
     def from_config(cls, cfg: Mapping[str, Any]) -> InvitationPolicy:
         return cls(
             base_url=str(cfg["PUBLIC_BASE_URL"]),
             ttl=timedelta(hours=int(cfg["INVITATION_TTL_HOURS"])),
+            reset_ttl=timedelta(minutes=int(cfg["PASSWORD_RESET_TTL_MINUTES"])),
+            resets_per_address=int(cfg["PASSWORD_RESETS_PER_ADDRESS"]),
+            window=timedelta(minutes=int(cfg["RATE_LIMIT_WINDOW_MINUTES"])),
         )
 
 
@@ -81,14 +92,31 @@ def account_for(session: Session, adult: KeyAdult, *, now: datetime) -> User:
     return user
 
 
-def _new_invitation(
-    session: Session, user: User, *, now: datetime, ttl: timedelta, sent_by: int | None
+def new_link(
+    session: Session,
+    user: User,
+    *,
+    now: datetime,
+    ttl: timedelta,
+    sent_by: int | None,
+    purpose: str = FIRST_PASSWORD,
+    replace: bool = True,
 ) -> str:
+    """A new single-use link of this purpose; with `replace`, the user's earlier live ones
+    of the same purpose stop working (the newest e-mail is the one that counts)."""
     token = new_token()
     assert user.id is not None
+    if replace:
+        session.execute(
+            update(Invitation)
+            .where(col(Invitation.user_id) == user.id, col(Invitation.used_at).is_(None))
+            .where(col(Invitation.purpose) == purpose, col(Invitation.expires_at) > now)
+            .values(expires_at=now)
+        )
     session.add(
         Invitation(
             user_id=user.id,
+            purpose=purpose,
             token_hash=token_hash(token),
             created_at=now,
             expires_at=now + ttl,
@@ -102,6 +130,7 @@ def live_invitation(session: Session, user_id: int, now: datetime) -> Invitation
     return session.exec(
         select(Invitation).where(
             Invitation.user_id == user_id,
+            Invitation.purpose == FIRST_PASSWORD,
             col(Invitation.used_at).is_(None),
             col(Invitation.expires_at) > now,
         )
@@ -128,13 +157,7 @@ def invite(
         return False
     if not again and live_invitation(session, user.id, now) is not None:
         return False
-    session.execute(
-        update(Invitation)
-        .where(col(Invitation.user_id) == user.id, col(Invitation.used_at).is_(None))
-        .where(col(Invitation.expires_at) > now)
-        .values(expires_at=now)
-    )
-    token = _new_invitation(session, user, now=now, ttl=policy.ttl, sent_by=sent_by)
+    token = new_link(session, user, now=now, ttl=policy.ttl, sent_by=sent_by)
     subject, body = invitation_email(
         _where(session, adult), f"{policy.base_url}/invitation/{token}", policy.ttl
     )
@@ -200,17 +223,21 @@ def invitation_from_alert_link(
     user = account_for(session, adult, now=now)
     if accepted(user) or not user.active or needs_second_factor(user.role):
         return None
-    return _new_invitation(session, user, now=now, ttl=ON_THE_SPOT, sent_by=None)
+    return new_link(session, user, now=now, ttl=ON_THE_SPOT, sent_by=None, replace=False)
 
 
-def invitation_for_token(session: Session, token: str, now: datetime) -> Invitation | None:
-    """The live invitation for this token: unused, not expired, its account active."""
+def invitation_for_token(
+    session: Session, token: str, now: datetime, purpose: str = FIRST_PASSWORD
+) -> Invitation | None:
+    """The live link of this purpose for this token: unused, not expired, account active."""
     if not token or len(token) > 100:
         return None
     found = session.exec(
         select(Invitation).where(Invitation.token_hash == token_hash(token))
     ).first()
-    if found is None or found.used_at is not None or found.expires_at <= now:
+    if found is None or found.purpose != purpose:
+        return None
+    if found.used_at is not None or found.expires_at <= now:
         return None
     user = session.get(User, found.user_id)
     return found if user is not None and user.active else None

@@ -12,6 +12,8 @@ from typing import Any
 from flask import Flask, current_app
 
 from encompass.alerts.policy import AlertPolicy
+from encompass.auth import policy as sign_in
+from encompass.auth.policy import SignInPolicy
 from encompass.delivery.attempts import DeliveryPolicy
 from encompass.onboarding.invitations import InvitationPolicy
 from encompass.reports.repeats import RepeatPolicy
@@ -26,6 +28,7 @@ class Policies:
     review: ReviewPolicy
     delivery: DeliveryPolicy
     invitations: InvitationPolicy
+    sign_in: SignInPolicy
     school_day_start: str
     repeats: RepeatPolicy
 
@@ -36,6 +39,7 @@ class Policies:
             review=ReviewPolicy.from_config(cfg),
             delivery=DeliveryPolicy.from_config(cfg),
             invitations=InvitationPolicy.from_config(cfg),
+            sign_in=SignInPolicy.from_config(cfg),
             school_day_start=str(cfg["SCHOOL_DAY_START"]),
             repeats=RepeatPolicy.from_config(cfg),
         )
@@ -44,7 +48,9 @@ class Policies:
 def install(app: Flask) -> None:
     """Build the app's policies from its configuration (create_app; again only if a test
     changes the configuration of a running app)."""
-    app.extensions[_KEY] = Policies.from_config(app.config)
+    built = Policies.from_config(app.config)
+    app.extensions[_KEY] = built
+    sign_in.install(app, built.sign_in)  # sign-in (a lower room) reads its own from there
 
 
 def policies(app: Flask | None = None) -> Policies:

@@ -69,6 +69,8 @@ class SettingOverview:
     # Each Key Adult's account: "active", "invited" (no password yet), "deactivated", or
     # "none" (added before accounts were made for everyone).
     accounts: dict[int, str] = field(default_factory=dict)
+    # Each Key Adult's account itself, by Key Adult id (for what may be done to it).
+    users: dict[int, User] = field(default_factory=dict)
 
 
 def setting_overview(session: Session, setting: Setting, today: date) -> SettingOverview:
@@ -94,6 +96,7 @@ def setting_overview(session: Session, setting: Setting, today: date) -> Setting
         select(func.count()).select_from(Alert).where(Alert.setting_id == setting.id)
     ).one()
     adults = setting_key_adults(session, setting.id)
+    users = account_users(session, adults)
     return SettingOverview(
         setting=setting,
         key_adults=adults,
@@ -101,17 +104,23 @@ def setting_overview(session: Session, setting: Setting, today: date) -> Setting
         has_term_dates=has_term_dates(session, setting),
         terms=terms,
         recent_alerts=alerts,
-        accounts=account_states(session, adults),
+        accounts=account_states(users, adults),
+        users=users,
     )
 
 
-def account_states(session: Session, adults: list[KeyAdult]) -> dict[int, str]:
+def account_users(session: Session, adults: list[KeyAdult]) -> dict[int, User]:
+    """Each Key Adult's account, by Key Adult id; none for those who have no account."""
     ids = {a.user_id for a in adults if a.user_id is not None}
     users = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(ids)))}
+    return {a.id: users[a.user_id] for a in adults if a.id is not None and a.user_id in users}
+
+
+def account_states(users: dict[int, User], adults: list[KeyAdult]) -> dict[int, str]:
     states = {}
     for adult in adults:
         assert adult.id is not None
-        user = users.get(adult.user_id)
+        user = users.get(adult.id)
         states[adult.id] = (
             "none"
             if user is None

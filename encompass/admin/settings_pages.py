@@ -19,7 +19,7 @@ from encompass.admin.forms import (
 )
 from encompass.admin.queries import find_settings, setting_overview
 from encompass.auth.access import role_required
-from encompass.auth.users import set_active, sign_out_everywhere
+from encompass.auth.users import locked, set_active, sign_out_everywhere
 from encompass.db import utcnow
 from encompass.models import User
 from encompass.onboarding import phone_verification
@@ -54,21 +54,35 @@ def settings() -> Any:
     )
 
 
+def _setting_page(found: Any, school_day_form: SchoolDayForm, status: int = 200) -> Any:
+    now = utcnow()
+    overview = setting_overview(g.db, found, now.date())
+    lockout = policies().sign_in.lockout
+    # `form` (the page's errors) only when the school-day form came back wrong.
+    errors = {"form": school_day_form} if status != 200 else {}
+    return render_template(
+        "admin/setting.html",
+        overview=overview,
+        today=now.date(),
+        roles=SETTING_ROLES,
+        training_expired=training_expired,
+        school_day_form=school_day_form,
+        remove_form=RemoveForm(),
+        default_start=current_app.config["SCHOOL_DAY_START"],
+        locked={
+            adult_id
+            for adult_id, user in overview.users.items()
+            if locked(g.db, user, now=now, limit=lockout)
+        },
+        **errors,
+    ), status
+
+
 @bp.get("/settings/<int:setting_id>")
 @role_required(*COORDINATORS)
 def setting(setting_id: int) -> Any:
     found = setting_or_404(setting_id)
-    today = utcnow().date()
-    return render_template(
-        "admin/setting.html",
-        overview=setting_overview(g.db, found, today),
-        today=today,
-        roles=SETTING_ROLES,
-        training_expired=training_expired,
-        school_day_form=SchoolDayForm(school_day_start=found.school_day_start or ""),
-        remove_form=RemoveForm(),
-        default_start=current_app.config["SCHOOL_DAY_START"],
-    )
+    return _setting_page(found, SchoolDayForm(school_day_start=found.school_day_start or ""))
 
 
 @bp.post("/settings/<int:setting_id>/school-day")
@@ -77,18 +91,7 @@ def school_day(setting_id: int) -> Any:
     found = setting_or_404(setting_id)
     form = SchoolDayForm()
     if not form.validate_on_submit():
-        today = utcnow().date()
-        return render_template(
-            "admin/setting.html",
-            overview=setting_overview(g.db, found, today),
-            today=today,
-            roles=SETTING_ROLES,
-            training_expired=training_expired,
-            school_day_form=form,
-            form=form,
-            remove_form=RemoveForm(),
-            default_start=current_app.config["SCHOOL_DAY_START"],
-        ), 400
+        return _setting_page(found, form, 400)
     found.school_day_start = form.school_day_start.data or None
     found.updated_at = utcnow()
     g.db.add(found)

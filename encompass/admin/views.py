@@ -13,6 +13,7 @@ from flask import g, render_template
 
 from encompass.admin import (  # noqa: F401 - the pages register themselves on `bp`
     access_pages,
+    account_pages,
     attention_pages,
     calendar_pages,
     import_pages,

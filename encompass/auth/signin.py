@@ -45,6 +45,7 @@ from encompass.auth.access import (
     two_factor_required,
 )
 from encompass.auth.passwords import verify_password
+from encompass.auth.policy import sign_in_policy
 from encompass.db import utcnow
 from encompass.models import User
 from encompass.models.people import USER_ROLES
@@ -103,15 +104,15 @@ def _end_idle_session() -> None:
     user_id = session.get("_user_id")
     if user_id is None:
         return
-    cfg = current_app.config
+    policy = sign_in_policy()
     why = (
         sessions.check(
             g.db,
             session.get(sessions.SESSION_ID),
             int(user_id),
             utcnow(),
-            idle=timedelta(minutes=int(cfg["SESSION_IDLE_MINUTES"])),
-            longest=timedelta(hours=int(cfg["SESSION_MAX_HOURS"])),
+            idle=policy.idle,
+            longest=policy.longest,
         )
         if str(user_id).isdigit()
         else "ended"
@@ -167,8 +168,7 @@ def _address_bucket() -> str:
 
 
 def _locked(email: str) -> bool:
-    limit = int(current_app.config["LOGIN_MAX_FAILURES"])
-    return ratelimit.count(g.db, ratelimit.account_bucket(email), _window(), utcnow()) >= limit
+    return ratelimit.over(g.db, ratelimit.account_bucket(email), sign_in_policy().lockout, utcnow())
 
 
 def _address_blocked() -> bool:

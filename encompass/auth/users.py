@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, or_, select
 
-from encompass.auth import sessions
+from encompass.auth import ratelimit, sessions
 from encompass.auth.passwords import hash_password, new_token, token_hash
 from encompass.db import utcnow
 from encompass.models import ApiKey, KeyAdult, PoliceForce, Setting, User
@@ -262,14 +262,17 @@ def set_active(session: Session, user: User, *, active: bool, now: datetime) -> 
     return user
 
 
-def reset_two_factor(session: Session, user: User, *, now: datetime) -> User:
-    """Forget the authenticator app (a lost phone): a new one is set up at next sign-in."""
+def reset_two_factor(session: Session, user: User, *, now: datetime, by: int | None = None) -> User:
+    """Forget the authenticator app (a lost phone): a new one is set up at next sign-in.
+    `by` is who did it (a coordinator on the web; None from the command line)."""
     user.totp_secret, user.totp_enabled_at, user.totp_last_step = None, None, None
     session.add(user)
     assert user.id is not None
     # Whoever holds the lost phone may hold a signed-in browser too.
     sessions.end_all(session, user.id, now, "two-factor reset")
-    audit.record(session, "two_factor.reset", object_type="user", object_id=user.id, at=now)
+    audit.record(
+        session, "two_factor.reset", user_id=by, object_type="user", object_id=user.id, at=now
+    )
     return user
 
 
@@ -310,12 +313,17 @@ def sign_out_everywhere(session: Session, user: User, *, now: datetime) -> int:
     return ended
 
 
-def unlock(session: Session, user: User, *, now: datetime) -> None:
-    """Clear the failed sign-in count that locks an account."""
-    from encompass.auth import ratelimit
-
+def unlock(session: Session, user: User, *, now: datetime, by: int | None = None) -> None:
+    """Clear the failed sign-in count that locks an account (`by`: who did it)."""
     ratelimit.clear(session, ratelimit.account_bucket(user.email))
-    audit.record(session, "user.unlocked", object_type="user", object_id=user.id, at=now)
+    audit.record(
+        session, "user.unlocked", user_id=by, object_type="user", object_id=user.id, at=now
+    )
+
+
+def locked(session: Session, user: User, *, now: datetime, limit: ratelimit.Limit) -> bool:
+    """Locked by failed sign-ins (LOGIN_MAX_FAILURES in the window), as sign-in counts them."""
+    return ratelimit.over(session, ratelimit.account_bucket(user.email), limit, now)
 
 
 def key_adults(session: Session, setting_id: int, role: str) -> list[KeyAdult]:

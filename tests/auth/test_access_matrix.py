@@ -139,6 +139,11 @@ def test_it_refuses_changes_to_another_scopes_objects(app, world, db):
     same = f"/alerts/{york.alert_id}/same-child"
     assert post(leeds_coordinator, same, earlier=york.alert_id) == 404
     assert post(signed_in_client(app, york.users["dsl"]), same, earlier=york.alert_id) == 403
+    for action in ("password-reset", "two-factor-reset", "unlock"):
+        url = f"/admin/key-adults/{york.key_adult_id}/{action}"
+        assert post(leeds_coordinator, url) == 404, url
+        assert post(leeds_dsl, url) == 403, url
+        assert post(york_police, url) == 403, url
 
     from sqlmodel import select
 

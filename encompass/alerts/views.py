@@ -41,6 +41,7 @@ from encompass.alerts.council_actions import (
 )
 from encompass.alerts.follow_up import follow_up_for, schedule
 from encompass.alerts.identity import suggestions
+from encompass.alerts.link_sign_in_pages import check_your_email
 from encompass.alerts.messages import deadline
 from encompass.alerts.story import child_story
 from encompass.alerts.summary import plain_text_summary
@@ -155,25 +156,28 @@ def open_link(token: str) -> Any:
 
 
 def _sign_in_first(link: AlertLink, now: datetime) -> Any:
-    """To sign-in; or, for a Key Adult with no password yet, to set one, then the alert."""
+    """To sign-in; or, for a Key Adult with no password yet, to set one (a verified mobile
+    only) or to their invitation e-mail (link_sign_in_pages.py), then the alert."""
     adult = g.db.get(KeyAdult, link.key_adult_id)
-    token = None
-    if adult is not None and adult.active and link.used_by_user_id in (None, adult.user_id):
-        token = invitation_from_alert_link(
-            g.db, adult, now=now, needs_second_factor=two_factor_required
-        )
-    if token is None:
+    if adult is None or not adult.active or link.used_by_user_id not in (None, adult.user_id):
         return redirect(url_for("accounts.login", next=request.path))
+    found = invitation_from_alert_link(
+        g.db, adult, now=now, needs_second_factor=two_factor_required
+    )
+    if found.step == "sign_in":
+        return redirect(url_for("accounts.login", next=request.path))
+    if found.step == "check_email":
+        return check_your_email(link, now)
     audit.record(
         g.db,
         "alert_link.set_password",
         object_type="alert_link",
         object_id=link.id,
-        detail="no password yet: sent to set one",
+        detail="no password yet, mobile verified: sent to set one",
         at=now,
     )
     g.db.commit()
-    return redirect(url_for("invitations.set_password", token=token, next=request.path))
+    return redirect(url_for("invitations.set_password", token=found.token, next=request.path))
 
 
 @bp.route("/alerts/<int:alert_id>", methods=["GET", "POST"])

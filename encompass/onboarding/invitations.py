@@ -6,7 +6,8 @@ may be a Key Adult at several settings with one account. A new account is sent a
 invitation e-mail with a single-use link that expires (INVITATION_TTL_HOURS) to set a
 password; a role that needs an authenticator app sets one up straight after. Only the
 link's sha256 is stored. An alert link opened by a Key Adult who has no password yet
-leads to the same page, and then to the alert.
+leads to the same page, and then to the alert, only when their mobile was verified
+(invitation_from_alert_link says why); otherwise to their invitation e-mail.
 """
 
 from __future__ import annotations
@@ -206,24 +207,41 @@ def invitation_email(where: str, link: str, ttl: timedelta) -> tuple[str, str]:
     return subject, body
 
 
+@dataclass(frozen=True)
+class AlertLinkSignIn:
+    """What an alert link opened on a signed-out device leads to: "sign_in" (the account
+    has a password), "set_password" (with `token`, an invitation to use at once), or
+    "check_email" (no password yet, and the link is not proof enough to make one)."""
+
+    step: str
+    token: str | None = None
+
+
 def invitation_from_alert_link(
     session: Session,
     adult: KeyAdult,
     *,
     now: datetime,
     needs_second_factor: Callable[[str], bool],
-) -> str | None:
-    """A Key Adult opened an alert link with no password yet: an invitation to use at once.
+) -> AlertLinkSignIn:
+    """A Key Adult opened an alert link with no password yet: may the link make one?
 
-    The link itself reached them (their phone or mailbox), as an invitation e-mail would.
-    Not for a role that needs an authenticator app (a coordinator sees a whole council):
-    a leaked text message must not be enough to take such an account; they use the
-    invitation e-mail.
+    Only an invitation e-mail, or a mobile number the council verified, proves the person.
+    An alert link goes by text message to whatever number was typed in: a mistyped or
+    recycled number would hand the account, and the notice, to whoever holds that phone.
+    So the link leads to setting a password only when the Key Adult's mobile was verified
+    (and verification ends when the number changes); otherwise to "check your e-mail for
+    your invitation", with a resend to the address on record. Never for a role that needs
+    an authenticator app (a coordinator sees a whole council): they use the invitation.
     """
     user = account_for(session, adult, now=now)
-    if accepted(user) or not user.active or needs_second_factor(user.role):
-        return None
-    return new_link(session, user, now=now, ttl=ON_THE_SPOT, sent_by=None, replace=False)
+    if accepted(user) or not user.active:
+        return AlertLinkSignIn("sign_in")
+    verified = bool(adult.phone) and adult.phone_verified_at is not None
+    if not verified or needs_second_factor(user.role):
+        return AlertLinkSignIn("check_email")
+    token = new_link(session, user, now=now, ttl=ON_THE_SPOT, sent_by=None, replace=False)
+    return AlertLinkSignIn("set_password", token)
 
 
 def invitation_for_token(

@@ -1,6 +1,7 @@
 """Everyone the ladder reaches can act, in Chromium: a DSL invited by `contacts import` sets
 a password from the e-mail (caught by the local SMTP server) and acknowledges; a deputy
-reached by escalation does the same from the escalation e-mail; a coordinator sets up an
+reached by escalation, whose mobile was never verified, is sent from the escalation
+e-mail's link to his invitation e-mail first; a coordinator sets up an
 authenticator app and acknowledges on the setting's behalf once the council is reached."""
 
 from __future__ import annotations
@@ -94,11 +95,19 @@ def test_key_adults_invited_by_import_and_reached_by_escalation_all_act(
     _acknowledge(dsl, "21-dsl-alert-phone", "Helen will meet the child at the gate.")
 
     # Nobody else acknowledges: at the deadline the ladder reaches the deputy, who has not
-    # opened the invitation. The escalation e-mail's link leads to setting a password first.
+    # opened the invitation and whose mobile was never verified. The escalation's link does
+    # not make a password: it sends him to his invitation e-mail, then back to the alert.
     tick(app, due_by)
     deputy = new_page(PHONE)
-    deputy.goto(_link_in_mail(smtp_server, DEPUTY, "a", nth=0))
+    alert_link = _link_in_mail(smtp_server, DEPUTY, "a", nth=0)
+    deputy.goto(alert_link)
+    expect(deputy.get_by_role("heading", level=1)).to_have_text(
+        "Check your e-mail for your invitation"
+    )
+    check_page(deputy, "22-deputy-check-invitation-phone", phone=True)
+    deputy.goto(_link_in_mail(smtp_server, DEPUTY, "invitation"))
     _set_password(deputy, "22-deputy-set-password-phone")
+    deputy.goto(alert_link)
     _acknowledge(deputy, "23-deputy-alert-phone", "Raj will check in at registration.")
 
     # An hour after the deadline the council is told about the one left, and acts for the

@@ -9,7 +9,16 @@ from datetime import UTC, datetime, timedelta
 import time_machine
 from sqlmodel import select
 
-from encompass.models import Alert, AlertLink, Delivery, Invitation, KeyAdult, User, UserSession
+from encompass.models import (
+    Alert,
+    AlertLink,
+    AuditEvent,
+    Delivery,
+    Invitation,
+    KeyAdult,
+    User,
+    UserSession,
+)
 from encompass.worker import tick
 from tests.factories import (
     bearer,
@@ -195,17 +204,29 @@ def _school_with_alert(client, db, *, dsl_email="helen@school.example.org"):
     return setting, coordinator
 
 
-def test_it_takes_a_key_adult_with_no_password_from_the_alert_link_to_set_one_then_the_alert(
+def _alert_sms_link(db):
+    db.expire_all()
+    sms = db.exec(
+        select(Delivery).where(Delivery.reason == "alert", Delivery.channel == "sms")
+    ).one()
+    return sms.body.rsplit("http://localhost", 1)[1]
+
+
+def _verify_mobile(db):
+    adult = db.exec(select(KeyAdult)).one()
+    adult.phone_verified_at = MONDAY_0730 - timedelta(days=7)
+    db.add(adult)
+    db.commit()
+
+
+def test_it_takes_a_key_adult_whose_mobile_was_verified_from_the_alert_link_to_set_a_password(
     client, db
 ):
     with time_machine.travel(MONDAY_0730, tick=False):
         _school_with_alert(client, db)
+        _verify_mobile(db)
         tick(client.application, MONDAY_0730)
-        db.expire_all()
-        sms = db.exec(
-            select(Delivery).where(Delivery.reason == "alert", Delivery.channel == "sms")
-        ).one()
-        link = sms.body.rsplit("http://localhost", 1)[1]
+        link = _alert_sms_link(db)
 
         opened = client.get(link)
         assert opened.headers["Location"].startswith("/invitation/")
@@ -309,5 +330,71 @@ def test_it_never_lets_an_alert_link_set_a_coordinators_first_password(client, d
 
         opened = client.get(link)
 
-    assert opened.headers["Location"].startswith("/login?next=")
+    assert opened.status_code == 200
+    assert "Check your e-mail for your invitation" in opened.get_data(as_text=True)
     assert db.exec(select(Invitation)).all() == []
+
+
+def test_it_never_lets_an_alert_link_to_an_unverified_mobile_set_a_password(client, db):
+    """Whoever holds a mistyped or recycled number gets no password form and no notice."""
+    with time_machine.travel(MONDAY_0730, tick=False):
+        _school_with_alert(client, db)
+        tick(client.application, MONDAY_0730)
+        link = _alert_sms_link(db)
+        invitations_before = db.exec(select(Invitation)).all()
+
+        opened = client.get(link)
+        page = opened.get_data(as_text=True)
+
+        assert opened.status_code == 200
+        assert "Check your e-mail for your invitation" in page
+        assert "Create a password" not in page and 'type="password"' not in page
+        assert "Helen" not in page and "St Wilfrid" not in page and "Amelia" not in page
+        db.expire_all()
+        assert len(db.exec(select(Invitation)).all()) == len(invitations_before)
+        # Nothing the link leads to is a password form, and the alert stays closed.
+        assert client.get(link + "/invitation").status_code == 405
+        assert client.get("/dsl/").status_code == 302
+        alert = db.exec(select(Alert)).one()
+        assert client.get(f"/alerts/{alert.id}").status_code == 302
+    actions = [e.action for e in db.exec(select(AuditEvent))]
+    assert "alert_link.check_email" in actions and "alert_link.set_password" not in actions
+
+
+def test_it_resends_the_invitation_to_the_address_on_record_from_an_unverified_link(client, db):
+    with time_machine.travel(MONDAY_0730, tick=False):
+        _school_with_alert(client, db)
+        tick(client.application, MONDAY_0730)
+        link = _alert_sms_link(db)
+        [first] = _invitation_links(db, "helen@school.example.org")
+        page = client.get(link).get_data(as_text=True)
+
+        resent = client.post(link + "/invitation", data={"csrf_token": csrf_token(page)})
+
+        assert resent.status_code == 302 and resent.headers["Location"] == link
+        assert "sent your invitation again" in client.get(link).get_data(as_text=True)
+        links = _invitation_links(db, "helen@school.example.org")
+        assert len(links) == 2 and client.get(f"/invitation/{first}").status_code == 404
+        # The invitation e-mail makes the password; then the same alert link opens the alert.
+        _set_password(client, links[1])
+        to_alert = client.get(link)
+        assert to_alert.headers["Location"].startswith("/alerts/")
+        # More resends than a few are refused, and nothing more is sent.
+        other = client.application.test_client()
+        for _ in range(4):
+            other.post(link + "/invitation", data={"csrf_token": csrf_token(page)})
+    assert len(_invitation_links(db, "helen@school.example.org")) == 2
+
+
+def test_it_limits_resends_from_one_alert_link(client, db):
+    with time_machine.travel(MONDAY_0730, tick=False):
+        _school_with_alert(client, db)
+        tick(client.application, MONDAY_0730)
+        link = _alert_sms_link(db)
+        page = client.get(link).get_data(as_text=True)
+        for _ in range(5):
+            client.post(link + "/invitation", data={"csrf_token": csrf_token(page)})
+        last = client.get(link).get_data(as_text=True)
+
+    assert len(_invitation_links(db, "helen@school.example.org")) == 1 + 3
+    assert "sent a few times already" in last

@@ -77,7 +77,7 @@ def create_app(
 
     from encompass.admin import views as admin_views
     from encompass.alerts import views as alert_views
-    from encompass.auth import signin
+    from encompass.auth import account_pages, signin  # noqa: F401 - account pages, on signin.bp
     from encompass.delivery import callbacks
     from encompass.dsl import views as dsl_views
     from encompass.notices import api

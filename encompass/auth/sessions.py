@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
+from encompass.auth import devices
 from encompass.auth.passwords import new_token, token_hash
 from encompass.models import UserSession
 
@@ -75,7 +76,10 @@ def end(session: Session, token: object, now: datetime, reason: str = "signed ou
 
 
 def end_all(session: Session, user_id: int, now: datetime, reason: str) -> int:
-    """End every open session of the user, on every device; returns how many."""
+    """End every open session of the user, on every device, and forget every device they
+    remembered (the next sign-in anywhere asks for the code again); returns how many
+    sessions ended."""
+    devices.end_all(session, user_id, now, reason)
     result = session.execute(
         update(UserSession)
         .where(col(UserSession.user_id) == user_id, col(UserSession.ended_at).is_(None))
@@ -85,7 +89,9 @@ def end_all(session: Session, user_id: int, now: datetime, reason: str) -> int:
 
 
 def sweep(session: Session, now: datetime, older_than: timedelta = timedelta(days=2)) -> int:
-    """Forget sessions started longer ago than any session may last (run by the worker)."""
+    """Forget sessions started longer ago than any session may last, and remembered devices
+    long expired (run by the worker)."""
+    devices.sweep(session, now)
     result = session.execute(
         delete(UserSession).where(col(UserSession.created_at) < now - older_than)
     )

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -33,11 +34,12 @@ from flask import (
 )
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from sqlmodel import select
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email
 
-from encompass.auth import ratelimit, sessions, two_factor
+from encompass.auth import devices, ratelimit, sessions, two_factor
 from encompass.auth.access import (
     TWO_FACTOR_DONE,
     public,
@@ -145,6 +147,8 @@ class CodeForm(FlaskForm):
         description="The 6-digit code the app shows now",
         validators=[DataRequired("Enter the 6-digit code from your authenticator app")],
     )
+    # Shown when REMEMBER_DEVICE_HOURS is on; its label says until when.
+    remember = BooleanField("Do not ask for a code on this device for the rest of the day")
 
 
 def safe_next(target: str | None) -> str | None:
@@ -190,7 +194,9 @@ def _lock_message() -> str:
     )
 
 
-def _complete_sign_in(user: User, *, with_code: bool, next_url: str | None) -> Any:
+def _complete_sign_in(
+    user: User, *, with_code: bool, next_url: str | None, how: str | None = None
+) -> Any:
     assert user.id is not None
     ratelimit.clear(g.db, ratelimit.account_bucket(user.email))
     user.last_login_at = utcnow()
@@ -199,7 +205,7 @@ def _complete_sign_in(user: User, *, with_code: bool, next_url: str | None) -> A
         g.db,
         "signin.ok",
         user_id=user.id,
-        detail="password and authenticator app" if with_code else "password",
+        detail=how or ("password and authenticator app" if with_code else "password"),
     )
     session_id = sessions.start(g.db, user.id, utcnow())
     g.db.commit()
@@ -211,9 +217,30 @@ def _complete_sign_in(user: User, *, with_code: bool, next_url: str | None) -> A
     return redirect(next_url or url_for("web.home"))
 
 
+def _remembered_device(user: User) -> Any:
+    """This browser's remembered device, if it is the user's and still remembered."""
+    policy = sign_in_policy()
+    if not policy.remember_device or user.totp_enabled_at is None or user.id is None:
+        return None
+    found = devices.read_cookie(
+        current_app.config["SECRET_KEY"], request.cookies.get(policy.remember_cookie)
+    )
+    if found is None or found[0] != user.id:
+        return None
+    return devices.live(g.db, user.id, found[1], utcnow())
+
+
 def begin_sign_in(user: User, next_url: str | None) -> Any:
     """The password is right: on to the authenticator-app step when the user has one or
-    their role needs one (set up there the first time), else signed in now."""
+    their role needs one (set up there the first time), else signed in now. A device the
+    user remembered after a right code, earlier in the working day, stands for the code."""
+    device = _remembered_device(user)
+    if device is not None:
+        device.last_used_at = utcnow()
+        g.db.add(device)
+        return _complete_sign_in(
+            user, with_code=True, next_url=next_url, how="password and remembered device"
+        )
     if user.totp_enabled_at is not None or two_factor_required(user.role):
         session[PENDING] = {"user_id": user.id, "at": int(time.time()), "next": next_url}
         return redirect(url_for("accounts.two_factor_sign_in"))
@@ -279,24 +306,80 @@ def _pending_user() -> tuple[User | None, str | None]:
     return user, safe_next(pending.get("next"))
 
 
-def _two_factor_page(user: User, form: CodeForm, status: int = 200, **extra: Any) -> Any:
+def _remember_until() -> str:
+    """When a device remembered now stops being remembered, as the label says it."""
+    lasts = sign_in_policy().remember_device
+    if not lasts:
+        return ""
+    tz = ZoneInfo(current_app.config["ENCOMPASS_TIMEZONE"])
+    now = utcnow().astimezone(tz)
+    until = (now + lasts).astimezone(tz)
+    day = (
+        "today"
+        if until.date() == now.date()
+        else "tomorrow"
+        if (until.date() - now.date()).days == 1
+        else until.strftime("%a %-d %b")
+    )
+    return f"{until:%H:%M} {day}"
+
+
+def _two_factor_page(
+    user: User, form: CodeForm, status: int = 200, *, remember: bool = False, **extra: Any
+) -> Any:
     enrolling = user.totp_enabled_at is None
     secret = user.totp_secret or ""
+    uri = (
+        two_factor.otpauth_uri(secret, user.email, current_app.config["TOTP_ISSUER"])
+        if enrolling
+        else ""
+    )
+    until = _remember_until() if remember else ""
+    if until:
+        form.remember.label.text = f"Do not ask for a code on this device until {until}"
     return (
         render_template(
             "accounts/two_factor.html",
             form=form,
             enrolling=enrolling,
             secret=two_factor.spaced(secret) if enrolling else "",
-            otpauth_uri=(
-                two_factor.otpauth_uri(secret, user.email, current_app.config["TOTP_ISSUER"])
-                if enrolling
-                else ""
-            ),
+            otpauth_uri=uri,
+            qr_code=Markup(two_factor.qr_svg(uri)) if uri else "",  # noqa: S704 - segno's SVG
+            remember_until=until,
             **extra,
         ),
         status,
     )
+
+
+def _remember_this_device(user: User) -> str:
+    """Remember this browser for the working day (the caller commits); returns the value of
+    the signed cookie that goes with it."""
+    policy = sign_in_policy()
+    assert user.id is not None
+    token = devices.remember(
+        g.db,
+        user.id,
+        now=utcnow(),
+        lasts=policy.remember_device,
+        label=devices.label_for(request.headers.get("User-Agent", "")),
+    )
+    audit.record(g.db, "device.remembered", user_id=user.id, object_type="user", object_id=user.id)
+    return devices.cookie_value(current_app.config["SECRET_KEY"], user.id, token)
+
+
+def _set_device_cookie(response: Any, value: str) -> Any:
+    policy = sign_in_policy()
+    response.set_cookie(
+        policy.remember_cookie,
+        value,
+        max_age=int(policy.remember_device.total_seconds()),
+        secure=policy.cookie_secure,
+        httponly=True,
+        samesite="Lax",
+        path="/",
+    )
+    return response
 
 
 def _ensure_secret(user: User) -> None:
@@ -343,9 +426,12 @@ def two_factor_sign_in() -> Any:
     if form.validate_on_submit():
         if _check_code(user, form, "signin.failed"):
             session.pop(PENDING, None)
-            return _complete_sign_in(user, with_code=True, next_url=next_url)
-        return _two_factor_page(user, form, 429 if _locked(user.email) else 400)
-    return _two_factor_page(user, form, 400 if form.errors else 200)
+            remember = bool(form.remember.data and sign_in_policy().remember_device)
+            cookie = _remember_this_device(user) if remember else None
+            response = _complete_sign_in(user, with_code=True, next_url=next_url)
+            return _set_device_cookie(response, cookie) if cookie else response
+        return _two_factor_page(user, form, 429 if _locked(user.email) else 400, remember=True)
+    return _two_factor_page(user, form, 400 if form.errors else 200, remember=True)
 
 
 @bp.route("/account/two-factor", methods=["GET", "POST"])

@@ -136,9 +136,9 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     "police": [
         ("Notices", "police.notices"),
         ("Submit a notice", "police.new_notice"),
-        ("Authenticator app", "accounts.account_two_factor"),
+        ("Your account", "accounts.account"),
     ],
-    "dsl": [("Notifications", "dsl.inbox"), ("Authenticator app", "accounts.account_two_factor")],
+    "dsl": [("Notifications", "dsl.inbox"), ("Your account", "accounts.account")],
     "coordinator": [
         ("Settings", "admin.settings"),
         ("Needs attention", "admin.attention"),
@@ -147,6 +147,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Reports", "admin.reports"),
         ("Children to look at together", "admin.repeated_children_page"),
         ("Who has seen a notice", "admin.access_search"),
+        ("Your account", "accounts.account"),
     ],
 }
 # Admins run the service; the children's list is the council's coordinators' alone.
@@ -186,6 +187,7 @@ def _owns(endpoint: str, here: str) -> bool:
         "dsl.inbox": ("alerts.",),
         "review.queue": ("review.",),
         "admin.access_search": ("admin.notice_access",),
+        "accounts.account": ("accounts.account_two_factor", "accounts.forget_device"),
     }
     return here.startswith(sections.get(endpoint, ("\0",)))
 

@@ -1,0 +1,96 @@
+"""/account: the signed-in person's own account. Their authenticator app, the devices they
+asked to be remembered for the working day (each can be forgotten), and "sign out
+everywhere", which ends every session and forgets every remembered device."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_login import current_user, logout_user
+from flask_wtf import FlaskForm
+
+from encompass.auth import devices
+from encompass.auth.access import role_required
+from encompass.auth.passwords import token_hash
+from encompass.auth.policy import sign_in_policy
+from encompass.auth.signin import bp
+from encompass.auth.users import sign_out_everywhere
+from encompass.db import utcnow
+from encompass.models import RememberedDevice, User
+from encompass.models.people import USER_ROLES
+from encompass.records import audit
+
+
+class ActionForm(FlaskForm):
+    """Only a CSRF token: the POST itself is the request."""
+
+
+def _this_device_hash() -> str | None:
+    found = devices.read_cookie(
+        current_app.config["SECRET_KEY"], request.cookies.get(sign_in_policy().remember_cookie)
+    )
+    return token_hash(found[1]) if found and found[0] == current_user.id else None
+
+
+def _forget_cookie(response: Any) -> Any:
+    policy = sign_in_policy()
+    response.delete_cookie(
+        policy.remember_cookie, path="/", secure=policy.cookie_secure, httponly=True
+    )
+    return response
+
+
+@bp.get("/account")
+@role_required(*USER_ROLES)
+def account() -> Any:
+    user = g.db.get(User, current_user.id)
+    assert user is not None
+    policy = sign_in_policy()
+    return render_template(
+        "accounts/account.html",
+        user=user,
+        devices=devices.listed(g.db, user.id, utcnow()),
+        this_device=_this_device_hash(),
+        form=ActionForm(),
+        idle_minutes=int(policy.idle.total_seconds() // 60),
+        longest_hours=int(policy.longest.total_seconds() // 3600),
+        remember_hours=int(policy.remember_device.total_seconds() // 3600),
+    )
+
+
+@bp.post("/account/devices/<int:device_id>/forget")
+@role_required(*USER_ROLES)
+def forget_device(device_id: int) -> Any:
+    """Stop remembering one device: its next sign-in asks for a code again."""
+    row = g.db.get(RememberedDevice, device_id)
+    if row is None or row.user_id != current_user.id or not ActionForm().validate_on_submit():
+        abort(404)
+    devices.end(g.db, row, utcnow(), "forgotten by its owner")
+    audit.record(
+        g.db,
+        "device.forgotten",
+        user_id=current_user.id,
+        object_type="remembered_device",
+        object_id=row.id,
+    )
+    g.db.commit()
+    flash(f"{row.label or 'The device'} is no longer remembered")
+    response = redirect(url_for("accounts.account"))
+    return _forget_cookie(response) if row.token_hash == _this_device_hash() else response
+
+
+@bp.post("/account/sign-out-everywhere")
+@role_required(*USER_ROLES)
+def sign_out_everywhere_page() -> Any:
+    """End every session of this account, this one too, and forget every device."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    user = g.db.get(User, current_user.id)
+    assert user is not None
+    ended = sign_out_everywhere(g.db, user, now=utcnow())
+    g.db.commit()
+    logout_user()
+    session.clear()
+    flash(f"You are signed out everywhere ({ended} sessions ended) and no device is remembered.")
+    return _forget_cookie(redirect(url_for("accounts.login")))

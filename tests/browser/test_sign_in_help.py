@@ -18,7 +18,7 @@ from encompass.worker import tick
 from tests.browser.pages import check_page, sign_in
 from tests.browser.test_ladder_people import _link_in_mail
 from tests.browser.world import DSL, brown_children_school
-from tests.factories import bearer, create_user, notice_body
+from tests.factories import PASSWORD, bearer, create_user, notice_body
 
 SMALL_PHONE = {"width": 375, "height": 667}
 NEW_PASSWORD = "kettle orange bicycle window"
@@ -129,3 +129,35 @@ def test_a_coordinator_resets_a_dsls_authenticator_app_and_she_sets_up_a_new_one
     expect(phone.locator(".govuk-notification-banner")).to_contain_text(
         "Your authenticator app is set up"
     )
+
+
+def test_a_coordinator_remembers_her_laptop_for_the_day_then_forgets_it(new_page, db):
+    create_user(db, COORDINATOR, "coordinator", la_code="816")
+    council = new_page()
+    council.goto("/login")
+    sign_in(council, COORDINATOR)  # sets the app up: the first sign-in
+    council.get_by_role("link", name="Your account").click()
+    council.get_by_role("button", name="Sign out everywhere").click()
+    expect(council.locator(".govuk-notification-banner")).to_contain_text("signed out everywhere")
+
+    # Signing in again: the code, and "do not ask on this device" ticked.
+    council.get_by_label("Email address").fill(COORDINATOR)
+    council.get_by_label("Password", exact=True).fill(PASSWORD)
+    council.get_by_role("button", name="Sign in").click()
+    expect(council.get_by_role("heading", level=1)).to_have_text(
+        "Enter the code from your authenticator app"
+    )
+    check_page(council, "48-coordinator-code-remember-device")
+    db.expire_all()
+    secret = db.exec(select(User).where(User.email == COORDINATOR)).one().totp_secret
+    council.get_by_label("Code from your authenticator app").fill(
+        code_at_step(secret, step_at(datetime.now(UTC)) + 1)
+    )
+    council.get_by_label(re.compile("Do not ask for a code on this device until")).check()
+    council.get_by_role("button", name="Continue").click()
+    council.get_by_role("link", name="Your account").click()
+    expect(council.locator("#remembered-devices")).to_contain_text("(this device)")
+    check_page(council, "49-coordinator-account-remembered-device")
+    council.get_by_role("button", name=re.compile("Forget this device")).click()
+    expect(council.locator(".govuk-notification-banner")).to_contain_text("no longer remembered")
+    expect(council.locator("#remembered-devices")).to_have_count(0)

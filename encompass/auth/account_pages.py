@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, flash, g, redirect, render_template, session, url_for
 from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
 
-from encompass.auth import devices
+from encompass.auth import device_cookie, devices
 from encompass.auth.access import role_required
-from encompass.auth.passwords import token_hash
 from encompass.auth.policy import sign_in_policy
 from encompass.auth.signin import bp
 from encompass.auth.users import sign_out_everywhere
@@ -26,21 +25,6 @@ class ActionForm(FlaskForm):
     """Only a CSRF token: the POST itself is the request."""
 
 
-def _this_device_hash() -> str | None:
-    found = devices.read_cookie(
-        current_app.config["SECRET_KEY"], request.cookies.get(sign_in_policy().remember_cookie)
-    )
-    return token_hash(found[1]) if found and found[0] == current_user.id else None
-
-
-def _forget_cookie(response: Any) -> Any:
-    policy = sign_in_policy()
-    response.delete_cookie(
-        policy.remember_cookie, path="/", secure=policy.cookie_secure, httponly=True
-    )
-    return response
-
-
 @bp.get("/account")
 @role_required(*USER_ROLES)
 def account() -> Any:
@@ -51,7 +35,7 @@ def account() -> Any:
         "accounts/account.html",
         user=user,
         devices=devices.listed(g.db, user.id, utcnow()),
-        this_device=_this_device_hash(),
+        this_device=device_cookie.this_device_hash(user.id),
         form=ActionForm(),
         idle_minutes=int(policy.idle.total_seconds() // 60),
         longest_hours=int(policy.longest.total_seconds() // 3600),
@@ -77,7 +61,8 @@ def forget_device(device_id: int) -> Any:
     g.db.commit()
     flash(f"{row.label or 'The device'} is no longer remembered")
     response = redirect(url_for("accounts.account"))
-    return _forget_cookie(response) if row.token_hash == _this_device_hash() else response
+    this = row.token_hash == device_cookie.this_device_hash(current_user.id)
+    return device_cookie.clear_on(response) if this else response
 
 
 @bp.post("/account/sign-out-everywhere")
@@ -93,4 +78,4 @@ def sign_out_everywhere_page() -> Any:
     logout_user()
     session.clear()
     flash(f"You are signed out everywhere ({ended} sessions ended) and no device is remembered.")
-    return _forget_cookie(redirect(url_for("accounts.login")))
+    return device_cookie.clear_on(redirect(url_for("accounts.login")))

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -39,7 +38,7 @@ from sqlmodel import select
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email
 
-from encompass.auth import devices, ratelimit, sessions, two_factor
+from encompass.auth import device_cookie, ratelimit, sessions, two_factor
 from encompass.auth.access import (
     TWO_FACTOR_DONE,
     public,
@@ -217,24 +216,11 @@ def _complete_sign_in(
     return redirect(next_url or url_for("web.home"))
 
 
-def _remembered_device(user: User) -> Any:
-    """This browser's remembered device, if it is the user's and still remembered."""
-    policy = sign_in_policy()
-    if not policy.remember_device or user.totp_enabled_at is None or user.id is None:
-        return None
-    found = devices.read_cookie(
-        current_app.config["SECRET_KEY"], request.cookies.get(policy.remember_cookie)
-    )
-    if found is None or found[0] != user.id:
-        return None
-    return devices.live(g.db, user.id, found[1], utcnow())
-
-
 def begin_sign_in(user: User, next_url: str | None) -> Any:
     """The password is right: on to the authenticator-app step when the user has one or
     their role needs one (set up there the first time), else signed in now. A device the
     user remembered after a right code, earlier in the working day, stands for the code."""
-    device = _remembered_device(user)
+    device = device_cookie.this_device(g.db, user)
     if device is not None:
         device.last_used_at = utcnow()
         g.db.add(device)
@@ -306,24 +292,6 @@ def _pending_user() -> tuple[User | None, str | None]:
     return user, safe_next(pending.get("next"))
 
 
-def _remember_until() -> str:
-    """When a device remembered now stops being remembered, as the label says it."""
-    lasts = sign_in_policy().remember_device
-    if not lasts:
-        return ""
-    tz = ZoneInfo(current_app.config["ENCOMPASS_TIMEZONE"])
-    now = utcnow().astimezone(tz)
-    until = (now + lasts).astimezone(tz)
-    day = (
-        "today"
-        if until.date() == now.date()
-        else "tomorrow"
-        if (until.date() - now.date()).days == 1
-        else until.strftime("%a %-d %b")
-    )
-    return f"{until:%H:%M} {day}"
-
-
 def _two_factor_page(
     user: User, form: CodeForm, status: int = 200, *, remember: bool = False, **extra: Any
 ) -> Any:
@@ -334,7 +302,7 @@ def _two_factor_page(
         if enrolling
         else ""
     )
-    until = _remember_until() if remember else ""
+    until = device_cookie.remember_until() if remember else ""
     if until:
         form.remember.label.text = f"Do not ask for a code on this device until {until}"
     return (
@@ -350,36 +318,6 @@ def _two_factor_page(
         ),
         status,
     )
-
-
-def _remember_this_device(user: User) -> str:
-    """Remember this browser for the working day (the caller commits); returns the value of
-    the signed cookie that goes with it."""
-    policy = sign_in_policy()
-    assert user.id is not None
-    token = devices.remember(
-        g.db,
-        user.id,
-        now=utcnow(),
-        lasts=policy.remember_device,
-        label=devices.label_for(request.headers.get("User-Agent", "")),
-    )
-    audit.record(g.db, "device.remembered", user_id=user.id, object_type="user", object_id=user.id)
-    return devices.cookie_value(current_app.config["SECRET_KEY"], user.id, token)
-
-
-def _set_device_cookie(response: Any, value: str) -> Any:
-    policy = sign_in_policy()
-    response.set_cookie(
-        policy.remember_cookie,
-        value,
-        max_age=int(policy.remember_device.total_seconds()),
-        secure=policy.cookie_secure,
-        httponly=True,
-        samesite="Lax",
-        path="/",
-    )
-    return response
 
 
 def _ensure_secret(user: User) -> None:
@@ -427,9 +365,9 @@ def two_factor_sign_in() -> Any:
         if _check_code(user, form, "signin.failed"):
             session.pop(PENDING, None)
             remember = bool(form.remember.data and sign_in_policy().remember_device)
-            cookie = _remember_this_device(user) if remember else None
+            cookie = device_cookie.remember_this_device(g.db, user) if remember else None
             response = _complete_sign_in(user, with_code=True, next_url=next_url)
-            return _set_device_cookie(response, cookie) if cookie else response
+            return device_cookie.set_on(response, cookie) if cookie else response
         return _two_factor_page(user, form, 429 if _locked(user.email) else 400, remember=True)
     return _two_factor_page(user, form, 400 if form.errors else 200, remember=True)
 

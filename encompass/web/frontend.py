@@ -150,9 +150,16 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Your account", "accounts.account"),
     ],
 }
-# Admins run the service; the children's list is the council's coordinators' alone.
+# Admins run the service; the children's list is the council's coordinators' alone. They
+# also help the councils' coordinators (a lost phone, a forgotten password).
 NAVIGATION["admin"] = [
-    item for item in NAVIGATION["coordinator"] if item[1] != "admin.repeated_children_page"
+    item
+    for item in NAVIGATION["coordinator"]
+    if item[1] not in ("admin.repeated_children_page", "accounts.account")
+]
+NAVIGATION["admin"] += [
+    ("Coordinators", "admin.coordinators"),
+    ("Your account", "accounts.account"),
 ]
 
 

@@ -157,3 +157,48 @@ def test_it_refuses_a_post_without_a_csrf_token(app, db, school):
     response = coordinator.post(f"/admin/key-adults/{adult.id}/password-reset")
     assert response.status_code == 400
     assert db.exec(select(Delivery)).all() == []
+
+
+ADMIN = "admin@council.example.gov.uk"
+
+
+def test_an_admin_resets_a_coordinators_authenticator_app_from_the_coordinators_page(app, db):
+    create_user(db, YORK, "coordinator", la_code="816")
+    create_user(db, ADMIN, "admin")
+    coordinator, admin = app.test_client(), app.test_client()
+    with time_machine.travel(AT_0750, tick=False):
+        sign_in(coordinator, YORK)  # sets up her app: the phone she then loses
+        sign_in(admin, ADMIN)
+        page = admin.get("/admin/coordinators").get_data(as_text=True)
+        assert YORK in page and "Authenticator app set up" in page
+        target = _coordinator_id(db)
+
+        done = _post(admin, f"/admin/users/{target}/two-factor-reset")
+        shown = admin.get(done.headers["Location"]).get_data(as_text=True)
+
+        assert done.headers["Location"] == "/admin/coordinators"
+        assert "authenticator app is reset" in shown
+        assert coordinator.get("/admin/attention").status_code == 302  # signed out
+        _post(admin, f"/admin/users/{target}/password-reset")
+    db.expire_all()
+    assert db.get(User, target).totp_enabled_at is None
+    [event] = _audit(db, "two_factor.reset")
+    assert event.user_id == _coordinator_id(db, ADMIN) and event.object_id == target
+    [mail] = db.exec(select(Delivery).where(Delivery.reason == "password_reset")).all()
+    assert mail.to_address == YORK
+
+
+def test_only_an_admin_helps_coordinators_and_only_coordinators(app, db, school):
+    create_user(db, ADMIN, "admin")
+    york, admin = app.test_client(), app.test_client()
+    with time_machine.travel(AT_0750, tick=False):
+        sign_in(york, YORK)
+        sign_in(admin, ADMIN)
+        leeds_id = _coordinator_id(db, LEEDS)
+        assert york.get("/admin/coordinators").status_code == 403
+        assert _post(york, f"/admin/users/{leeds_id}/unlock").status_code == 403
+        for email in (ADMIN, DSL):  # never an administrator, never a Key Adult by this door
+            other = _coordinator_id(db, email)
+            assert _post(admin, f"/admin/users/{other}/two-factor-reset").status_code == 404
+        assert _post(admin, f"/admin/users/{leeds_id}/delete").status_code == 404
+    assert _audit(db, "two_factor.reset") == [] and _audit(db, "user.unlocked") == []

@@ -89,6 +89,7 @@ def test_it_keeps_each_roles_list_pages_to_that_role(app, world):
         "/admin/calendar/import": {"admin", "coordinator"},
         "/admin/rolls/import": {"admin", "coordinator"},
         "/admin/settings/new": {"admin", "coordinator"},
+        "/admin/coordinators": {"admin"},
         "/review/": {"admin", "coordinator"},
     }
     wrong = []

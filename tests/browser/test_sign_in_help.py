@@ -161,3 +161,25 @@ def test_a_coordinator_remembers_her_laptop_for_the_day_then_forgets_it(new_page
     council.get_by_role("button", name=re.compile("Forget this device")).click()
     expect(council.locator(".govuk-notification-banner")).to_contain_text("no longer remembered")
     expect(council.locator("#remembered-devices")).to_have_count(0)
+
+
+def test_an_admin_resets_a_coordinators_lost_authenticator_app(new_page, db):
+    admin_email = "admin@council.example.gov.uk"
+    create_user(db, admin_email, "admin")
+    coordinator = create_user(db, COORDINATOR, "coordinator", la_code="816")
+    coordinator.totp_secret, coordinator.totp_enabled_at = new_secret(), datetime.now(UTC)
+    db.add(coordinator)
+    db.commit()
+
+    admin = new_page()
+    admin.goto("/login")
+    sign_in(admin, admin_email)
+    admin.get_by_role("link", name="Coordinators").click()
+    expect(admin.locator("main")).to_contain_text("Authenticator app set up")
+    check_page(admin, "51-admin-coordinators")
+    admin.get_by_role("button", name=f"Reset authenticator app for {COORDINATOR}").click()
+    expect(admin.locator(".govuk-notification-banner")).to_contain_text(
+        "authenticator app is reset"
+    )
+    expect(admin.locator("main")).not_to_contain_text("Authenticator app set up")
+    check_page(admin, "52-admin-coordinator-app-reset")

@@ -26,6 +26,7 @@ LAYERS = [
     ["records.encryption", "onboarding.csvfile"],
     ["config", "db"],
     ["models"],
+    ["lifecycles"],
     ["records"],
     ["auth"],
     ["calendar", "matching", "reports"],

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, func, select
 
 from encompass.auth.passwords import token_hash
 from encompass.delivery import outbox
+from encompass.lifecycles.alert import ALERT, AlertStatus
 from encompass.models import Alert, AlertLink, KeyAdult, Setting, User
 from encompass.models.people import SETTING_ROLES
 from encompass.records import audit
@@ -95,14 +96,22 @@ def acknowledge(
     note = note.strip()
     if not note:
         raise AckError("Enter the support you have planned for the child")
-    if alert.acknowledged_at is not None:
+    if alert.withdrawn_at is not None:
+        raise AckError("This notification was withdrawn: the police corrected the child's details")
+    assert alert.id is not None
+    # Conditional: of two people acknowledging at once, the second is told it is done.
+    if not ALERT.move(
+        session,
+        alert.id,
+        AlertStatus.ACKNOWLEDGED,
+        col(Alert.acknowledged_at).is_(None),
+        acknowledged_at=now,
+        acknowledged_by_user_id=user_id,
+        acknowledged_as=acknowledged_as,
+    ):
         raise AckError("This notification has already been acknowledged")
-    alert.acknowledged_at = now
-    alert.acknowledged_by_user_id = user_id
     alert.feedback = note[:2000]
     alert.child_presentation = presentation.strip()[:2000]
-    alert.status = "acknowledged"
-    alert.acknowledged_as = acknowledged_as
     session.add(alert)
     # Nothing still waiting to be sent about this alert may go out now.
     outbox.cancel_unsent(session, alert.id, now)

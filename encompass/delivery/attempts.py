@@ -22,15 +22,24 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, case, func, or_, update
+from sqlalchemy import Update, bindparam, func, or_, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from encompass.config.environment import defaults
 from encompass.db import UNAVAILABLE, UTCDateTime, is_postgres, session_scope
-from encompass.delivery.status import CANCELLED, CREATED, FAILED, SENDING, SENDING_TIMEOUT
+from encompass.delivery.status import SENDING_TIMEOUT
 from encompass.delivery.transports import OutboundMessage, Transport, TransportError
+from encompass.lifecycles.alert import ALERT, AlertStatus
+from encompass.lifecycles.delivery import (
+    CANCELLED,
+    CREATED,
+    DELIVERY,
+    FAILED,
+    SENDING,
+    DeliveryStatus,
+)
 from encompass.models import Alert, Delivery
 
 log = logging.getLogger("encompass.delivery")
@@ -109,18 +118,14 @@ def claim_due(
     if to_claim:
         # One conditional update for the batch: a row another worker took first is skipped.
         taken = set(
-            session.execute(
-                update(Delivery)
-                .where(col(Delivery.id).in_(to_claim), col(Delivery.status) == CREATED)
-                .values(
-                    status=SENDING,
-                    claimed_at=now,
-                    attempts=col(Delivery.attempts) + 1,
-                    updated_at=now,
-                )
-                .returning(col(Delivery.id))
-                .execution_options(synchronize_session=False)
-            ).scalars()
+            DELIVERY.move_all(
+                session,
+                SENDING,
+                col(Delivery.id).in_(to_claim),
+                claimed_at=now,
+                attempts=col(Delivery.attempts) + 1,
+                updated_at=now,
+            )
         )
         claimed = [i for i in to_claim if i in taken]
     session.commit()
@@ -189,6 +194,7 @@ _MESSAGES = (
     sa_select(
         col(Delivery.id),
         col(Delivery.status),
+        col(Delivery.attempts),
         col(Delivery.channel),
         col(Delivery.to_address),
         col(Delivery.body),
@@ -201,32 +207,51 @@ _MESSAGES = (
     .outerjoin(Alert, col(Alert.id) == col(Delivery.alert_id))
     .where(col(Delivery.id).in_(bindparam("ids", expanding=True)))
 )
-_CANCEL = (
-    update(Delivery)
-    .where(col(Delivery.id).in_(bindparam("ids", expanding=True)), col(Delivery.status) == SENDING)
-    .values(status=CANCELLED, updated_at=bindparam("now", type_=UTCDateTime()))
+_NOW = bindparam("now", type_=UTCDateTime())
+_CANCEL = DELIVERY.statement(
+    CANCELLED,
+    col(Delivery.id).in_(bindparam("ids", expanding=True)),
+    col(Delivery.status) == SENDING,
+    updated_at=_NOW,
 )
-_MARK_SENT = (
-    update(Delivery)
-    .where(col(Delivery.id) == bindparam("delivery_id"))
-    .values(
-        status=bindparam("status"),
+# This attempt's own row only: still `sending`, and not claimed again since. A send that
+# hung past the timeout finds its row failed, or waiting to be retried, and leaves it so.
+_OURS = (
+    col(Delivery.id) == bindparam("delivery_id"),
+    col(Delivery.status) == SENDING,
+    col(Delivery.attempts) == bindparam("attempt"),
+)
+_MARK_SENT = {
+    status: DELIVERY.statement(
+        status,
+        *_OURS,
         transport=bindparam("transport"),
         provider_id=bindparam("provider_id"),
         provider_ms=bindparam("provider_ms"),
         error_code=None,
-        sent_at=bindparam("now", type_=UTCDateTime()),
-        updated_at=bindparam("now", type_=UTCDateTime()),
+        sent_at=_NOW,
+        updated_at=_NOW,
     )
-)
+    for status in (DeliveryStatus.SENT, DeliveryStatus.DELIVERED)
+}
+_FAILURE = {
+    "transport": bindparam("transport"),
+    "provider_ms": bindparam("provider_ms"),
+    "error_code": bindparam("error_code"),
+    "error_message": bindparam("error_message"),
+    "updated_at": _NOW,
+}
+_FAILED_ATTEMPT = {
+    FAILED: DELIVERY.statement(FAILED, *_OURS, **_FAILURE),
+    CREATED: DELIVERY.statement(
+        CREATED, *_OURS, **_FAILURE, due_at=bindparam("due_at", type_=UTCDateTime())
+    ),
+}
 # An alert's first message out marks it sent (and a pending alert "sent").
-_MARK_ALERTS_SENT = (
-    update(Alert)
-    .where(col(Alert.id).in_(bindparam("ids", expanding=True)), col(Alert.sent_at).is_(None))
-    .values(
-        sent_at=bindparam("now", type_=UTCDateTime()),
-        status=case((col(Alert.status) == "pending", "sent"), else_=col(Alert.status)),
-    )
+_ALERTS = col(Alert.id).in_(bindparam("ids", expanding=True))
+_MARK_ALERTS_SENT: tuple[Update, ...] = (
+    update(Alert).where(_ALERTS, col(Alert.sent_at).is_(None)).values(sent_at=_NOW),
+    ALERT.statement(AlertStatus.SENT, _ALERTS),
 )
 
 
@@ -235,6 +260,7 @@ class _Ready:
     delivery_id: int
     alert_id: int | None
     message: OutboundMessage
+    attempt: int
     # The alert had nothing out yet when checked: this send may be the one that marks it.
     alert_unsent: bool = False
 
@@ -255,6 +281,7 @@ def _still_to_send(
         _Ready(
             delivery_id=row.id,
             alert_id=row.alert_id,
+            attempt=row.attempts,
             alert_unsent=row.alert_id is not None and row.sent_at is None,
             message=OutboundMessage(
                 channel=row.channel,
@@ -293,31 +320,47 @@ def _send(
     except TransportError as exc:
         took = int((time.monotonic() - started) * 1000)
         record = functools.partial(
-            _record_failure, engine, ready.delivery_id, transport.name, exc, policy, now, took
+            _record_failure, engine, ready, transport.name, exc, policy, now, took
         )
         return _until_written(record, f"delivery {ready.delivery_id} failure", policy)
     took = int((time.monotonic() - started) * 1000)
     sent = {
         "delivery_id": ready.delivery_id,
-        "status": result.status,
+        "attempt": ready.attempt,
         "transport": transport.name,
         "provider_id": result.provider_id,
         "provider_ms": took,
         "now": now,
     }
 
-    def write() -> None:
-        if ready.alert_unsent:
-            with engine.begin() as conn:
-                conn.execute(_MARK_SENT, sent)
-                conn.execute(_MARK_ALERTS_SENT, {"ids": [ready.alert_id], "now": now})
-        else:
-            # One statement: committed as it runs, without a transaction round it.
-            with engine.connect() as conn:
-                conn.execution_options(isolation_level="AUTOCOMMIT").execute(_MARK_SENT, sent)
+    def write() -> int:
+        with engine.begin() as conn:
+            moved = conn.execute(_MARK_SENT[DeliveryStatus(result.status)], sent).rowcount
+            if moved and ready.alert_unsent:
+                for statement in _MARK_ALERTS_SENT:
+                    conn.execute(statement, {"ids": [ready.alert_id], "now": now})
+        return int(moved)
 
-    _until_written(write, f"delivery {ready.delivery_id} sent", policy)
+    if not _until_written(write, f"delivery {ready.delivery_id} sent", policy):
+        return _late(ready, transport.name, result.status)
     return result.status
+
+
+def _late(ready: _Ready, transport_name: str, status: str) -> str:
+    """The provider answered after the row was timed out (failed, or waiting to be
+    retried): the row stays as it is."""
+    log.warning(
+        "delivery %s via %s: the provider answered %s after the send was timed out; "
+        "the row is left as it is",
+        ready.delivery_id,
+        transport_name,
+        status,
+    )
+    return LATE
+
+
+# The count of answers that came after their row was timed out (send_claimed's counts).
+LATE = "late"
 
 
 def _until_written(write: Callable[[], T], what: str, policy: DeliveryPolicy) -> T:
@@ -382,11 +425,12 @@ def _hand_back(engine: Engine, ids: Sequence[int], policy: DeliveryPolicy, why: 
     were (the claim's attempt undone), for the next pass of any worker."""
     if not ids:
         return
-    statement = (
-        update(Delivery)
-        .where(col(Delivery.id).in_(list(ids)), col(Delivery.status) == SENDING)
-        .values(status=CREATED, claimed_at=None, attempts=col(Delivery.attempts) - 1)
-        .execution_options(synchronize_session=False)
+    statement = DELIVERY.statement(
+        CREATED,
+        col(Delivery.id).in_(list(ids)),
+        col(Delivery.status) == SENDING,
+        claimed_at=None,
+        attempts=col(Delivery.attempts) - 1,
     )
 
     def write() -> None:
@@ -399,36 +443,42 @@ def _hand_back(engine: Engine, ids: Sequence[int], policy: DeliveryPolicy, why: 
 
 def _record_failure(
     engine: Engine,
-    delivery_id: int,
+    ready: _Ready,
     transport_name: str,
     exc: TransportError,
     policy: DeliveryPolicy,
     now: datetime,
     took_ms: int,
 ) -> str:
-    with session_scope(engine) as session:
-        delivery = session.get(Delivery, delivery_id)
-        assert delivery is not None
-        delivery.provider_ms = took_ms
-        delivery.transport = transport_name
-        delivery.error_code = exc.code
-        delivery.error_message = str(exc)[:500]
-        delivery.updated_at = now
-        if exc.permanent or delivery.attempts >= policy.max_attempts:
-            delivery.status = FAILED
-        else:
-            delivery.status = CREATED
-            delivery.due_at = now + policy.backoff(delivery.attempts)
-        session.add(delivery)
-        log.warning(
-            "delivery %s via %s failed (%s, %s): %s",
-            delivery_id,
-            transport_name,
-            "permanent" if exc.permanent else "temporary",
-            exc.code,
-            delivery.status,
-        )
-        return delivery.status
+    """A permanent failure, or the last attempt, fails the message; a temporary one waits
+    to be retried, with backoff."""
+    retry = not exc.permanent and ready.attempt < policy.max_attempts
+    status = CREATED if retry else FAILED
+    with engine.begin() as conn:
+        moved = conn.execute(
+            _FAILED_ATTEMPT[status],
+            {
+                "delivery_id": ready.delivery_id,
+                "attempt": ready.attempt,
+                "transport": transport_name,
+                "provider_ms": took_ms,
+                "error_code": exc.code,
+                "error_message": str(exc)[:500],
+                "due_at": now + policy.backoff(ready.attempt),
+                "now": now,
+            },
+        ).rowcount
+    if not moved:
+        return _late(ready, transport_name, f"failure {exc.code}")
+    log.warning(
+        "delivery %s via %s failed (%s, %s): %s",
+        ready.delivery_id,
+        transport_name,
+        "permanent" if exc.permanent else "temporary",
+        exc.code,
+        status,
+    )
+    return str(status)
 
 
 def time_out_stuck(session: Session, now: datetime, policy: DeliveryPolicy) -> int:
@@ -445,23 +495,20 @@ def time_out_stuck(session: Session, now: datetime, policy: DeliveryPolicy) -> i
         col(Delivery.error_code) == SENDING_TIMEOUT,
         col(Delivery.attempts) >= policy.max_attempts,
     )
-    failed = session.execute(
-        update(Delivery)
-        .where(*stuck, given_up)
-        .values(
-            status=FAILED,
-            updated_at=now,
-            error_code=SENDING_TIMEOUT,
-            error_message="stuck in sending twice, or out of attempts: not retried",
-        )
+    failed = DELIVERY.move_all(
+        session,
+        FAILED,
+        *stuck,
+        given_up,
+        updated_at=now,
+        error_code=SENDING_TIMEOUT,
+        error_message="stuck in sending twice, or out of attempts: not retried",
     )
-    retried = session.execute(
-        update(Delivery)
-        .where(*stuck)
-        .values(status=CREATED, due_at=now, updated_at=now, error_code=SENDING_TIMEOUT)
+    retried = DELIVERY.move_all(
+        session, CREATED, *stuck, due_at=now, updated_at=now, error_code=SENDING_TIMEOUT
     )
     session.commit()
-    return int(failed.rowcount) + int(retried.rowcount)  # type: ignore[attr-defined]
+    return len(failed) + len(retried)
 
 
 def send_due(

@@ -10,7 +10,8 @@ from twilio.request_validator import RequestValidator
 
 from encompass.auth.access import twilio_signature
 from encompass.db import utcnow
-from encompass.delivery.status import DELIVERED, TWILIO_STATUSES, can_move
+from encompass.delivery.status import TWILIO_STATUSES
+from encompass.lifecycles.delivery import DELIVERED, DELIVERY
 from encompass.models import Delivery
 
 bp = Blueprint("twilio", __name__, url_prefix="/twilio")
@@ -37,12 +38,15 @@ def status() -> Any:
     if delivery is None or new_status is None:
         return "", 204
     # Callbacks arrive out of order and more than once: a final state is never undone.
-    if can_move(delivery.status, new_status):
-        delivery.status = new_status
-        delivery.error_code = request.form.get("ErrorCode") or delivery.error_code
-        if new_status == DELIVERED:
-            delivery.delivered_at = utcnow()
-        delivery.updated_at = utcnow()
-        g.db.add(delivery)
+    assert delivery.id is not None
+    now = utcnow()
+    if DELIVERY.move(
+        g.db,
+        delivery.id,
+        new_status,
+        error_code=request.form.get("ErrorCode") or delivery.error_code,
+        delivered_at=now if new_status == DELIVERED else delivery.delivered_at,
+        updated_at=now,
+    ):
         g.db.commit()
     return "", 204

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, insert, update
+from sqlalchemy import Table, insert
 from sqlmodel import Session, col
 
-from encompass.delivery.status import CANCELLED, CREATED
+from encompass.lifecycles.delivery import CANCELLED, CREATED, DELIVERY
 from encompass.models import Delivery
 from encompass.models.alerts import CHANNELS
 
@@ -38,7 +38,6 @@ def queue_message(
         alert_id=alert_id,
         key_adult_id=key_adult_id,
         reason=reason,
-        status=CREATED,
         created_at=now or due_at,
         updated_at=now or due_at,
     )
@@ -63,7 +62,7 @@ def message_row(
     fallback_of: int | None = None,
 ) -> dict[str, Any]:
     """A message to queue with others (queue_rows): every row has the same keys, so the
-    driver sends them as one multi-row INSERT."""
+    driver sends them as one multi-row INSERT. Its status is the table's default (created)."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
     return {
@@ -75,7 +74,6 @@ def message_row(
         "to_address": to_address,
         "subject": subject,
         "body": body,
-        "status": CREATED,
         "due_at": due_at,
         "attempts": 0,
         "fallback_of": fallback_of,
@@ -93,8 +91,10 @@ def queue_rows(session: Session, rows: list[dict[str, Any]]) -> int:
 
 def cancel_unsent(session: Session, alert_id: int | None, now: datetime) -> None:
     """Nothing still waiting to be sent about this alert goes out now."""
-    session.execute(
-        update(Delivery)
-        .where(col(Delivery.alert_id) == alert_id, col(Delivery.status) == CREATED)
-        .values(status=CANCELLED, updated_at=now)
+    DELIVERY.move_all(
+        session,
+        CANCELLED,
+        col(Delivery.alert_id) == alert_id,
+        col(Delivery.status) == CREATED,  # one being sent is checked again before it goes
+        updated_at=now,
     )

@@ -1,51 +1,9 @@
-"""A message's statuses, the moves between them, and what the providers' codes mean.
-
-    created -> sending -> sent -> delivered | failed | undelivered
-    created | sending -> cancelled          (its alert was acknowledged first)
-    sending -> created                      (a temporary failure, retried with backoff;
-                                             or stuck in sending, retried once)
-    sending -> failed                       (a permanent failure, or out of attempts)
-
-Nothing else in the code spells a status: it names these.
-"""
+"""What the providers' statuses and error codes mean, in our delivery statuses
+(encompass/lifecycles/delivery.py owns the statuses and their moves)."""
 
 from __future__ import annotations
 
-from typing import Final
-
-CREATED: Final = "created"
-SENDING: Final = "sending"
-SENT: Final = "sent"
-DELIVERED: Final = "delivered"
-FAILED: Final = "failed"
-UNDELIVERED: Final = "undelivered"
-CANCELLED: Final = "cancelled"
-
-STATUSES = (CREATED, SENDING, SENT, DELIVERED, FAILED, UNDELIVERED, CANCELLED)
-TRANSITIONS: dict[str, frozenset[str]] = {
-    CREATED: frozenset({SENDING, CANCELLED}),
-    SENDING: frozenset({SENT, DELIVERED, FAILED, CREATED, CANCELLED}),
-    # Twilio's callbacks: a message it took is delivered, or not.
-    SENT: frozenset({DELIVERED, FAILED, UNDELIVERED}),
-    DELIVERED: frozenset(),
-    FAILED: frozenset(),
-    UNDELIVERED: frozenset(),
-    CANCELLED: frozenset(),
-}
-# Never left again: a late or repeated callback does not undo one.
-FINAL = frozenset(s for s, moves in TRANSITIONS.items() if not moves)
-# Failed for good: the same person is tried on the next channel.
-FINAL_FAILURES = (FAILED, UNDELIVERED)
-# Still on its way, or arrived: someone can be reached through it.
-LIVE = (CREATED, SENDING, SENT, DELIVERED)
-# Not yet handed to a provider.
-WAITING = (CREATED, SENDING)
-
-
-def can_move(old: str, new: str) -> bool:
-    """Whether a message in `old` may become `new`."""
-    return new in TRANSITIONS[old]
-
+from encompass.lifecycles.delivery import DELIVERED, FAILED, SENT, UNDELIVERED
 
 # Twilio's message and call statuses (status callbacks), as ours. Others are informational.
 TWILIO_STATUSES = {

@@ -21,7 +21,8 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from encompass.delivery.status import PERMANENT_TWILIO_CODES, SENT
+from encompass.delivery.status import PERMANENT_TWILIO_CODES
+from encompass.lifecycles.delivery import SENT
 from encompass.records.log_redaction import shorten_links
 
 log = logging.getLogger("encompass.delivery")

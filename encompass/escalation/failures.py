@@ -18,8 +18,9 @@ from encompass.alerts.create import notify
 from encompass.alerts.ladder import escalation_index
 from encompass.alerts.outgoing import Outgoing
 from encompass.alerts.policy import AlertPolicy
-from encompass.delivery.status import BROKEN_CONTACT_CODES, FINAL_FAILURES, LIVE
+from encompass.delivery.status import BROKEN_CONTACT_CODES
 from encompass.escalation.steps import jump_to_step
+from encompass.lifecycles.delivery import FINAL_FAILURES, LIVE
 from encompass.models import Alert, Delivery, KeyAdult, Setting
 
 NEXT_CHANNEL = {"sms": "voice", "voice": "email"}

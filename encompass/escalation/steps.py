@@ -24,6 +24,7 @@ from encompass.alerts.outgoing import Outgoing
 from encompass.alerts.policy import AlertPolicy
 from encompass.alerts.recipients import Recipients
 from encompass.db import UTCDateTime, is_postgres, session_scope
+from encompass.lifecycles.alert import ALERT, AlertStatus
 from encompass.models import Alert, Setting
 from encompass.models.escalation import LadderStep
 
@@ -132,11 +133,15 @@ def _claim(session: Session, steps: list[_Step], now: datetime) -> set[int]:
     )
     if escalating:
         statement = statement.values(
-            status=_by_alert(dict.fromkeys(escalating, "escalated"), col(Alert.status)),
             escalated_at=_by_alert(dict.fromkeys(escalating, _when(now)), col(Alert.escalated_at)),
         )
     # On the session's connection: nothing of these alerts is held in the session.
-    return {int(i) for i in session.connection().execute(statement).scalars() if i is not None}
+    ours = {int(i) for i in session.connection().execute(statement).scalars() if i is not None}
+    if escalating and ours:
+        ALERT.move_all(
+            session.connection(), AlertStatus.ESCALATED, col(Alert.id).in_(ours & set(escalating))
+        )
+    return ours
 
 
 def fire_due_steps(engine: Engine, now: datetime, policy: AlertPolicy) -> int:

@@ -48,6 +48,7 @@ from encompass.matching.normalise import (
 )
 from encompass.matching.resolve import (
     ChildFacts,
+    Verdict,
     age_band,
     household_bits,
     posterior,
@@ -214,7 +215,7 @@ def family_shares(
         if counted > TOGETHER_CHILDREN:
             break
         result = resolve_child(session, replace(child, siblings=()))
-        matched = result.outcome == "matched"
+        matched = result.outcome == Verdict.MATCHED
         if not matched and (result.candidates or result.setting_id is not None):
             continue  # in doubt: neither
         elsewhere = on_some_roll(session, house)

@@ -46,6 +46,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from functools import partial
 
 from sqlmodel import Session
@@ -132,9 +133,19 @@ class Candidate:
     reasons: tuple[str, ...]
 
 
+class Verdict(StrEnum):
+    """What the matcher concluded about a child. Intake turns it into the child's outcome
+    (encompass/lifecycles/child.py): `unmatched` is for a person to look at, as `review`."""
+
+    MATCHED = "matched"  # one setting, certain enough
+    REVIEW = "review"  # candidates too close or too doubtful to choose between
+    UNMATCHED = "unmatched"  # on no roll
+    NO_SETTING = "no_setting"  # for a fallback team (unborn, under school age, home education)
+
+
 @dataclass(frozen=True)
 class Resolution:
-    outcome: str  # "matched" | "review" | "unmatched" | "no_setting"
+    outcome: Verdict
     setting_id: int | None
     pupil_id: int | None
     reason: str
@@ -230,9 +241,9 @@ def _nobody_near(child: ChildFacts, today: date | None, shown: tuple[Candidate, 
     born = child.born(today)
     if today is not None and born is not None and under_school_age(born, today):
         return Resolution(
-            "no_setting", None, None, "under school age and on no roll: the fallback team"
+            Verdict.NO_SETTING, None, None, "under school age and on no roll: the fallback team"
         )
-    return Resolution("unmatched", None, None, "not found on any roll", 0.0, shown)
+    return Resolution(Verdict.UNMATCHED, None, None, "not found on any roll", 0.0, shown)
 
 
 def _matched(
@@ -243,9 +254,9 @@ def _matched(
     probability: float,
     shown: tuple[Candidate, ...],
 ) -> Resolution:
-    outcome = "matched"
+    outcome = Verdict.MATCHED
     if _setting_kind(session, best.pupil.setting_id) == "home_education":
-        outcome, reason = "no_setting", "on the council's home education register"
+        outcome, reason = Verdict.NO_SETTING, "on the council's home education register"
     return Resolution(
         outcome, best.pupil.setting_id, pupil_id, reason, round(probability, 3), shown
     )
@@ -456,7 +467,7 @@ def resolve_child(session: Session, child: ChildFacts, *, today: date | None = N
     """`today` (the local date) lets a child under school age on no roll go to no_setting;
     without it such a child is unmatched."""
     if child.unborn:
-        return Resolution("no_setting", None, None, "unborn child: goes to the fallback team")
+        return Resolution(Verdict.NO_SETTING, None, None, "unborn child: goes to the fallback team")
     probe = Probe(
         given_key=name_key(child.given_name),
         family_key=name_key(child.family_name),
@@ -518,7 +529,7 @@ def resolve_child(session: Session, child: ChildFacts, *, today: date | None = N
     best = ranked[0]
     if too_many:
         return Resolution(
-            "review",
+            Verdict.REVIEW,
             None,
             None,
             "too many pupils alike to compare them all",
@@ -571,5 +582,5 @@ def resolve_child(session: Session, child: ChildFacts, *, today: date | None = N
             reason = "pupils at different settings are too close to tell apart"
         else:
             reason = _why_review(best)
-        return Resolution("review", None, None, reason, round(best.probability, 3), shown)
+        return Resolution(Verdict.REVIEW, None, None, reason, round(best.probability, 3), shown)
     return _nobody_near(child, today, shown)

@@ -11,8 +11,6 @@ from sqlmodel import Field, SQLModel
 from encompass.db import UTCDateTime, utcnow
 from encompass.records.encryption import EncryptedJSON, EncryptedText
 
-CHILD_OUTCOMES = ("matched", "review", "no_setting")
-
 
 class Notice(SQLModel, table=True):
     __table_args__ = (

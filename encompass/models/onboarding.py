@@ -10,8 +10,6 @@ from sqlmodel import Field, SQLModel
 
 from encompass.db import UTCDateTime, utcnow
 
-IMPORT_STATUSES = ("queued", "running", "finished", "failed")
-
 
 class PhoneVerification(SQLModel, table=True):
     """One code sent to a Key Adult's phone. Only a keyed hash of the code is kept."""

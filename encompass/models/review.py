@@ -11,7 +11,6 @@ from sqlmodel import Field, SQLModel
 
 from encompass.db import UTCDateTime, utcnow
 
-REVIEW_STATUSES = ("open", "resolved")
 # pupil: a candidate chosen; setting: any setting, found by search; not_on_roll: the
 # fallback team; roll_import: matched by the engine when a later roll import placed it.
 REVIEW_DECISIONS = ("pupil", "setting", "not_on_roll", "roll_import")

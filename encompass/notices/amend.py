@@ -16,10 +16,11 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from encompass.delivery import outbox
+from encompass.lifecycles.alert import ALERT, AlertStatus
+from encompass.lifecycles.review import REVIEW, ReviewStatus
 from encompass.matching import Sibling
 from encompass.matching.family import siblings_from
 from encompass.models import Alert, Child, Notice, NoticeAmendment, ReviewItem
@@ -367,18 +368,21 @@ def _supersede(session: Session, child: Child, now: datetime) -> None:
     alert = session.exec(select(Alert).where(Alert.child_id == child.id)).first()
     if alert is not None:
         withdraw_alert(session, alert, now)
-    session.execute(
-        update(ReviewItem)
-        .where(col(ReviewItem.child_id) == child.id, col(ReviewItem.status) == "open")
-        .values(status="resolved", decision="withdrawn", resolved_at=now)
+    REVIEW.move_all(
+        session,
+        ReviewStatus.RESOLVED,
+        col(ReviewItem.child_id) == child.id,
+        decision="withdrawn",
+        resolved_at=now,
     )
 
 
 def withdraw_alert(session: Session, alert: Alert, now: datetime) -> None:
     """Nothing more is sent or escalated about the alert; an acknowledgement stands."""
+    assert alert.id is not None
     alert.withdrawn_at = now
-    if alert.acknowledged_at is None:
-        alert.status = "withdrawn"
+    # An acknowledged alert stays acknowledged: the acknowledgement stands.
+    ALERT.move(session, alert.id, AlertStatus.WITHDRAWN)
     alert.next_step_at = None
     alert.reminder_due_at = None
     alert.fence += 1  # a worker holding this alert's step now changes nothing

@@ -23,7 +23,8 @@ from encompass.alerts.outgoing import Outgoing
 from encompass.alerts.policy import AlertPolicy
 from encompass.alerts.recipients import Recipients
 from encompass.calendar.setting_calendar import Timing, timing_for
-from encompass.matching import ChildFacts, Resolution, Sibling, resolve_child
+from encompass.lifecycles.child import ChildOutcome, arrival
+from encompass.matching import ChildFacts, Resolution, Sibling, Verdict, resolve_child
 from encompass.matching.fallback import route_to_fallback
 from encompass.matching.family import siblings_from
 from encompass.models import Alert, Child, Notice, Setting
@@ -32,6 +33,14 @@ from encompass.notices.schemas import ChildIn, NoticeIn
 from encompass.records import audit
 from encompass.review.policy import ReviewPolicy
 from encompass.review.queue import open_review
+
+# A child's outcome on arrival, from the matcher's verdict.
+ARRIVALS = {
+    Verdict.MATCHED: ChildOutcome.MATCHED,
+    Verdict.REVIEW: ChildOutcome.REVIEW,
+    Verdict.UNMATCHED: ChildOutcome.REVIEW,
+    Verdict.NO_SETTING: ChildOutcome.NO_SETTING,
+}
 
 
 @dataclass
@@ -255,7 +264,7 @@ class Resolved:
     """Where a child goes, worked out before anything is written."""
 
     resolution: Resolution
-    outcome: str
+    outcome: ChildOutcome
     reason: str
     setting: Setting | None
     timing: Timing
@@ -304,15 +313,15 @@ def resolve_one(
     the other children on the notice."""
     facts = child_facts(data, siblings)
     resolution = resolve_child(session, facts, today=now.astimezone(cfg.tz).date())
-    outcome, setting_id, reason = resolution.outcome, resolution.setting_id, resolution.reason
-    if outcome == "unmatched":
-        # Not on any roll is never the end of it: a person in the review queue decides.
-        outcome = "review"
-    if outcome == "no_setting" and setting_id is None:
+    setting_id, reason = resolution.setting_id, resolution.reason
+    # Not on any roll is never the end of it: a person in the review queue decides.
+    outcome = ARRIVALS[resolution.outcome]
+    if outcome == ChildOutcome.NO_SETTING and setting_id is None:
         # Unborn, or under school age on no roll: the council's fallback team.
         team = route_to_fallback(session, data.postcode, notice.location_postcode)
         if team is None:
-            outcome, reason = "review", reason + "; no fallback team for the child's council"
+            outcome = ChildOutcome.REVIEW
+            reason += "; no fallback team for the child's council"
         else:
             setting_id = team.id
     setting = session.get(Setting, setting_id) if setting_id else None
@@ -349,8 +358,7 @@ def _child(
         voice_of_child=data.voice_of_child,
         other_adult_present=data.other_adult_present,
         officer_setting_urn=data.setting_urn,  # type: ignore[arg-type]
-        outcome=resolved.outcome,
-        intake_outcome=resolved.outcome,
+        **arrival(resolved.outcome),
         setting_id=setting.id if setting else None,
         pupil_id=resolved.resolution.pupil_id,
         match_reason=resolved.reason[:200],

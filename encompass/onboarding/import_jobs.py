@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from encompass.db import is_postgres, utcnow
+from encompass.lifecycles.import_job import IMPORT_JOB, ImportJobStatus
 from encompass.models import ImportJob
 from encompass.onboarding.csvfile import ImportError_, ImportReport
 from encompass.onboarding.gias import import_gias
@@ -75,6 +76,12 @@ def _update(engine: Engine, job_id: int, **values: object) -> None:
         session.commit()
 
 
+def _move(engine: Engine, job_id: int, to: ImportJobStatus, **values: object) -> None:
+    """The job's next state, committed at once: the page polls it from another request."""
+    with engine.begin() as conn:
+        IMPORT_JOB.move(conn, job_id, to, updated_at=utcnow(), **values)
+
+
 def _import(
     session: Session,
     job: ImportJob,
@@ -119,7 +126,7 @@ def run_job(engine: Engine, job_id: int, path: Path, cfg: Mapping[str, Any] | No
         if job is None:
             return
         session.expunge(job)
-    _update(engine, job_id, status="running", started_at=utcnow())
+    _move(engine, job_id, ImportJobStatus.RUNNING, started_at=utcnow())
 
     def progress(done: int, total: int) -> None:
         _update(engine, job_id, processed_rows=done, total_rows=total)
@@ -142,10 +149,10 @@ def run_job(engine: Engine, job_id: int, path: Path, cfg: Mapping[str, Any] | No
             else:
                 session.rollback()
         unit = report.unit
-        _update(
+        _move(
             engine,
             job_id,
-            status="finished",
+            ImportJobStatus.FINISHED,
             finished_at=utcnow(),
             accepted=report.accepted if kept else 0,
             skipped=report.skipped,
@@ -155,13 +162,13 @@ def run_job(engine: Engine, job_id: int, path: Path, cfg: Mapping[str, Any] | No
             error="" if kept else f"{len(report.rejected)} {unit}s rejected: nothing was imported",
         )
     except ImportError_ as exc:
-        _update(engine, job_id, status="failed", finished_at=utcnow(), error=str(exc)[:500])
+        _move(engine, job_id, ImportJobStatus.FAILED, finished_at=utcnow(), error=str(exc)[:500])
     except Exception:
         log.exception("import job %s failed", job_id)
-        _update(
+        _move(
             engine,
             job_id,
-            status="failed",
+            ImportJobStatus.FAILED,
             finished_at=utcnow(),
             error="The import stopped because of an error in the service",
         )
@@ -187,7 +194,10 @@ def start(
 
 def status_of(job: ImportJob, now: datetime) -> str:
     """queued, running, finished, failed, or interrupted (no word from it for a while)."""
-    if job.status in ("queued", "running") and now - job.updated_at > STALE_AFTER:
+    if (
+        job.status in (ImportJobStatus.QUEUED, ImportJobStatus.RUNNING)
+        and now - job.updated_at > STALE_AFTER
+    ):
         return "interrupted"
     return job.status
 

@@ -19,13 +19,14 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from encompass.db import make_engine
-from encompass.matching import ChildFacts, resolve_child, siblings_from
+from encompass.matching import ChildFacts, Verdict, resolve_child, siblings_from
 from encompass.models import Setting
 from encompass.models.fields import normalise_postcode
 from encompass.onboarding.csvfile import parse_date, read_rows
 
 REQUIRED = ("ref", "given_name", "family_name", "date_of_birth", "postcode")
-OUTCOMES = ("matched", "review", "unmatched")
+# The file says matched, review or unmatched (the matcher's verdicts but no_setting).
+OUTCOMES: tuple[str, ...] = (Verdict.MATCHED, Verdict.REVIEW, Verdict.UNMATCHED)
 # Sessions matching a long file at once on PostgreSQL, and the fewest children each.
 WORKERS = 2
 PART = 100
@@ -97,12 +98,12 @@ def _match_rows(session: Session, children: list[tuple[str, ChildFacts]], today:
     urns: dict[int, str] = {}
     for ref, facts in children:
         result = resolve_child(session, facts, today=today)
-        outcome = result.outcome if result.outcome in OUTCOMES else "review"
-        if result.outcome == "no_setting":
+        outcome = result.outcome
+        if outcome == Verdict.NO_SETTING:
             # On a council's home education register: found, and that team is where it goes.
-            outcome = "matched" if result.setting_id is not None else "unmatched"
+            outcome = Verdict.MATCHED if result.setting_id is not None else Verdict.UNMATCHED
         urn = ""
-        if outcome == "matched" and result.setting_id is not None:
+        if outcome == Verdict.MATCHED and result.setting_id is not None:
             if result.setting_id not in urns:
                 setting = session.get(Setting, result.setting_id)
                 urns[result.setting_id] = setting.urn if setting else ""

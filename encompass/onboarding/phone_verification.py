@@ -19,7 +19,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from encompass.delivery.outbox import queue_message
-from encompass.delivery.status import WAITING
+from encompass.lifecycles.delivery import WAITING
 from encompass.models import Delivery, KeyAdult, PhoneVerification
 from encompass.records import audit
 

@@ -29,6 +29,7 @@ from wtforms import (
 
 from encompass.models.fields import LANDLINE_EXAMPLE
 from encompass.notices.wording import Who, person, with_person, worded
+from encompass.police.queries import Progress
 from encompass.web.forms import YES_NO, DateParts, add_error, choices
 
 RISK_LEVELS = choices([("standard", "Standard"), ("medium", "Medium"), ("high", "High")])
@@ -124,10 +125,10 @@ class FilterForm(Form):
         choices=choices(
             [
                 ("", "Any status"),
-                ("waiting", "Not yet acknowledged"),
-                ("acknowledged", "Acknowledged"),
-                ("review", "Being matched by the council"),
-                ("no_setting", "Sent to a fallback team"),
+                (Progress.WAITING, "Not yet acknowledged"),
+                (Progress.ACKNOWLEDGED, "Acknowledged"),
+                (Progress.REVIEW, "Being matched by the council"),
+                (Progress.NO_SETTING, "Sent to a fallback team"),
             ]
         ),
         validate_choice=False,

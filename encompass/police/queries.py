@@ -4,19 +4,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from encompass.alerts.ack import acknowledged_by
 from encompass.alerts.follow_up import recorded
+from encompass.lifecycles.alert import AlertStatus
+from encompass.lifecycles.child import ChildOutcome
 from encompass.models import Alert, Child, Notice, Setting
 
-STATUSES = ("waiting", "acknowledged", "review", "no_setting")
+
+class Progress(StrEnum):
+    """Where a child's notice has got to, in one word for the control room's filter: read
+    from the alert's status and the child's outcome, never stored."""
+
+    WAITING = "waiting"
+    ACKNOWLEDGED = AlertStatus.ACKNOWLEDGED.value
+    REVIEW = ChildOutcome.REVIEW.value
+    NO_SETTING = ChildOutcome.NO_SETTING.value
+
+
+STATUSES = tuple(Progress)
 
 
 @dataclass
-class ChildOutcome:
+class ChildProgress:
     child: Child
     setting: Setting | None
     alert: Alert | None
@@ -26,21 +40,21 @@ class ChildOutcome:
     follow_up_recorded: bool = False
 
     @property
-    def status(self) -> str:
+    def status(self) -> Progress:
         """One word for the filter: where this child's notice has got to."""
         if self.alert is not None and self.alert.acknowledged_at is not None:
-            return "acknowledged"
-        if self.child.outcome == "review" and self.alert is None:
-            return "review"
-        if self.child.outcome == "no_setting":
-            return "no_setting"
-        return "waiting"
+            return Progress.ACKNOWLEDGED
+        if self.child.outcome == ChildOutcome.REVIEW and self.alert is None:
+            return Progress.REVIEW
+        if self.child.outcome == ChildOutcome.NO_SETTING:
+            return Progress.NO_SETTING
+        return Progress.WAITING
 
 
 @dataclass
 class NoticeRow:
     notice: Notice
-    children: list[ChildOutcome] = field(default_factory=list)
+    children: list[ChildProgress] = field(default_factory=list)
 
 
 def _day_start(day: date, tz: ZoneInfo) -> datetime:
@@ -79,7 +93,7 @@ def force_notices(
     ).all()
     by_notice = {n.id: NoticeRow(n) for n in notices}
     for child, alert, setting in rows:
-        outcome = ChildOutcome(child, setting, alert)
+        outcome = ChildProgress(child, setting, alert)
         if status and outcome.status != status:
             continue
         by_notice[child.notice_id].children.append(outcome)
@@ -87,7 +101,7 @@ def force_notices(
     return [row for row in by_notice.values() if row.children or not status]
 
 
-def _add_roles(session: Session, outcomes: list[ChildOutcome]) -> None:
+def _add_roles(session: Session, outcomes: list[ChildProgress]) -> None:
     roles = acknowledged_by(session, [o.alert for o in outcomes if o.alert is not None])
     followed = recorded(session, [o.alert.id for o in outcomes if o.alert and o.alert.id])
     for outcome in outcomes:
@@ -111,6 +125,6 @@ def force_notice(session: Session, force_id: int, notice_id: int) -> NoticeRow |
         .where(Child.notice_id == notice_id, col(Child.superseded_at).is_(None))
         .order_by(col(Child.position))
     ).all():
-        row.children.append(ChildOutcome(child, setting, alert))
+        row.children.append(ChildProgress(child, setting, alert))
     _add_roles(session, row.children)
     return row

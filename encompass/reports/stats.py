@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from encompass.lifecycles.review import ReviewStatus
 from encompass.models import Alert, Child, Notice, ReviewItem, Setting
 
 
@@ -164,7 +165,7 @@ def _review_outcomes(
         query = query.where(ReviewItem.la_code == la_code)
     outcomes: Counter[str] = Counter()
     for item in session.exec(query):
-        if item.status != "resolved":
+        if item.status != ReviewStatus.RESOLVED:
             outcomes["waiting"] += 1
         elif item.decision == "pupil":
             outcomes["matched"] += 1

@@ -21,6 +21,8 @@ from encompass.alerts.policy import AlertPolicy
 from encompass.alerts.recipients import coordinator_deputies, coordinators
 from encompass.calendar.setting_calendar import timing_for
 from encompass.delivery.outbox import queue_message
+from encompass.lifecycles.child import CHILD, placed
+from encompass.lifecycles.review import REVIEW, ReviewStatus
 from encompass.matching import Resolution
 from encompass.matching.fallback import council_of, fallback_team
 from encompass.models import Child, KeyAdult, Notice, Pupil, ReviewItem, Setting
@@ -147,7 +149,7 @@ def open_review(
 
 
 def items_in_scope(
-    session: Session, la_code: str | None, *, status: str = "open"
+    session: Session, la_code: str | None, *, status: str = ReviewStatus.OPEN
 ) -> list[ReviewItem]:
     """Open items, soonest deadline first; la_code None means every council (admins)."""
     query = select(ReviewItem).where(ReviewItem.status == status)
@@ -199,12 +201,8 @@ def _destination(
 
 
 def claim(session: Session, item: ReviewItem) -> None:
-    claimed = session.execute(
-        update(ReviewItem)
-        .where(col(ReviewItem.id) == item.id, col(ReviewItem.status) == "open")
-        .values(status="resolved")
-    ).rowcount  # type: ignore[attr-defined]
-    if not claimed:
+    assert item.id is not None
+    if not REVIEW.move(session, item.id, ReviewStatus.RESOLVED):
         raise ReviewError("This child has already been decided")
     session.refresh(item)
 
@@ -234,7 +232,8 @@ def place(
         tz=policy.tz,
         default_start=school_day_start,
     )
-    child.outcome = "no_setting" if setting.kind in TEAM_KINDS else "matched"
+    assert child.id is not None
+    CHILD.move(session, child.id, placed(setting.kind in TEAM_KINDS))
     child.setting_id = setting.id
     child.pupil_id = pupil_id
     child.match_reason = reason[:200]
@@ -264,7 +263,7 @@ def resolve_review(
 ) -> Child:
     """Carry out a coordinator's decision: a candidate's pupil id, "setting:<id>" (any
     setting, found by search), or NOT_ON_ROLL."""
-    if item.status != "open":
+    if item.status != ReviewStatus.OPEN:
         raise ReviewError("This child has already been decided")
     setting, chosen = _destination(session, item, choice)
     claim(session, item)
@@ -306,7 +305,7 @@ def escalate_due_reviews(session: Session, now: datetime, policy: AlertPolicy) -
     (the coordinators again when the council has no deputy). Each item once."""
     due = session.exec(
         select(ReviewItem.id).where(
-            ReviewItem.status == "open",
+            ReviewItem.status == ReviewStatus.OPEN,
             col(ReviewItem.escalated_at).is_(None),
             col(ReviewItem.escalate_at) <= now,
         )
@@ -317,7 +316,7 @@ def escalate_due_reviews(session: Session, now: datetime, policy: AlertPolicy) -
             update(ReviewItem)
             .where(
                 col(ReviewItem.id) == item_id,
-                col(ReviewItem.status) == "open",
+                col(ReviewItem.status) == ReviewStatus.OPEN,
                 col(ReviewItem.escalated_at).is_(None),
             )
             .values(escalated_at=now)

@@ -16,7 +16,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from encompass.alerts.policy import AlertPolicy
-from encompass.matching import ChildFacts, resolve_child
+from encompass.lifecycles.review import ReviewStatus
+from encompass.matching import ChildFacts, Verdict, resolve_child
 from encompass.matching.family import siblings_from
 from encompass.matching.learn import learn_weights
 from encompass.models import Child, ReviewItem, Setting
@@ -68,7 +69,9 @@ def rematch_open_reviews(
     session: Session, *, now: datetime, policy: AlertPolicy, school_day_start: str
 ) -> Rematched:
     items = session.exec(
-        select(ReviewItem).where(ReviewItem.status == "open").order_by(col(ReviewItem.id))
+        select(ReviewItem)
+        .where(ReviewItem.status == ReviewStatus.OPEN)
+        .order_by(col(ReviewItem.id))
     ).all()
     today = now.astimezone(policy.tz).date()
     matched = still_open = 0
@@ -78,7 +81,7 @@ def rematch_open_reviews(
             continue
         result = resolve_child(session, _facts(session, child), today=today)
         setting = session.get(Setting, result.setting_id) if result.setting_id else None
-        if setting is None or result.outcome not in ("matched", "no_setting"):
+        if setting is None or result.outcome not in (Verdict.MATCHED, Verdict.NO_SETTING):
             item.candidates = snapshot(session, result)
             item.reason = result.reason[:200]
             session.add(item)

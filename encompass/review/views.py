@@ -26,6 +26,7 @@ from wtforms.validators import InputRequired
 from encompass.admin.queries import find_settings
 from encompass.auth.access import role_required
 from encompass.db import utcnow
+from encompass.lifecycles.review import ReviewStatus
 from encompass.models import Child, Notice, ReviewItem, Setting
 from encompass.policies import policies
 from encompass.records import audit
@@ -91,7 +92,7 @@ def item(item_id: int) -> Any:
     # Any setting, in any council, found by name, URN or postcode (not only the candidates).
     query = request.args.get("q", "").strip()[:100]
     settings: list[Setting] = []
-    if len(query) >= 2 and review_item.status == "open":
+    if len(query) >= 2 and review_item.status == ReviewStatus.OPEN:
         settings = [found.setting for found in find_settings(g.db, None, query, limit=20)[0]]
     form = _form(review_item, settings)
     status = 200

@@ -4,7 +4,8 @@ POST /2010-04-01/Accounts/{AccountSid}/Messages.json and .../Calls.json take a
 form-encoded body and HTTP Basic auth (account SID and auth token), and answer 201 with
 the JSON resource the twilio Python client parses, as api.twilio.com does. Every request
 is recorded. A test can script the next answers: a Twilio error (400 with code 21211),
-a server error (500), or a hang (no answer until well after the client's timeout).
+a server error (500), a hang (no answer until well after the client's timeout), or a late
+acceptance (held like a hang, then answered 201 as usual when released).
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ ROUTE = re.compile(
 # test sets; released early when the server stops, so teardown never waits this long.
 HANG_SECONDS = 30.0
 
-ANSWERS = ("ok", "invalid_number", "server_error", "hang")
+ANSWERS = ("ok", "invalid_number", "server_error", "hang", "late_ok")
+ACCEPTED = ("ok", "late_ok")
 
 
 @dataclass
@@ -88,12 +90,12 @@ class FakeTwilio:
     @property
     def messages(self) -> list[Recorded]:
         """SMS that were accepted (answered 201)."""
-        return [r for r in self.requests if r.kind == "sms" and r.answer == "ok"]
+        return [r for r in self.requests if r.kind == "sms" and r.answer in ACCEPTED]
 
     @property
     def calls(self) -> list[Recorded]:
         """Voice calls that were accepted (answered 201)."""
-        return [r for r in self.requests if r.kind == "call" and r.answer == "ok"]
+        return [r for r in self.requests if r.kind == "call" and r.answer in ACCEPTED]
 
     def config(self) -> dict[str, Any]:
         """The app configuration that points the service's Twilio transports here."""
@@ -188,6 +190,8 @@ class _Handler(BaseHTTPRequestHandler):
             with contextlib.suppress(OSError):  # the client gave up long ago
                 self._send_json(503, _error(20503, "Service Unavailable", 503))
         else:
+            if answer == "late_ok":
+                fake._release.wait(HANG_SECONDS)
             prefix = "SM" if match["kind"] == "Messages" else "CA"
             record.sid = prefix + uuid.uuid4().hex
             resource = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -10,6 +11,8 @@ import time_machine
 from sqlmodel import Session, col, select
 from twilio.request_validator import RequestValidator
 
+from encompass.db import session_scope
+from encompass.delivery.attempts import DeliveryPolicy, time_out_stuck
 from encompass.delivery.outbox import queue_message
 from encompass.models import Delivery
 from encompass.worker import tick
@@ -257,3 +260,58 @@ def test_an_accepted_sms_is_on_record_before_a_slower_send_beside_it_finishes(
         assert report.status_code == 204
         db.rollback()
         assert db.get(Delivery, accepted.id).status == "delivered"
+
+
+def _sending(db: Session) -> list[Delivery]:
+    """The messages the worker has claimed and not yet finished, as committed now."""
+    db.rollback()
+    return list(db.exec(select(Delivery).where(Delivery.status == "sending")))
+
+
+@pytest.mark.parametrize("answer", ["late_ok", "hang"])
+def test_a_failed_sms_stays_failed_when_the_hung_send_answers_late(
+    make_app, wired_config, fake_twilio, answer
+):
+    """A send hangs past the timeout and is failed for good (out of attempts); Twilio then
+    answers it, accepted (and reports it delivered) or refused. The row stays failed: the
+    same person is tried on the next channel, and a late answer never undoes that."""
+    app = make_app(**wired_config, TWILIO_TIMEOUT_SECONDS=30, DELIVERY_MAX_ATTEMPTS=1)
+    client = app.test_client()
+    engine = app.extensions["encompass_engine"]
+    policy = DeliveryPolicy.from_config(app.config)
+    with Session(engine, expire_on_commit=False) as db:
+        submit_notice(client, school_ready_for_notices(db))
+        fake_twilio.answer_next(answer)
+        worker = threading.Thread(target=tick, args=(app,), daemon=True)
+        worker.start()
+        try:
+            waited = threading.Event()
+            for _ in range(500):  # up to 10 s for the worker thread, never the clock
+                # Only the SMS left sending (the e-mail beside it has gone), and asked for.
+                sending = _sending(db)
+                asked = [r for r in fake_twilio.requests if r.kind == "sms"]
+                if ([d.channel for d in sending] == ["sms"] and asked) or not worker.is_alive():
+                    break
+                waited.wait(0.02)
+            assert worker.is_alive(), "the SMS send did not hang"
+            [sms] = sending
+            with session_scope(engine) as session:
+                later = MONDAY_MORNING + policy.sending_timeout + timedelta(seconds=1)
+                assert time_out_stuck(session, later, policy) == 1
+        finally:
+            fake_twilio.release_hangs()
+            worker.join(timeout=60)
+        assert not worker.is_alive()
+
+        db.rollback()
+        sms = db.get(Delivery, sms.id)
+        assert (sms.status, sms.error_code, sms.provider_id) == ("failed", "sending-timeout", None)
+        if answer == "late_ok":
+            [request] = fake_twilio.messages
+            # Twilio took it after all, and says so: the report changes nothing either.
+            report = _signed(
+                client, fake_twilio, _sms_status(fake_twilio, request.sid, "delivered")
+            )
+            assert report.status_code == 204
+        db.rollback()
+        assert db.get(Delivery, sms.id).status == "failed"

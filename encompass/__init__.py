@@ -192,6 +192,27 @@ def _install_request_hooks(app: Flask) -> None:
     for error in (*UNAVAILABLE, PendingRollbackError):
         app.register_error_handler(error, _database_away)
 
+    @app.after_request
+    def _commit_the_request(response: Any) -> Any:
+        """The request's one commit, after the view: what it did (an audit entry of a
+        page read, a counted failed try) stands with its answer, a form error included.
+        A view that gives up part-way rolls its work back itself; an unhandled error
+        (500) commits nothing, and a commit the database cannot take is a 503."""
+        db = g.get("db")
+        if db is None or response.status_code >= 500:
+            return response
+        try:
+            db.commit()
+        except Exception as exc:
+            if not isinstance(exc, (*UNAVAILABLE, PendingRollbackError)):
+                raise
+            try:
+                db.rollback()
+            except SQLAlchemyError as error:
+                log.warning("rollback after a failed commit failed: %s", type(error).__name__)
+            return app.make_response(_database_away(exc))
+        return response
+
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:
         if exc.code == 413:

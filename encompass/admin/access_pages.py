@@ -78,7 +78,6 @@ def notice_access(notice_id: int) -> Any:
         object_type="notice",
         object_id=notice_id,
     )
-    g.db.commit()
     force = g.db.get(PoliceForce, notice.force_id)
     return render_template(
         "admin/notice_access.html",

@@ -76,7 +76,6 @@ def key_adult_account(adult_id: int, action: str) -> Any:
     do = _action(action)
     adult, found, user = _account_or_404(adult_id)
     message = do(user, adult.name)
-    g.db.commit()
     flash(message)
     return redirect(url_for("admin.setting", setting_id=found.id))
 
@@ -112,6 +111,5 @@ def coordinator_account(user_id: int, action: str) -> Any:
     if not RemoveForm().validate_on_submit():
         abort(400)
     message = do(user, user.email)
-    g.db.commit()
     flash(message)
     return redirect(url_for("admin.coordinators"))

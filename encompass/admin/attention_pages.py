@@ -22,7 +22,6 @@ def attention() -> Any:
     audit.record(
         g.db, "attention.viewed", user_id=current_user.id, detail=f"{len(items)} notifications"
     )
-    g.db.commit()
     return render_template(
         "admin/attention.html",
         items=items,

@@ -146,7 +146,6 @@ def calendar_save() -> Any:
         object_id=setting.id if setting else None,
         detail=f"{data['file']}: {count} entries for {setting.urn if setting else la_code}",
     )
-    g.db.commit()
     flash(f"Term dates saved from {data['file']}: {count} terms and closures")
     if setting is not None:
         return redirect(url_for("admin.setting", setting_id=setting.id))

@@ -93,7 +93,6 @@ def _audit(stories: list[ChildStory], how: str) -> None:
         user_id=current_user.id,
         detail=f"{how}: {len(stories)} children",
     )
-    g.db.commit()
 
 
 @bp.get("/children/repeated")

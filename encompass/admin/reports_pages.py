@@ -103,7 +103,6 @@ def _audit_export(which: str) -> None:
     audit.record(
         g.db, "report.exported", user_id=current_user.id, detail=f"{which} CSV (counts only)"
     )
-    g.db.commit()
 
 
 def _csv(rows: list[list[Any]], name: str) -> Response:

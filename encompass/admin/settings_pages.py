@@ -103,7 +103,6 @@ def school_day(setting_id: int) -> Any:
         object_id=found.id,
         detail=found.school_day_start or "default",
     )
-    g.db.commit()
     flash("Start of the school day saved")
     return redirect(url_for("admin.setting", setting_id=found.id))
 
@@ -130,7 +129,6 @@ def key_adult_new(setting_id: int) -> Any:
             add_error(getattr(form, exc.field), str(exc))
         else:
             invited = invite(g.db, adult, _invitations(), now=utcnow(), sent_by=current_user.id)
-            g.db.commit()
             flash(
                 f"{adult.name} added as {SETTING_ROLES[adult.role]}"
                 + (": an invitation to set a password is on its way" if invited else "")
@@ -146,7 +144,6 @@ def key_adult_remove(adult_id: int) -> Any:
     adult, found = key_adult_or_404(adult_id)
     if RemoveForm().validate_on_submit():
         remove_key_adult(g.db, adult, now=utcnow(), user_id=current_user.id)
-        g.db.commit()
         flash(f"{adult.name} removed: they will not be alerted")
     return redirect(url_for("admin.setting", setting_id=found.id))
 
@@ -165,7 +162,6 @@ def key_adult_invite(adult_id: int) -> Any:
             flash(f"A new invitation is on its way to {adult.email}")
         else:
             flash(f"{adult.name} already has a password, or their account is deactivated")
-        g.db.commit()
     return redirect(url_for("admin.setting", setting_id=found.id))
 
 
@@ -179,7 +175,6 @@ def key_adult_deactivate(adult_id: int) -> Any:
         # A Key Adult's own account only: never an administrator's or a coordinator's.
         if user is not None and user.role == "dsl":
             set_active(g.db, user, active=False, now=utcnow())
-            g.db.commit()
             flash(f"{adult.name}'s account is deactivated: they are signed out everywhere")
     return redirect(url_for("admin.setting", setting_id=found.id))
 
@@ -193,7 +188,6 @@ def key_adult_sign_out(adult_id: int) -> Any:
         user = g.db.get(User, adult.user_id) if adult.user_id else None
         if user is not None and user.role == "dsl":
             ended = sign_out_everywhere(g.db, user, now=utcnow())
-            g.db.commit()
             flash(f"{adult.name} is signed out everywhere ({ended} sessions ended)")
     return redirect(url_for("admin.setting", setting_id=found.id))
 
@@ -231,9 +225,9 @@ def key_adult_send_code(adult_id: int) -> Any:
             user_id=current_user.id,
         )
     except phone_verification.VerificationError as exc:
+        g.db.rollback()
         flash(str(exc), "important")
     else:
-        g.db.commit()
         flash(f"Code sent by text message to {phone(adult.phone)}")
     return redirect(url_for("admin.key_adult_verify", adult_id=adult.id))
 
@@ -254,10 +248,9 @@ def key_adult_check_code(adult_id: int) -> Any:
                 user_id=current_user.id,
             )
         except phone_verification.VerificationError as exc:
-            g.db.commit()  # the failed try counts towards the limit
+            # The failed try is kept: it counts towards the limit.
             add_error(form.code, str(exc))
         else:
-            g.db.commit()
             flash(f"{adult.name}'s mobile number is verified")
             return redirect(url_for("admin.setting", setting_id=found.id))
     return _verify_page(adult, found, form, 400)
@@ -282,9 +275,9 @@ def key_adult_training(adult_id: int) -> Any:
                 user_id=current_user.id,
             )
         except KeyAdultError as exc:
+            g.db.rollback()
             add_error(getattr(form, exc.field), str(exc))
         else:
-            g.db.commit()
             flash(f"Training recorded for {adult.name}")
             return redirect(url_for("admin.setting", setting_id=found.id))
     status = 400 if form.errors else 200
@@ -312,6 +305,7 @@ def setting_new() -> Any:
                 scope=scope,
             )
         except SettingError as exc:
+            g.db.rollback()
             add_error(getattr(form, exc.field), str(exc))
         else:
             audit.record(
@@ -322,7 +316,6 @@ def setting_new() -> Any:
                 object_id=setting.id,
                 detail=f"{setting.urn} {setting.kind}",
             )
-            g.db.commit()
             flash(f"{setting.name} {'added' if new else 'updated'}")
             assert setting.id is not None
             return redirect(url_for("admin.setting", setting_id=setting.id))

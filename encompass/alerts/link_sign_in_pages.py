@@ -41,7 +41,6 @@ def check_your_email(link: AlertLink, now: datetime, status: int = 200) -> Any:
         detail="no password yet, mobile not verified: asked to use the invitation e-mail",
         at=now,
     )
-    g.db.commit()
     return render_template(
         "accounts/check_invitation.html", form=ResendForm(), token_path=request.path
     ), status
@@ -62,7 +61,6 @@ def resend_invitation(token: str) -> Any:
     window = policies().invitations.window
     sent = ratelimit.hit(g.db, ratelimit.bucket("invitation-resend", str(link.id)), window, now)
     if sent > RESENDS_PER_LINK:
-        g.db.commit()
         flash(
             "Your invitation was sent a few times already: check your junk or spam folder, or "
             "ask your council's Operation Encompass coordinator",
@@ -70,6 +68,5 @@ def resend_invitation(token: str) -> Any:
         )
         return redirect(back)
     invite(g.db, adult, policies().invitations, now=now, again=True)
-    g.db.commit()
     flash("We have sent your invitation again. It can take a few minutes to arrive.")
     return redirect(back)

@@ -48,9 +48,9 @@ def presentation(alert_id: int) -> Any:
                 remote_addr=request.remote_addr or "",
             )
         except AckError as exc:
+            g.db.rollback()
             form.presentation.errors = [str(exc)]
         else:
-            g.db.commit()
             flash("Saved how the child presented")
             return redirect(url_for("alerts.show", alert_id=alert.id))
     if request.method == "POST":

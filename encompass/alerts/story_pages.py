@@ -107,9 +107,9 @@ def follow_up(alert_id: int) -> Any:
                     now=utcnow(),
                 )
             except FollowUpError as exc:
+                g.db.rollback()
                 form.attendance.errors = [str(exc)]
             else:
-                g.db.commit()
                 flash("Saved what followed. The police have been told it was recorded.")
                 return redirect(url_for("alerts.show", alert_id=alert.id))
         status = 400
@@ -122,7 +122,6 @@ def follow_up(alert_id: int) -> Any:
             object_id=alert.id,
             remote_addr=request.remote_addr or "",
         )
-        g.db.commit()
     return render_template(
         "alerts/follow_up.html", form=form, alert=alert, setting=setting, found=found
     ), status
@@ -143,8 +142,8 @@ def same_child(alert_id: int) -> Any:
     try:
         link_same_child(g.db, child, earlier, user_id=current_user.id, now=utcnow())
     except LinkError as exc:
+        g.db.rollback()
         abort(409, str(exc))
-    g.db.commit()
     flash("Linked: the earlier notice is now part of this child's story.")
     return redirect(url_for("alerts.show", alert_id=alert.id))
 

@@ -120,7 +120,6 @@ def open_link(token: str) -> Any:
                 user_id=current_user.id if current_user.is_authenticated else None,
                 detail="unknown or expired link",
             )
-        g.db.commit()
         abort(429 if over else 404)
     if not current_user.is_authenticated:
         return _sign_in_first(link, now)
@@ -137,7 +136,6 @@ def open_link(token: str) -> Any:
             object_id=link.id,
             detail="not this reader's alert" if alert is None else "already used by another user",
         )
-        g.db.commit()
         abort(429 if over else 404)
     if link.used_by_user_id is None:
         link.first_used_at = now
@@ -151,7 +149,6 @@ def open_link(token: str) -> Any:
         object_id=link.id,
         at=now,
     )
-    g.db.commit()
     return redirect(url_for("alerts.show", alert_id=alert.id))
 
 
@@ -176,7 +173,6 @@ def _sign_in_first(link: AlertLink, now: datetime) -> Any:
         detail="no password yet, mobile verified: sent to set one",
         at=now,
     )
-    g.db.commit()
     return redirect(url_for("invitations.set_password", token=found.token, next=request.path))
 
 
@@ -204,11 +200,11 @@ def show(alert_id: int) -> Any:
                     ),
                 )
             except AckError as exc:
+                g.db.rollback()
                 form.note.errors = [str(exc)]
                 status = 409
             else:
                 schedule(g.db, alert, setting, policies().alerts, policies().school_day_start)
-                g.db.commit()
                 # No flash: the page's panel is the one confirmation.
                 return redirect(url_for("alerts.show", alert_id=alert.id))
         else:
@@ -234,9 +230,9 @@ def council_handling(alert_id: int) -> Any:
                 g.db, alert, user_id=current_user.id, note=handling.note.data or "", now=utcnow()
             )
         except CouncilActionError as exc:
+            g.db.rollback()
             handling.note.errors = [str(exc)]
         else:
-            g.db.commit()
             flash("Recorded: the council is handling this notification. Nothing more is sent.")
             return redirect(url_for("alerts.show", alert_id=alert.id))
     return _alert_page(alert, child, notice, setting, AckForm(formdata=None), handling, 400)
@@ -265,7 +261,6 @@ def _alert_page(
     story = child_story(
         g.db, alert, child, notice, setting, council=council, user_id=current_user.id, now=now
     )
-    g.db.commit()
     tz = ZoneInfo(current_app.config["ENCOMPASS_TIMEZONE"])
     seconds_left = (alert.due_by - now).total_seconds() if alert.due_by else None
     council_view = _council_view(alert, child, notice, setting)
@@ -335,7 +330,6 @@ def summary_text(alert_id: int) -> Any:
         object_id=alert.id,
         remote_addr=request.remote_addr or "",
     )
-    g.db.commit()
     filename = f"operation-encompass-{notice.police_reference}-{alert.id}.txt"
     filename = "".join(ch if ch.isalnum() or ch in "-." else "-" for ch in filename)
     return Response(

@@ -97,10 +97,9 @@ def force_api_key(func: F) -> F:
         row = key_for_api_key(g.db, key, now) if scheme.lower() == "bearer" and key else None
         if row is None:
             return _refuse_api_key(key, now)
-        per_key = ratelimit.hit(
-            g.db, ratelimit.bucket("api-key", str(row.id)), timedelta(minutes=1), now
+        per_key = ratelimit.hit_at_once(
+            g.db.get_bind(), ratelimit.bucket("api-key", str(row.id)), timedelta(minutes=1), now
         )
-        g.db.commit()  # the counter and the key's last_used_at
         if per_key > int(current_app.config["API_REQUESTS_PER_KEY_PER_MINUTE"]):
             return _too_many("Too many requests with this key: slow down.", timedelta(minutes=1))
         g.api_key = row
@@ -125,13 +124,10 @@ def _refuse_api_key(key: str, now: datetime) -> Any:
     failures = ratelimit.hit(g.db, ratelimit.bucket("api-auth-failures", address), window, now)
     ratelimit.hit(g.db, ratelimit.bucket("api-auth-prefix", key[:10]), window, now)
     if per_address > int(cfg["API_REQUESTS_PER_ADDRESS_PER_MINUTE"]):
-        g.db.commit()
         return _too_many("Too many requests from this address: slow down.", minute)
     if failures > limit:
-        g.db.commit()
         return _too_many("Too many requests with a wrong API key from this address.", window)
     audit.record(g.db, "api.auth_failed", detail="no key" if not key else "")
-    g.db.commit()
     return (
         {"error": "unauthorised", "message": "A valid force API key is required."},
         401,

@@ -58,7 +58,6 @@ def forget_device(device_id: int) -> Any:
         object_type="remembered_device",
         object_id=row.id,
     )
-    g.db.commit()
     flash(f"{row.label or 'The device'} is no longer remembered")
     response = redirect(url_for("accounts.account"))
     this = row.token_hash == device_cookie.this_device_hash(current_user.id)
@@ -74,7 +73,6 @@ def sign_out_everywhere_page() -> Any:
     user = g.db.get(User, current_user.id)
     assert user is not None
     ended = sign_out_everywhere(g.db, user, now=utcnow())
-    g.db.commit()
     logout_user()
     session.clear()
     flash(f"You are signed out everywhere ({ended} sessions ended) and no device is remembered.")

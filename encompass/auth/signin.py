@@ -118,7 +118,6 @@ def _end_idle_session() -> None:
         if str(user_id).isdigit()
         else "ended"
     )
-    g.db.commit()
     if why is None:
         return
     logout_user()
@@ -207,7 +206,6 @@ def _complete_sign_in(
         detail=how or ("password and authenticator app" if with_code else "password"),
     )
     session_id = sessions.start(g.db, user.id, utcnow())
-    g.db.commit()
     # A fresh session at every sign-in: nothing from before it carries over.
     session.clear()
     login_user(_signed_in(user))
@@ -258,7 +256,6 @@ def login() -> Any:
     email = (form.email.data or "").strip().lower()
     if _address_blocked() or _locked(email):
         audit.record(g.db, "signin.locked", detail="too many failed attempts")
-        g.db.commit()
         form.password.errors = [*form.password.errors, _lock_message()]
         return _sign_in_page(form, 429)
     user = g.db.exec(select(User).where(User.email == email)).first()
@@ -272,7 +269,6 @@ def login() -> Any:
         user_id=user.id if user else None,
         detail="unknown account" if user is None else "wrong password or inactive",
     )
-    g.db.commit()
     form.password.errors = list(form.password.errors) + [
         "The email address or password is not right"
     ]
@@ -325,7 +321,6 @@ def _ensure_secret(user: User) -> None:
     if user.totp_enabled_at is None and not user.totp_secret:
         user.totp_secret = two_factor.new_secret()
         g.db.add(user)
-        g.db.commit()
 
 
 def _check_code(user: User, form: CodeForm, action: str) -> bool:
@@ -333,7 +328,6 @@ def _check_code(user: User, form: CodeForm, action: str) -> bool:
     now = utcnow()
     if _locked(user.email):
         audit.record(g.db, "signin.locked", user_id=user.id, detail="too many failed attempts")
-        g.db.commit()
         form.code.errors = [_lock_message()]
         return False
     if two_factor.use_code(g.db, user, form.code.data or "", now):
@@ -346,7 +340,6 @@ def _check_code(user: User, form: CodeForm, action: str) -> bool:
         return True
     _count_failure(user.email)
     audit.record(g.db, action, user_id=user.id, detail="wrong authenticator code")
-    g.db.commit()
     form.code.errors = ["The code is not right: enter the code your app shows now"]
     return False
 
@@ -384,7 +377,6 @@ def account_two_factor() -> Any:
     form = CodeForm()
     if form.validate_on_submit():
         if _check_code(user, form, "two_factor.failed"):
-            g.db.commit()
             session[TWO_FACTOR_DONE] = True
             flash("Your authenticator app is set up: you will need a code each time you sign in.")
             return redirect(url_for("web.home"))
@@ -401,7 +393,6 @@ def logout() -> Any:
             # The server forgets the session: a copy of the cookie no longer signs anyone in.
             sessions.end(g.db, session.get(sessions.SESSION_ID), utcnow())
             audit.record(g.db, "signout", user_id=current_user.id)
-            g.db.commit()
         logout_user()
         session.clear()
         flash("You have signed out.")

@@ -244,11 +244,10 @@ def keys_rotate() -> None:
     from encompass.records.key_rotation import rotate_all
 
     try:
-        with Session(current_app.extensions["encompass_engine"]) as session:
+        with app_session() as session:
             counts = rotate_all(session)
             total = sum(counts.values())
             audit.record(session, "keys.rotated", detail=f"{total} values re-encrypted")
-            session.commit()
     except CryptoError as exc:
         raise _fail(exc) from None
     for column, n in counts.items():
@@ -268,7 +267,7 @@ def keys_check() -> None:
     from encompass.records.key_rotation import check_all
 
     try:
-        with Session(current_app.extensions["encompass_engine"]) as session:
+        with app_session() as session:
             checks = check_all(session)
             unreadable = sum(c.unreadable for c in checks)
             older = sum(c.older for c in checks)
@@ -279,7 +278,6 @@ def keys_check() -> None:
                 "keys.checked",
                 detail=f"{total} values: {unreadable} unreadable, {older} under older keys",
             )
-            session.commit()
     except CryptoError as exc:
         raise _fail(exc) from None
     for c in checks:

@@ -84,7 +84,9 @@ class DeliveryPolicy:
 def claim_due(
     session: Session, now: datetime, limit: int = 200, policy: DeliveryPolicy | None = None
 ) -> list[int]:
-    """Claim due messages for sending; one over its recipient's hourly limit waits instead."""
+    """Claim due messages for sending; one over its recipient's hourly limit waits instead.
+
+    The caller commits the claim (send_due: a transaction of its own) before sending."""
     policy = policy or DeliveryPolicy.from_config(defaults())
     query = (
         select(Delivery)
@@ -128,7 +130,6 @@ def claim_due(
             )
         )
         claimed = [i for i in to_claim if i in taken]
-    session.commit()
     return claimed
 
 
@@ -507,7 +508,6 @@ def time_out_stuck(session: Session, now: datetime, policy: DeliveryPolicy) -> i
     retried = DELIVERY.move_all(
         session, CREATED, *stuck, due_at=now, updated_at=now, error_code=SENDING_TIMEOUT
     )
-    session.commit()
     return len(failed) + len(retried)
 
 
@@ -519,7 +519,10 @@ def send_due(
     stop: threading.Event | None = None,
 ) -> dict[str, int]:
     """One pass: time out stuck rows, claim what is due, send it. Returns counts by status.
-    With `stop` set, no more is claimed and what is claimed but unsent is handed back."""
+    With `stop` set, no more is claimed and what is claimed but unsent is handed back.
+
+    Each step commits on its own: the timeouts, each batch claimed (before any of it is
+    sent), and each message's outcome."""
     counts: dict[str, int] = {}
     with session_scope(engine) as session:
         time_out_stuck(session, now, policy)

@@ -40,13 +40,12 @@ def status() -> Any:
     # Callbacks arrive out of order and more than once: a final state is never undone.
     assert delivery.id is not None
     now = utcnow()
-    if DELIVERY.move(
+    DELIVERY.move(
         g.db,
         delivery.id,
         new_status,
         error_code=request.form.get("ErrorCode") or delivery.error_code,
         delivered_at=now if new_status == DELIVERED else delivery.delivered_at,
         updated_at=now,
-    ):
-        g.db.commit()
+    )
     return "", 204

@@ -31,7 +31,6 @@ def inbox() -> Any:
         object_id=current_user.setting_id,
         detail=f"{len(items)} notifications",
     )
-    g.db.commit()
     setting = g.db.get(Setting, current_user.setting_id or (settings[0] if settings else 0))
     waiting = sum(1 for item in items if item.needs_action and not item.council_handling)
     handled = sum(1 for item in items if item.council_handling)

@@ -80,13 +80,11 @@ def create_notice() -> Any:
         )
     if not submitted.created:
         _audit_view(submitted.notice.id, "sent again")
-        g.db.commit()
         return notice_for_force(g.db, submitted.notice), 200
     # What was just stored, as it stands at commit: no need to read it back.
     answer = notice_out(
         submitted.notice, ((p.child, p.setting, p.alert) for p in submitted.children)
     )
-    g.db.commit()
     return answer, 201
 
 
@@ -116,7 +114,6 @@ def get_notice(notice_id: int) -> Any:
     if notice is None:
         return _error(404, "not_found", "No such notice for this force.")
     _audit_view(notice.id)
-    g.db.commit()
     return notice_for_force(g.db, notice)
 
 
@@ -141,7 +138,6 @@ def amend(notice_id: int) -> Any:
         return _error(422, "invalid", "The amendment has errors.", errors=exc.errors)
     if not amended.changed:
         _audit_view(notice.id, "amendment changed nothing")
-    g.db.commit()
     return notice_for_force(g.db, notice), 200
 
 

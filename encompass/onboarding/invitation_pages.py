@@ -53,7 +53,6 @@ def refused(
     over = ratelimit.hit(g.db, bucket, window, now) > limit
     if not over:
         audit.record(g.db, action, detail="unknown, used or expired")
-    g.db.commit()
     if over:
         abort(429)
     return render_template(template), 404
@@ -75,7 +74,6 @@ def set_password(token: str) -> Any:
         except (PeopleError, ValueError):
             g.db.rollback()
             return refused()
-        g.db.commit()
         return begin_sign_in(user, safe_next(request.args.get("next")))
     return (
         render_template("accounts/set_password.html", form=form, email=user.email),

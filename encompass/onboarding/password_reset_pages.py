@@ -62,7 +62,6 @@ def forgotten_password() -> Any:
     if form.validate_on_submit():
         if _address_over_limit():
             audit.record(g.db, "password_reset.refused", detail="too many from one address")
-            g.db.commit()
             minutes = int(current_app.config["RATE_LIMIT_WINDOW_MINUTES"])
             form.email.errors = [
                 f"Too many requests from this network. Wait {minutes} minutes and try again, "
@@ -70,7 +69,6 @@ def forgotten_password() -> Any:
             ]
             return render_template("accounts/forgotten_password.html", form=form), 429
         request_reset(g.db, form.email.data or "", policies().invitations, now=utcnow())
-        g.db.commit()
         if next_url:
             session[AFTER_RESET] = next_url
         return redirect(url_for("invitations.reset_sent"))
@@ -110,7 +108,6 @@ def reset_password(token: str) -> Any:
         audit.record(
             g.db, "password_reset.used", user_id=user.id, object_type="user", object_id=user.id
         )
-        g.db.commit()
         return begin_sign_in(user, safe_next(session.pop(AFTER_RESET, None)))
     return (
         render_template("accounts/set_password.html", form=form, email=user.email, reset=True),

@@ -23,13 +23,13 @@ from prometheus_client.registry import Collector, CollectorRegistry
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from encompass.delivery.status import CREATED, SENDING
+from encompass.lifecycles.delivery import CREATED, SENDING
+from encompass.lifecycles.review import ReviewStatus
 from encompass.models import Alert, Delivery, Notice, ReviewItem
 from encompass.operations import heartbeat
 
 # A ladder step this late is not "about to fire": the worker is not firing it.
 STEP_GRACE = timedelta(seconds=60)
-REVIEW_OPEN = "open"
 
 
 def _age(now: datetime, oldest: datetime | None) -> float:
@@ -130,7 +130,7 @@ class ServiceCollector(Collector):
             select(
                 func.count(),
                 func.count().filter(col(ReviewItem.due_by) < self.now),
-            ).where(col(ReviewItem.status) == REVIEW_OPEN)
+            ).where(col(ReviewItem.status) == ReviewStatus.OPEN)
         ).one()
         yield GaugeMetricFamily(
             "encompass_review_items_open", "Children waiting in the review queue.", value=counts[0]

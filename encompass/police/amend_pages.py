@@ -96,7 +96,6 @@ def _amend(notice: Notice, form: ChildPageForm, body: dict[str, Any], named: str
         g.db.rollback()
         _place_errors(form, exc.errors, named)
         return None
-    g.db.commit()
     if amended.added:
         flash(f"{named} added to notice {notice.police_reference} and sent on")
     elif amended.changed:

@@ -60,7 +60,6 @@ def notices() -> Any:
     )
     filtered = bool(status or filters.received_from.data or filters.received_to.data)
     audit.record(g.db, "notices.listed", user_id=current_user.id, detail=f"{len(rows)} notices")
-    g.db.commit()
     return render_template("police/notices.html", rows=rows, filters=filters, filtered=filtered)
 
 
@@ -114,7 +113,6 @@ def new_notice() -> Any:
                     "important",
                 )
                 return redirect(url_for("police.notice", notice_id=exc.notice.id))
-            g.db.commit()
             notice = submitted.notice
             if submitted.created:
                 flash(f"Notice {notice.police_reference} submitted")
@@ -145,7 +143,6 @@ def notice(notice_id: int) -> Any:
         object_id=notice_id,
         remote_addr=request.remote_addr or "",
     )
-    g.db.commit()
     return render_template(
         "police/notice.html", row=row, amendments=notice_amendments(g.db, notice_id)
     )

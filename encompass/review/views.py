@@ -77,7 +77,6 @@ def _form(item: ReviewItem, found: list[Setting]) -> DecisionForm:
 def queue() -> Any:
     items = items_in_scope(g.db, _scope())
     audit.record(g.db, "review.queue_viewed", user_id=current_user.id, detail=f"{len(items)} items")
-    g.db.commit()
     notices = {n.id: n for n in (g.db.get(Notice, i.notice_id) for i in items) if n}
     return render_template("review/queue.html", items=items, notices=notices, now=utcnow())
 
@@ -115,7 +114,6 @@ def item(item_id: int) -> Any:
                 form.choice.errors = [str(exc)]
                 status = 409
             else:
-                g.db.commit()
                 flash("Decided. The alert has gone out and the police can see the outcome.")
                 return redirect(url_for("review.queue"))
         else:
@@ -132,7 +130,6 @@ def item(item_id: int) -> Any:
         remote_addr=request.remote_addr or "",
         at=now,
     )
-    g.db.commit()
     child = g.db.get(Child, review_item.child_id)
     notice = g.db.get(Notice, review_item.notice_id)
     decided = (

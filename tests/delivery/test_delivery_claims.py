@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from encompass.db import session_scope
 from encompass.delivery.attempts import DeliveryPolicy, claim_due, time_out_stuck
@@ -42,7 +42,7 @@ def test_it_claims_each_due_message_exactly_once_across_racing_workers(app, db):
     def worker(_):
         claimed = []
         for _ in range(10):
-            with Session(engine) as session:
+            with session_scope(engine) as session:
                 claimed += claim_due(session, NOW, limit=7)
         return claimed
 
@@ -60,14 +60,14 @@ def test_it_does_not_claim_messages_due_later(app, db):
     )
     db.commit()
 
-    with Session(app.extensions["encompass_engine"]) as session:
+    with session_scope(app.extensions["encompass_engine"]) as session:
         assert claim_due(session, NOW) == []
 
 
 def test_it_hands_back_a_message_stuck_in_sending(app, db):
     _queue(db, 1)
     engine = app.extensions["encompass_engine"]
-    with Session(engine) as session:
+    with session_scope(engine) as session:
         [claimed] = claim_due(session, NOW)
         policy = replace(
             DeliveryPolicy.from_config(app.config), sending_timeout=timedelta(minutes=5)
@@ -120,7 +120,7 @@ def test_it_sends_the_alert_through_the_outbox_and_marks_it_sent(app, client, db
 
 def _stick(engine, now):
     """A worker claims the one due message and dies before the provider answers."""
-    with Session(engine) as session:
+    with session_scope(engine) as session:
         return claim_due(session, now)
 
 
@@ -138,7 +138,7 @@ def test_it_retries_a_stuck_sms_once_then_fails_it_to_a_call(app, client, db):
 
     # Stuck once (the SMS and the e-mail): sent again on the same channel.
     assert sms.id in _stick(engine, SCHOOL_DAY)
-    with Session(engine) as session:
+    with session_scope(engine) as session:
         assert time_out_stuck(session, later, policy) == 2
     db.expire_all()
     retried = db.get(Delivery, sms.id)
@@ -150,7 +150,7 @@ def test_it_retries_a_stuck_sms_once_then_fails_it_to_a_call(app, client, db):
 
     # Stuck again: it fails, and the same person is called instead.
     assert sms.id in _stick(engine, later)
-    with Session(engine) as session:
+    with session_scope(engine) as session:
         assert time_out_stuck(session, later + timedelta(minutes=6), policy) == 2
     db.expire_all()
     failed = db.get(Delivery, sms.id)
@@ -170,7 +170,7 @@ def test_it_fails_a_stuck_message_that_has_used_its_attempts(app, db):
         DeliveryPolicy.from_config(app.config), max_attempts=1, sending_timeout=timedelta(minutes=5)
     )
     [claimed] = _stick(engine, NOW)
-    with Session(engine) as session:
+    with session_scope(engine) as session:
         assert time_out_stuck(session, NOW + timedelta(minutes=6), policy) == 1
     db.expire_all()
     assert db.get(Delivery, claimed).status == "failed"

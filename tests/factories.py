@@ -8,13 +8,14 @@ from typing import Any
 
 import time_machine
 from sqlalchemy import insert
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from encompass.auth.users import create_force as _create_force
 from encompass.auth.users import create_user as _create_user
+from encompass.delivery.outbox import Outbox
 from encompass.matching.frequencies import refresh_name_frequencies
 from encompass.matching.normalise import roll_keys
-from encompass.models import KeyAdult, Pupil, Setting, User
+from encompass.models import Delivery, KeyAdult, Pupil, Setting, User
 
 PASSWORD = "correct horse battery staple"
 
@@ -173,3 +174,13 @@ def add_namesakes(
     )
     refresh_name_frequencies(session)
     session.commit()
+
+
+def queue_message(
+    session: Session, *, due_at: datetime, reason: str = "test", **message: Any
+) -> Delivery:
+    """One message queued through the outbox (written, not committed); returns its row."""
+    out = Outbox(due_at)
+    out.message(due_at=due_at, reason=reason, **message)
+    out.write(session)
+    return session.exec(select(Delivery).order_by(col(Delivery.id).desc())).first()

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from encompass.alerts.messages import deadline, reminder_email, reminder_sms
 from encompass.alerts.outgoing import Outgoing
 from encompass.alerts.policy import AlertPolicy
-from encompass.auth.users import key_adults
+from encompass.alerts.recipients import Recipients
 from encompass.models import Alert, Setting
 
 
@@ -34,6 +34,7 @@ def queue_holiday_reminders(session: Session, now: datetime, policy: AlertPolicy
     for alert_id, setting_id in due:
         by_setting[int(setting_id)].append(int(alert_id))  # type: ignore[arg-type]
     reminded = 0
+    recipients = Recipients(session)
     for setting_id, alert_ids in by_setting.items():
         claimed = session.execute(
             update(Alert)
@@ -61,7 +62,7 @@ def queue_holiday_reminders(session: Session, now: datetime, policy: AlertPolicy
         assert first_id is not None
         count, needed_by = len(still_open), deadline(first_due, policy.tz)
         out = Outgoing(now, policy)
-        for adult in key_adults(session, setting_id, "dsl"):
+        for adult in recipients.in_role(setting, "dsl"):
             assert adult.id is not None
             # A fresh link to the first of them: the one in the holiday's message may be old.
             link = out.link(first_id, adult.id, first_due)

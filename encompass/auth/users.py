@@ -9,7 +9,7 @@ from sqlmodel import Session, col, or_, select
 from encompass.auth import ratelimit, sessions
 from encompass.auth.passwords import hash_password, new_token, token_hash
 from encompass.db import utcnow
-from encompass.models import ApiKey, KeyAdult, PoliceForce, Setting, User
+from encompass.models import ApiKey, PoliceForce, Setting, User
 from encompass.models.people import USER_ROLES
 from encompass.records import audit
 
@@ -324,14 +324,3 @@ def unlock(session: Session, user: User, *, now: datetime, by: int | None = None
 def locked(session: Session, user: User, *, now: datetime, limit: ratelimit.Limit) -> bool:
     """Locked by failed sign-ins (LOGIN_MAX_FAILURES in the window), as sign-in counts them."""
     return ratelimit.over(session, ratelimit.account_bucket(user.email), limit, now)
-
-
-def key_adults(session: Session, setting_id: int, role: str) -> list[KeyAdult]:
-    return list(
-        session.exec(
-            select(KeyAdult)
-            .where(KeyAdult.setting_id == setting_id, KeyAdult.role == role)
-            .where(KeyAdult.active == True)  # noqa: E712
-            .order_by(KeyAdult.id)  # type: ignore[arg-type]
-        )
-    )

@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from encompass.auth.passwords import new_token, token_hash
 from encompass.auth.users import set_password
-from encompass.delivery.outbox import queue_message
+from encompass.delivery.outbox import Outbox
 from encompass.models import Invitation, KeyAdult, Setting, User
 from encompass.records import audit
 
@@ -162,8 +162,8 @@ def invite(
     subject, body = invitation_email(
         _where(session, adult), f"{policy.base_url}/invitation/{token}", policy.ttl
     )
-    queue_message(
-        session,
+    out = Outbox(now)
+    out.message(
         channel="email",
         to_address=user.email,
         subject=subject,
@@ -171,8 +171,8 @@ def invite(
         due_at=now,
         key_adult_id=adult.id,
         reason=REASON,
-        now=now,
     )
+    out.write(session)
     audit.record(
         session,
         "user.invited",

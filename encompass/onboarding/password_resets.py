@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from encompass.auth import ratelimit
-from encompass.delivery.outbox import queue_message
+from encompass.delivery.outbox import Outbox
 from encompass.models import User
 from encompass.onboarding.invitations import RESET, InvitationPolicy, new_link
 from encompass.records import audit
@@ -64,16 +64,16 @@ def send_reset(
         policy.reset_ttl,
         by_coordinator=sent_by is not None,
     )
-    queue_message(
-        session,
+    out = Outbox(now)
+    out.message(
         channel="email",
         to_address=user.email,
         subject=subject,
         body=body,
         due_at=now,
         reason=REASON,
-        now=now,
     )
+    out.write(session)
     audit.record(
         session,
         "password_reset.sent",

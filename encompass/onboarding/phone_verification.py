@@ -12,13 +12,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from encompass.delivery.outbox import queue_message
+from encompass.delivery.outbox import Outbox
 from encompass.lifecycles.delivery import WAITING
 from encompass.models import Delivery, KeyAdult, PhoneVerification
 from encompass.records import audit
@@ -34,12 +33,6 @@ REDACTED = SMS_TEXT.format(code="(used)")
 
 class VerificationError(ValueError):
     """The code cannot be sent or accepted; the message says why, for the coordinator."""
-
-
-@dataclass(frozen=True)
-class Sent:
-    verification: PhoneVerification
-    delivery: Delivery
 
 
 def code_hash(secret: str, adult_id: int, phone: str, code: str) -> str:
@@ -58,7 +51,7 @@ def latest(session: Session, adult_id: int) -> PhoneVerification | None:
 
 def send_code(
     session: Session, adult: KeyAdult, *, secret: str, now: datetime, user_id: int
-) -> Sent:
+) -> PhoneVerification:
     """Queue a new code by SMS; any earlier unused code stops working."""
     assert adult.id is not None
     if not adult.phone:
@@ -79,16 +72,16 @@ def send_code(
         sent_by_user_id=user_id,
     )
     session.add(verification)
-    delivery = queue_message(
-        session,
+    out = Outbox(now)
+    out.message(
         channel="sms",
         to_address=adult.phone,
         body=SMS_TEXT.format(code=code),
         due_at=now,
         key_adult_id=adult.id,
         reason=REASON,
-        now=now,
     )
+    out.write(session)
     session.flush()
     audit.record(
         session,
@@ -98,7 +91,7 @@ def send_code(
         object_id=adult.id,
         at=now,
     )
-    return Sent(verification, delivery)
+    return verification
 
 
 def check_code(

@@ -20,7 +20,7 @@ from encompass.alerts.create import create_alert
 from encompass.alerts.policy import AlertPolicy
 from encompass.alerts.recipients import coordinator_deputies, coordinators
 from encompass.calendar.setting_calendar import timing_for
-from encompass.delivery.outbox import queue_message
+from encompass.delivery.outbox import Outbox
 from encompass.lifecycles.child import CHILD, placed
 from encompass.lifecycles.review import REVIEW, ReviewStatus
 from encompass.matching import Resolution
@@ -78,30 +78,19 @@ def _tell(
     link = f"{policy.base_url}/review/{item.id}"
     reason = "review_escalation" if escalation else "review"
     sms = escalation_sms(link) if escalation else review_sms(link)
-    subject, body = escalation_email(link) if escalation else review_email(link)
+    email = escalation_email(link) if escalation else review_email(link)
+    out = Outbox(now)
     for adult in adults:
-        if adult.phone:
-            queue_message(
-                session,
-                channel="sms",
-                to_address=adult.phone,
-                body=sms,
-                due_at=policy.phone_due_at(now, item.due_by),
-                key_adult_id=adult.id,
-                reason=reason,
-                now=now,
-            )
-        queue_message(
-            session,
-            channel="email",
-            to_address=adult.email,
-            subject=subject,
-            body=body,
-            due_at=now,
+        out.to_person(
+            ("sms", "email"),
+            phone=adult.phone,
+            email=adult.email,
+            texts=(sms, "", email),
+            phone_due=policy.phone_due_at(now, item.due_by),
             key_adult_id=adult.id,
             reason=reason,
-            now=now,
         )
+    out.write(session)
     return len(adults)
 
 

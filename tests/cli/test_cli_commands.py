@@ -9,10 +9,9 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from encompass.auth.passwords import verify_password
-from encompass.delivery.outbox import queue_message
 from encompass.models import ApiKey, Delivery, PoliceForce, Setting, User
 from tests.cli_helpers import assert_one_line_error, count, error_lines, make_cli, rows
-from tests.factories import PASSWORD, bearer, create_setting, notice_body
+from tests.factories import PASSWORD, bearer, create_setting, notice_body, queue_message
 from tests.helpers import sign_in
 
 

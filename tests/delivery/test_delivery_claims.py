@@ -10,7 +10,6 @@ from sqlmodel import select
 
 from encompass.db import session_scope
 from encompass.delivery.attempts import DeliveryPolicy, claim_due, time_out_stuck
-from encompass.delivery.outbox import queue_message
 from encompass.models import Alert, Delivery
 from encompass.worker import tick
 from tests.factories import (
@@ -20,6 +19,7 @@ from tests.factories import (
     create_pupil,
     create_setting,
     notice_body,
+    queue_message,
 )
 
 pytestmark = pytest.mark.clock

@@ -13,7 +13,6 @@ from twilio.request_validator import RequestValidator
 
 from encompass.db import session_scope
 from encompass.delivery.attempts import DeliveryPolicy, time_out_stuck
-from encompass.delivery.outbox import queue_message
 from encompass.models import Delivery
 from encompass.worker import tick
 from tests.e2e.fake_twilio import FakeTwilio
@@ -24,7 +23,7 @@ from tests.e2e.scenario import (
     school_ready_for_notices,
     submit_notice,
 )
-from tests.factories import create_key_adult
+from tests.factories import create_key_adult, queue_message
 
 pytestmark = pytest.mark.clock
 

@@ -23,7 +23,7 @@ from encompass.delivery.transports import Transport, build_transports
 from encompass.escalation.failures import follow_up_failures
 from encompass.escalation.steps import fire_due_steps
 from encompass.operations.heartbeat import Heartbeat
-from encompass.policies import policies
+from encompass.policies import Policies, policies
 from encompass.records import log_format
 from encompass.review.queue import escalate_due_reviews
 
@@ -74,10 +74,10 @@ def tick(app: Flask, now: datetime | None = None) -> dict[str, int]:
 
 
 def _tick(app: Flask, now: datetime, started: float) -> dict[str, int]:
-    cfg = dict(app.config)
     engine = app.extensions["encompass_engine"]
-    alerts, delivery = policies(app).alerts, policies(app).delivery
-    transports = _transports(app, cfg)
+    built = policies(app)
+    alerts, delivery = built.alerts, built.delivery
+    transports = _transports(app, dict(app.config))
     counts: dict[str, int] = {}
     with session_scope(engine) as session:
         reminded = queue_holiday_reminders(session, now, alerts)
@@ -107,7 +107,7 @@ def _tick(app: Flask, now: datetime, started: float) -> dict[str, int]:
         counts["reviews_escalated"] = reviews_escalated
     if fired:
         counts["escalation_steps"] = fired
-    _add(counts, housekeeping(engine, now, cfg))
+    _add(counts, housekeeping(engine, now, built))
     seconds = time.monotonic() - started
     beat = app.extensions.setdefault("encompass_heartbeat", Heartbeat())
     beat.add(seconds, counts)
@@ -177,7 +177,7 @@ def _summary(app: Flask) -> PassSummary:
     return summary
 
 
-def housekeeping(engine: Any, now: datetime, cfg: dict[str, Any]) -> dict[str, int]:
+def housekeeping(engine: Any, now: datetime, built: Policies) -> dict[str, int]:
     """Retention, forgetting old rate-limit windows, and sealing the audit trail (last, so
     this tick's own entries are sealed too)."""
     from encompass.auth import ratelimit, sessions
@@ -187,9 +187,9 @@ def housekeeping(engine: Any, now: datetime, cfg: dict[str, Any]) -> dict[str, i
 
     counts: dict[str, int] = {}
     with session_scope(engine) as session:
-        minimised = run_retention(session, now, int(cfg["NOTICE_RETENTION_DAYS"]))
+        minimised = run_retention(session, now, built.retention_days)
         ratelimit.sweep(session, now)
-        sessions.sweep(session, now, timedelta(hours=int(cfg["SESSION_MAX_HOURS"]) + 1))
+        sessions.sweep(session, now, built.sign_in.longest + timedelta(hours=1))
         forget_old_workers(session, now)
     if minimised:
         counts["notices_minimised"] = minimised

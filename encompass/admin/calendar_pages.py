@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -28,6 +27,7 @@ from encompass.calendar.preview import preview
 from encompass.calendar.school_days import Span
 from encompass.db import utcnow
 from encompass.models import Setting
+from encompass.policies import policies
 from encompass.records import audit
 from encompass.web.forms import add_error
 from encompass.web.uploads import accepts_upload
@@ -41,7 +41,7 @@ class SaveCalendarForm(FlaskForm):
 
 
 def _signer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="calendar-import")
+    return URLSafeTimedSerializer(policies().access.secret_key, salt="calendar-import")
 
 
 def _scope(form: CalendarForm) -> tuple[str | None, Setting | None]:
@@ -81,7 +81,7 @@ def calendar_preview() -> Any:
     upload = form.file.data
     filename = secure_filename(upload.filename) or "calendar.ics"
     nation = setting.nation if setting else "england"
-    tz = ZoneInfo(current_app.config["ENCOMPASS_TIMEZONE"])
+    tz = policies().tz
     try:
         calendar = read_calendar_bytes(upload.read(), filename, tz, utcnow().date(), nation)
     except CalendarFileError as exc:

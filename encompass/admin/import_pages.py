@@ -15,6 +15,7 @@ from encompass.auth.access import role_required
 from encompass.db import utcnow
 from encompass.models import ImportJob
 from encompass.onboarding import import_jobs
+from encompass.policies import policies
 from encompass.web.uploads import accepts_upload
 
 # The whole of England's GIAS download is about 60 MB.
@@ -65,8 +66,8 @@ def _start(job_id: int, path: Any) -> None:
         current_app.extensions["encompass_engine"],
         job_id,
         path,
-        inline=current_app.config["IMPORT_JOBS_INLINE"],
-        cfg=dict(current_app.config),
+        inline=policies().import_jobs_inline,
+        rematch=policies().rematch,
     )
 
 

@@ -8,9 +8,8 @@ import csv
 import io
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import Response, current_app, g, render_template, request
+from flask import Response, g, render_template, request
 from flask_login import current_user
 from sqlmodel import col, select
 from wtforms import Form, SelectField
@@ -117,7 +116,7 @@ def repeated_children_page() -> Any:
 def repeated_children_csv() -> Any:
     _, stories, follow_ups, now = _stories()
     _audit(stories, "CSV")
-    tz = ZoneInfo(current_app.config["ENCOMPASS_TIMEZONE"])
+    tz = policies().tz
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(

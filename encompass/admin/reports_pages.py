@@ -6,9 +6,8 @@ import csv
 import io
 from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import Response, current_app, g, render_template, request
+from flask import Response, g, render_template, request
 from flask_login import current_user
 from wtforms import Form, SelectField
 
@@ -32,7 +31,7 @@ class ReportForm(Form):
 
 def _months(report: Report) -> list[Month]:
     """Repeat and holiday-period notices in each month the report's weeks touch."""
-    tz = ZoneInfo(current_app.config["ENCOMPASS_TIMEZONE"])
+    tz = policies().tz
     return monthly_counts(
         g.db, council_scope(), policies().repeats, first=report.start, last=report.end, tz=tz
     )
@@ -40,7 +39,7 @@ def _months(report: Report) -> list[Month]:
 
 def _report() -> tuple[ReportForm, Report]:
     form = ReportForm(request.args)
-    tz = ZoneInfo(current_app.config["ENCOMPASS_TIMEZONE"])
+    tz = policies().tz
     weeks = int(form.weeks.data) if form.weeks.data in dict(PERIODS) else 12
     last = form.ending.data or utcnow().astimezone(tz).date()
     start = monday(last) - timedelta(days=7 * (weeks - 1))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from encompass.admin.blueprint import bp, council_scope, key_adult_or_404, setting_or_404
@@ -68,7 +68,7 @@ def _setting_page(found: Any, school_day_form: SchoolDayForm, status: int = 200)
         training_expired=training_expired,
         school_day_form=school_day_form,
         remove_form=RemoveForm(),
-        default_start=current_app.config["SCHOOL_DAY_START"],
+        default_start=policies().school_day_start,
         locked={
             adult_id
             for adult_id, user in overview.users.items()
@@ -220,7 +220,7 @@ def key_adult_send_code(adult_id: int) -> Any:
         phone_verification.send_code(
             g.db,
             adult,
-            secret=current_app.config["SECRET_KEY"],
+            secret=policies().access.secret_key,
             now=utcnow(),
             user_id=current_user.id,
         )
@@ -243,7 +243,7 @@ def key_adult_check_code(adult_id: int) -> Any:
                 g.db,
                 adult,
                 form.code.data or "",
-                secret=current_app.config["SECRET_KEY"],
+                secret=policies().access.secret_key,
                 now=utcnow(),
                 user_id=current_user.id,
             )

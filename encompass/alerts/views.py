@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import (
     Response,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -73,8 +71,8 @@ def _link_failure(now: datetime, link_id: int | None = None) -> bool:
     ones (a valid session is never held back by its neighbours at a shared address), and
     per link for a real link opened by the wrong person.
     """
-    window = timedelta(minutes=int(current_app.config["RATE_LIMIT_WINDOW_MINUTES"]))
-    limit = int(current_app.config["ALERT_LINK_FAILURES_PER_ADDRESS"])
+    access = policies().access
+    window, limit = access.window, access.link_failures_per_address
     who = (
         ratelimit.bucket("link-failures-user", str(current_user.id))
         if current_user.is_authenticated
@@ -261,7 +259,7 @@ def _alert_page(
     story = child_story(
         g.db, alert, child, notice, setting, council=council, user_id=current_user.id, now=now
     )
-    tz = ZoneInfo(current_app.config["ENCOMPASS_TIMEZONE"])
+    tz = policies().tz
     seconds_left = (alert.due_by - now).total_seconds() if alert.due_by else None
     council_view = _council_view(alert, child, notice, setting)
     return (
@@ -312,7 +310,7 @@ def _summary(alert: Any, child: Child, notice: Notice, setting: Setting) -> str:
         child,
         notice,
         setting,
-        tz=ZoneInfo(current_app.config["ENCOMPASS_TIMEZONE"]),
+        tz=policies().tz,
         acknowledged_by=by.email if by else None,
     )
 

@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 from flask import abort, current_app, g, redirect, request, session, url_for
 from flask_login import current_user
 
+from encompass.auth.policy import access_policy
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 ACCESS_ATTR = "_encompass_access"
@@ -36,8 +38,7 @@ TWO_FACTOR_DONE = "two_factor"
 
 def two_factor_required(role: str) -> bool:
     """Roles that must sign in with an authenticator app (TOTP_REQUIRED_ROLES)."""
-    required = str(current_app.config["TOTP_REQUIRED_ROLES"])
-    return role in {r.strip() for r in required.split(",") if r.strip()}
+    return role in access_policy().totp_required_roles
 
 
 def role_required(*roles: str, two_factor: bool = True) -> Callable[[F], F]:
@@ -100,7 +101,7 @@ def force_api_key(func: F) -> F:
         per_key = ratelimit.hit_at_once(
             g.db.get_bind(), ratelimit.bucket("api-key", str(row.id)), timedelta(minutes=1), now
         )
-        if per_key > int(current_app.config["API_REQUESTS_PER_KEY_PER_MINUTE"]):
+        if per_key > access_policy().api_per_key_per_minute:
             return _too_many("Too many requests with this key: slow down.", timedelta(minutes=1))
         g.api_key = row
         g.force = g.db.get(PoliceForce, row.force_id)
@@ -115,15 +116,15 @@ def _refuse_api_key(key: str, now: datetime) -> Any:
     from encompass.auth import ratelimit
     from encompass.records import audit
 
-    cfg = current_app.config
+    policy = access_policy()
     address = request.remote_addr or ""
     minute = timedelta(minutes=1)
-    window = timedelta(minutes=int(cfg["RATE_LIMIT_WINDOW_MINUTES"]))
-    limit = int(cfg["API_AUTH_FAILURES_PER_ADDRESS"])
+    window = policy.window
+    limit = policy.api_auth_failures_per_address
     per_address = ratelimit.hit(g.db, ratelimit.bucket("api-address", address), minute, now)
     failures = ratelimit.hit(g.db, ratelimit.bucket("api-auth-failures", address), window, now)
     ratelimit.hit(g.db, ratelimit.bucket("api-auth-prefix", key[:10]), window, now)
-    if per_address > int(cfg["API_REQUESTS_PER_ADDRESS_PER_MINUTE"]):
+    if per_address > policy.api_per_address_per_minute:
         return _too_many("Too many requests from this address: slow down.", minute)
     if failures > limit:
         return _too_many("Too many requests with a wrong API key from this address.", window)
@@ -143,7 +144,7 @@ def metrics_token(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         import hmac
 
-        token = str(current_app.config.get("METRICS_TOKEN") or "")
+        token = access_policy().metrics_token
         if token:
             scheme, _, given = request.headers.get("Authorization", "").partition(" ")
             if scheme.lower() != "bearer" or not hmac.compare_digest(

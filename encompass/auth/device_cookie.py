@@ -7,12 +7,13 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app, request
+from flask import request
 from sqlmodel import Session
 
 from encompass.auth import devices
 from encompass.auth.passwords import token_hash
-from encompass.auth.policy import sign_in_policy
+from encompass.auth.policy import access_policy, sign_in_policy
+from encompass.config import installed
 from encompass.db import utcnow
 from encompass.models import RememberedDevice, User
 from encompass.records import audit
@@ -21,7 +22,7 @@ from encompass.records import audit
 def _read(user_id: int | None) -> str | None:
     """The device id this browser's cookie carries, if the cookie is the user's."""
     found = devices.read_cookie(
-        current_app.config["SECRET_KEY"], request.cookies.get(sign_in_policy().remember_cookie)
+        access_policy().secret_key, request.cookies.get(sign_in_policy().remember_cookie)
     )
     return found[1] if found is not None and found[0] == user_id else None
 
@@ -45,7 +46,7 @@ def remember_until() -> str:
     lasts = sign_in_policy().remember_device
     if not lasts:
         return ""
-    now = utcnow().astimezone(ZoneInfo(current_app.config["ENCOMPASS_TIMEZONE"]))
+    now = utcnow().astimezone(installed(ZoneInfo))
     until = (now + lasts).astimezone(now.tzinfo)
     days = (until.date() - now.date()).days
     day = (
@@ -68,7 +69,7 @@ def remember_this_device(session: Session, user: User) -> str:
     audit.record(
         session, "device.remembered", user_id=user.id, object_type="user", object_id=user.id
     )
-    return devices.cookie_value(current_app.config["SECRET_KEY"], user.id, token)
+    return devices.cookie_value(access_policy().secret_key, user.id, token)
 
 
 def set_on(response: Any, value: str) -> Any:

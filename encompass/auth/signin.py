@@ -22,7 +22,6 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     Flask,
-    current_app,
     flash,
     g,
     redirect,
@@ -46,7 +45,7 @@ from encompass.auth.access import (
     two_factor_required,
 )
 from encompass.auth.passwords import verify_password
-from encompass.auth.policy import sign_in_policy
+from encompass.auth.policy import access_policy, sign_in_policy
 from encompass.db import utcnow
 from encompass.models import User
 from encompass.models.people import USER_ROLES
@@ -162,7 +161,7 @@ def safe_next(target: str | None) -> str | None:
 
 
 def _window() -> timedelta:
-    return timedelta(minutes=int(current_app.config["RATE_LIMIT_WINDOW_MINUTES"]))
+    return access_policy().window
 
 
 def _address_bucket() -> str:
@@ -174,7 +173,7 @@ def _locked(email: str) -> bool:
 
 
 def _address_blocked() -> bool:
-    limit = int(current_app.config["LOGIN_FAILURES_PER_ADDRESS"])
+    limit = access_policy().login_failures_per_address
     return ratelimit.count(g.db, _address_bucket(), _window(), utcnow()) >= limit
 
 
@@ -185,7 +184,7 @@ def _count_failure(email: str) -> None:
 
 
 def _lock_message() -> str:
-    minutes = int(current_app.config["RATE_LIMIT_WINDOW_MINUTES"])
+    minutes = int(_window().total_seconds() // 60)
     return (
         f"Too many failed attempts to sign in. Wait {minutes} minutes and try again, or ask "
         "your council's Operation Encompass coordinator to unlock your account"
@@ -294,9 +293,7 @@ def _two_factor_page(
     enrolling = user.totp_enabled_at is None
     secret = user.totp_secret or ""
     uri = (
-        two_factor.otpauth_uri(secret, user.email, current_app.config["TOTP_ISSUER"])
-        if enrolling
-        else ""
+        two_factor.otpauth_uri(secret, user.email, access_policy().totp_issuer) if enrolling else ""
     )
     until = device_cookie.remember_until() if remember else ""
     if until:

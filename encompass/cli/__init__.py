@@ -22,6 +22,7 @@ from encompass.config.environment import ConfigError
 from encompass.db import utcnow
 from encompass.onboarding.csvfile import ImportError_, ImportReport
 from encompass.onboarding.new_setting import SETTING_KINDS
+from encompass.policies import policies
 from encompass.records import audit
 
 
@@ -245,7 +246,7 @@ def roll_import(file: Path, partial: bool, setting_urn: str | None) -> None:
         report = import_roll(session, file, progress=True, setting_urn=setting_urn)
         if report.accepted:
             # The weights are learned again, and open review items resolved again.
-            done = after_roll_import(session, current_app.config, now=utcnow())
+            done = after_roll_import(session, policies().rematch, now=utcnow())
             if done.matched or done.still_open:
                 click.echo(
                     f"review: {done.matched} children matched by the new rolls, "
@@ -295,7 +296,7 @@ def demo() -> None:
     from encompass.cli.demo import load_demo
 
     with app_session() as session:
-        text = load_demo(session, current_app.config)
+        text = load_demo(session, policies().alerts.base_url)
     click.echo(text)
 
 

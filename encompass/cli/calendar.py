@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
@@ -18,6 +17,7 @@ from encompass.calendar.bank_holidays import (
 from encompass.calendar.imports import CalendarFileError, read_calendar_bytes, replace_calendar
 from encompass.db import session_scope, utcnow
 from encompass.models import Setting
+from encompass.policies import policies
 from encompass.records import audit
 
 calendar_group = AppGroup("calendar", help="Term dates, holidays and INSET days.")
@@ -41,7 +41,7 @@ def calendar_import(file: str, la_code: str | None, setting_urn: str | None) -> 
     if bool(la_code) == bool(setting_urn):
         raise click.UsageError("give exactly one of --la CODE or --setting URN")
     path, raw = _read(file)
-    tz = ZoneInfo(current_app.config["ENCOMPASS_TIMEZONE"])
+    tz = policies().tz
     with session_scope(current_app.extensions["encompass_engine"]) as session:
         setting = None
         if setting_urn:

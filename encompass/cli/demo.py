@@ -329,7 +329,7 @@ def sample_notice(today: date) -> dict[str, Any]:
     }
 
 
-def load_demo(session: Session, config: Any) -> str:
+def load_demo(session: Session, base: str) -> str:
     settings = _settings(session)
     _contacts(session, settings)
     _roll(session, settings)
@@ -337,7 +337,6 @@ def load_demo(session: Session, config: Any) -> str:
     refresh_name_frequencies(session)
     key = _force_key(session)
     users = _users(session)
-    base = config["PUBLIC_BASE_URL"]
     # Shell-quote the JSON for the single-quoted -d argument ("mother's partner").
     body = json.dumps(sample_notice(utcnow().date())).replace("'", "'\\''")
     lines = [

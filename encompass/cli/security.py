@@ -28,6 +28,7 @@ from encompass.cli.people import forces_group, read_password, users_group
 from encompass.cli.session import app_session
 from encompass.db import utcnow
 from encompass.models import ApiKey
+from encompass.policies import policies
 
 
 def _fail(exc: Exception) -> click.ClickException:
@@ -46,7 +47,7 @@ def _fail(exc: Exception) -> click.ClickException:
 def forces_rotate_key(name: str, overlap_hours: float | None) -> None:
     """A new API key for the force (works at once; printed once); old keys end after the overlap."""
     hours = (
-        float(current_app.config["API_KEY_OVERLAP_HOURS"])
+        policies().api_key_overlap.total_seconds() / 3600
         if overlap_hours is None
         else overlap_hours
     )
@@ -309,7 +310,7 @@ def retention_run() -> None:
     """Minimise every notice older than NOTICE_RETENTION_DAYS (the worker does it too)."""
     from encompass.records.retention import run_retention
 
-    days = int(current_app.config["NOTICE_RETENTION_DAYS"])
+    days = policies().retention_days
     total = 0
     with Session(current_app.extensions["encompass_engine"], expire_on_commit=False) as session:
         while True:

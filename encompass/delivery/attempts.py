@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -27,7 +27,6 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from encompass.config.environment import defaults
 from encompass.db import UNAVAILABLE, UTCDateTime, is_postgres, session_scope
 from encompass.delivery.status import SENDING_TIMEOUT
 from encompass.delivery.transports import OutboundMessage, Transport, TransportError
@@ -62,6 +61,9 @@ class DeliveryPolicy:
     unlimited_reasons: tuple[str, ...] = ("escalation:coordinator", "no_key_adult")
     backoff_base_seconds: int = 30
     backoff_max_seconds: int = 600
+    # Twilio's status callbacks are checked against this address and token.
+    base_url: str = ""
+    twilio_auth_token: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_config(cls, cfg: Mapping[str, Any]) -> DeliveryPolicy:
@@ -74,6 +76,8 @@ class DeliveryPolicy:
                 "voice": int(cfg["VOICE_PER_RECIPIENT_PER_HOUR"]),
             },
             concurrency=int(cfg["WORKER_SEND_CONCURRENCY"]),
+            base_url=str(cfg["PUBLIC_BASE_URL"]),
+            twilio_auth_token=cfg.get("TWILIO_AUTH_TOKEN") or None,
         )
 
     def backoff(self, attempts: int) -> timedelta:
@@ -82,12 +86,11 @@ class DeliveryPolicy:
 
 
 def claim_due(
-    session: Session, now: datetime, limit: int = 200, policy: DeliveryPolicy | None = None
+    session: Session, now: datetime, policy: DeliveryPolicy, limit: int = 200
 ) -> list[int]:
     """Claim due messages for sending; one over its recipient's hourly limit waits instead.
 
     The caller commits the claim (send_due: a transaction of its own) before sending."""
-    policy = policy or DeliveryPolicy.from_config(defaults())
     query = (
         select(Delivery)
         .where(Delivery.status == CREATED, col(Delivery.due_at) <= now)
@@ -530,7 +533,7 @@ def send_due(
     with ThreadPoolExecutor(max_workers=max(policy.concurrency, 1)) as pool:
         while stop is None or not stop.is_set():
             with session_scope(engine) as session:
-                claimed = claim_due(session, now, policy=policy)
+                claimed = claim_due(session, now, policy)
             if not claimed:
                 break
             sent = send_claimed(engine, claimed, transports, policy, now, pool, stop)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, g, request
+from flask import Blueprint, g, request
 from sqlmodel import select
 from twilio.request_validator import RequestValidator
 
 from encompass.auth.access import twilio_signature
+from encompass.config import installed
 from encompass.db import utcnow
+from encompass.delivery.attempts import DeliveryPolicy
 from encompass.delivery.status import TWILIO_STATUSES
 from encompass.lifecycles.delivery import DELIVERED, DELIVERY
 from encompass.models import Delivery
@@ -20,9 +22,10 @@ bp = Blueprint("twilio", __name__, url_prefix="/twilio")
 @bp.post("/status")
 @twilio_signature
 def status() -> Any:
-    token = current_app.config.get("TWILIO_AUTH_TOKEN")
+    policy = installed(DeliveryPolicy)
+    token = policy.twilio_auth_token
     signature = request.headers.get("X-Twilio-Signature", "")
-    url = current_app.config["PUBLIC_BASE_URL"] + request.full_path.rstrip("?")
+    url = policy.base_url + request.full_path.rstrip("?")
     if (
         not token
         or not signature

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, g, request
+from flask import Blueprint, g, request
 from pydantic import ValidationError
 from sqlmodel import select
 from werkzeug.exceptions import BadRequest
@@ -146,4 +146,4 @@ def amend(notice_id: int) -> Any:
 def openapi() -> Any:
     from encompass.notices.openapi import document
 
-    return document(current_app.config["PUBLIC_BASE_URL"])
+    return document(policies().alerts.base_url)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from encompass.onboarding.csvfile import ImportError_, ImportReport
 from encompass.onboarding.gias import import_gias
 from encompass.onboarding.rolls import import_roll
 from encompass.records import audit
+from encompass.review.rematch import RematchPolicy, after_roll_import
 
 log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(minutes=5)
@@ -87,7 +88,7 @@ def _import(
     job: ImportJob,
     path: Path,
     progress: Callable[[int, int], None] | None,
-    cfg: Mapping[str, Any] | None,
+    rematch: RematchPolicy | None,
 ) -> ImportReport:
     if job.kind == "roll":
         options: dict[str, Any] = {
@@ -104,10 +105,8 @@ def _import(
             report = import_roll(session, path, on_progress=progress, check_only=True, **options)
             if job.partial or not report.rejected:
                 report = import_roll(session, path, **options)
-        if report.accepted and (job.partial or not report.rejected) and cfg is not None:
-            from encompass.review.rematch import after_roll_import
-
-            after_roll_import(session, cfg, now=utcnow())
+        if report.accepted and (job.partial or not report.rejected) and rematch is not None:
+            after_roll_import(session, rematch, now=utcnow())
         return report
     return import_gias(
         session,
@@ -119,7 +118,7 @@ def _import(
     )
 
 
-def run_job(engine: Engine, job_id: int, path: Path, cfg: Mapping[str, Any] | None = None) -> None:
+def run_job(engine: Engine, job_id: int, path: Path, rematch: RematchPolicy | None = None) -> None:
     """Do the import and record the outcome on the job; the upload is deleted after."""
     with Session(engine) as session:
         job = session.get(ImportJob, job_id)
@@ -133,7 +132,7 @@ def run_job(engine: Engine, job_id: int, path: Path, cfg: Mapping[str, Any] | No
 
     try:
         with Session(engine) as session:
-            report = _import(session, job, path, progress, cfg)
+            report = _import(session, job, path, progress, rematch)
             rejected = [[row, reason] for row, reason in report.rejected[:MAX_REJECTED_SHOWN]]
             kept = job.partial or not report.rejected
             if kept:
@@ -182,10 +181,10 @@ def start(
     path: Path,
     *,
     inline: bool = False,
-    cfg: Mapping[str, Any] | None = None,
+    rematch: RematchPolicy | None = None,
 ) -> None:
     """Run the job in a background thread (or at once, for tests that use no server)."""
-    work: Callable[[], None] = lambda: run_job(engine, job_id, path, cfg)  # noqa: E731
+    work: Callable[[], None] = lambda: run_job(engine, job_id, path, rematch)  # noqa: E731
     if inline:
         work()
         return

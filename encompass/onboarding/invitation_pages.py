@@ -3,16 +3,16 @@ from an alert link, when they had none yet), then signs in and goes on."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, abort, current_app, g, render_template, request
+from flask import Blueprint, abort, g, render_template, request
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from encompass.auth import ratelimit
 from encompass.auth.access import public
+from encompass.auth.policy import access_policy
 from encompass.auth.signin import begin_sign_in, safe_next
 from encompass.auth.users import PeopleError
 from encompass.db import utcnow
@@ -47,8 +47,8 @@ def refused(
 ) -> Any:
     """An unknown, used or expired link; counted against the address like a bad alert link."""
     now = utcnow()
-    window = timedelta(minutes=int(current_app.config["RATE_LIMIT_WINDOW_MINUTES"]))
-    limit = int(current_app.config["ALERT_LINK_FAILURES_PER_ADDRESS"])
+    access = access_policy()
+    window, limit = access.window, access.link_failures_per_address
     bucket = ratelimit.bucket("invitation-failures", request.remote_addr or "")
     over = ratelimit.hit(g.db, bucket, window, now) > limit
     if not over:

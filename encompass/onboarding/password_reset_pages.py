@@ -8,10 +8,9 @@ signs in (with the authenticator-app step when the account has one).
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from flask import current_app, g, redirect, render_template, request, session, url_for
+from flask import g, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
 from wtforms import EmailField
 from wtforms.validators import DataRequired, Email
@@ -48,10 +47,10 @@ class ForgottenForm(FlaskForm):
 
 def _address_over_limit() -> bool:
     """Requests from one address count like failed sign-ins (LOGIN_FAILURES_PER_ADDRESS)."""
-    cfg = current_app.config
-    window = timedelta(minutes=int(cfg["RATE_LIMIT_WINDOW_MINUTES"]))
+    access = policies().access
     bucket = ratelimit.bucket("password-reset-address", request.remote_addr or "")
-    return ratelimit.hit(g.db, bucket, window, utcnow()) > int(cfg["LOGIN_FAILURES_PER_ADDRESS"])
+    hits = ratelimit.hit(g.db, bucket, access.window, utcnow())
+    return hits > access.login_failures_per_address
 
 
 @bp.route("/password-reset", methods=["GET", "POST"])
@@ -62,7 +61,7 @@ def forgotten_password() -> Any:
     if form.validate_on_submit():
         if _address_over_limit():
             audit.record(g.db, "password_reset.refused", detail="too many from one address")
-            minutes = int(current_app.config["RATE_LIMIT_WINDOW_MINUTES"])
+            minutes = int(policies().access.window.total_seconds() // 60)
             form.email.errors = [
                 f"Too many requests from this network. Wait {minutes} minutes and try again, "
                 "or ask your council's Operation Encompass coordinator"

@@ -5,18 +5,20 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, Response, current_app, g
+from flask import Blueprint, Response, g
 
 from encompass.auth.access import metrics_token, public
+from encompass.config import installed
 from encompass.db import utcnow
 from encompass.operations.heartbeat import worker_health
 from encompass.operations.metrics import exposition
+from encompass.operations.policy import OperationsPolicy
 
 bp = Blueprint("operations", __name__)
 
 
 def stale_after() -> timedelta:
-    return timedelta(seconds=float(current_app.config["WORKER_STALE_SECONDS"]))
+    return installed(OperationsPolicy).worker_stale
 
 
 @bp.get("/healthz/worker")

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 from flask import (
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -38,11 +37,12 @@ from encompass.police.forms import (
     notice_body,
 )
 from encompass.police.queries import STATUSES, force_notice, force_notices
+from encompass.policies import policies
 from encompass.records import audit
 
 
 def _tz() -> ZoneInfo:
-    return ZoneInfo(current_app.config["ENCOMPASS_TIMEZONE"])
+    return policies().tz
 
 
 @bp.get("/notices")

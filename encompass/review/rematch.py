@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -31,14 +30,20 @@ class Rematched:
     still_open: int = 0
 
 
-def after_roll_import(session: Session, cfg: Any, *, now: datetime) -> Rematched:
+@dataclass(frozen=True)
+class RematchPolicy:
+    """What re-resolving an open item needs to place a child: the alerts' policy and the
+    default start of the school day."""
+
+    alerts: AlertPolicy
+    school_day_start: str
+
+
+def after_roll_import(session: Session, policy: RematchPolicy, *, now: datetime) -> Rematched:
     """Learn the weights from the new rolls and the notices seen; re-resolve open items."""
     learn_weights(session, now=now)
     return rematch_open_reviews(
-        session,
-        now=now,
-        policy=AlertPolicy.from_config(cfg),
-        school_day_start=cfg["SCHOOL_DAY_START"],
+        session, now=now, policy=policy.alerts, school_day_start=policy.school_day_start
     )
 
 

@@ -9,17 +9,19 @@ The service is not on gov.uk, so its pages use Arial, never the GDS Transport fo
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import phonenumbers
 from flask import Blueprint, Flask, current_app, send_from_directory
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
+from encompass.alerts.policy import AlertPolicy
 from encompass.auth.access import public
+from encompass.config import installed
 from encompass.db import utcnow
+from encompass.operations.policy import OperationsPolicy
 
 bp = Blueprint("frontend", __name__)
 # The version scripts/bootstrap installs (package.json); govuk-frontend-jinja 4.1.0 targets it.
@@ -59,7 +61,7 @@ def govuk_asset(filename: str) -> Any:
 
 
 def _local(value: datetime) -> datetime:
-    return value.astimezone(ZoneInfo(current_app.config["ENCOMPASS_TIMEZONE"]))
+    return value.astimezone(installed(AlertPolicy).tz)
 
 
 def localtime(value: Any) -> str:
@@ -211,7 +213,7 @@ def worker_stale() -> bool:
 
     if not current_user.is_authenticated or current_user.role not in ("admin", "coordinator"):
         return False
-    stale_after = timedelta(seconds=float(current_app.config["WORKER_STALE_SECONDS"]))
+    stale_after = installed(OperationsPolicy).worker_stale
     try:
         return worker_health(g.db, utcnow(), stale_after).stale
     except SQLAlchemyError:

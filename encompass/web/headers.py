@@ -10,7 +10,9 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, g, request
+
+from encompass.auth.policy import access_policy
 
 # Pages with a child's details must not linger in a shared computer's cache.
 _NO_STORE = "no-store, max-age=0"
@@ -57,8 +59,9 @@ def _set_headers(response: Response) -> Response:
     headers.setdefault(
         "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
     )
-    hsts = int(current_app.config["HSTS_SECONDS"])
-    if hsts and str(current_app.config["PUBLIC_BASE_URL"]).startswith("https://"):
+    access = access_policy()
+    hsts = access.hsts_seconds
+    if hsts and access.https:
         headers.setdefault("Strict-Transport-Security", f"max-age={hsts}; includeSubDomains")
     if request.endpoint not in ("static", "frontend.govuk_asset"):
         headers["Cache-Control"] = _NO_STORE

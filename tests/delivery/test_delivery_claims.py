@@ -11,6 +11,7 @@ from sqlmodel import select
 from encompass.db import session_scope
 from encompass.delivery.attempts import DeliveryPolicy, claim_due, time_out_stuck
 from encompass.models import Alert, Delivery
+from encompass.policies import policies
 from encompass.worker import tick
 from tests.factories import (
     bearer,
@@ -43,7 +44,7 @@ def test_it_claims_each_due_message_exactly_once_across_racing_workers(app, db):
         claimed = []
         for _ in range(10):
             with session_scope(engine) as session:
-                claimed += claim_due(session, NOW, limit=7)
+                claimed += claim_due(session, NOW, policies(app).delivery, limit=7)
         return claimed
 
     with ThreadPoolExecutor(max_workers=3) as pool:
@@ -61,14 +62,14 @@ def test_it_does_not_claim_messages_due_later(app, db):
     db.commit()
 
     with session_scope(app.extensions["encompass_engine"]) as session:
-        assert claim_due(session, NOW) == []
+        assert claim_due(session, NOW, policies(app).delivery) == []
 
 
 def test_it_hands_back_a_message_stuck_in_sending(app, db):
     _queue(db, 1)
     engine = app.extensions["encompass_engine"]
     with session_scope(engine) as session:
-        [claimed] = claim_due(session, NOW)
+        [claimed] = claim_due(session, NOW, policies(app).delivery)
         policy = replace(
             DeliveryPolicy.from_config(app.config), sending_timeout=timedelta(minutes=5)
         )
@@ -118,10 +119,10 @@ def test_it_sends_the_alert_through_the_outbox_and_marks_it_sent(app, client, db
     }
 
 
-def _stick(engine, now):
+def _stick(app, now):
     """A worker claims the one due message and dies before the provider answers."""
-    with session_scope(engine) as session:
-        return claim_due(session, now)
+    with session_scope(app.extensions["encompass_engine"]) as session:
+        return claim_due(session, now, policies(app).delivery)
 
 
 @time_machine.travel(SCHOOL_DAY, tick=False)
@@ -137,7 +138,7 @@ def test_it_retries_a_stuck_sms_once_then_fails_it_to_a_call(app, client, db):
     later = SCHOOL_DAY + timedelta(minutes=6)
 
     # Stuck once (the SMS and the e-mail): sent again on the same channel.
-    assert sms.id in _stick(engine, SCHOOL_DAY)
+    assert sms.id in _stick(app, SCHOOL_DAY)
     with session_scope(engine) as session:
         assert time_out_stuck(session, later, policy) == 2
     db.expire_all()
@@ -149,7 +150,7 @@ def test_it_retries_a_stuck_sms_once_then_fails_it_to_a_call(app, client, db):
     )
 
     # Stuck again: it fails, and the same person is called instead.
-    assert sms.id in _stick(engine, later)
+    assert sms.id in _stick(app, later)
     with session_scope(engine) as session:
         assert time_out_stuck(session, later + timedelta(minutes=6), policy) == 2
     db.expire_all()
@@ -169,7 +170,7 @@ def test_it_fails_a_stuck_message_that_has_used_its_attempts(app, db):
     policy = replace(
         DeliveryPolicy.from_config(app.config), max_attempts=1, sending_timeout=timedelta(minutes=5)
     )
-    [claimed] = _stick(engine, NOW)
+    [claimed] = _stick(app, NOW)
     with session_scope(engine) as session:
         assert time_out_stuck(session, NOW + timedelta(minutes=6), policy) == 1
     db.expire_all()

@@ -1,0 +1,17 @@
+"""How long a worker may go without a completed pass before it is reported stale: read
+from configuration once (WORKER_STALE_SECONDS), by encompass/policies.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+
+@dataclass(frozen=True)
+class OperationsPolicy:
+    worker_stale: timedelta
+
+    @classmethod
+    def from_config(cls, cfg: Any) -> OperationsPolicy:
+        return cls(worker_stale=timedelta(seconds=float(cfg["WORKER_STALE_SECONDS"])))

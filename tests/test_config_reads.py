@@ -1,0 +1,88 @@
+"""Configuration is read once: the policies are built from it (encompass/policies.py, by
+create_app, the worker and the commands alike) and everything else takes its policy.
+
+Read from the source with `ast`: `current_app.config` or `app.config` anywhere but the
+builders below fails, and so does a second time zone made with `ZoneInfo(...)`.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "encompass"
+
+# "path:function" (or a whole file), and why it may read the configuration.
+READERS = {
+    "encompass/__init__.py": "create_app: loads and checks the configuration, builds the policies",
+    "encompass/config/": "reads and checks the configuration",
+    "encompass/policies.py": "the builder of every policy",
+    "encompass/worker.py:_tick": "builds the worker's transports (delivery/transports.py)",
+    "encompass/worker.py:run_worker": "the worker's clock (WORKER_INTERVAL_SECONDS)",
+    "encompass/cli/__init__.py:db_upgrade": "the database the migrations run on",
+    "encompass/cli/__init__.py:db_revision": "the database a new migration is compared with",
+}
+# The one time zone: AlertPolicy.tz (policies().tz), built from ENCOMPASS_TIMEZONE.
+ZONES = {"encompass/alerts/policy.py", "encompass/config/environment.py"}
+
+
+def reads(source: str) -> list[tuple[str, int, str]]:
+    """(function, line, what) for every configuration read and every ZoneInfo made."""
+    found: list[tuple[str, int, str]] = []
+
+    def visit(node: ast.AST, function: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            name = (
+                child.name
+                if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))
+                else function
+            )
+            if (
+                isinstance(child, ast.Attribute)
+                and child.attr == "config"
+                and isinstance(child.value, ast.Name)
+                and child.value.id in ("current_app", "app")
+            ):
+                found.append((function, child.lineno, "config"))
+            if (
+                isinstance(child, ast.Call)
+                and isinstance(child.func, ast.Name)
+                and child.func.id == "ZoneInfo"
+            ):
+                found.append((function, child.lineno, "zone"))
+            visit(child, name)
+
+    visit(ast.parse(source), "<module>")
+    return found
+
+
+def _allowed(path: str, function: str) -> bool:
+    return any(
+        path == place or path.startswith(place) or f"{path}:{function}" == place
+        for place in READERS
+        if place.endswith("/") or ":" in place or place == path
+    )
+
+
+def test_the_reader_finds_config_reads_and_zones():
+    source = (
+        "def f():\n    current_app.config['X']\n"
+        "def g(app):\n    return dict(app.config)\n"
+        "def h():\n    return ZoneInfo('Europe/London')\n"
+        "def i(policy):\n    return policy.config\n"
+    )
+    assert reads(source) == [("f", 2, "config"), ("g", 4, "config"), ("h", 6, "zone")]
+
+
+def test_only_the_builders_read_the_configuration_and_there_is_one_time_zone():
+    problems = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        relative = path.relative_to(PACKAGE.parent).as_posix()
+        for function, line, what in reads(path.read_text(encoding="utf-8")):
+            if what == "config" and not _allowed(relative, function):
+                problems.append(f"{relative}:{line} reads the configuration (take a policy)")
+            if what == "zone" and relative not in ZONES:
+                problems.append(f"{relative}:{line} makes a time zone (use policies().tz)")
+    assert not problems, "\n".join(problems)

@@ -2,8 +2,9 @@
 
 Read from the source with `ast`, not by importing. An import inside a function counts
 like one at the top: moving an import into a function hides a cycle from Python's import
-machinery, not from a reader, and it still runs. Imports under `if TYPE_CHECKING:` do not
-count: they never run, and only name a type for mypy. A module's parent packages are not
+machinery, not from a reader, and it still runs. Imports under `if TYPE_CHECKING:` count
+too: a type named from a room above is a dependency on it, whether or not it runs. A
+module's parent packages are not
 counted as imported (every module would then depend on `encompass/__init__.py`, the app
 factory).
 """
@@ -64,26 +65,14 @@ def _known(name: str) -> str | None:
     return name or None
 
 
-def _for_type_checking(node: ast.AST) -> bool:
-    test = node.test if isinstance(node, ast.If) else None
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-    )
-
-
-def _nodes(tree: ast.AST):
-    """Every node, except what sits under `if TYPE_CHECKING:`."""
-    for child in ast.iter_child_nodes(tree):
-        if _for_type_checking(child):
-            continue
-        yield child
-        yield from _nodes(child)
-
-
 def _imports(module: str, path: Path) -> set[str]:
-    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    return _imports_in(module, path.name == "__init__.py", path.read_text(encoding="utf-8"))
+
+
+def _imports_in(module: str, is_package: bool, source: str) -> set[str]:
+    package = module if is_package else module.rpartition(".")[0]
     found: set[str | None] = set()
-    for node in _nodes(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             found.update(_known(alias.name) for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -141,7 +130,17 @@ def test_the_import_reader_sees_imports_at_the_top_and_inside_functions():
     assert "encompass.records.audit" in GRAPH["encompass.cli.security"]
     assert "encompass.db" in GRAPH["encompass.records.audit"]
     assert "encompass.worker" in GRAPH["encompass.cli"]  # imported inside the command
-    assert "encompass.alerts.council" not in GRAPH["encompass.alerts.create"]  # TYPE_CHECKING
+
+
+def test_the_import_reader_counts_imports_for_type_checking_too():
+    source = (
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n"
+        "    from encompass.alerts.council import CouncilStep\n"
+    )
+    assert "encompass.alerts.council" in _imports_in("encompass.alerts.create", False, source)
+    # create.py names the council's gatherer by a Protocol: no cycle with council.py.
+    assert "encompass.alerts.council" not in GRAPH["encompass.alerts.create"]
 
 
 def test_no_module_imports_itself_round_a_cycle():

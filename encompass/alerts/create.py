@@ -11,7 +11,7 @@ come from alerts/recipients.py, read once for every alert of a request or a work
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from sqlmodel import Session
 
@@ -25,13 +25,19 @@ from encompass.alerts.messages import (
     spoken_deadline,
 )
 from encompass.alerts.outgoing import AlertLike, Outgoing
-from encompass.alerts.recipients import Recipients
-
-if TYPE_CHECKING:
-    from encompass.alerts.council import CouncilStep
 from encompass.alerts.policy import AlertPolicy
+from encompass.alerts.recipients import Recipients
 from encompass.models import Alert, Child, KeyAdult, Setting
 from encompass.models.escalation import LadderStep
+
+
+class GathersCouncil(Protocol):
+    """Where the council's step is gathered for several alerts (alerts/council.CouncilStep),
+    to be queued once for them all."""
+
+    def add(
+        self, adult: KeyAdult, channels: list[str], alert: AlertLike, setting: Setting
+    ) -> None: ...
 
 
 def notify(
@@ -74,7 +80,7 @@ def fire_step(
     step: LadderStep,
     *,
     reason: str | None = None,
-    council: CouncilStep | None = None,
+    council: GathersCouncil | None = None,
 ) -> int:
     """Queue one ladder step's messages; returns how many were queued (or, for the council
     when `council` gathers its step for several alerts, left with it to queue)."""

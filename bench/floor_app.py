@@ -3,7 +3,7 @@
 The service's own app, with the notice view swapped for one that authenticates the force
 (the same decorator: the API key lookup and the rate-limit counters), validates the body
 with the same schema, resolves every child against the roll with the same engine, and
-answers 201 with each child's outcome, writing nothing else. interfaces.md has the 201
+answers 201 with each child's outcome, writing nothing else. The API has the 201
 carry every child's outcome, so no intake can do less than this; when even this falls
 short of half the minimal endpoint's throughput, the target cannot be met by any intake
 that keeps the interface.

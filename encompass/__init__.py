@@ -62,7 +62,7 @@ def create_app(
 
     app.extensions["encompass_engine"] = make_engine(values["DATABASE_URL"])
     policies.install(app)  # every typed policy, read from the configuration once
-    # Personal free text is encrypted at rest with these keys (encompass/crypto.py).
+    # Personal free text is encrypted at rest with these keys (records/encryption.py).
     keyring.configure(values.get("ENCOMPASS_DATA_KEYS"))
     if int(values.get("TRUSTED_PROXY_COUNT") or 0):
         # request.remote_addr (rate limits, audit) must be the client, not the proxy.

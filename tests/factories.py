@@ -90,7 +90,7 @@ def create_user(session: Session, email: str, role: str, **kw: Any) -> User:
 
 
 def notice_body(**overrides: Any) -> dict[str, Any]:
-    """A valid notice as interfaces.md shows it; occurred an hour ago."""
+    """A valid notice as the OpenAPI document shows it; occurred an hour ago."""
     occurred = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
     child = {
         "given_name": "Amelia",

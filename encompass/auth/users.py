@@ -14,8 +14,9 @@ from encompass.models.people import USER_ROLES
 from encompass.records import audit
 
 
-class PeopleError(ValueError):
-    """A user, force or contact could not be created; the message says why."""
+class AccountError(ValueError):
+    """A user, force, API key or account change was refused; the message says why (not
+    worth retrying as it is: the input must change)."""
 
 
 API_KEY_PREFIX = "enc_"
@@ -33,11 +34,11 @@ def create_force(session: Session, name: str) -> tuple[PoliceForce, str]:
     """Create a force and return it with its API key, which is shown once and never stored."""
     name = name.strip()
     if not name:
-        raise PeopleError("force name must not be empty")
+        raise AccountError("force name must not be empty")
     if len(name) > 120:
-        raise PeopleError("force name must be 120 characters or fewer")
+        raise AccountError("force name must be 120 characters or fewer")
     if session.exec(select(PoliceForce).where(PoliceForce.name == name)).first():
-        raise PeopleError(f"a force named {name!r} already exists")
+        raise AccountError(f"a force named {name!r} already exists")
     now = utcnow()
     force = PoliceForce(name=name, created_at=now)
     session.add(force)
@@ -59,7 +60,7 @@ def create_force(session: Session, name: str) -> tuple[PoliceForce, str]:
 def force_named(session: Session, name: str) -> PoliceForce:
     force = session.exec(select(PoliceForce).where(PoliceForce.name == name.strip())).first()
     if force is None:
-        raise PeopleError(f"no police force named {name!r}")
+        raise AccountError(f"no police force named {name!r}")
     return force
 
 
@@ -79,7 +80,7 @@ def rotate_key(
 ) -> tuple[ApiKey, str]:
     """A new key that works at once; the force's other keys stop when the overlap ends."""
     if overlap < timedelta(0):
-        raise PeopleError("the overlap must not be negative")
+        raise AccountError("the overlap must not be negative")
     assert force.id is not None
     ends = now + overlap
     old = _live_keys(session, force.id, now)
@@ -109,7 +110,7 @@ def revoke_keys(
     if prefix:
         keys = [k for k in keys if k.prefix == prefix.strip()[:10]]
         if not keys:
-            raise PeopleError(f"{force.name} has no live key starting {prefix!r}")
+            raise AccountError(f"{force.name} has no live key starting {prefix!r}")
     for row in keys:
         row.revoked_at = now
         session.add(row)
@@ -156,13 +157,13 @@ def create_user(
 ) -> User:
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:
-        raise PeopleError(f"not an e-mail address: {email!r}")
+        raise AccountError(f"not an e-mail address: {email!r}")
     if role not in USER_ROLES:
-        raise PeopleError(f"role must be one of {', '.join(USER_ROLES)}, not {role!r}")
+        raise AccountError(f"role must be one of {', '.join(USER_ROLES)}, not {role!r}")
     if len(password) < 12:
-        raise PeopleError("password must be at least 12 characters")
+        raise AccountError("password must be at least 12 characters")
     if session.exec(select(User).where(User.email == email)).first():
-        raise PeopleError(f"a user with e-mail {email} already exists")
+        raise AccountError(f"a user with e-mail {email} already exists")
     user = User(email=email, role=role, password_hash=hash_password(password))
     _assign_scope(session, user, role, setting_urn, force_name, la_code)
     session.add(user)
@@ -181,32 +182,32 @@ def _assign_scope(
     """Role and the one scope that goes with it: a setting, a force, or a council."""
     la_code = (la_code or "").strip() or None
     if la_code is not None and len(la_code) > 10:
-        raise PeopleError(f"--la must be a council's LA code, like 816, not {la_code!r}")
+        raise AccountError(f"--la must be a council's LA code, like 816, not {la_code!r}")
     if role == "coordinator" and la_code is None:
         # Without a council a coordinator would sign in to see nothing at all.
-        raise PeopleError("a coordinator user needs --la CODE (the council's LA code)")
+        raise AccountError("a coordinator user needs --la CODE (the council's LA code)")
     user.role, user.la_code, user.setting_id, user.force_id = role, la_code, None, None
     if role == "dsl":
         if not setting_urn:
-            raise PeopleError("a dsl user needs --setting URN")
+            raise AccountError("a dsl user needs --setting URN")
         setting = session.exec(select(Setting).where(Setting.urn == setting_urn)).first()
         if setting is None:
-            raise PeopleError(f"no setting with URN {setting_urn}")
+            raise AccountError(f"no setting with URN {setting_urn}")
         user.setting_id = setting.id
         user.la_code = setting.la_code
     if role == "police":
         if not force_name:
-            raise PeopleError("a police user needs --force NAME")
+            raise AccountError("a police user needs --force NAME")
         force = session.exec(select(PoliceForce).where(PoliceForce.name == force_name)).first()
         if force is None:
-            raise PeopleError(f"no police force named {force_name!r}")
+            raise AccountError(f"no police force named {force_name!r}")
         user.force_id = force.id
 
 
 def user_by_email(session: Session, email: str) -> User:
     user = session.exec(select(User).where(User.email == email.strip().lower())).first()
     if user is None:
-        raise PeopleError(f"no user with e-mail {email.strip().lower()}")
+        raise AccountError(f"no user with e-mail {email.strip().lower()}")
     return user
 
 
@@ -230,7 +231,7 @@ def change_role(
 ) -> User:
     """A new role (and scope). Takes effect on the user's next request, signed in or not."""
     if role not in USER_ROLES:
-        raise PeopleError(f"role must be one of {', '.join(USER_ROLES)}, not {role!r}")
+        raise AccountError(f"role must be one of {', '.join(USER_ROLES)}, not {role!r}")
     before = _scope_text(user)
     _assign_scope(session, user, role, setting_urn, force_name, la_code)
     session.add(user)
@@ -279,9 +280,9 @@ def reset_two_factor(session: Session, user: User, *, now: datetime, by: int | N
 def set_password(session: Session, user: User, password: str, *, now: datetime) -> User:
     """A new password (at least 12 characters); every open session of the user ends."""
     if len(password) < 12:
-        raise PeopleError("password must be at least 12 characters")
+        raise AccountError("password must be at least 12 characters")
     if len(password) > 200:
-        raise PeopleError("password must be 200 characters or fewer")
+        raise AccountError("password must be 200 characters or fewer")
     had_one = bool(user.password_hash)
     user.password_hash = hash_password(password)
     session.add(user)

@@ -26,7 +26,7 @@ from encompass.calendar.sanity import implausible
 from encompass.calendar.school_days import Span
 from encompass.calendar.vocabulary import CLOSED_KINDS, classify
 from encompass.models import CalendarEntry
-from encompass.onboarding.csvfile import ImportError_, decode, parse_date
+from encompass.onboarding.csvfile import ImportFileError, decode, parse_date
 
 MAX_SPAN_DAYS = 400
 
@@ -264,7 +264,7 @@ def read_calendar_bytes(
     else:
         try:
             events = _csv_events(decode(raw))
-        except ImportError_ as exc:
+        except ImportFileError as exc:
             raise CalendarFileError(str(exc)) from None
     calendar = interpret(events)
     check_dates(calendar, today)

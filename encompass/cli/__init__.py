@@ -20,7 +20,7 @@ from encompass.cli.session import app_session
 from encompass.cli.teams import teams_group
 from encompass.config.environment import ConfigError
 from encompass.db import utcnow
-from encompass.onboarding.csvfile import ImportError_, ImportReport
+from encompass.onboarding.csvfile import ImportFileError, ImportReport
 from encompass.onboarding.new_setting import SETTING_KINDS
 from encompass.policies import policies
 from encompass.records import audit
@@ -68,7 +68,7 @@ def _run_import(
                 remote_addr="command line",
                 detail=f"{report.accepted} accepted, {len(report.rejected)} rejected",
             )
-    except ImportError_ as exc:
+    except ImportFileError as exc:
         raise click.ClickException(str(exc)) from None
     except _Abort:
         assert report is not None
@@ -276,7 +276,7 @@ def roll_match(file: Path, out: str | None) -> None:
             today = utcnow().astimezone(policies().alerts.tz).date()
             lines, counts = match_file(session, file, today=today)
             session.rollback()
-    except ImportError_ as exc:
+    except ImportFileError as exc:
         raise click.ClickException(str(exc)) from None
     if out:
         try:

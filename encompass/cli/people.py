@@ -8,7 +8,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from encompass.auth.users import PeopleError
+from encompass.auth.users import AccountError
 from encompass.cli.session import app_session
 from encompass.records import audit
 
@@ -25,7 +25,7 @@ def forces_create(name: str) -> None:
     try:
         with app_session() as session:
             force, key = create_force(session, name)
-    except PeopleError as exc:
+    except AccountError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"created force {force.name!r}")
     click.echo(f"API key (shown once, store it now): {key}")
@@ -68,6 +68,6 @@ def users_create(
             audit.record(
                 session, "user.created", object_type="user", object_id=user.id, detail=user.role
             )
-    except PeopleError as exc:
+    except AccountError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"created {user.role} user {user.email}")

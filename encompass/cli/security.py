@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from sqlmodel import Session, col, select
 
 from encompass.auth.users import (
-    PeopleError,
+    AccountError,
     change_role,
     force_named,
     reset_two_factor,
@@ -56,7 +56,7 @@ def forces_rotate_key(name: str, overlap_hours: float | None) -> None:
         with app_session() as session:
             force = force_named(session, name)
             row, key = rotate_key(session, force, overlap=timedelta(hours=hours), now=now)
-    except PeopleError as exc:
+    except AccountError as exc:
         raise _fail(exc) from None
     ends = (now + timedelta(hours=hours)).isoformat(timespec="minutes")
     click.echo(f"rotated the API key of {force.name!r}: old keys work until {ends}")
@@ -72,7 +72,7 @@ def forces_revoke_key(name: str, prefix: str | None) -> None:
         with app_session() as session:
             force = force_named(session, name)
             revoked = revoke_keys(session, force, now=utcnow(), prefix=prefix)
-    except PeopleError as exc:
+    except AccountError as exc:
         raise _fail(exc) from None
     if not revoked:
         click.echo(f"{force.name!r} had no live API keys")
@@ -93,7 +93,7 @@ def forces_keys(name: str) -> None:
                     select(ApiKey).where(ApiKey.force_id == force.id).order_by(col(ApiKey.id))
                 )
             )
-    except PeopleError as exc:
+    except AccountError as exc:
         raise _fail(exc) from None
     now = utcnow()
 
@@ -132,7 +132,7 @@ def users_set_role(
                 la_code=la_code,
                 now=utcnow(),
             )
-    except PeopleError as exc:
+    except AccountError as exc:
         raise _fail(exc) from None
     click.echo(f"{user.email} is now {user.role}")
 
@@ -145,7 +145,7 @@ def _user_command(name: str, help_text: str, action: object, done: str) -> None:
             with app_session() as session:
                 user = user_by_email(session, email)
                 action(session, user)  # type: ignore[operator]
-        except PeopleError as exc:
+        except AccountError as exc:
             raise _fail(exc) from None
         click.echo(f"{user.email}: {done}")
 

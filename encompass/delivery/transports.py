@@ -57,8 +57,9 @@ class Transport(Protocol):
     def send(self, message: OutboundMessage) -> SendResult: ...
 
 
-class Outbox:
-    """No provider configured: the message is stored (as its Delivery row) and logged."""
+class LogOnly:
+    """No provider configured: the message is stored (as its Delivery row) and logged.
+    Its rows say transport "outbox", the name operators know it by."""
 
     name = "outbox"
 
@@ -215,13 +216,13 @@ class SMTPMail:
 
 
 def build_transports(cfg: dict[str, Any]) -> dict[str, Transport]:
-    """One transport per channel, chosen from configuration (see interfaces.md)."""
+    """One transport per channel, chosen from configuration (the README's configuration table)."""
     from encompass.config.environment import twilio_enabled
 
     transports: dict[str, Transport] = {
-        "sms": Outbox("sms"),
-        "voice": Outbox("voice"),
-        "email": Outbox("email"),
+        "sms": LogOnly("sms"),
+        "voice": LogOnly("voice"),
+        "email": LogOnly("email"),
     }
     if twilio_enabled(cfg):
         common = {

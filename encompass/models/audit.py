@@ -21,7 +21,7 @@ class AuditEvent(SQLModel, table=True):
     object_id: int | None = None
     remote_addr: str = Field(default="", max_length=64)
     detail: str = Field(default="", max_length=500)
-    # The hash chain (encompass/audit.py): written unsealed, sealed later in order. seq is
+    # The hash chain (records/audit.py): written unsealed, sealed later in order. seq is
     # the entry's place in the chain, prev_hash the hash of entry seq-1, and hash covers
     # this entry's fields and prev_hash. Sealed entries cannot change (a trigger refuses).
     seq: int | None = Field(default=None, unique=True, index=True)

@@ -25,7 +25,7 @@ class Notice(SQLModel, table=True):
     occurred_at: datetime = Field(sa_type=UTCDateTime)
     received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     location_postcode: str = Field(max_length=10)
-    # Free text and the adults' details are encrypted at rest (encompass/crypto.py).
+    # Free text and the adults' details are encrypted at rest (records/encryption.py).
     circumstances: str = Field(default="", sa_type=EncryptedText)
     risk_level: str = Field(max_length=10)
     officer_name: str = Field(max_length=120)
@@ -36,7 +36,7 @@ class Notice(SQLModel, table=True):
     # A digest of the body as first sent: the same body again is a retry (200), a
     # different one under the same reference is refused (409, amend with PATCH).
     content_digest: str = Field(default="", max_length=64)
-    # Set when retention removed the personal details (encompass/retention.py).
+    # Set when retention removed the personal details (records/retention.py).
     minimised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 

@@ -1,4 +1,5 @@
-"""The notice body as police systems send it (interfaces.md), and its validation."""
+"""The notice body as police systems send it (described by /api/v1/openapi.json), and its
+validation."""
 
 from __future__ import annotations
 

@@ -11,8 +11,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 
-class ImportError_(ValueError):
-    """The file as a whole cannot be imported (unreadable, wrong columns); nothing changed."""
+class ImportFileError(ValueError):
+    """The file as a whole cannot be imported (unreadable, wrong columns); nothing changed.
+    Not worth retrying: the file must change."""
 
 
 @dataclass
@@ -41,7 +42,7 @@ def decode(raw: bytes) -> str:
         try:
             return raw.decode("cp1252")
         except UnicodeDecodeError as exc:
-            raise ImportError_(
+            raise ImportFileError(
                 f"the file is not text in UTF-8 or Windows-1252 (the character at byte "
                 f"{exc.start + 1} cannot be read): save it again as CSV and upload that"
             ) from None
@@ -54,23 +55,23 @@ def read_rows(
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ImportError_(f"{path.name} cannot be opened ({exc.strerror})") from None
+        raise ImportFileError(f"{path.name} cannot be opened ({exc.strerror})") from None
     if not raw.strip():
-        raise ImportError_(f"{path.name} is empty")
+        raise ImportFileError(f"{path.name} is empty")
     text = decode(raw)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in (reader.fieldnames or [])]
     reader.fieldnames = header
     missing = [c for c in required if c not in header]
     if missing:
-        raise ImportError_(f"{path.name} is missing the column(s): {', '.join(missing)}")
+        raise ImportFileError(f"{path.name} is missing the column(s): {', '.join(missing)}")
     try:
         rows = [
             (number, {k: (v or "").strip() for k, v in row.items() if k is not None})
             for number, row in enumerate(reader, start=2)
         ]
     except csv.Error as exc:
-        raise ImportError_(f"{path.name} is not a readable CSV file: {exc}") from None
+        raise ImportFileError(f"{path.name} is not a readable CSV file: {exc}") from None
     return header, rows
 
 

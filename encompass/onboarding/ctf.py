@@ -23,7 +23,7 @@ from typing import Any
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
-from encompass.onboarding.csvfile import ImportError_
+from encompass.onboarding.csvfile import ImportFileError
 from encompass.onboarding.roll_files import RollFile
 
 _BS7666 = ("SAON", "PAON", "Street", "Locality", "Town", "PostTown")
@@ -78,8 +78,8 @@ def read_ctf(path: Path, filename: str) -> RollFile:
     root: Any = None
     container: Any = None
 
-    def bad() -> ImportError_:
-        return ImportError_(f"{filename} is not a readable Common Transfer File (XML)")
+    def bad() -> ImportFileError:
+        return ImportFileError(f"{filename} is not a readable Common Transfer File (XML)")
 
     try:
         for event, element in events:
@@ -88,7 +88,7 @@ def read_ctf(path: Path, filename: str) -> RollFile:
                 if root is None:
                     root = element
                     if stack[0] != "CTfile":
-                        raise ImportError_(f"{filename} is XML but not a Common Transfer File")
+                        raise ImportFileError(f"{filename} is XML but not a Common Transfer File")
                 if stack[-1] == "CTFpupilData":
                     container = element
                     break

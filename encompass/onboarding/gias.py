@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 from encompass.db import utcnow
 from encompass.models import Setting
 from encompass.models.fields import normalise_postcode
-from encompass.onboarding.csvfile import ImportError_, ImportReport
+from encompass.onboarding.csvfile import ImportFileError, ImportReport
 from encompass.onboarding.textfile import open_text
 
 REQUIRED = (
@@ -164,10 +164,10 @@ def _read(
         try:
             header = [h.strip() for h in next(reader)]
         except (csv.Error, StopIteration):
-            raise ImportError_(f"{filename} is not a readable CSV file") from None
+            raise ImportFileError(f"{filename} is not a readable CSV file") from None
         missing = [c for c in REQUIRED if c not in header]
         if missing:
-            raise ImportError_(f"{filename} is missing the column(s): {', '.join(missing)}")
+            raise ImportFileError(f"{filename} is missing the column(s): {', '.join(missing)}")
         total = max(opened.lines - 1, 1)
         report = ImportReport()
         writes = _Writes(session) if write else None
@@ -189,7 +189,7 @@ def _read(
                 row = dict(zip(header, (v.strip() for v in values), strict=False))
                 _one(row, number, report, writes, seen, la_code, now)
         except csv.Error:
-            raise ImportError_(f"{filename} is not a readable CSV file") from None
+            raise ImportFileError(f"{filename} is not a readable CSV file") from None
         finally:
             if bar is not None:
                 bar.render_finish()

@@ -22,7 +22,7 @@ from sqlmodel import Session
 from encompass.db import is_postgres, utcnow
 from encompass.lifecycles.import_job import IMPORT_JOB, ImportJobStatus
 from encompass.models import ImportJob
-from encompass.onboarding.csvfile import ImportError_, ImportReport
+from encompass.onboarding.csvfile import ImportFileError, ImportReport
 from encompass.onboarding.gias import import_gias
 from encompass.onboarding.rolls import import_roll
 from encompass.records import audit
@@ -160,7 +160,7 @@ def run_job(engine: Engine, job_id: int, path: Path, rematch: RematchPolicy | No
             total_rows=report.accepted + report.skipped + len(report.rejected),
             error="" if kept else f"{len(report.rejected)} {unit}s rejected: nothing was imported",
         )
-    except ImportError_ as exc:
+    except ImportFileError as exc:
         _move(engine, job_id, ImportJobStatus.FAILED, finished_at=utcnow(), error=str(exc)[:500])
     except Exception:
         log.exception("import job %s failed", job_id)

@@ -14,7 +14,7 @@ from encompass.auth import ratelimit
 from encompass.auth.access import public
 from encompass.auth.policy import access_policy
 from encompass.auth.signin import begin_sign_in, safe_next
-from encompass.auth.users import PeopleError
+from encompass.auth.users import AccountError
 from encompass.db import utcnow
 from encompass.models import User
 from encompass.onboarding.invitations import accept, invitation_for_token
@@ -71,7 +71,7 @@ def set_password(token: str) -> Any:
     if form.validate_on_submit():
         try:
             accept(g.db, invitation, form.password.data or "", now=now)
-        except (PeopleError, ValueError):
+        except (AccountError, ValueError):
             g.db.rollback()
             return refused()
         return begin_sign_in(user, safe_next(request.args.get("next")))

@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Email
 from encompass.auth import ratelimit
 from encompass.auth.access import public
 from encompass.auth.signin import begin_sign_in, safe_next
-from encompass.auth.users import PeopleError
+from encompass.auth.users import AccountError
 from encompass.db import utcnow
 from encompass.models import User
 from encompass.onboarding.invitation_pages import SetPasswordForm, bp, refused
@@ -99,7 +99,7 @@ def reset_password(token: str) -> Any:
     if form.validate_on_submit():
         try:
             accept(g.db, link, form.password.data or "", now=now)
-        except (PeopleError, ValueError):
+        except (AccountError, ValueError):
             g.db.rollback()
             return refused(EXPIRED, "password_reset.refused")
         # Whoever holds the mailbox is the account's owner: a lock from failed tries ends.

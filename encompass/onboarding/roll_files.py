@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from encompass.onboarding.csvfile import ImportError_
+from encompass.onboarding.csvfile import ImportFileError
 from encompass.onboarding.textfile import open_text
 
 FIELDS = (
@@ -105,17 +105,17 @@ def read_csv_roll(path: Path, filename: str) -> RollFile:
                 break
     except csv.Error:
         opened.close()
-        raise ImportError_(f"{filename} is not a readable CSV file") from None
+        raise ImportFileError(f"{filename} is not a readable CSV file") from None
     if first is None:
         opened.close()
-        raise ImportError_(f"{filename} is not a readable CSV file")
+        raise ImportFileError(f"{filename} is not a readable CSV file")
     missing = [f for f in REQUIRED if f not in where]
     if missing:
         # No header found: say what the first row (the header, surely) lacks.
         missing = [f for f in REQUIRED if f not in first]
         opened.close()
         wanted = "; ".join(f"{f} (or {', '.join(ALIASES[f][1:4])})" for f in missing)
-        raise ImportError_(f"{filename} is missing the column(s): {wanted}")
+        raise ImportFileError(f"{filename} is missing the column(s): {wanted}")
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         try:
@@ -131,7 +131,7 @@ def read_csv_roll(path: Path, filename: str) -> RollFile:
                     },
                 )
         except csv.Error:
-            raise ImportError_(f"{filename} is not a readable CSV file") from None
+            raise ImportFileError(f"{filename} is not a readable CSV file") from None
         finally:
             opened.close()
 

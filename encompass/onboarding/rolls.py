@@ -38,7 +38,7 @@ from encompass.matching.normalise import (
 )
 from encompass.models import Pupil, Setting
 from encompass.models.fields import check_person_name, normalise_postcode
-from encompass.onboarding.csvfile import ImportError_, ImportReport, parse_date
+from encompass.onboarding.csvfile import ImportFileError, ImportReport, parse_date
 from encompass.onboarding.roll_files import row_setting
 from encompass.onboarding.roll_formats import read_roll_file
 
@@ -222,9 +222,9 @@ def import_roll(
     report = ImportReport(unit=file.unit)
     settings, by_laestab = _settings(session, la_code)
     if setting_urn and setting_urn not in settings:
-        raise ImportError_(_no_setting(setting_urn, "", la_code))
+        raise ImportFileError(_no_setting(setting_urn, "", la_code))
     if not (setting_urn or file.names_setting):
-        raise ImportError_(
+        raise ImportFileError(
             f"{filename or path.name} does not say which setting it is for: "
             "give the setting's URN (--setting URN)"
         )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TextIO
 
-from encompass.onboarding.csvfile import ImportError_
+from encompass.onboarding.csvfile import ImportFileError
 
 CHUNK = 1 << 20
 
@@ -35,7 +35,7 @@ class OpenedText:
 
 def _zip_member(archive: zipfile.ZipFile, filename: str) -> str:
     if "[Content_Types].xml" in archive.namelist():
-        raise ImportError_(
+        raise ImportFileError(
             f"{filename} is a spreadsheet (Excel or similar), not a CSV file: save it as "
             "CSV (comma delimited) and upload that"
         )
@@ -43,7 +43,7 @@ def _zip_member(archive: zipfile.ZipFile, filename: str) -> str:
         i for i in archive.infolist() if not i.is_dir() and i.filename.lower().endswith(".csv")
     ]
     if not members:
-        raise ImportError_(f"{filename} is a zip file with no CSV file in it")
+        raise ImportFileError(f"{filename} is a zip file with no CSV file in it")
     # A GIAS download holds the establishments file (edubasealldata...) and, at times,
     # smaller link files: the largest CSV is the one wanted.
     return max(members, key=lambda i: i.file_size).filename
@@ -53,17 +53,17 @@ def _binary(path: Path, filename: str) -> tuple[Callable[[], IO[bytes]], list[zi
     try:
         is_zip = zipfile.is_zipfile(path)
     except OSError:
-        raise ImportError_(f"{filename} cannot be opened") from None
+        raise ImportFileError(f"{filename} cannot be opened") from None
     if not is_zip:
         with path.open("rb") as f:
             if f.read(4) == b"PK\x03\x04":
-                raise ImportError_(f"{filename} is not a readable zip file: download it again")
+                raise ImportFileError(f"{filename} is not a readable zip file: download it again")
         return (lambda: path.open("rb")), []
     try:
         archive = zipfile.ZipFile(path)
         member = _zip_member(archive, filename)
     except zipfile.BadZipFile:
-        raise ImportError_(f"{filename} is not a readable zip file") from None
+        raise ImportFileError(f"{filename} is not a readable zip file") from None
     return (lambda: archive.open(member)), [archive]
 
 
@@ -90,7 +90,7 @@ def _encoding(opener: Callable[[], IO[bytes]], filename: str) -> tuple[str, int,
                     try:
                         cp1252.decode(chunk)
                     except UnicodeDecodeError as exc:
-                        raise ImportError_(
+                        raise ImportFileError(
                             f"{filename} is not a text file in UTF-8 or Windows-1252 (the "
                             f"character at byte {offset + exc.start + 1} cannot be read): save "
                             "it again as CSV and upload that"
@@ -101,19 +101,19 @@ def _encoding(opener: Callable[[], IO[bytes]], filename: str) -> tuple[str, int,
     except UnicodeDecodeError:
         is_utf8 = False
     except (OSError, zipfile.BadZipFile, EOFError):
-        raise ImportError_(f"{filename} cannot be read to the end: it may be damaged") from None
+        raise ImportFileError(f"{filename} cannot be read to the end: it may be damaged") from None
     if is_utf8:
         return ("utf-8-sig" if first == codecs.BOM_UTF8 else "utf-8"), lines, empty
     return "cp1252", lines, empty
 
 
 def open_text(path: Path, filename: str) -> OpenedText:
-    """The file as text, ready for csv.reader; ImportError_ if it cannot be read."""
+    """The file as text, ready for csv.reader; ImportFileError if it cannot be read."""
     opener, archives = _binary(path, filename)
     try:
         encoding, lines, empty = _encoding(opener, filename)
         if empty:
-            raise ImportError_(f"{filename} is empty")
+            raise ImportFileError(f"{filename} is empty")
         binary = opener()
     except Exception:
         for archive in archives:

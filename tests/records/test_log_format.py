@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from encompass.delivery.outbox import queue_message
 from encompass.records.log_format import JsonFormatter
+from tests.factories import queue_message
 
 pytestmark = pytest.mark.clock
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from tests.source_reader import nodes_in_functions
+
 PACKAGE = Path(__file__).resolve().parent.parent / "encompass"
 
 # Where a commit may be, as "path:function" (the innermost function holding it), and why.
@@ -59,21 +61,11 @@ def _is_commit(node: ast.AST) -> bool:
 
 def commits(source: str) -> list[tuple[str, int]]:
     """Every commit in `source`: the innermost function holding it, and its line."""
-    found: list[tuple[str, int]] = []
-
-    def visit(node: ast.AST, function: str) -> None:
-        for child in ast.iter_child_nodes(node):
-            name = (
-                child.name
-                if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))
-                else function
-            )
-            if _is_commit(child):
-                found.append((function, child.lineno))  # type: ignore[attr-defined]
-            visit(child, name)
-
-    visit(ast.parse(source), "<module>")
-    return found
+    return [
+        (function, node.lineno)  # type: ignore[attr-defined]
+        for function, node in nodes_in_functions(source)
+        if _is_commit(node)
+    ]
 
 
 def _all_commits() -> dict[str, list[int]]:

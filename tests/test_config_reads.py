@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from tests.source_reader import nodes_in_functions
+
 PACKAGE = Path(__file__).resolve().parent.parent / "encompass"
 
 # "path:function" (or a whole file), and why it may read the configuration.
@@ -29,30 +31,20 @@ ZONES = {"encompass/alerts/policy.py", "encompass/config/environment.py"}
 def reads(source: str) -> list[tuple[str, int, str]]:
     """(function, line, what) for every configuration read and every ZoneInfo made."""
     found: list[tuple[str, int, str]] = []
-
-    def visit(node: ast.AST, function: str) -> None:
-        for child in ast.iter_child_nodes(node):
-            name = (
-                child.name
-                if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))
-                else function
-            )
-            if (
-                isinstance(child, ast.Attribute)
-                and child.attr == "config"
-                and isinstance(child.value, ast.Name)
-                and child.value.id in ("current_app", "app")
-            ):
-                found.append((function, child.lineno, "config"))
-            if (
-                isinstance(child, ast.Call)
-                and isinstance(child.func, ast.Name)
-                and child.func.id == "ZoneInfo"
-            ):
-                found.append((function, child.lineno, "zone"))
-            visit(child, name)
-
-    visit(ast.parse(source), "<module>")
+    for function, node in nodes_in_functions(source):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr == "config"
+            and isinstance(node.value, ast.Name)
+            and node.value.id in ("current_app", "app")
+        ):
+            found.append((function, node.lineno, "config"))
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "ZoneInfo"
+        ):
+            found.append((function, node.lineno, "zone"))
     return found
 
 

@@ -35,8 +35,6 @@ COMMITS = {
     "encompass/escalation/steps.py:fire_due_steps": "claiming work: a batch of ladder steps "
     "claimed and its messages queued, in one transaction per batch",
     "encompass/records/audit.py:seal": "sealing the audit chain",
-    "encompass/auth/ratelimit.py:hit_at_once": "a busy rate-limit bucket (a force's API "
-    "key) counted at once, never held locked while a request works",
     "encompass/records/retention.py:run_retention": "a batch job that must survive a stop: "
     "each notice minimised is committed",
     "encompass/records/key_rotation.py:rotate_all": "a batch job that must survive a stop",

@@ -98,8 +98,8 @@ def force_api_key(func: F) -> F:
         row = key_for_api_key(g.db, key, now) if scheme.lower() == "bearer" and key else None
         if row is None:
             return _refuse_api_key(key, now)
-        per_key = ratelimit.hit_at_once(
-            g.db.get_bind(), ratelimit.bucket("api-key", str(row.id)), timedelta(minutes=1), now
+        per_key = ratelimit.hit(
+            g.db, ratelimit.bucket("api-key", str(row.id)), timedelta(minutes=1), now
         )
         if per_key > access_policy().api_per_key_per_minute:
             return _too_many("Too many requests with this key: slow down.", timedelta(minutes=1))

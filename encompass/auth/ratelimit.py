@@ -15,10 +15,9 @@ from typing import Any
 from sqlalchemy import case, delete, literal
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from encompass.db import UTCDateTime, is_postgres, session_scope
+from encompass.db import UTCDateTime, is_postgres
 from encompass.models import RateCounter
 
 
@@ -64,13 +63,6 @@ def hit(session: Session, name: str, window: timedelta, now: datetime) -> int:
         .returning(table.c.hits)
     )
     return int(session.execute(stmt).scalar_one())
-
-
-def hit_at_once(engine: Engine, name: str, window: timedelta, now: datetime) -> int:
-    """`hit`, committed at once in a transaction of its own: a busy bucket (a force's API
-    key, counted on every request) is never held locked while a request works."""
-    with session_scope(engine) as session:
-        return hit(session, name, window, now)
 
 
 def count(session: Session, name: str, window: timedelta, now: datetime) -> int:

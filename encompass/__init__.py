@@ -17,8 +17,8 @@ from werkzeug.routing import IntegerConverter
 from encompass import policies
 from encompass.config import environment
 from encompass.db import UNAVAILABLE, make_engine, unavailable
+from encompass.encryption import keyring
 from encompass.records import log_format, log_redaction
-from encompass.records.encryption import keyring
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("encompass.web")
@@ -62,7 +62,7 @@ def create_app(
 
     app.extensions["encompass_engine"] = make_engine(values["DATABASE_URL"])
     policies.install(app)  # every typed policy, read from the configuration once
-    # Personal free text is encrypted at rest with these keys (records/encryption.py).
+    # Personal free text is encrypted at rest with these keys (encryption.py).
     keyring.configure(values.get("ENCOMPASS_DATA_KEYS"))
     if int(values.get("TRUSTED_PROXY_COUNT") or 0):
         # request.remote_addr (rate limits, audit) must be the client, not the proxy.

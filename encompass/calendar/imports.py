@@ -25,8 +25,8 @@ from sqlmodel import Session, col
 from encompass.calendar.sanity import implausible
 from encompass.calendar.school_days import Span
 from encompass.calendar.vocabulary import CLOSED_KINDS, classify
+from encompass.files.csvfile import ImportFileError, decode, parse_date
 from encompass.models import CalendarEntry
-from encompass.onboarding.csvfile import ImportFileError, decode, parse_date
 
 MAX_SPAN_DAYS = 400
 

@@ -20,7 +20,7 @@ from encompass.cli.session import app_session
 from encompass.cli.teams import teams_group
 from encompass.config.environment import ConfigError
 from encompass.db import utcnow
-from encompass.onboarding.csvfile import ImportFileError, ImportReport
+from encompass.files.csvfile import ImportFileError, ImportReport
 from encompass.onboarding.new_setting import SETTING_KINDS
 from encompass.policies import policies
 from encompass.records import audit

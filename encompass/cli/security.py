@@ -232,7 +232,7 @@ keys_group = AppGroup("keys", help="Encryption keys for personal data at rest.")
 @keys_group.command("generate")
 def keys_generate() -> None:
     """Print a new data key: put it first in ENCOMPASS_DATA_KEYS, then run `keys rotate`."""
-    from encompass.records.encryption import generate_key
+    from encompass.encryption import generate_key
 
     click.echo(generate_key())
 
@@ -240,8 +240,8 @@ def keys_generate() -> None:
 @keys_group.command("rotate")
 def keys_rotate() -> None:
     """Re-encrypt every encrypted value with the newest key (plaintext gets encrypted)."""
+    from encompass.encryption import CryptoError
     from encompass.records import audit
-    from encompass.records.encryption import CryptoError
     from encompass.records.key_rotation import rotate_all
 
     try:
@@ -263,8 +263,8 @@ def keys_rotate() -> None:
 def keys_check() -> None:
     """Prove every encrypted value decrypts with ENCOMPASS_DATA_KEYS (after a rotation, before
     removing an old key, after a restore); exits non-zero if any does not."""
+    from encompass.encryption import CryptoError
     from encompass.records import audit
-    from encompass.records.encryption import CryptoError
     from encompass.records.key_rotation import check_all
 
     try:

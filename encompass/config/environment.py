@@ -88,7 +88,7 @@ def twilio_enabled(values: dict[str, Any]) -> bool:
 
 
 def _validate_security(values: dict[str, Any]) -> None:
-    from encompass.records.encryption import parse_keys
+    from encompass.encryption import parse_keys
 
     keys = values.get("ENCOMPASS_DATA_KEYS")
     if not keys:

@@ -8,8 +8,8 @@ from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 from encompass.db import UTCDateTime, utcnow
+from encompass.encryption import EncryptedText
 from encompass.models.escalation import LadderStep
-from encompass.records.encryption import EncryptedText
 
 CHANNELS = ("sms", "email", "voice")
 

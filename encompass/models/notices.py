@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from encompass.db import UTCDateTime, utcnow
-from encompass.records.encryption import EncryptedJSON, EncryptedText
+from encompass.encryption import EncryptedJSON, EncryptedText
 
 
 class Notice(SQLModel, table=True):
@@ -25,7 +25,7 @@ class Notice(SQLModel, table=True):
     occurred_at: datetime = Field(sa_type=UTCDateTime)
     received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     location_postcode: str = Field(max_length=10)
-    # Free text and the adults' details are encrypted at rest (records/encryption.py).
+    # Free text and the adults' details are encrypted at rest (encryption.py).
     circumstances: str = Field(default="", sa_type=EncryptedText)
     risk_level: str = Field(max_length=10)
     officer_name: str = Field(max_length=120)

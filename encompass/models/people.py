@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlmodel import Field, SQLModel
 
 from encompass.db import UTCDateTime, utcnow
-from encompass.records.encryption import EncryptedText
+from encompass.encryption import EncryptedText
 
 # A council's "coordinator_deputy" is told when a review item nobody has decided on is due.
 KEY_ADULT_ROLES = ("dsl", "deputy", "head", "holiday_cover", "coordinator", "coordinator_deputy")

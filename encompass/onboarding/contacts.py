@@ -9,10 +9,10 @@ from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, select
 
 from encompass.db import utcnow
+from encompass.files.csvfile import ImportReport, read_rows
 from encompass.models import KeyAdult, Setting
 from encompass.models.fields import normalise_mobile, normalise_phone
 from encompass.models.people import KEY_ADULT_ROLES
-from encompass.onboarding.csvfile import ImportReport, read_rows
 from encompass.onboarding.invitations import InvitationPolicy, invite
 
 TEXTED_FIRST = ("dsl", "deputy", "holiday_cover")

@@ -23,7 +23,7 @@ from typing import Any
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
-from encompass.onboarding.csvfile import ImportFileError
+from encompass.files.csvfile import ImportFileError
 from encompass.onboarding.roll_files import RollFile
 
 _BS7666 = ("SAON", "PAON", "Street", "Locality", "Town", "PostTown")

@@ -17,9 +17,9 @@ from sqlalchemy import insert, update
 from sqlmodel import Session, select
 
 from encompass.db import utcnow
+from encompass.files.csvfile import ImportFileError, ImportReport
 from encompass.models import Setting
 from encompass.models.fields import normalise_postcode
-from encompass.onboarding.csvfile import ImportFileError, ImportReport
 from encompass.onboarding.textfile import open_text
 
 REQUIRED = (

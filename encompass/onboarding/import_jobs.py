@@ -20,9 +20,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from encompass.db import is_postgres, utcnow
+from encompass.files.csvfile import ImportFileError, ImportReport
 from encompass.lifecycles.import_job import IMPORT_JOB, ImportJobStatus
 from encompass.models import ImportJob
-from encompass.onboarding.csvfile import ImportFileError, ImportReport
 from encompass.onboarding.gias import import_gias
 from encompass.onboarding.rolls import import_roll
 from encompass.records import audit

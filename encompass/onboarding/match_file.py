@@ -19,10 +19,10 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from encompass.db import make_engine
+from encompass.files.csvfile import parse_date, read_rows
 from encompass.matching import ChildFacts, Verdict, resolve_child, siblings_from
 from encompass.models import Setting
 from encompass.models.fields import normalise_postcode
-from encompass.onboarding.csvfile import parse_date, read_rows
 
 REQUIRED = ("ref", "given_name", "family_name", "date_of_birth", "postcode")
 # The file says matched, review or unmatched (the matcher's verdicts but no_setting).

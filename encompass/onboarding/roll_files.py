@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from encompass.onboarding.csvfile import ImportFileError
+from encompass.files.csvfile import ImportFileError
 from encompass.onboarding.textfile import open_text
 
 FIELDS = (

@@ -28,6 +28,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from encompass.db import is_postgres, utcnow
+from encompass.files.csvfile import ImportFileError, ImportReport, parse_date
 from encompass.matching.frequencies import refresh_name_frequencies
 from encompass.matching.normalise import (
     family_block_key,
@@ -38,7 +39,6 @@ from encompass.matching.normalise import (
 )
 from encompass.models import Pupil, Setting
 from encompass.models.fields import check_person_name, normalise_postcode
-from encompass.onboarding.csvfile import ImportFileError, ImportReport, parse_date
 from encompass.onboarding.roll_files import row_setting
 from encompass.onboarding.roll_formats import read_roll_file
 

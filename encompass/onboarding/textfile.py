@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TextIO
 
-from encompass.onboarding.csvfile import ImportFileError
+from encompass.files.csvfile import ImportFileError
 
 CHUNK = 1 << 20
 

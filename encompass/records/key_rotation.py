@@ -15,7 +15,7 @@ from sqlalchemy import Text, select, update
 from sqlmodel import Session, SQLModel
 
 import encompass.models  # noqa: F401 - registers every table
-from encompass.records.encryption import (
+from encompass.encryption import (
     EncryptedJSON,
     EncryptedText,
     StoredToken,

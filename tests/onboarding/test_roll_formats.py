@@ -176,7 +176,7 @@ def test_it_says_which_laestab_it_does_not_know(cli, db, tmp_path):
     ],
 )
 def test_it_reads_the_date_formats_mis_exports_use(text, day):
-    from encompass.onboarding.csvfile import parse_date
+    from encompass.files.csvfile import parse_date
 
     assert parse_date(text) == day
 

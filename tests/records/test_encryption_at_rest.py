@@ -9,8 +9,8 @@ from sqlmodel import select
 
 from encompass import create_app
 from encompass.config.environment import ConfigError
+from encompass.encryption import keyring
 from encompass.models import Alert, Child, Notice
-from encompass.records.encryption import keyring
 from encompass.records.key_rotation import encrypted_columns
 from tests.factories import (
     create_force,

@@ -88,9 +88,10 @@ def create_app(
     from encompass.operations import views as operations_views
     from encompass.police import views as police_views
     from encompass.review import views as review_views
-    from encompass.web import forms, frontend, headers, home
+    from encompass.web import forms, frontend, headers, home, language
 
     signin.init_app(app)
+    language.init_app(app)  # after sign-in: a signed-in person's choice is on their account
     headers.init_app(app)
     frontend.init_app(app)
     forms.init_app(app)

@@ -136,3 +136,66 @@ for (const button of document.querySelectorAll("[data-add-row]")) {
 for (const remove of document.querySelectorAll("[data-rows] .govuk-button--warning[name^='remove_']")) {
   remove.addEventListener("click", removeRow);
 }
+
+// The Cymraeg / English switch keeps what was typed: before the page is opened again in
+// the other language, its forms' boxes are kept in this tab's sessionStorage, and put
+// back when it opens (added rows included). Passwords, codes and files are never kept.
+const KEEP_KEY = "encompass:switch-language";
+const SKIP_TYPES = new Set(["password", "file", "hidden", "submit", "button"]);
+
+function keepable(element) {
+  return element.name && !SKIP_TYPES.has(element.type) && element.autocomplete !== "one-time-code";
+}
+
+for (const link of document.querySelectorAll("[data-language-switch]")) {
+  link.addEventListener("click", () => {
+    const kept = { path: window.location.pathname, rows: {}, values: [] };
+    for (const list of document.querySelectorAll("[data-rows]")) {
+      kept.rows[list.dataset.rows] = list.querySelectorAll(`:scope > [data-row]`).length;
+    }
+    for (const form of document.querySelectorAll("main form")) {
+      for (const element of form.elements) {
+        if (!keepable(element)) continue;
+        if ((element.type === "checkbox" || element.type === "radio") && !element.checked) continue;
+        kept.values.push([element.name, element.value, element.type]);
+      }
+    }
+    if (kept.values.length) sessionStorage.setItem(KEEP_KEY, JSON.stringify(kept));
+  });
+}
+
+const keptJson = sessionStorage.getItem(KEEP_KEY);
+if (keptJson) {
+  sessionStorage.removeItem(KEEP_KEY);
+  const kept = JSON.parse(keptJson);
+  if (kept.path === window.location.pathname) {
+    for (const [kind, count] of Object.entries(kept.rows || {})) {
+      const list = document.querySelector(`[data-rows="${kind}"]`);
+      const add = document.querySelector(`[data-add-row="${kind}"]`);
+      while (list && add && list.querySelectorAll(`:scope > [data-row]`).length < count) {
+        const before = list.querySelectorAll(`:scope > [data-row]`).length;
+        add.click();
+        if (list.querySelectorAll(`:scope > [data-row]`).length === before) break;
+      }
+    }
+    const forms = [...document.querySelectorAll("main form")];
+    for (const form of forms) {
+      for (const element of form.elements) {
+        if (!keepable(element)) continue;
+        if (element.type === "checkbox" || element.type === "radio") element.checked = false;
+      }
+    }
+    for (const [name, value, type] of kept.values) {
+      for (const form of forms) {
+        for (const element of form.querySelectorAll(`[name="${CSS.escape(name)}"]`)) {
+          if (!keepable(element)) continue;
+          if (type === "checkbox" || type === "radio") {
+            if (element.value === value) element.checked = true;
+          } else {
+            element.value = value;
+          }
+        }
+      }
+    }
+  }
+}

@@ -24,7 +24,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "encompass"
 # A dotted entry is a module that sits lower than the rest of its folder. A room's pages
 # (`views`, `*_pages`, the `blueprint` they share) and API (`api`) sit on top, in "(pages)".
 LAYERS = [
-    ["encryption", "files"],
+    ["encryption", "files", "language"],
     ["config", "db"],
     ["models"],
     ["lifecycles"],

@@ -30,6 +30,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import lazy_gettext
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -69,6 +70,8 @@ class SignedIn(UserMixin):
     setting_id: int | None
     force_id: int | None
     la_code: str | None
+    # "cy" or "en" (pages and messages follow it); None until they have chosen.
+    language: str | None = None
 
     def get_id(self) -> str:
         return str(self.id)
@@ -76,13 +79,21 @@ class SignedIn(UserMixin):
 
 def _signed_in(user: User) -> SignedIn:
     assert user.id is not None
-    return SignedIn(user.id, user.email, user.role, user.setting_id, user.force_id, user.la_code)
+    return SignedIn(
+        user.id,
+        user.email,
+        user.role,
+        user.setting_id,
+        user.force_id,
+        user.la_code,
+        user.language,
+    )
 
 
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message = lazy_gettext("Sign in to continue.")
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlmodel import Session, col, or_, select
 
 from encompass.auth import ratelimit, sessions
 from encompass.auth.passwords import hash_password, new_token, token_hash
 from encompass.db import utcnow
-from encompass.models import ApiKey, PoliceForce, Setting, User
+from encompass.language.choice import PERSON_CHOICES
+from encompass.models import ApiKey, KeyAdult, PoliceForce, Setting, User
 from encompass.models.people import USER_ROLES
 from encompass.records import audit
 
@@ -325,3 +327,14 @@ def unlock(session: Session, user: User, *, now: datetime, by: int | None = None
 def locked(session: Session, user: User, *, now: datetime, limit: ratelimit.Limit) -> bool:
     """Locked by failed sign-ins (LOGIN_MAX_FAILURES in the window), as sign-in counts them."""
     return ratelimit.over(session, ratelimit.account_bucket(user.email), limit, now)
+
+
+def choose_language(session: Session, user_id: int, language: str) -> None:
+    """A person's language ("cy" or "en"): their pages, and the messages sent to them as
+    any setting's Key Adult, follow it from now on."""
+    if language not in PERSON_CHOICES:
+        raise AccountError("language must be cy (Cymraeg) or en (English)")
+    session.execute(update(User).where(col(User.id) == user_id).values(language=language))
+    session.execute(
+        update(KeyAdult).where(col(KeyAdult.user_id) == user_id).values(language=language)
+    )

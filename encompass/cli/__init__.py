@@ -18,6 +18,7 @@ from encompass.cli.people import forces_group, users_group
 from encompass.cli.security import GROUPS as SECURITY_GROUPS
 from encompass.cli.session import app_session
 from encompass.cli.teams import teams_group
+from encompass.cli.translations import translations_group
 from encompass.config.environment import ConfigError
 from encompass.db import utcnow
 from encompass.files.csvfile import ImportFileError, ImportReport
@@ -307,6 +308,7 @@ for _group in (
     calendar_group,
     ladder_group,
     teams_group,
+    translations_group,
     *SECURITY_GROUPS,
 ):
     main.add_command(_group)

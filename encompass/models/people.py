@@ -46,6 +46,10 @@ class KeyAdult(SQLModel, table=True):
     # The account this Key Adult signs in with (one person may be a Key Adult at several
     # settings, with one account); made, and an invitation sent, when they are added.
     user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
+    # The language their messages go in: "cy" or "en" once they (or the council, from the
+    # contacts file) have said; None until then, when the setting's choice applies
+    # (encompass/language/choice.py). Kept the same as their account's when they choose.
+    language: str | None = Field(default=None, max_length=2)
 
 
 class PoliceForce(SQLModel, table=True):
@@ -76,6 +80,9 @@ class User(SQLModel, table=True):
     totp_secret: str | None = Field(default=None, sa_type=EncryptedText)
     totp_enabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     totp_last_step: int | None = None
+    # "cy" or "en": the language of their pages and messages, asked at first sign-in and
+    # changed with the Cymraeg / English switch or on their account page; None: not asked.
+    language: str | None = Field(default=None, max_length=2)
 
 
 class Invitation(SQLModel, table=True):

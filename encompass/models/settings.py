@@ -29,6 +29,9 @@ class Setting(SQLModel, table=True):
     postcode: str = Field(default="", max_length=10)
     nation: str = Field(default="england", max_length=20)
     school_day_start: str | None = Field(default=None, max_length=5)
+    # The language of messages to its Key Adults who have not chosen one: "bilingual"
+    # (Welsh first), "cy" or "en"; None: bilingual in Wales, English elsewhere.
+    message_language: str | None = Field(default=None, max_length=10)
     roll_imported_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import phonenumbers
+from babel.dates import format_date, format_datetime
 from flask import Blueprint, Flask, current_app, send_from_directory
+from flask_babel import gettext, lazy_gettext, ngettext
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from encompass.alerts.policy import AlertPolicy
@@ -64,13 +66,20 @@ def _local(value: datetime) -> datetime:
     return value.astimezone(installed(AlertPolicy).tz)
 
 
+def _locale() -> str:
+    from encompass.web.language import current_language
+
+    return current_language()
+
+
 def localtime(value: Any) -> str:
-    """A UTC instant shown in the service's time zone, e.g. '23 November 2026, 08:45'."""
+    """A UTC instant shown in the service's time zone, e.g. '23 November 2026, 08:45'
+    ('23 Tachwedd 2026, 08:45' in Welsh)."""
     if isinstance(value, str):
         value = datetime.fromisoformat(value.replace("Z", "+00:00"))
     if value is None:
         return ""
-    return _local(value).strftime("%-d %B %Y, %H:%M")
+    return format_datetime(_local(value), "d MMMM y, HH:mm", locale=_locale())
 
 
 def moment(value: datetime | None) -> str:
@@ -89,17 +98,19 @@ def age(born: date | None) -> str:
     today = _local(utcnow()).date()
     months = (today.year - born.year) * 12 + today.month - born.month - (today.day < born.day)
     if months < 24:
-        return f"{max(months, 0)} month{'' if months == 1 else 's'} old"
-    return f"age {months // 12}"
+        months = max(months, 0)
+        return ngettext("%(num)d month old", "%(num)d months old", months)
+    return gettext("age %(years)d", years=months // 12)
 
 
 def localdate(value: datetime | None) -> str:
     """The local calendar day of a UTC instant, e.g. '23 November 2026'."""
-    return "" if value is None else _local(value).strftime("%-d %B %Y")
+    return "" if value is None else long_date(_local(value).date())
 
 
 def long_date(value: date | None) -> str:
-    return "" if value is None else value.strftime("%-d %B %Y")
+    """'23 November 2026'; in Welsh '23 Tachwedd 2026'."""
+    return "" if value is None else format_date(value, "d MMMM y", locale=_locale())
 
 
 def phone(value: str | None) -> str:
@@ -126,30 +137,36 @@ def duration(seconds: float | None) -> str:
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
     parts = []
-    for amount, unit in ((days, "day"), (hours, "hour"), (minutes, "minute")):
-        if amount:
-            parts.append(f"{amount} {unit}{'' if amount == 1 else 's'}")
-    return " ".join(parts[:2]) or "under a minute"
+    if days:
+        parts.append(ngettext("%(num)d day", "%(num)d days", days))
+    if hours:
+        parts.append(ngettext("%(num)d hour", "%(num)d hours", hours))
+    if minutes:
+        parts.append(ngettext("%(num)d minute", "%(num)d minutes", minutes))
+    return " ".join(parts[:2]) or gettext("under a minute")
 
 
 # (label, endpoint) per role: the service navigation. Entries whose blueprint is not
 # registered (the review queue before it exists) are left out.
-NAVIGATION: dict[str, list[tuple[str, str]]] = {
+NAVIGATION: dict[str, list[tuple[Any, str]]] = {
     "police": [
-        ("Notices", "police.notices"),
-        ("Submit a notice", "police.new_notice"),
-        ("Your account", "accounts.account"),
+        (lazy_gettext("Notices"), "police.notices"),
+        (lazy_gettext("Submit a notice"), "police.new_notice"),
+        (lazy_gettext("Your account"), "accounts.account"),
     ],
-    "dsl": [("Notifications", "dsl.inbox"), ("Your account", "accounts.account")],
+    "dsl": [
+        (lazy_gettext("Notifications"), "dsl.inbox"),
+        (lazy_gettext("Your account"), "accounts.account"),
+    ],
     "coordinator": [
-        ("Settings", "admin.settings"),
-        ("Needs attention", "admin.attention"),
-        ("Review queue", "review.queue"),
-        ("Coverage", "admin.coverage_page"),
-        ("Reports", "admin.reports"),
-        ("Children to look at together", "admin.repeated_children_page"),
-        ("Who has seen a notice", "admin.access_search"),
-        ("Your account", "accounts.account"),
+        (lazy_gettext("Settings"), "admin.settings"),
+        (lazy_gettext("Needs attention"), "admin.attention"),
+        (lazy_gettext("Review queue"), "review.queue"),
+        (lazy_gettext("Coverage"), "admin.coverage_page"),
+        (lazy_gettext("Reports"), "admin.reports"),
+        (lazy_gettext("Children to look at together"), "admin.repeated_children_page"),
+        (lazy_gettext("Who has seen a notice"), "admin.access_search"),
+        (lazy_gettext("Your account"), "accounts.account"),
     ],
 }
 # Admins run the service; the children's list is the council's coordinators' alone. They
@@ -160,8 +177,8 @@ NAVIGATION["admin"] = [
     if item[1] not in ("admin.repeated_children_page", "accounts.account")
 ]
 NAVIGATION["admin"] += [
-    ("Coordinators", "admin.coordinators"),
-    ("Your account", "accounts.account"),
+    (lazy_gettext("Coordinators"), "admin.coordinators"),
+    (lazy_gettext("Your account"), "accounts.account"),
 ]
 
 
@@ -179,7 +196,7 @@ def navigation() -> list[dict[str, Any]]:
         current = here == endpoint
         items.append(
             {
-                "text": text,
+                "text": str(text),
                 "href": url_for(endpoint),
                 "current": current,
                 "active": not current and _owns(endpoint, here),

@@ -25,6 +25,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "encompass"
 # serves requests (makes a Blueprint or routes a view: PAGES, read from the code, whatever
 # the file is called) sits on top, in "(pages)".
 LAYERS = [
+    ["errors"],
     ["encryption", "files", "language"],
     ["config", "db"],
     ["models"],

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
+from encompass.alerts.errors import AlertError
 from encompass.auth.passwords import token_hash
 from encompass.delivery import outbox
 from encompass.lifecycles.alert import ALERT, AlertStatus
@@ -14,7 +15,7 @@ from encompass.models.people import SETTING_ROLES
 from encompass.records import audit
 
 
-class AckError(ValueError):
+class AckError(AlertError):
     """The acknowledgement cannot be recorded; the message says why."""
 
 

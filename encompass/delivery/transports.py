@@ -22,6 +22,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from encompass.delivery.status import PERMANENT_TWILIO_CODES
+from encompass.errors import EncompassError
 from encompass.lifecycles.delivery import SENT
 from encompass.records.log_redaction import shorten_links
 
@@ -44,10 +45,14 @@ class SendResult:
     status: str = SENT
 
 
-class TransportError(Exception):
+class TransportError(EncompassError):
+    """A send failed: `permanent` (the provider refused this message for good: a bad
+    number, an unsubscribed address) or not (the provider or network was away: retry)."""
+
     def __init__(self, message: str, *, permanent: bool, code: str | None = None) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.retry = not permanent
         self.code = code
 
 

@@ -24,6 +24,7 @@ from encompass.lifecycles.review import REVIEW, ReviewStatus
 from encompass.matching import Sibling
 from encompass.matching.family import siblings_from
 from encompass.models import Alert, Child, Notice, NoticeAmendment, ReviewItem
+from encompass.notices.errors import NoticeError
 from encompass.notices.schemas import (
     ChildCorrection,
     ChildIn,
@@ -72,7 +73,7 @@ FIELD_WORDS = {
 }
 
 
-class AmendmentInvalid(ValueError):
+class AmendmentInvalid(NoticeError):
     """The amendment cannot be made as sent: per-field errors, as a 422 gives them."""
 
     def __init__(self, errors: dict[str, list[str]]) -> None:

@@ -29,6 +29,7 @@ from encompass.matching.fallback import route_to_fallback
 from encompass.matching.family import siblings_from
 from encompass.models import Alert, Child, Notice, Setting
 from encompass.models.escalation import LadderStep
+from encompass.notices.errors import NoticeError
 from encompass.notices.schemas import ChildIn, NoticeIn
 from encompass.records import audit
 from encompass.review.policy import ReviewPolicy
@@ -130,7 +131,7 @@ def submit_notice(
     return Submission(notice, created=True, children=placed)
 
 
-class NoticeDiffers(ValueError):
+class NoticeDiffers(NoticeError):
     """The force sent this police_reference before with a different body."""
 
     def __init__(self, notice: Notice) -> None:

@@ -21,6 +21,7 @@ from encompass.alerts.policy import AlertPolicy
 from encompass.alerts.recipients import coordinator_deputies, coordinators
 from encompass.calendar.setting_calendar import timing_for
 from encompass.delivery.outbox import Outbox
+from encompass.errors import Refused
 from encompass.lifecycles.child import CHILD, placed
 from encompass.lifecycles.review import REVIEW, ReviewStatus
 from encompass.matching import Resolution
@@ -35,7 +36,7 @@ NOT_ON_ROLL = "not_on_roll"
 TEAM_KINDS = ("fallback", "home_education")
 
 
-class ReviewError(ValueError):
+class ReviewError(Refused):
     """The decision cannot be carried out; the message says why."""
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from babel.dates import format_date
+from flask_babel import get_locale, gettext, ngettext
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -89,15 +91,23 @@ class Child(SQLModel, table=True):
 
     @property
     def born_text(self) -> str:
-        """The date of birth as pages and summaries show it, or what is known instead."""
+        """The date of birth as pages and summaries show it, or what is known instead, in
+        the page's language."""
+        locale = str(get_locale() or "en")
         if self.date_of_birth is not None:
-            return self.date_of_birth.strftime("%-d %B %Y")
+            return format_date(self.date_of_birth, "d MMMM y", locale=locale)
         if self.age_years is not None:
-            years = "year" if self.age_years == 1 else "years"
-            return f"Not known: {self.age_years} {years} old when the police attended"
+            return ngettext(
+                "Not known: %(num)d year old when the police attended",
+                "Not known: %(num)d years old when the police attended",
+                self.age_years,
+            )
         if self.unborn and self.expected_date is not None:
-            return f"Unborn, expected {self.expected_date.strftime('%-d %B %Y')}"
-        return "Unborn" if self.unborn else "Not recorded"
+            return gettext(
+                "Unborn, expected %(date)s",
+                date=format_date(self.expected_date, "d MMMM y", locale=locale),
+            )
+        return gettext("Unborn") if self.unborn else gettext("Not recorded")
 
 
 AMENDMENT_KINDS = ("added", "corrected")

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext
 from sqlmodel import Session, col, select
 
 from encompass.alerts.ack import acknowledged_by
@@ -27,6 +28,18 @@ class Progress(StrEnum):
 
 
 STATUSES = tuple(Progress)
+
+# The role that acknowledged, as `acknowledged_by` words it, in the page's language.
+ROLE_SHOWN = {
+    "Designated Safeguarding Lead": lazy_gettext("Designated Safeguarding Lead"),
+    "Deputy DSL": lazy_gettext("Deputy DSL"),
+    "Headteacher or manager": lazy_gettext("Headteacher or manager"),
+    "Holiday cover": lazy_gettext("Holiday cover"),
+    "Key Adult": lazy_gettext("Key Adult"),
+    "council's coordinator, for the setting": lazy_gettext(
+        "council's coordinator, for the setting"
+    ),
+}
 
 
 @dataclass
@@ -106,7 +119,8 @@ def _add_roles(session: Session, outcomes: list[ChildProgress]) -> None:
     followed = recorded(session, [o.alert.id for o in outcomes if o.alert and o.alert.id])
     for outcome in outcomes:
         if outcome.alert is not None and outcome.alert.id in roles:
-            outcome.acknowledged_by = roles[outcome.alert.id]
+            role = str(roles[outcome.alert.id])
+            outcome.acknowledged_by = str(ROLE_SHOWN.get(role, role))
         outcome.follow_up_recorded = outcome.alert is not None and outcome.alert.id in followed
 
 

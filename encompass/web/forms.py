@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from flask import Flask
+from flask_babel import gettext, lazy_gettext
 from wtforms import Field, FieldList, FormField, RadioField
 from wtforms.fields import SelectChoice
 from wtforms.form import BaseForm
@@ -22,7 +23,13 @@ def choices(pairs: Any) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-YES_NO = choices([("yes", "Yes"), ("no", "No")])
+YES_NO = choices([("yes", lazy_gettext("Yes")), ("no", lazy_gettext("No"))])
+# The boxes of a date input, named in the page's language.
+DATE_PARTS = {
+    "day": lazy_gettext("Day"),
+    "month": lazy_gettext("Month"),
+    "year": lazy_gettext("Year"),
+}
 
 
 class DateParts(Field):
@@ -33,7 +40,7 @@ class DateParts(Field):
     def __init__(self, label: str | None = None, validators: Any = None, **kwargs: Any) -> None:
         super().__init__(label, validators, **kwargs)
         self.parts = {"day": "", "month": "", "year": ""}
-        self.invalid_message = f"{self.label.text} must be a real date"
+        self.invalid_message = gettext("%(label)s must be a real date", label=self.label.text)
 
     def process(self, formdata: Any, data: Any = None, extra_filters: Any = None, **_: Any) -> None:
         self.process_errors = []
@@ -62,7 +69,9 @@ class DateParts(Field):
         else:
             if self.data.year < 1900:
                 self.data = None
-                self.process_errors.append(f"{self.label.text} must have a 4-digit year, like 2019")
+                self.process_errors.append(
+                    gettext("%(label)s must have a 4-digit year, like 2019", label=self.label.text)
+                )
 
     @property
     def is_empty(self) -> bool:
@@ -113,8 +122,8 @@ def error_summary(*forms: BaseForm | None) -> dict[str, Any] | None:
                 items.append({"text": str(field.errors[0]), "href": "#" + anchor(field)})
         csrf = getattr(form, "csrf_token", None)
         if csrf is not None and csrf.errors:
-            items.append({"text": "The page timed out: submit it again"})
-    return {"titleText": "There is a problem", "errorList": items} if items else None
+            items.append({"text": gettext("The page timed out: submit it again")})
+    return {"titleText": gettext("There is a problem"), "errorList": items} if items else None
 
 
 def has_errors(*forms: BaseForm | None) -> bool:
@@ -189,7 +198,7 @@ def gov_date(field: DateParts, **extra: Any) -> dict[str, Any]:
         "items": [
             {
                 "name": part,
-                "label": part.capitalize(),
+                "label": str(DATE_PARTS[part]),
                 "value": field.parts[part],
                 "classes": f"govuk-input--width-{4 if part == 'year' else 2}{error_class}",
                 "inputmode": "numeric",

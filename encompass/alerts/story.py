@@ -87,6 +87,23 @@ def earlier_alerts(
     )
 
 
+def also_told(session: Session, alert: Alert) -> list[Setting]:
+    """The child's other settings told of the same notice (dual registration: the child
+    on the rolls of a school and a pupil referral unit, say), oldest alert first."""
+    return list(
+        session.exec(
+            select(Setting)
+            .join(Alert, col(Alert.setting_id) == Setting.id)
+            .where(
+                Alert.child_id == alert.child_id,
+                Alert.id != alert.id,
+                col(Alert.withdrawn_at).is_(None),
+            )
+            .order_by(col(Alert.id))
+        )
+    )
+
+
 def _one_per_child(
     rows: list[tuple[Alert, Child, Notice, Setting]], alert: Alert
 ) -> list[tuple[Alert, Child, Notice, Setting]]:

@@ -292,3 +292,17 @@ def test_reports_count_the_child_once_and_each_alert(client, db, key, school):
     stories = council_stories(db, "816", now - timedelta(days=2), now + timedelta(days=1))
     assert [len(s.rows) for s in stories] == [1]
     assert db.exec(select(Child)).one().setting_id == school.id
+
+
+def test_each_setting_s_alert_says_the_child_is_registered_at_the_other(client, db, key, school):
+    pru = _pru(db)
+    create_pupil(db, pru)
+    _send(client, key)
+    create_user(db, "priya@pru.example.org", "dsl", setting_urn=pru.urn)
+    sign_in(client, "priya@pru.example.org")
+    alert = db.exec(select(Alert).where(Alert.setting_id == pru.id)).one()
+
+    page = client.get(f"/alerts/{alert.id}").get_data(as_text=True)
+
+    assert "This child is also registered at St Wilfrid" in page
+    assert "which has been notified too (dual registration)" in page

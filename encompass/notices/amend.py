@@ -349,11 +349,14 @@ def amend_notice(
 
 
 def _same_place(session: Session, child: Child, resolved: Resolved) -> bool:
-    """The corrected child goes where the child already went: corrected in place."""
+    """The corrected child goes where the child already went: corrected in place. A child
+    registered at two settings (dual registration) went to each: the same place is the
+    same settings, every one already alerted."""
     if resolved.setting is None or child.setting_id is None:
         return False
-    has_alert = session.exec(select(Alert.id).where(Alert.child_id == child.id)).first()
-    return resolved.setting.id == child.setting_id and has_alert is not None
+    alerted = set(session.exec(select(Alert.setting_id).where(Alert.child_id == child.id)))
+    settings = {s.id for s in (resolved.setting, *resolved.also)}
+    return resolved.setting.id == child.setting_id and bool(alerted) and alerted == settings
 
 
 def _correct_in_place(fix: Correction, now: datetime) -> None:
@@ -377,11 +380,11 @@ def _correct_in_place(fix: Correction, now: datetime) -> None:
 
 
 def _supersede(session: Session, child: Child, now: datetime) -> None:
-    """The child's old row becomes history: its alert stops, its review closes."""
+    """The child's old row becomes history: its alerts stop (one at each setting told,
+    for a child registered at two), its review closes."""
     child.superseded_at = now
     session.add(child)
-    alert = session.exec(select(Alert).where(Alert.child_id == child.id)).first()
-    if alert is not None:
+    for alert in session.exec(select(Alert).where(Alert.child_id == child.id)).all():
         withdraw_alert(session, alert, now)
     REVIEW.move_all(
         session,

@@ -88,7 +88,13 @@ def create_notice() -> Any:
         return notice_for_force(g.db, submitted.notice), 200
     # What was just stored, as it stands at commit: no need to read it back.
     answer = notice_out(
-        submitted.notice, ((p.child, p.setting, p.alert) for p in submitted.children)
+        submitted.notice,
+        ((p.child, p.setting, p.alert) for p in submitted.children),
+        also={
+            p.child.id: p.also_alerts
+            for p in submitted.children
+            if p.also_alerts and p.child.id is not None
+        },
     )
     return answer, 201
 

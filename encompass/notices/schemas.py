@@ -268,6 +268,14 @@ class AlertOut(BaseModel):
     council_handling: CouncilHandlingOut | None = None
 
 
+class AlsoToldOut(BaseModel):
+    """Dual registration: another setting whose roll holds the child (a pupil referral
+    unit beside a school, a nursery beside a school), told too with an alert of its own."""
+
+    setting: SettingRef
+    alert: AlertOut
+
+
 class ChildOut(BaseModel):
     id: int
     given_name: str
@@ -281,6 +289,8 @@ class ChildOut(BaseModel):
     holiday_period: bool
     holiday_lead_up: bool
     alert: AlertOut | None
+    # The child's other settings, each told (dual registration): empty for most children.
+    also_told: list[AlsoToldOut] = []
 
 
 class NoticeOut(BaseModel):

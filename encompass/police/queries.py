@@ -8,6 +8,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext
+from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from encompass.alerts.ack import acknowledged_by
@@ -70,6 +71,12 @@ class NoticeRow:
     children: list[ChildProgress] = field(default_factory=list)
 
 
+def _told() -> ColumnElement[int]:
+    """The setting a row is about: the alert's (a child registered at two settings is
+    told at each, and shows once for each), else the child's (review, no setting)."""
+    return func.coalesce(col(Alert.setting_id), col(Child.setting_id))
+
+
 def _day_start(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=tz)
 
@@ -100,9 +107,9 @@ def force_notices(
     rows = session.exec(
         select(Child, Alert, Setting)
         .join(Alert, col(Alert.child_id) == Child.id, isouter=True)
-        .join(Setting, col(Setting.id) == Child.setting_id, isouter=True)
+        .join(Setting, col(Setting.id) == _told(), isouter=True)
         .where(col(Child.notice_id).in_(ids), col(Child.superseded_at).is_(None))
-        .order_by(col(Child.notice_id), col(Child.position))
+        .order_by(col(Child.notice_id), col(Child.position), col(Alert.id))
     ).all()
     by_notice = {n.id: NoticeRow(n) for n in notices}
     for child, alert, setting in rows:
@@ -135,9 +142,9 @@ def force_notice(session: Session, force_id: int, notice_id: int) -> NoticeRow |
     for child, alert, setting in session.exec(
         select(Child, Alert, Setting)
         .join(Alert, col(Alert.child_id) == Child.id, isouter=True)
-        .join(Setting, col(Setting.id) == Child.setting_id, isouter=True)
+        .join(Setting, col(Setting.id) == _told(), isouter=True)
         .where(Child.notice_id == notice_id, col(Child.superseded_at).is_(None))
-        .order_by(col(Child.position))
+        .order_by(col(Child.position), col(Alert.id))
     ).all():
         row.children.append(ChildProgress(child, setting, alert))
     _add_roles(session, row.children)

@@ -20,15 +20,11 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
-from encompass.language import catalogue
+from encompass.language import catalogue, compose
 from encompass.language.voice import voice_text
 
 Languages = tuple[str, ...]
 ENGLISH: Languages = ("en",)
-# The longest subject a Delivery row holds (models/alerts.py).
-SUBJECT_MAX = 200
-# Between the Welsh and the English of one e-mail.
-EMAIL_DIVIDER = "\n\n" + "-" * 40 + "\n\n"
 
 
 def deadline(due_by: datetime | None, tz: ZoneInfo, locale: str = "en") -> str:
@@ -57,17 +53,8 @@ def _languages(languages: Languages | None) -> Languages:
     return tuple(languages) if languages else ENGLISH
 
 
-def _subject(subjects: list[str], tails: list[str]) -> str:
-    """One line, "Cymraeg / English": each language's whole subject when they fit, else
-    the first language's whole and the others' short (without the setting's name)."""
-    line = " / ".join(subjects)
-    if len(line) > SUBJECT_MAX:
-        line = " / ".join(subjects[:1] + tails[1:])
-    return line if len(line) <= SUBJECT_MAX else line[: SUBJECT_MAX - 1] + "…"
-
-
 def _email(subjects: list[str], tails: list[str], bodies: list[str]) -> tuple[str, str]:
-    return _subject(subjects, tails), EMAIL_DIVIDER.join(bodies)
+    return compose.email(subjects, bodies, tails)
 
 
 def _new_notification(lang: str, due: str) -> str:

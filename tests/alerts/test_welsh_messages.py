@@ -5,7 +5,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from encompass.alerts.messages import (
-    SUBJECT_MAX,
     alert_email,
     alert_sms,
     alert_voice,
@@ -17,6 +16,7 @@ from encompass.alerts.messages import (
     reminder_sms,
     spoken_deadline,
 )
+from encompass.language.compose import SUBJECT_MAX
 from encompass.language.sms import is_gsm, sms_parts
 from encompass.language.voice import voice_parts
 

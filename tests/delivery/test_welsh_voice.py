@@ -54,3 +54,19 @@ def test_a_setting_name_cannot_forge_a_voice_or_break_the_twiml():
 
 def test_an_unmarked_text_is_english():
     assert voice_parts("Hello.\n\nAgain.") == [("en-GB", "Hello.\n\nAgain.")]
+
+
+def test_a_bilingual_alert_call_stays_well_within_twilios_twiml_limit():
+    """Twilio takes TwiML of up to 4,000 characters in the Twiml parameter of a call."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from encompass.alerts.messages import alert_voice, council_voice
+
+    due, tz, both = (
+        datetime(2026, 12, 1, 8, 45, tzinfo=UTC),
+        ZoneInfo("Europe/London"),
+        ("cy", "en"),
+    )
+    for body in (alert_voice("Y" * 60, due, tz, both), council_voice(12, due, tz, both)):
+        assert len(twiml_for(body)) < 2000

@@ -121,3 +121,19 @@ def test_review_messages_in_welsh_and_english():
     assert escalation_email(LINK, ("cy",))[0] == (
         "Ymgyrch Encompass: mae angen i chi benderfynu ar eitem yn y ciw adolygu"
     )
+
+
+def test_the_phone_verification_code_in_welsh_and_english():
+    from encompass.language.sms import is_gsm, sms_parts
+    from encompass.onboarding.phone_verification import sms_text
+
+    assert sms_text("123456") == (
+        "Operation Encompass: your phone verification code is 123456. It expires in 10 minutes."
+    )
+    both = sms_text("123456", ("cy", "en"))
+    assert both == (
+        "Ymgyrch Encompass: eich cod i ddilysu eich rhif yw 123456. Daw i ben ymhen 10 munud. "
+        "Operation Encompass: your phone verification code is 123456. It expires in 10 minutes."
+    )
+    # 172 characters, GSM-7: two parts.
+    assert is_gsm(both) and sms_parts(both) == 2

@@ -135,5 +135,5 @@ def test_the_phone_verification_code_in_welsh_and_english():
         "Ymgyrch Encompass: eich cod i ddilysu eich rhif yw 123456. Daw i ben ymhen 10 munud. "
         "Operation Encompass: your phone verification code is 123456. It expires in 10 minutes."
     )
-    # 172 characters, GSM-7: two parts.
+    # 171 characters, GSM-7: two parts.
     assert is_gsm(both) and sms_parts(both) == 2

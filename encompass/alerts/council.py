@@ -12,14 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from encompass.alerts.create import notify
-from encompass.alerts.messages import (
-    council_email,
-    council_sms,
-    council_voice,
-    deadline,
-    spoken_deadline,
-)
+from encompass.alerts.messages import Languages, council_email, council_sms, council_voice
 from encompass.alerts.outgoing import AlertLike, Outgoing
+from encompass.alerts.recipients import languages_for
 from encompass.models import KeyAdult, Setting
 
 # The reason of every message of the council's step: never held by a recipient's limit.
@@ -31,6 +26,7 @@ class _Waiting:
     adult: KeyAdult
     channels: list[str] = field(default_factory=list)
     alerts: list[tuple[AlertLike, Setting]] = field(default_factory=list)
+    languages: Languages | None = None
 
 
 @dataclass
@@ -39,9 +35,16 @@ class CouncilStep:
 
     waiting: dict[int, _Waiting] = field(default_factory=dict)
 
-    def add(self, adult: KeyAdult, channels: list[str], alert: AlertLike, setting: Setting) -> None:
+    def add(
+        self,
+        adult: KeyAdult,
+        channels: list[str],
+        alert: AlertLike,
+        setting: Setting,
+        languages: Languages | None = None,
+    ) -> None:
         assert adult.id is not None
-        entry = self.waiting.setdefault(adult.id, _Waiting(adult))
+        entry = self.waiting.setdefault(adult.id, _Waiting(adult, languages=languages))
         entry.channels += [c for c in channels if c not in entry.channels]
         entry.alerts.append((alert, setting))
 
@@ -52,7 +55,13 @@ class CouncilStep:
             if len(entry.alerts) == 1:
                 alert, setting = entry.alerts[0]
                 queued += notify(
-                    out, alert, entry.adult, setting, entry.channels, reason=COUNCIL_REASON
+                    out,
+                    alert,
+                    entry.adult,
+                    setting,
+                    entry.channels,
+                    reason=COUNCIL_REASON,
+                    languages=entry.languages,
                 )
             else:
                 queued += _queue_count(out, entry, attention_url)
@@ -64,11 +73,13 @@ def _queue_count(out: Outgoing, entry: _Waiting, link: str) -> int:
     adult, count = entry.adult, len(entry.alerts)
     dues = [a.due_by for a, _ in entry.alerts if a.due_by is not None]
     earliest = min(dues) if dues else None
-    due = deadline(earliest, out.policy.tz)
+    tz = out.policy.tz
+    # A coordinator's own choice, else bilingual from a Welsh council (alerts/recipients.py).
+    languages = entry.languages or languages_for(adult, None)
     texts = (
-        council_sms(count, due, link),
-        council_voice(count, spoken_deadline(earliest, out.policy.tz)),
-        council_email(count, due, link),
+        council_sms(count, earliest, tz, link, languages),
+        council_voice(count, earliest, tz, languages),
+        council_email(count, earliest, tz, link, languages),
     )
     return out.to_person(
         entry.channels,

@@ -17,16 +17,10 @@ from sqlmodel import Session
 
 from encompass.alerts.identity import join_stories
 from encompass.alerts.ladder import ladder_for, step_time
-from encompass.alerts.messages import (
-    alert_email,
-    alert_sms,
-    alert_voice,
-    deadline,
-    spoken_deadline,
-)
+from encompass.alerts.messages import Languages, alert_email, alert_sms, alert_voice
 from encompass.alerts.outgoing import AlertLike, Outgoing
 from encompass.alerts.policy import AlertPolicy
-from encompass.alerts.recipients import Recipients
+from encompass.alerts.recipients import Recipients, languages_for
 from encompass.models import Alert, Child, KeyAdult, Setting
 from encompass.models.escalation import LadderStep
 
@@ -36,7 +30,12 @@ class GathersCouncil(Protocol):
     to be queued once for them all."""
 
     def add(
-        self, adult: KeyAdult, channels: list[str], alert: AlertLike, setting: Setting
+        self,
+        adult: KeyAdult,
+        channels: list[str],
+        alert: AlertLike,
+        setting: Setting,
+        languages: Languages | None = None,
     ) -> None: ...
 
 
@@ -49,15 +48,19 @@ def notify(
     *,
     reason: str,
     fallback_of: int | None = None,
+    languages: Languages | None = None,
 ) -> int:
-    """Queue this alert to one person on these channels; returns messages queued."""
+    """Queue this alert to one person on these channels, in their languages (from
+    alerts/recipients.py: `Recipients.languages` or `languages_of`; without them, their
+    own choice or their setting's); returns messages queued."""
     assert alert.id is not None and adult.id is not None
     link = out.link(alert.id, adult.id, alert.due_by) if {"sms", "email"} & set(channels) else ""
-    due = deadline(alert.due_by, out.policy.tz)
+    languages = languages or languages_for(adult, setting)
+    tz, name = out.policy.tz, setting.short_name
     texts = (
-        alert_sms(setting.short_name, due, link),
-        alert_voice(setting.short_name, spoken_deadline(alert.due_by, out.policy.tz)),
-        alert_email(setting.short_name, due, link),
+        alert_sms(name, alert.due_by, tz, link, languages),
+        alert_voice(name, alert.due_by, tz, languages),
+        alert_email(name, alert.due_by, tz, link, languages),
     )
     return out.to_person(
         channels,
@@ -88,7 +91,9 @@ def fire_step(
     for entry in step["notify"]:
         for adult in recipients.in_role(setting, entry["role"]):
             if council is not None and entry["role"] == "coordinator":
-                council.add(adult, entry["channels"], alert, setting)
+                council.add(
+                    adult, entry["channels"], alert, setting, recipients.languages(adult, setting)
+                )
                 queued += 1
                 continue
             queued += notify(
@@ -98,6 +103,7 @@ def fire_step(
                 setting,
                 entry["channels"],
                 reason=reason or f"escalation:{step['name']}",
+                languages=recipients.languages(adult, setting),
             )
     return queued
 
@@ -126,10 +132,26 @@ def _first_step(recipients: Recipients, out: Outgoing, alert: Alert, setting: Se
     if fire_step(recipients, out, alert, setting, alert.ladder[0], reason="alert") == 0:
         # Nobody at the setting to tell: the council hears at once, never silence.
         for adult in recipients.coordinators(setting.la_code):
-            notify(out, alert, adult, setting, ["sms", "email"], reason="no_key_adult")
+            notify(
+                out,
+                alert,
+                adult,
+                setting,
+                ["sms", "email"],
+                reason="no_key_adult",
+                languages=recipients.languages(adult, setting),
+            )
     if alert.holiday_routed:
         for adult in recipients.holiday_cover(setting):
-            notify(out, alert, adult, setting, ["sms", "email"], reason="holiday_cover")
+            notify(
+                out,
+                alert,
+                adult,
+                setting,
+                ["sms", "email"],
+                reason="holiday_cover",
+                languages=recipients.languages(adult, setting),
+            )
 
 
 def create_alerts(

@@ -20,8 +20,10 @@ from encompass.alerts.errors import AlertError
 from encompass.alerts.messages import follow_up_email
 from encompass.alerts.outgoing import Outgoing
 from encompass.alerts.policy import AlertPolicy
+from encompass.alerts.recipients import languages_for
 from encompass.calendar.school_days import NoOpenDay, next_open_start, parse_start
 from encompass.calendar.setting_calendar import calendar_for
+from encompass.language.choice import message_languages
 from encompass.models import Alert, FollowUp, KeyAdult, Setting, User
 from encompass.models.alerts import (
     FOLLOW_UP_ATTENDANCE,
@@ -113,8 +115,13 @@ def queue_follow_up_prompts(session: Session, now: datetime, policy: AlertPolicy
                 KeyAdult.user_id == user.id, KeyAdult.setting_id == alert.setting_id
             )
         ).first()
+        languages = (
+            languages_for(adult, setting, user.language)
+            if adult is not None
+            else message_languages(user.language, setting.nation, setting.message_language)
+        )
         subject, body = follow_up_email(
-            setting.short_name, f"{policy.base_url}/alerts/{alert.id}/follow-up"
+            setting.short_name, f"{policy.base_url}/alerts/{alert.id}/follow-up", languages
         )
         # Not tied to the alert: an acknowledged alert's unsent messages are cancelled.
         out.message(

@@ -9,10 +9,35 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from sqlmodel import Session, col, select
 
-from encompass.models import KeyAdult, Setting
+from encompass.language.choice import message_languages, welsh_council
+from encompass.models import KeyAdult, Setting, User
+
+Languages = tuple[str, ...]
+
+
+def languages_for(
+    adult: KeyAdult, setting: Setting | None, account_language: str | None = None
+) -> Languages:
+    """The languages of a message to this Key Adult, first language first: their own
+    choice, else their account's, else their setting's; a council's coordinator (no
+    setting) gets bilingual messages from a Welsh council, English from any other."""
+    person = adult.language or account_language
+    if adult.setting_id is None or setting is None:
+        nation = "wales" if welsh_council(adult.la_code) else None
+        return message_languages(person, nation)
+    return message_languages(person, setting.nation, setting.message_language)
+
+
+def languages_of(session: Session, adult: KeyAdult, setting: Setting | None) -> Languages:
+    """languages_for, reading the account's language when the Key Adult has not chosen."""
+    account = None
+    if adult.language is None and adult.user_id is not None:
+        account = session.exec(select(User.language).where(User.id == adult.user_id)).first()
+    return languages_for(adult, setting, account)
 
 
 def coordinators(session: Session, la_code: str) -> list[KeyAdult]:
@@ -43,6 +68,8 @@ class Recipients:
         self.session = session
         self._by_setting: dict[int, dict[str, list[KeyAdult]]] = {}
         self._coordinators: dict[str, list[KeyAdult]] = {}
+        # Each Key Adult's account language (by Key Adult id), read with them.
+        self._account_language: dict[int, str | None] = {}
 
     def load(self, settings: Iterable[Setting]) -> Recipients:
         settings = list(settings)
@@ -55,8 +82,9 @@ class Recipients:
         if not ids:
             return
         found: dict[int, dict[str, list[KeyAdult]]] = {i: defaultdict(list) for i in ids}
-        for adult in self.session.exec(
-            select(KeyAdult)
+        for adult in self._with_accounts(
+            select(KeyAdult, User.language)
+            .outerjoin(User, col(User.id) == col(KeyAdult.user_id))
             .where(col(KeyAdult.setting_id).in_(ids), col(KeyAdult.active).is_(True))
             .order_by(col(KeyAdult.id))
         ):
@@ -69,8 +97,9 @@ class Recipients:
         if not councils:
             return
         found: dict[str, list[KeyAdult]] = {la: [] for la in councils}
-        for adult in self.session.exec(
-            select(KeyAdult)
+        for adult in self._with_accounts(
+            select(KeyAdult, User.language)
+            .outerjoin(User, col(User.id) == col(KeyAdult.user_id))
             .where(
                 col(KeyAdult.la_code).in_(councils),
                 KeyAdult.role == "coordinator",
@@ -82,6 +111,19 @@ class Recipients:
             assert adult.la_code is not None
             found[adult.la_code].append(adult)
         self._coordinators.update(found)
+
+    def _with_accounts(self, query: Any) -> list[KeyAdult]:
+        adults = []
+        for adult, account_language in self.session.exec(query):
+            assert adult.id is not None
+            self._account_language[adult.id] = account_language
+            adults.append(adult)
+        return adults
+
+    def languages(self, adult: KeyAdult, setting: Setting | None) -> Languages:
+        """The languages of a message to this Key Adult (read with them): see languages_for."""
+        account = self._account_language.get(adult.id) if adult.id is not None else None
+        return languages_for(adult, setting, account)
 
     def coordinators(self, la_code: str) -> list[KeyAdult]:
         self._load_councils({la_code})

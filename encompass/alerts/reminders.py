@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from encompass.alerts.messages import deadline, reminder_email, reminder_sms
+from encompass.alerts.messages import reminder_email, reminder_sms
 from encompass.alerts.outgoing import Outgoing
 from encompass.alerts.policy import AlertPolicy
 from encompass.alerts.recipients import Recipients
@@ -60,12 +60,13 @@ def queue_holiday_reminders(session: Session, now: datetime, policy: AlertPolicy
             continue
         first_id, first_due = still_open[0]
         assert first_id is not None
-        count, needed_by = len(still_open), deadline(first_due, policy.tz)
+        count = len(still_open)
         out = Outgoing(now, policy)
         for adult in recipients.in_role(setting, "dsl"):
             assert adult.id is not None
             # A fresh link to the first of them: the one in the holiday's message may be old.
             link = out.link(first_id, adult.id, first_due)
+            languages = recipients.languages(adult, setting)
             common: dict[str, Any] = {
                 # One alert: its acknowledgement cancels the reminder if it has not gone.
                 "alert_id": first_id if count == 1 else None,
@@ -76,11 +77,15 @@ def queue_holiday_reminders(session: Session, now: datetime, policy: AlertPolicy
                 out.message(
                     channel="sms",
                     to_address=adult.phone,
-                    body=reminder_sms(setting.short_name, count, needed_by, link),
+                    body=reminder_sms(
+                        setting.short_name, count, first_due, policy.tz, link, languages
+                    ),
                     due_at=policy.phone_due_at(now, first_due),
                     **common,
                 )
-            subject, body = reminder_email(setting.short_name, count, needed_by, link)
+            subject, body = reminder_email(
+                setting.short_name, count, first_due, policy.tz, link, languages
+            )
             out.message(
                 channel="email",
                 to_address=adult.email,

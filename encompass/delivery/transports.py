@@ -23,6 +23,7 @@ from twilio.rest import Client
 
 from encompass.delivery.status import PERMANENT_TWILIO_CODES
 from encompass.errors import EncompassError
+from encompass.language.voice import VOICES, voice_parts
 from encompass.lifecycles.delivery import SENT
 from encompass.records.log_redaction import shorten_links
 
@@ -156,11 +157,7 @@ class TwilioVoice(TwilioTransport):
     name = "twilio"
 
     def send(self, message: OutboundMessage) -> SendResult:
-        twiml = (
-            '<Response><Say voice="alice" language="en-GB">'
-            f'{escape(message.body)}</Say><Pause length="1"/>'
-            f'<Say voice="alice" language="en-GB">{escape(message.body)}</Say></Response>'
-        )
+        twiml = twiml_for(message.body)
         kwargs: dict[str, Any] = {"to": message.to, "from_": self.from_number, "twiml": twiml}
         if message.status_callback:
             kwargs["status_callback"] = message.status_callback
@@ -169,6 +166,21 @@ class TwilioVoice(TwilioTransport):
         except (TwilioException, requests.RequestException) as exc:
             raise _twilio_error(exc) from None
         return SendResult(provider_id=str(call.sid), status=SENT)
+
+
+def twiml_for(body: str) -> str:
+    """The call's TwiML: each part in its language's voice (Welsh then English for a
+    bilingual call), then, after a pause, all of it once more."""
+    said = "".join(
+        f'<Say voice="{_attr(VOICES[tag])}" language="{tag}">{escape(words)}</Say>'
+        for tag, words in voice_parts(body)
+    )
+    return f'<Response>{said}<Pause length="1"/>{said}</Response>'
+
+
+def _attr(value: str) -> str:
+    """An attribute value from our own constants, escaped all the same."""
+    return escape(value, {'"': "&quot;"})
 
 
 class SMTPMail:

@@ -18,6 +18,7 @@ from encompass.alerts.create import notify
 from encompass.alerts.ladder import escalation_index
 from encompass.alerts.outgoing import Outgoing
 from encompass.alerts.policy import AlertPolicy
+from encompass.alerts.recipients import languages_of
 from encompass.delivery.status import BROKEN_CONTACT_CODES
 from encompass.escalation.steps import jump_to_step
 from encompass.lifecycles.delivery import FINAL_FAILURES, LIVE
@@ -69,7 +70,16 @@ def _fall_through(
     setting = session.get(Setting, alert.setting_id)
     assert setting is not None
     out = Outgoing(now, policy)
-    notify(out, alert, adult, setting, [channel], reason="fallthrough", fallback_of=delivery.id)
+    notify(
+        out,
+        alert,
+        adult,
+        setting,
+        [channel],
+        reason="fallthrough",
+        fallback_of=delivery.id,
+        languages=languages_of(session, adult, setting),
+    )
     out.write(session)
 
 

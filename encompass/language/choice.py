@@ -12,6 +12,13 @@ from __future__ import annotations
 PERSON_CHOICES = ("cy", "en")
 SETTING_CHOICES = ("bilingual", "cy", "en")
 BILINGUAL = ("cy", "en")
+# The local authority codes of the 22 Welsh councils.
+WELSH_LA_CODES = range(660, 682)
+
+
+def welsh_council(la_code: str | None) -> bool:
+    """Whether this LA code is a Welsh council's (660-681)."""
+    return la_code is not None and la_code.isdigit() and int(la_code) in WELSH_LA_CODES
 
 
 def setting_default(nation: str | None, message_language: str | None) -> tuple[str, ...]:

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 
 from encompass.db import utcnow
 from encompass.files.csvfile import ImportFileError, ImportReport
+from encompass.language.choice import WELSH_LA_CODES
 from encompass.models import Setting
 from encompass.models.fields import normalise_postcode
 from encompass.onboarding.textfile import open_text
@@ -45,7 +46,6 @@ NOT_SETTINGS = (
     "online provider",
     "institution funded by other government department",
 )
-WELSH_LA_CODES = range(660, 682)
 
 
 def kind_of(type_name: str, phase: str) -> str | None:

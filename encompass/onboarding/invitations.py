@@ -20,9 +20,11 @@ from typing import Any
 from sqlalchemy import and_, func, or_, update
 from sqlmodel import Session, col, select
 
+from encompass.alerts.recipients import languages_for
 from encompass.auth.passwords import new_token, token_hash
 from encompass.auth.users import set_password
 from encompass.delivery.outbox import Outbox
+from encompass.language import catalogue, compose
 from encompass.models import Invitation, KeyAdult, Setting, User
 from encompass.records import audit
 
@@ -159,8 +161,13 @@ def invite(
     if not again and live_invitation(session, user.id, now) is not None:
         return False
     token = new_link(session, user, now=now, ttl=policy.ttl, sent_by=sent_by)
+    setting = session.get(Setting, adult.setting_id) if adult.setting_id else None
     subject, body = invitation_email(
-        _where(session, adult), f"{policy.base_url}/invitation/{token}", policy.ttl
+        setting.short_name if setting else None,
+        f"{policy.base_url}/invitation/{token}",
+        policy.ttl,
+        languages_for(adult, setting, user.language),
+        la_code=adult.la_code,
     )
     out = Outbox(now)
     out.message(
@@ -185,26 +192,47 @@ def invite(
     return True
 
 
-def _where(session: Session, adult: KeyAdult) -> str:
-    setting = session.get(Setting, adult.setting_id) if adult.setting_id else None
-    return setting.short_name if setting else f"the council (LA {adult.la_code})"
+def lasting(ttl: timedelta, lang: str, *, in_days: bool = True) -> str:
+    """How long a link works, in `lang`: whole days from 48 hours ('7 days'; unless not
+    `in_days`), else whole hours from 2 ('48 hours'), else minutes ('30 minutes')."""
+    t = catalogue(lang)
+    minutes = int(ttl.total_seconds() // 60)
+    hours = minutes // 60
+    if in_days and minutes % (24 * 60) == 0 and hours >= 48:
+        return t.ngettext("%(num)s day", "%(num)s days", hours // 24) % {"num": hours // 24}
+    if minutes % 60 == 0 and hours >= 2:
+        return t.ngettext("%(num)s hour", "%(num)s hours", hours) % {"num": hours}
+    return t.ngettext("%(num)s minute", "%(num)s minutes", minutes) % {"num": minutes}
 
 
-def invitation_email(where: str, link: str, ttl: timedelta) -> tuple[str, str]:
-    """No personal data: the setting's name and the link."""
-    hours = int(ttl.total_seconds() // 3600)
-    lasts = f"{hours // 24} days" if hours % 24 == 0 and hours >= 48 else f"{hours} hours"
-    subject = "Operation Encompass: set your password"
-    body = (
-        f"You have been added as a Key Adult for {where} in Operation Encompass, the service "
-        "that tells schools before the next school day when police attended a domestic abuse "
-        "incident in a child's home.\n\n"
-        f"Set your password here (the link works once, for {lasts}):\n{link}\n\n"
-        "You will then be able to open the notifications sent to you by text message and "
-        "e-mail. If you were not expecting this, tell your council's Operation Encompass "
-        "coordinator.\n"
-    )
-    return subject, body
+def invitation_email(
+    setting_name: str | None,
+    link: str,
+    ttl: timedelta,
+    languages: tuple[str, ...] | None = None,
+    *,
+    la_code: str | None = None,
+) -> tuple[str, str]:
+    """No personal data: the setting's name (or the council's LA code) and the link; in
+    the invited person's languages (English by default; bilingual Welsh first)."""
+    subjects, bodies = [], []
+    for lang in languages or ("en",):
+        t = catalogue(lang)
+        where = setting_name or t.gettext("the council (LA %(la_code)s)") % {"la_code": la_code}
+        subjects.append(t.gettext("Operation Encompass: set your password"))
+        bodies.append(
+            t.gettext(
+                "You have been added as a Key Adult for %(where)s in Operation Encompass, the "
+                "service that tells schools before the next school day when police attended a "
+                "domestic abuse incident in a child's home.\n\n"
+                "Set your password here (the link works once, for %(lasts)s):\n%(link)s\n\n"
+                "You will then be able to open the notifications sent to you by text message "
+                "and e-mail. If you were not expecting this, tell your council's Operation "
+                "Encompass coordinator.\n"
+            )
+            % {"where": where, "lasts": lasting(ttl, lang), "link": link}
+        )
+    return compose.email(subjects, bodies)
 
 
 @dataclass(frozen=True)

@@ -18,32 +18,54 @@ from sqlmodel import Session, select
 
 from encompass.auth import ratelimit
 from encompass.delivery.outbox import Outbox
-from encompass.models import User
-from encompass.onboarding.invitations import RESET, InvitationPolicy, new_link
+from encompass.language import catalogue, compose
+from encompass.language.choice import message_languages, welsh_council
+from encompass.models import Setting, User
+from encompass.onboarding.invitations import RESET, InvitationPolicy, lasting, new_link
 from encompass.records import audit
 
 REASON = "password_reset"
 
 
-def reset_email(link: str, ttl: timedelta, *, by_coordinator: bool) -> tuple[str, str]:
-    minutes = int(ttl.total_seconds() // 60)
-    hours = minutes // 60
-    lasts = f"{hours} hours" if minutes % 60 == 0 and hours >= 2 else f"{minutes} minutes"
-    asked = (
-        "Your council's Operation Encompass coordinator has sent you this link to choose a "
-        "new password."
-        if by_coordinator
-        else "Someone, probably you, asked to reset the password of your Operation Encompass "
-        "account."
-    )
-    subject = "Operation Encompass: choose a new password"
-    body = (
-        f"{asked}\n\n"
-        f"Choose a new password here (the link works once, for {lasts}):\n{link}\n\n"
-        "Choosing a new password signs your account out on every other device. If you did "
-        "not ask for this, you can ignore this e-mail: your password has not changed.\n"
-    )
-    return subject, body
+def reset_email(
+    link: str, ttl: timedelta, *, by_coordinator: bool, languages: tuple[str, ...] | None = None
+) -> tuple[str, str]:
+    """In the account's languages (English by default; bilingual Welsh first)."""
+    subjects, bodies = [], []
+    for lang in languages or ("en",):
+        t = catalogue(lang)
+        asked = (
+            t.gettext(
+                "Your council's Operation Encompass coordinator has sent you this link to "
+                "choose a new password."
+            )
+            if by_coordinator
+            else t.gettext(
+                "Someone, probably you, asked to reset the password of your Operation "
+                "Encompass account."
+            )
+        )
+        subjects.append(t.gettext("Operation Encompass: choose a new password"))
+        bodies.append(
+            t.gettext(
+                "%(asked)s\n\n"
+                "Choose a new password here (the link works once, for %(lasts)s):\n%(link)s\n\n"
+                "Choosing a new password signs your account out on every other device. If you "
+                "did not ask for this, you can ignore this e-mail: your password has not "
+                "changed.\n"
+            )
+            % {"asked": asked, "lasts": lasting(ttl, lang, in_days=False), "link": link}
+        )
+    return compose.email(subjects, bodies)
+
+
+def account_languages(session: Session, user: User) -> tuple[str, ...]:
+    """The account's choice, else its setting's; a council's account from a Welsh council
+    bilingual; anyone else's (police, administrators) English."""
+    setting = session.get(Setting, user.setting_id) if user.setting_id else None
+    if setting is not None:
+        return message_languages(user.language, setting.nation, setting.message_language)
+    return message_languages(user.language, "wales" if welsh_council(user.la_code) else None)
 
 
 def send_reset(
@@ -63,6 +85,7 @@ def send_reset(
         f"{policy.base_url}/password-reset/{token}",
         policy.reset_ttl,
         by_coordinator=sent_by is not None,
+        languages=account_languages(session, user),
     )
     out = Outbox(now)
     out.message(

@@ -17,9 +17,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from encompass.alerts.recipients import languages_of
 from encompass.delivery.outbox import Outbox
+from encompass.language import catalogue
 from encompass.lifecycles.delivery import WAITING
-from encompass.models import Delivery, KeyAdult, PhoneVerification
+from encompass.models import Delivery, KeyAdult, PhoneVerification, Setting
 from encompass.onboarding.errors import OnboardingError
 from encompass.records import audit
 
@@ -28,8 +30,25 @@ MAX_ATTEMPTS = 5
 # A second code this soon is refused: it would only arrive out of order with the first.
 RESEND_AFTER = timedelta(seconds=30)
 REASON = "phone_verification"
-SMS_TEXT = "Operation Encompass: your phone verification code is {code}. It expires in 10 minutes."
-REDACTED = SMS_TEXT.format(code="(used)")
+USED = "(used)"
+
+
+def sms_text(code: str, languages: tuple[str, ...] | None = None) -> str:
+    """The code's SMS in the Key Adult's languages (bilingual: Welsh first, one message;
+    the Welsh stays in the GSM alphabet)."""
+    return " ".join(
+        catalogue(lang).gettext(
+            "Operation Encompass: your phone verification code is %(code)s. It expires in "
+            "10 minutes."
+        )
+        % {"code": code}
+        for lang in languages or ("en",)
+    )
+
+
+def _languages(session: Session, adult: KeyAdult) -> tuple[str, ...]:
+    setting = session.get(Setting, adult.setting_id) if adult.setting_id else None
+    return languages_of(session, adult, setting)
 
 
 class VerificationError(OnboardingError):
@@ -77,7 +96,7 @@ def send_code(
     out.message(
         channel="sms",
         to_address=adult.phone,
-        body=SMS_TEXT.format(code=code),
+        body=sms_text(code, _languages(session, adult)),
         due_at=now,
         key_adult_id=adult.id,
         reason=REASON,
@@ -145,7 +164,7 @@ def check_code(
             col(Delivery.reason) == REASON,
             col(Delivery.status).not_in(WAITING),
         )
-        .values(body=REDACTED, updated_at=now)
+        .values(body=sms_text(USED, _languages(session, adult)), updated_at=now)
     )
     audit.record(
         session,

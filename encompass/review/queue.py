@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from encompass.alerts.create import create_alert
 from encompass.alerts.policy import AlertPolicy
-from encompass.alerts.recipients import coordinator_deputies, coordinators
+from encompass.alerts.recipients import coordinator_deputies, coordinators, languages_of
 from encompass.calendar.setting_calendar import timing_for
 from encompass.delivery.outbox import Outbox
 from encompass.errors import Refused
@@ -79,10 +79,12 @@ def _tell(
 ) -> int:
     link = f"{policy.base_url}/review/{item.id}"
     reason = "review_escalation" if escalation else "review"
-    sms = escalation_sms(link) if escalation else review_sms(link)
-    email = escalation_email(link) if escalation else review_email(link)
     out = Outbox(now)
     for adult in adults:
+        # The coordinator's choice, else bilingual from a Welsh council (alerts/recipients.py).
+        languages = languages_of(session, adult, None)
+        sms = escalation_sms(link, languages) if escalation else review_sms(link, languages)
+        email = escalation_email(link, languages) if escalation else review_email(link, languages)
         out.to_person(
             ("sms", "email"),
             phone=adult.phone,

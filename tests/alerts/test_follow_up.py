@@ -167,3 +167,32 @@ def test_no_prompt_once_what_followed_is_recorded_nor_after_a_council_acknowledg
     assert _prompts(db) == []
     db.expire_all()
     assert db.get(Alert, alert.id).follow_up_sent_at is not None  # claimed once, not sent
+
+
+def test_the_prompt_goes_bilingually_from_a_welsh_school_and_in_welsh_to_who_chose_it(
+    app, client, db, cli
+):
+    school = create_setting(db, nation="wales")
+    create_key_adult(db, school, "dsl", "Helen Carter", email=DSL)
+    create_user(db, DSL, "dsl", setting_urn=school.urn)
+    create_pupil(db, school)
+    _, key = create_force(db)
+    assert cli("calendar", "import", str(DATA / "york_terms.ics"), "--la", "816").exit_code == 0
+    submit_notice(client, key, at=_at(2026, 11, 16, 6, 0), police_reference="NY-1")
+    alert = db.exec(select(Alert)).one()
+    with time_machine.travel(_at(2026, 11, 16, 7, 50), tick=False):
+        sign_in(client, DSL)
+        page = client.get(f"/alerts/{alert.id}").get_data(as_text=True)
+        client.post(
+            f"/alerts/{alert.id}", data={"note": "Check-ins", "csrf_token": csrf_token(page)}
+        )
+
+    tick(app, now=_at(2026, 11, 23, 9, 0).astimezone(UTC))
+
+    [prompt] = _prompts(db)
+    assert prompt.subject == (
+        "Ymgyrch Encompass: wythnos yn ddiweddarach, hysbysiad ar gyfer St Wilfrid's RC "
+        "Primary School / Operation Encompass: a week on, a notification for St Wilfrid's "
+        "RC Primary School"
+    )
+    assert prompt.body.index("Wythnos yn ôl") < prompt.body.index("A week ago")

@@ -183,3 +183,31 @@ def test_it_keeps_a_christmas_holiday_link_working_on_the_first_morning_back(app
     assert opened.status_code == 302 and opened.headers["Location"] == f"/alerts/{alert.id}"
     link = db.exec(select(AlertLink).where(AlertLink.token_hash == token_hash(token))).one()
     assert link.expires_at == _at(2027, 1, 12, 8, 45).astimezone(UTC)
+
+
+def test_a_welsh_school_is_reminded_in_welsh_then_english_in_two_sms_parts(app, client, db, cli):
+    from encompass.language.sms import is_gsm, sms_parts
+
+    setting = create_setting(db, name="Ysgol Gymraeg Bro Morgannwg", nation="wales")
+    create_key_adult(db, setting, "dsl", "Siân Jones", phone="+447911100001")
+    create_pupil(db, setting)
+    assert cli("calendar", "import", str(DATA / "york_terms.ics"), "--la", "816").exit_code == 0
+    key = create_force(db)[1]
+    _submit(client, key, _at(2026, 10, 27, 14, 0), ref="NY-1")
+
+    tick(app, _at(2026, 11, 3, 7, 30).astimezone(UTC))
+
+    reminders = db.exec(select(Delivery).where(Delivery.reason == "holiday_reminder")).all()
+    sms = next(d for d in reminders if d.channel == "sms")
+    assert sms.body == (
+        "Ymgyrch Encompass: 1 hysbysiad o'r gwyliau ar gyfer Ysgol Gymraeg Bro Morgannwg, "
+        "mae angen cymorth cyn 08:45 Maw 3 Tach. 1 notification from the holiday, support "
+        "needed before 08:45 Tue 3 Nov. Mewngofnodwch i'w weld / Sign in to view: "
+        f"http://localhost/a/{_token(sms.body)}"
+    )
+    assert is_gsm(sms.body) and sms_parts(sms.body) == 2
+    email = next(d for d in reminders if d.channel == "email")
+    assert email.subject == (
+        "Ymgyrch Encompass: 1 hysbysiad gwyliau yn aros am Ysgol Gymraeg Bro Morgannwg / "
+        "Operation Encompass: 1 holiday notification waiting for Ysgol Gymraeg Bro Morgannwg"
+    )

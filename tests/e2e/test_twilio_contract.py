@@ -95,6 +95,31 @@ def test_it_places_a_call_the_twilio_spec_accepts(prism):
     assert re.fullmatch(r"CA[0-9a-fA-F]{32}", result.provider_id)
 
 
+def test_it_places_a_welsh_and_english_call_the_twilio_spec_accepts(prism):
+    """The bilingual call: Polly.Gwyneth (cy-GB) then the English voice, in one TwiML."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from encompass.alerts.messages import alert_voice
+
+    body = alert_voice(
+        "Ysgol Gymraeg Bro Morgannwg",
+        datetime(2026, 12, 1, 8, 45, tzinfo=UTC),
+        ZoneInfo("Europe/London"),
+        ("cy", "en"),
+    )
+    message = OutboundMessage(
+        channel="voice",
+        to="+447911100001",
+        body=body,
+        status_callback="https://encompass.example.org/twilio/status",
+    )
+
+    result = _transport(TwilioVoice, prism).send(message)
+
+    assert re.fullmatch(r"CA[0-9a-fA-F]{32}", result.provider_id)
+
+
 def test_it_sends_alerts_and_escalation_calls_through_prism_from_the_worker(make_app, db, prism):
     from datetime import timedelta
 

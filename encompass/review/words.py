@@ -31,8 +31,10 @@ REASONS = {
         "closest pupil found differs in name or date of birth"
     ),
     "closest pupil found has a different postcode, and the name is not rare enough": (
+        # In plain words: what the coordinator checks (the matcher's words stay as kept).
         lazy_gettext(
-            "closest pupil found has a different postcode, and the name is not rare enough"
+            "the closest pupil lives at another address, and other pupils share the name: "
+            "check the date of birth and the family"
         )
     ),
     "closest pupil found is not certain enough for an automatic match": lazy_gettext(
@@ -184,3 +186,156 @@ def evidence_text(line: str) -> str:
         note=_note(found["note"]),
         likelihood=_likelihood(found["likelihood"]),
     )
+
+
+# Plain words for the review page: what a coordinator can act on, not the weights. The
+# matcher's lines stay as kept (its record of why); here they become short phrases.
+GIVEN_PLAIN = {
+    "agrees": lazy_gettext("same given name"),
+    "different": lazy_gettext("a different given name"),
+    "first names agree, other given names differ": lazy_gettext(
+        "same first name, other given names differ"
+    ),
+    "only an initial given, and it agrees": lazy_gettext("only an initial given, and it fits"),
+    "different initial": lazy_gettext("a different initial"),
+    "known by a middle name": lazy_gettext("known by a middle name"),
+    "a spelling or typing slip": lazy_gettext("given name spelt slightly differently"),
+    "another pupil has exactly the name given": lazy_gettext(
+        "another pupil has exactly the name given"
+    ),
+}
+SURNAME_PLAIN = {
+    "agrees": lazy_gettext("same surname"),
+    "different": lazy_gettext("a different surname"),
+    "a spelling or typing slip": lazy_gettext("surname spelt slightly differently"),
+    "Mc and Mac": lazy_gettext("surname with Mc for Mac"),
+    "one part of a double-barrelled surname": lazy_gettext(
+        "one part of a double-barrelled surname"
+    ),
+    "another pupil has exactly the name given": lazy_gettext(
+        "another pupil has exactly the name given"
+    ),
+}
+BORN_PLAIN = {
+    "agrees": lazy_gettext("same date of birth"),
+    "day and month swapped": lazy_gettext("date of birth with day and month swapped"),
+    "one day out": lazy_gettext("date of birth one day out"),
+    "two digits transposed": lazy_gettext("date of birth with two digits swapped"),
+    "one digit different": lazy_gettext("date of birth one digit different"),
+    "different": lazy_gettext("a different date of birth"),
+}
+AGE_PLAIN = {
+    "the age given agrees": lazy_gettext("the age the police gave fits"),
+    "a year from the age given": lazy_gettext("a year from the age the police gave"),
+    "not the age given": lazy_gettext("not the age the police gave"),
+}
+POSTCODE_PLAIN = {
+    "agrees": lazy_gettext("same postcode"),
+    "same sector (neighbouring streets)": lazy_gettext("lives in the next streets"),
+    "one character mistyped or two swapped": lazy_gettext("postcode one character different"),
+    "same district": lazy_gettext("lives at a new address"),
+    "another district in the same area": lazy_gettext("lives at a new address"),
+    "different": lazy_gettext("lives at a new address"),
+}
+ADDRESS_PLAIN = {
+    "same house": lazy_gettext("same house"),
+    "another house in the same street": lazy_gettext("another house in the same street"),
+    "different": lazy_gettext("another house"),
+}
+OTHER_PLAIN = {
+    ("Name order", "given name and surname swapped"): lazy_gettext(
+        "given name and surname the other way round"
+    ),
+    ("Officer's setting", "the setting named"): lazy_gettext("at the setting the officer named"),
+    ("Officer's setting", "another setting named"): lazy_gettext(
+        "not at the setting the officer named"
+    ),
+    (
+        "Another child on the notice",
+        "another child on this notice has this pupil's names and date of birth",
+    ): lazy_gettext("this pupil is another child on the notice"),
+    ("Brother or sister", "a brother or sister on the same notice lives there"): lazy_gettext(
+        "a brother or sister on this notice lives at the same house"
+    ),
+    (
+        "Brother or sister",
+        "the brother or sister on the notice is not on the roll there",
+    ): lazy_gettext("the brother or sister on the notice is not on the roll there"),
+    ("Full name", "no other pupil on the rolls has both names"): lazy_gettext(
+        "no other pupil on the rolls has this name"
+    ),
+}
+SIBLING_THERE = "a brother or sister on the same notice lives there"
+
+
+def plain_evidence(reasons: list[str], sibling: str = "") -> list[str]:
+    """A candidate's evidence as short phrases ("same name and date of birth", "lives at a
+    new address"), in the page's language. `sibling`: the phrase for the brother or sister
+    found at the candidate's house, when the page knows who it is ("Leo, also on this
+    notice, matched at Oakfield Primary School: same house")."""
+    notes: dict[str, str] = {}
+    rest: list[tuple[str, str]] = []
+    for line in reasons:
+        found = EVIDENCE.fullmatch(line)
+        if found is None:
+            rest.append(("", line))
+        elif found["field"] in notes or found["field"] not in (
+            "Given name",
+            "Surname",
+            "Date of birth",
+            "Age",
+            "Postcode",
+            "Address",
+        ):
+            rest.append((found["field"], found["note"]))
+        else:
+            notes[found["field"]] = found["note"]
+    out: list[str] = []
+    given, surname, born = (notes.get(f) for f in ("Given name", "Surname", "Date of birth"))
+    if given == surname == "agrees":
+        out.append(_("same name and date of birth") if born == "agrees" else _("same name"))
+    else:
+        for note, words in ((given, GIVEN_PLAIN), (surname, SURNAME_PLAIN)):
+            if note is not None and note != "not given":
+                out.append(_plain_name(note, words))
+        if born == "agrees":
+            out.append(str(BORN_PLAIN["agrees"]))
+    if born is not None and born != "agrees":
+        out.append(str(BORN_PLAIN.get(born, born)))
+    if (age := notes.get("Age")) is not None:
+        out.append(str(AGE_PLAIN.get(age, age)))
+    postcode, address = notes.get("Postcode"), notes.get("Address")
+    if postcode == "agrees" and address == "same house":
+        out.append(_("same house"))
+    else:
+        if postcode is not None:
+            out.append(str(POSTCODE_PLAIN.get(postcode, postcode)))
+        if address is not None and postcode != "different":
+            out.append(str(ADDRESS_PLAIN.get(address, address)))
+    for field, note in rest:
+        if field == "Brother or sister" and note == SIBLING_THERE and sibling:
+            out.append(sibling)
+        elif (field, note) in OTHER_PLAIN:
+            out.append(str(OTHER_PLAIN[(field, note)]))
+        elif field == "Brother or sister" and (found := NONE_OF.fullmatch(note)):
+            out.append(
+                _(
+                    "none of the %(num)s brothers and sisters on the notice is on the roll there",
+                    num=found["num"],
+                )
+            )
+        elif field == "Full name" and (found := OTHERS.fullmatch(note)):
+            out.append(_("%(num)s other pupils on the rolls have both names", num=found["num"]))
+        else:
+            out.append(evidence_text(f"{field}: {note}" if field else note))
+    return list(dict.fromkeys(out))
+
+
+def _plain_name(note: str, words: dict[str, object]) -> str:
+    if note in words:
+        return str(words[note])
+    if found := NICKNAME.fullmatch(note):
+        return _("%(short)s is a form of %(long)s", short=found["short"], long=found["long"])
+    if SIMILAR.fullmatch(note):
+        return _("a similar name, not the same")
+    return note

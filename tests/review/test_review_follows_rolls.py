@@ -94,7 +94,7 @@ def test_a_later_roll_import_matches_a_child_waiting_in_review(cli, client, db, 
     html = client.get(f"/review/{item.id}").get_data(as_text=True)
     assert "Matched by the service when a new roll was imported." in html
     assert "Why the service matched this child" in html
-    assert re.search(r"Date of birth: agrees \([\d,]+ times likelier to be this pupil\)", html)
+    assert re.search(r"<li>same (name and )?date of birth</li>", html)
 
 
 def test_a_roll_import_that_places_nobody_leaves_the_item_open(cli, client, db, york, tmp_path):

@@ -3,7 +3,9 @@ language, a Key Adult's language; English stays the default."""
 
 from __future__ import annotations
 
+import io
 import re
+from pathlib import Path
 
 from sqlmodel import select
 
@@ -129,3 +131,45 @@ def test_a_key_adults_language_is_asked_when_they_are_added(client, db) -> None:
     assert adults == {"Siân Jones": "cy", "Tom Hughes": None}
     shown = client.get(f"/admin/settings/{setting.id}").get_data(as_text=True)
     assert '<span class="govuk-body-s" lang="cy">Cymraeg</span>' in shown
+
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def test_a_roll_import_in_welsh(make_app, db) -> None:
+    client = make_app(IMPORT_JOBS_INLINE=True).test_client()
+    _coordinator(db, client)
+    create_setting(db, urn="121212", name=SCHOOL, la_code="681")
+    page = _welsh(client, "/admin/rolls/import")
+    assert "Mewnforio cofrestr disgyblion" in page
+    answer = client.post(
+        "/admin/rolls/import",
+        data={
+            "csrf_token": csrf_token(page),
+            "file": (io.BytesIO((DATA / "ctf_st_wilfrids.xml").read_bytes()), "ctf.xml"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 302
+    job = _welsh(client, answer.headers["Location"], ("ctf.xml",))
+    assert "Mewnforio wedi gorffen" in job and "Mewnforiwyd 3 disgybl" in job
+
+
+def test_term_dates_are_checked_in_welsh(client, db) -> None:
+    _coordinator(db, client)
+    create_setting(db, urn="121212", name=SCHOOL, la_code="681")
+    page = _welsh(client, "/admin/calendar/import")
+    assert "Mewnforio dyddiadau tymor" in page
+    answer = client.post(
+        "/admin/calendar/import?lang=cy",
+        data={
+            "csrf_token": csrf_token(page),
+            "setting_urn": "121212",
+            "file": (io.BytesIO((DATA / "school_markers_2026_27.ics").read_bytes()), "t.ics"),
+        },
+        content_type="multipart/form-data",
+    )
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and '<html lang="cy"' in html
+    assert "Medi 2026" in html and "Llun" in html and "ar agor" in html
+    assert english_left(html, allowed=(SCHOOL, "t.ics")) == []

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
+from encompass.db import utcnow
 from encompass.models import AuditEvent, KeyAdult, Setting
 from tests.factories import create_key_adult, create_setting, create_user
 from tests.helpers import csrf_token, sign_in
@@ -173,3 +174,21 @@ def test_term_dates_are_checked_in_welsh(client, db) -> None:
     assert answer.status_code == 200 and '<html lang="cy"' in html
     assert "Medi 2026" in html and "Llun" in html and "ar agor" in html
     assert english_left(html, allowed=(SCHOOL, "t.ics")) == []
+
+
+def test_attention_and_coverage_are_welsh(client, db) -> None:
+    _coordinator(db, client)
+    setting = create_setting(db, urn="401234", name=SCHOOL, la_code="681", nation="wales")
+    adult = create_key_adult(db, setting, name=ADULT)
+    adult.contact_failed_at = utcnow()
+    adult.phone_verified_at = None
+    db.add(adult)
+    db.commit()
+    names = (SCHOOL, ADULT, "401234")
+
+    attention = _welsh(client, "/admin/attention", names)
+    assert "Angen sylw" in attention and "Cysylltiadau'n methu" in attention
+    coverage = _welsh(client, "/admin/coverage", names)
+    assert "0 o 1 lleoliad wedi'u gosod yn llawn." in coverage
+    assert "dim cofrestr disgyblion" in coverage
+    assert "1 cyswllt yn methu: nid yw negeseuon yn cyrraedd" in coverage

@@ -192,3 +192,16 @@ def test_attention_and_coverage_are_welsh(client, db) -> None:
     assert "0 o 1 lleoliad wedi'u gosod yn llawn." in coverage
     assert "dim cofrestr disgyblion" in coverage
     assert "1 cyswllt yn methu: nid yw negeseuon yn cyrraedd" in coverage
+
+
+def test_reports_and_their_csv_headers_are_welsh(client, db) -> None:
+    _coordinator(db, client)
+    page = _welsh(client, "/admin/reports")
+    assert "Prydlondeb" in page and "Wythnos yn dechrau" in page
+    assert "(siart bar; mae'r rhifau yn y tabl)" in page
+    weekly = client.get("/admin/reports/weekly.csv?lang=cy").get_data(as_text=True)
+    assert weekly.splitlines()[0] == "wythnos_yn_dechrau,hysbysiadau,plant,uwchgyfeiriadau"
+    summary = client.get("/admin/reports/summary.csv?lang=cy").get_data(as_text=True)
+    assert summary.splitlines()[0] == "mesur,gwerth"
+    english = client.get("/admin/reports/weekly.csv?lang=en").get_data(as_text=True)
+    assert english.splitlines()[0] == "week_starting,notices,children,escalations"

@@ -23,7 +23,6 @@ NOT_YET: set[str] = {
     "accounts/reset_sent.html",
     "accounts/set_password.html",
     "accounts/two_factor.html",
-    "admin/repeated_children.html",
     "alerts/_acknowledge.html",
     "alerts/_child.html",
     "alerts/_council.html",

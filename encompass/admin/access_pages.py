@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, g, render_template, request
+from flask_babel import lazy_gettext
 from flask_login import current_user
 from sqlmodel import Session, col, func, or_, select
 from wtforms import Form, StringField
@@ -21,7 +22,10 @@ from encompass.records import audit
 
 
 class ReferenceForm(Form):
-    reference = StringField("Police reference", description="For example, NY-2026-004211")
+    reference = StringField(
+        lazy_gettext("Police reference"),
+        description=lazy_gettext("For example, %(example)s", example="NY-2026-004211"),
+    )
 
 
 def _in_council(la_code: str) -> Any:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col, select
 
@@ -43,21 +44,22 @@ def _account_or_404(adult_id: int) -> tuple[KeyAdult, Setting, User]:
 def _send_reset(user: User, name: str) -> str:
     """E-mail a link to choose a new password (whoever sends it never sees it)."""
     send_reset(g.db, user, policies().invitations, now=utcnow(), sent_by=current_user.id)
-    return f"A link to choose a new password is on its way to {user.email}"
+    return _("A link to choose a new password is on its way to %(email)s", email=user.email)
 
 
 def _reset_app(user: User, name: str) -> str:
     """Forget the authenticator app: signed out everywhere, a new app at the next sign-in."""
     reset_two_factor(g.db, user, now=utcnow(), by=current_user.id)
-    return (
-        f"{name}'s authenticator app is reset and they are signed out everywhere: "
-        "they can set up a new app after signing in with their password"
+    return _(
+        "%(name)s's authenticator app is reset and they are signed out everywhere: "
+        "they can set up a new app after signing in with their password",
+        name=name,
     )
 
 
 def _unlock(user: User, name: str) -> str:
     unlock(g.db, user, now=utcnow(), by=current_user.id)
-    return f"{name}'s account is unlocked: they can sign in again now"
+    return _("%(name)s's account is unlocked: they can sign in again now", name=name)
 
 
 ACTIONS = {"password-reset": _send_reset, "two-factor-reset": _reset_app, "unlock": _unlock}

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from babel.dates import format_date
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -30,6 +32,7 @@ from encompass.models import Setting
 from encompass.policies import policies
 from encompass.records import audit
 from encompass.web.forms import add_error
+from encompass.web.language import current_language
 from encompass.web.uploads import accepts_upload
 
 MAX_CALENDAR_BYTES = 2 * 1024 * 1024
@@ -51,12 +54,15 @@ def _scope(form: CalendarForm) -> tuple[str | None, Setting | None]:
     if urn:
         setting = g.db.exec(select(Setting).where(Setting.urn == urn)).first()
         if setting is None or (scope is not None and setting.la_code != scope):
-            add_error(form.setting_urn, f"There is no setting with URN {urn} in your council")
+            add_error(
+                form.setting_urn,
+                _("There is no setting with URN %(urn)s in your council", urn=urn),
+            )
             return None, None
         return None, setting
     la_code = scope if scope is not None else (form.la_code.data or "").strip()
     if not la_code:
-        add_error(form.la_code, "Enter the council's LA code, or the URN of one setting")
+        add_error(form.la_code, _("Enter the council's LA code, or the URN of one setting"))
         return None, None
     return la_code, None
 
@@ -85,7 +91,9 @@ def calendar_preview() -> Any:
     try:
         calendar = read_calendar_bytes(upload.read(), filename, tz, utcnow().date(), nation)
     except CalendarFileError as exc:
-        add_error(form.file, f"{filename} cannot be used: {exc}")
+        add_error(
+            form.file, _("%(file)s cannot be used: %(reason)s", file=filename, reason=str(exc))
+        )
         return render_template(
             "admin/calendar_import.html", form=form, problems=exc.problems[:50]
         ), 400
@@ -109,7 +117,15 @@ def calendar_preview() -> Any:
         setting=setting,
         la_code=la_code,
         form=SaveCalendarForm(token=token),
+        month_title=_month_title,
     )
+
+
+def _month_title(month: Any) -> str:
+    """'September 2026', 'Medi 2026': the month named in the reader's language."""
+    if month.first is None:
+        return str(month.title)
+    return format_date(month.first, "LLLL y", locale=current_language())
 
 
 @bp.post("/calendar/save")
@@ -121,7 +137,7 @@ def calendar_save() -> Any:
     try:
         data = _signer().loads(form.token.data or "", max_age=PREVIEW_VALID_SECONDS)
     except BadSignature:
-        flash("The preview was more than an hour old: upload the file again")
+        flash(_("The preview was more than an hour old: upload the file again"))
         return redirect(url_for("admin.calendar_import"))
     scope = council_scope()
     setting = g.db.get(Setting, data["setting"]) if data["setting"] else None
@@ -146,7 +162,13 @@ def calendar_save() -> Any:
         object_id=setting.id if setting else None,
         detail=f"{data['file']}: {count} entries for {setting.urn if setting else la_code}",
     )
-    flash(f"Term dates saved from {data['file']}: {count} terms and closures")
+    flash(
+        _(
+            "Term dates saved from %(file)s: %(count)d terms and closures",
+            file=data["file"],
+            count=count,
+        )
+    )
     if setting is not None:
         return redirect(url_for("admin.setting", setting_id=setting.id))
     return redirect(url_for("admin.coverage_page"))

@@ -6,6 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlmodel import Session, col, select
 
 from encompass.calendar.setting_calendar import (
@@ -72,31 +74,58 @@ def coverage(session: Session, la_code: str | None, today: date | None = None) -
         have = roles.get(setting.id, Counter())
         key_adults = have["dsl"] + have["deputy"]
         if not have["dsl"]:
-            row.problems.append("no DSL: alerts go to the council coordinator")
+            row.problems.append(_("no DSL: alerts go to the council coordinator"))
         if key_adults < MIN_KEY_ADULTS:
-            row.problems.append(f"fewer than {MIN_KEY_ADULTS} Key Adults ({key_adults})")
+            row.problems.append(
+                _(
+                    "fewer than %(least)d Key Adults (%(have)d)",
+                    least=MIN_KEY_ADULTS,
+                    have=key_adults,
+                )
+            )
         if unverified[setting.id]:
-            row.problems.append(f"{unverified[setting.id]} unverified phone numbers")
+            row.problems.append(
+                ngettext(
+                    "%(num)d unverified phone number",
+                    "%(num)d unverified phone numbers",
+                    unverified[setting.id],
+                )
+            )
         if failing[setting.id]:
             row.problems.append(
-                f"{_count(failing[setting.id], 'contact')} failing: messages not getting through"
+                ngettext(
+                    "%(num)d contact failing: messages not getting through",
+                    "%(num)d contacts failing: messages not getting through",
+                    failing[setting.id],
+                )
             )
         if expired[setting.id]:
-            row.problems.append(f"training expired for {_count(expired[setting.id], 'Key Adult')}")
+            row.problems.append(
+                ngettext(
+                    "training expired for %(num)d Key Adult",
+                    "training expired for %(num)d Key Adults",
+                    expired[setting.id],
+                )
+            )
         if waiting.get(setting.id):
             row.problems.append(
-                f"{_count(waiting[setting.id], 'Key Adult')} not signed up: invitation not "
-                "accepted (no password yet)"
+                ngettext(
+                    "%(num)d Key Adult not signed up: invitation not accepted (no password yet)",
+                    "%(num)d Key Adults not signed up: invitation not accepted (no password yet)",
+                    waiting[setting.id],
+                )
             )
         if not has_term_dates(session, setting):
-            row.problems.append("no term dates: weekdays but bank holidays assumed")
+            row.problems.append(_("no term dates: weekdays but bank holidays assumed"))
         elif _stuck(session, setting, today, own_calendars, stuck):
             row.problems.append(
-                "term dates with no school day in the next 4 months: alerts are due the "
-                "next weekday instead; import the calendar again"
+                _(
+                    "term dates with no school day in the next 4 months: alerts are due the "
+                    "next weekday instead; import the calendar again"
+                )
             )
         if setting.roll_imported_at is None:
-            row.problems.append("no pupil roll")
+            row.problems.append(_("no pupil roll"))
         rows.append(row)
     return rows
 
@@ -114,7 +143,3 @@ def _stuck(
     if key not in memo:
         memo[key] = calendar_stuck(session, setting, today)
     return memo[key]
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -15,6 +15,7 @@ from encompass.auth.access import role_required
 from encompass.db import utcnow
 from encompass.models import ImportJob
 from encompass.onboarding import import_jobs
+from encompass.onboarding.new_setting import SETTING_KINDS
 from encompass.policies import policies
 from encompass.web.uploads import accepts_upload
 
@@ -36,6 +37,7 @@ def import_settings() -> Any:
             settings=found,
             total=total,
             search=SearchForm(),
+            kinds=SETTING_KINDS,
             import_form=form,
             form=form,
         ), 400

@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Response, g, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_login import current_user
 from sqlmodel import col, select
 from wtforms import Form, SelectField
@@ -24,26 +26,30 @@ from encompass.records import audit
 from encompass.reports.repeats import ChildStory, repeated_children
 from encompass.web.forms import choices
 
-PERIODS = [("90", "90 days"), ("182", "6 months"), ("365", "12 months")]
+PERIODS = [
+    ("90", lazy_gettext("90 days")),
+    ("182", lazy_gettext("6 months")),
+    ("365", lazy_gettext("12 months")),
+]
 # (acknowledged, deadline kept) -> words.
 OUTCOME_WORDS = {
-    (True, "kept"): "acknowledged before the deadline",
-    (True, "missed"): "acknowledged after the deadline",
-    (True, ""): "acknowledged",
-    (False, "missed"): "not acknowledged: deadline missed",
-    (False, "to come"): "deadline to come",
-    (False, ""): "not acknowledged",
+    (True, "kept"): lazy_gettext("acknowledged before the deadline"),
+    (True, "missed"): lazy_gettext("acknowledged after the deadline"),
+    (True, ""): lazy_gettext("acknowledged"),
+    (False, "missed"): lazy_gettext("not acknowledged: deadline missed"),
+    (False, "to come"): lazy_gettext("deadline to come"),
+    (False, ""): lazy_gettext("not acknowledged"),
 }
 REFERRAL_WORDS = {
-    "none": "no referral",
-    "early_help": "early help",
-    "social_care": "children's social care",
-    "other_agency": "another agency",
+    "none": lazy_gettext("no referral"),
+    "early_help": lazy_gettext("early help"),
+    "social_care": lazy_gettext("children's social care"),
+    "other_agency": lazy_gettext("another agency"),
 }
 
 
 class PeriodForm(Form):
-    days = SelectField("Notices in the last", choices=choices(PERIODS), default="365")
+    days = SelectField(lazy_gettext("Notices in the last"), choices=choices(PERIODS), default="365")
 
 
 def _stories() -> tuple[PeriodForm, list[ChildStory], dict[int, FollowUp], datetime]:
@@ -62,17 +68,20 @@ def _stories() -> tuple[PeriodForm, list[ChildStory], dict[int, FollowUp], datet
 
 def outcome(row: Any, now: datetime) -> str:
     if row.notice.minimised_at is not None:
-        return "details minimised"
+        return _("details minimised")
     if row.alert.acknowledged_at is None and row.alert.council_handling_at is not None:
-        return "the council handled it"
+        return _("the council handled it")
     acknowledged = row.alert.acknowledged_at is not None
-    return OUTCOME_WORDS[(acknowledged, deadline_kept(row.alert, now))]
+    return str(OUTCOME_WORDS[(acknowledged, deadline_kept(row.alert, now))])
 
 
 def followed(follow_up: FollowUp | None) -> str:
     if follow_up is None:
-        return "not recorded"
-    return f"recorded: {REFERRAL_WORDS.get(follow_up.referral, follow_up.referral)}"
+        return _("not recorded")
+    return _(
+        "recorded: %(referral)s",
+        referral=REFERRAL_WORDS.get(follow_up.referral, follow_up.referral),
+    )
 
 
 def _audit(stories: list[ChildStory], how: str) -> None:
@@ -114,7 +123,7 @@ def repeated_children_page() -> Any:
 @bp.get("/children/repeated.csv")
 @role_required("coordinator")
 def repeated_children_csv() -> Any:
-    _, stories, follow_ups, now = _stories()
+    _form, stories, follow_ups, now = _stories()
     _audit(stories, "CSV")
     tz = policies().tz
     out = io.StringIO()

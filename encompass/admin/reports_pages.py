@@ -7,7 +7,10 @@ import io
 from datetime import date, timedelta
 from typing import Any
 
+from babel.dates import format_date
 from flask import Response, g, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_login import current_user
 from wtforms import Form, SelectField
 
@@ -20,13 +23,24 @@ from encompass.reports.charts import bar_chart
 from encompass.reports.repeats import Month, monthly_counts
 from encompass.reports.stats import Report, build_report, monday
 from encompass.web.forms import DateParts, choices
+from encompass.web.language import current_language
 
-PERIODS = [("4", "4 weeks"), ("12", "12 weeks"), ("26", "26 weeks"), ("52", "52 weeks")]
+PERIODS = [
+    ("4", lazy_gettext("4 weeks")),
+    ("12", lazy_gettext("12 weeks")),
+    ("26", lazy_gettext("26 weeks")),
+    ("52", lazy_gettext("52 weeks")),
+]
 
 
 class ReportForm(Form):
-    weeks = SelectField("Period", choices=choices(PERIODS), default="12", validate_choice=False)
-    ending = DateParts("Week ending on or after", description="Leave blank for this week")
+    weeks = SelectField(
+        lazy_gettext("Period"), choices=choices(PERIODS), default="12", validate_choice=False
+    )
+    ending = DateParts(
+        lazy_gettext("Week ending on or after"),
+        description=lazy_gettext("Leave blank for this week"),
+    )
 
 
 def _months(report: Report) -> list[Month]:
@@ -47,7 +61,13 @@ def _report() -> tuple[ReportForm, Report]:
 
 
 def _label(day: date) -> str:
-    return day.strftime("%-d %b")
+    """'7 Sept', '7 Medi': a week's first day, short, in the reader's language."""
+    return format_date(day, "d MMM", locale=current_language())
+
+
+def month_name(day: date) -> str:
+    """'September 2026', 'Medi 2026'."""
+    return format_date(day, "LLLL y", locale=current_language())
 
 
 @bp.get("/reports")
@@ -58,33 +78,33 @@ def reports() -> Any:
     every = max(1, len(labels) // 13)
     charts = {
         "weekly": bar_chart(
-            "Notices and children each week",
+            _("Notices and children each week"),
             labels,
             [
-                ("Notices", [w.notices for w in report.weeks]),
-                ("Children", [w.children for w in report.weeks]),
+                (_("Notices"), [w.notices for w in report.weeks]),
+                (_("Children"), [w.children for w in report.weeks]),
             ],
             every=every,
         ),
         "escalations": bar_chart(
-            "Escalations each week",
+            _("Escalations each week"),
             labels,
-            [("Escalations", [w.escalations for w in report.weeks])],
+            [(_("Escalations"), [w.escalations for w in report.weeks])],
             every=every,
         ),
         "holidays": bar_chart(
-            "Children by when the incident happened",
-            ["Term time", "School holiday"],
-            [("Children", [report.term_children, report.holiday_children])],
+            _("Children by when the incident happened"),
+            [_("Term time"), _("School holiday")],
+            [(_("Children"), [report.term_children, report.holiday_children])],
         ),
     }
     months = _months(report)
     charts["monthly"] = bar_chart(
-        "Repeat and holiday-period notices each month",
-        [m.start.strftime("%b %Y") for m in months],
+        _("Repeat and holiday-period notices each month"),
+        [format_date(m.start, "MMM y", locale=current_language()) for m in months],
         [
-            ("Repeat notices", [m.repeats for m in months]),
-            ("Holiday-period notices", [m.holiday for m in months]),
+            (_("Repeat notices"), [m.repeats for m in months]),
+            (_("Holiday-period notices"), [m.holiday for m in months]),
         ],
     )
     return render_template(
@@ -95,6 +115,7 @@ def reports() -> Any:
         repeat_days=policies().repeats.days,
         filters=form,
         query=request.args,
+        month_name=month_name,
     )
 
 
@@ -117,9 +138,9 @@ def _csv(rows: list[list[Any]], name: str) -> Response:
 @bp.get("/reports/weekly.csv")
 @role_required("admin", "coordinator")
 def reports_weekly_csv() -> Any:
-    _, report = _report()
+    _form, report = _report()
     _audit_export("weekly")
-    rows: list[list[Any]] = [["week_starting", "notices", "children", "escalations"]]
+    rows: list[list[Any]] = [[_("week_starting"), _("notices"), _("children"), _("escalations")]]
     rows += [[w.start.isoformat(), w.notices, w.children, w.escalations] for w in report.weeks]
     return _csv(rows, f"encompass-weekly-{report.start.isoformat()}.csv")
 
@@ -127,9 +148,11 @@ def reports_weekly_csv() -> Any:
 @bp.get("/reports/monthly.csv")
 @role_required("admin", "coordinator")
 def reports_monthly_csv() -> Any:
-    _, report = _report()
+    _form, report = _report()
     _audit_export("monthly")
-    rows: list[list[Any]] = [["month", "notices", "repeat_notices", "holiday_period_notices"]]
+    rows: list[list[Any]] = [
+        [_("month"), _("notices"), _("repeat_notices"), _("holiday_period_notices")]
+    ]
     rows += [[m.start.strftime("%Y-%m"), m.notices, m.repeats, m.holiday] for m in _months(report)]
     return _csv(rows, f"encompass-monthly-{report.start.isoformat()}.csv")
 
@@ -137,7 +160,7 @@ def reports_monthly_csv() -> Any:
 @bp.get("/reports/summary.csv")
 @role_required("admin", "coordinator")
 def reports_summary_csv() -> Any:
-    _, report = _report()
+    _form, report = _report()
     _audit_export("summary")
     return _csv(summary_rows(report), f"encompass-summary-{report.start.isoformat()}.csv")
 
@@ -147,32 +170,33 @@ def summary_rows(report: Report) -> list[list[Any]]:
         return "" if seconds is None else round(seconds / 60, 1)
 
     in_time = report.in_time_percent
-    return [
-        ["measure", "value"],
-        ["period_start", report.start.isoformat()],
-        ["period_end", report.end.isoformat()],
-        ["notices", report.notices],
-        ["children", report.children],
-        ["alerts", report.alerts],
-        ["alerts_acknowledged", report.acknowledged],
-        ["alerts_with_deadline", report.with_deadline],
-        ["acknowledged_before_school_day_start", report.acknowledged_in_time],
+    rows: list[list[Any]] = [
+        [_("measure"), _("value")],
+        [_("period_start"), report.start.isoformat()],
+        [_("period_end"), report.end.isoformat()],
+        [_("notices"), report.notices],
+        [_("children"), report.children],
+        [_("alerts"), report.alerts],
+        [_("alerts_acknowledged"), report.acknowledged],
+        [_("alerts_with_deadline"), report.with_deadline],
+        [_("acknowledged_before_school_day_start"), report.acknowledged_in_time],
         [
-            "acknowledged_before_school_day_start_percent",
+            _("acknowledged_before_school_day_start_percent"),
             "" if in_time is None else round(in_time, 1),
         ],
-        ["median_minutes_to_acknowledge", minutes(report.median_seconds)],
-        ["p90_minutes_to_acknowledge", minutes(report.p90_seconds)],
-        ["escalations", report.escalations],
-        ["council_handling", report.council_handling],
-        ["council_acknowledged_for_setting", report.council_acknowledged],
-        ["intake_matched", report.intake_outcomes["matched"]],
-        ["intake_review", report.intake_outcomes["review"]],
-        ["intake_no_setting", report.intake_outcomes["no_setting"]],
-        ["review_matched_to_pupil", report.review["matched"]],
-        ["review_not_on_roll", report.review["not_on_roll"]],
-        ["review_waiting", report.review["waiting"]],
-        ["review_escalated", report.review["escalated"]],
-        ["children_term_time", report.term_children],
-        ["children_school_holiday", report.holiday_children],
+        [_("median_minutes_to_acknowledge"), minutes(report.median_seconds)],
+        [_("p90_minutes_to_acknowledge"), minutes(report.p90_seconds)],
+        [_("escalations"), report.escalations],
+        [_("council_handling"), report.council_handling],
+        [_("council_acknowledged_for_setting"), report.council_acknowledged],
+        [_("intake_matched"), report.intake_outcomes["matched"]],
+        [_("intake_review"), report.intake_outcomes["review"]],
+        [_("intake_no_setting"), report.intake_outcomes["no_setting"]],
+        [_("review_matched_to_pupil"), report.review["matched"]],
+        [_("review_not_on_roll"), report.review["not_on_roll"]],
+        [_("review_waiting"), report.review["waiting"]],
+        [_("review_escalated"), report.review["escalated"]],
+        [_("children_term_time"), report.term_children],
+        [_("children_school_holiday"), report.holiday_children],
     ]
+    return rows

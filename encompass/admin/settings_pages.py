@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from encompass.admin.blueprint import bp, council_scope, key_adult_or_404, setting_or_404
 from encompass.admin.forms import (
+    KEY_ADULT_LANGUAGES,
+    MESSAGE_LANGUAGES,
     ImportForm,
     KeyAdultForm,
+    MessageLanguageForm,
     RemoveForm,
     SchoolDayForm,
     SearchForm,
@@ -32,6 +36,7 @@ from encompass.onboarding.key_adults import (
     remove_key_adult,
     training_expired,
 )
+from encompass.onboarding.new_setting import SETTING_KINDS
 from encompass.policies import policies
 from encompass.records import audit
 from encompass.web.forms import add_error
@@ -50,23 +55,47 @@ def settings() -> Any:
         settings=found,
         total=total,
         search=search,
+        kinds=SETTING_KINDS,
         import_form=ImportForm(),
     )
 
 
-def _setting_page(found: Any, school_day_form: SchoolDayForm, status: int = 200) -> Any:
+def message_language_of(setting: Any) -> str:
+    """The setting's message language, or what applies while it has not said: bilingual
+    (Welsh first) in Wales, English elsewhere."""
+    if setting.message_language in MESSAGE_LANGUAGES:
+        return str(setting.message_language)
+    return "bilingual" if setting.nation == "wales" else "en"
+
+
+def _setting_page(
+    found: Any,
+    school_day_form: SchoolDayForm,
+    status: int = 200,
+    language_form: MessageLanguageForm | None = None,
+) -> Any:
     now = utcnow()
+    language_form = language_form or MessageLanguageForm(
+        message_language=message_language_of(found)
+    )
     overview = setting_overview(g.db, found, now.date())
     lockout = policies().sign_in.lockout
     # `form` (the page's errors) only when the school-day form came back wrong.
-    errors = {"form": school_day_form} if status != 200 else {}
+    errors = {}
+    if status != 200:
+        errors = {"form": language_form if language_form.errors else school_day_form}
     return render_template(
         "admin/setting.html",
         overview=overview,
         today=now.date(),
         roles=SETTING_ROLES,
+        kinds=SETTING_KINDS,
+        language_names=KEY_ADULT_LANGUAGES,
         training_expired=training_expired,
         school_day_form=school_day_form,
+        language_form=language_form,
+        message_language=MESSAGE_LANGUAGES[message_language_of(found)],
+        message_language_chosen=found.message_language in MESSAGE_LANGUAGES,
         remove_form=RemoveForm(),
         default_start=policies().school_day_start,
         locked={
@@ -103,7 +132,37 @@ def school_day(setting_id: int) -> Any:
         object_id=found.id,
         detail=found.school_day_start or "default",
     )
-    flash("Start of the school day saved")
+    flash(_("Start of the school day saved"))
+    return redirect(url_for("admin.setting", setting_id=found.id))
+
+
+@bp.post("/settings/<int:setting_id>/message-language")
+@role_required(*COORDINATORS)
+def message_language(setting_id: int) -> Any:
+    """The language of messages to the setting's Key Adults who have not chosen one."""
+    found = setting_or_404(setting_id)
+    form = MessageLanguageForm()
+    if not form.validate_on_submit():
+        return _setting_page(
+            found, SchoolDayForm(school_day_start=found.school_day_start or ""), 400, form
+        )
+    found.message_language = form.message_language.data
+    found.updated_at = utcnow()
+    g.db.add(found)
+    audit.record(
+        g.db,
+        "setting.message_language",
+        user_id=current_user.id,
+        object_type="setting",
+        object_id=found.id,
+        detail=found.message_language,
+    )
+    flash(
+        _(
+            "Messages to this setting's Key Adults: %(language)s",
+            language=MESSAGE_LANGUAGES[found.message_language or "en"],
+        )
+    )
     return redirect(url_for("admin.setting", setting_id=found.id))
 
 
@@ -123,16 +182,24 @@ def key_adult_new(setting_id: int) -> Any:
                 phone=form.phone.data or "",
                 now=utcnow(),
                 user_id=current_user.id,
+                language=form.language.data or None,
             )
         except KeyAdultError as exc:
             g.db.rollback()
             add_error(getattr(form, exc.field), str(exc))
         else:
             invited = invite(g.db, adult, _invitations(), now=utcnow(), sent_by=current_user.id)
-            flash(
-                f"{adult.name} added as {SETTING_ROLES[adult.role]}"
-                + (": an invitation to set a password is on its way" if invited else "")
-            )
+            role = _(SETTING_ROLES[adult.role])
+            if invited:
+                flash(
+                    _(
+                        "%(name)s added as %(role)s: an invitation to set a password is on its way",
+                        name=adult.name,
+                        role=role,
+                    )
+                )
+            else:
+                flash(_("%(name)s added as %(role)s", name=adult.name, role=role))
             return redirect(url_for("admin.setting", setting_id=found.id))
     status = 400 if form.errors else 200
     return render_template("admin/key_adult_new.html", setting=found, form=form), status
@@ -144,7 +211,7 @@ def key_adult_remove(adult_id: int) -> Any:
     adult, found = key_adult_or_404(adult_id)
     if RemoveForm().validate_on_submit():
         remove_key_adult(g.db, adult, now=utcnow(), user_id=current_user.id)
-        flash(f"{adult.name} removed: they will not be alerted")
+        flash(_("%(name)s removed: they will not be alerted", name=adult.name))
     return redirect(url_for("admin.setting", setting_id=found.id))
 
 
@@ -159,9 +226,14 @@ def key_adult_invite(adult_id: int) -> Any:
     adult, found = key_adult_or_404(adult_id)
     if RemoveForm().validate_on_submit():
         if invite(g.db, adult, _invitations(), now=utcnow(), sent_by=current_user.id, again=True):
-            flash(f"A new invitation is on its way to {adult.email}")
+            flash(_("A new invitation is on its way to %(email)s", email=adult.email))
         else:
-            flash(f"{adult.name} already has a password, or their account is deactivated")
+            flash(
+                _(
+                    "%(name)s already has a password, or their account is deactivated",
+                    name=adult.name,
+                )
+            )
     return redirect(url_for("admin.setting", setting_id=found.id))
 
 
@@ -175,7 +247,12 @@ def key_adult_deactivate(adult_id: int) -> Any:
         # A Key Adult's own account only: never an administrator's or a coordinator's.
         if user is not None and user.role == "dsl":
             set_active(g.db, user, active=False, now=utcnow())
-            flash(f"{adult.name}'s account is deactivated: they are signed out everywhere")
+            flash(
+                _(
+                    "%(name)s's account is deactivated: they are signed out everywhere",
+                    name=adult.name,
+                )
+            )
     return redirect(url_for("admin.setting", setting_id=found.id))
 
 
@@ -188,7 +265,13 @@ def key_adult_sign_out(adult_id: int) -> Any:
         user = g.db.get(User, adult.user_id) if adult.user_id else None
         if user is not None and user.role == "dsl":
             ended = sign_out_everywhere(g.db, user, now=utcnow())
-            flash(f"{adult.name} is signed out everywhere ({ended} sessions ended)")
+            flash(
+                _(
+                    "%(name)s is signed out everywhere (%(ended)d sessions ended)",
+                    name=adult.name,
+                    ended=ended,
+                )
+            )
     return redirect(url_for("admin.setting", setting_id=found.id))
 
 
@@ -228,7 +311,7 @@ def key_adult_send_code(adult_id: int) -> Any:
         g.db.rollback()
         flash(str(exc), "important")
     else:
-        flash(f"Code sent by text message to {phone(adult.phone)}")
+        flash(_("Code sent by text message to %(phone)s", phone=phone(adult.phone)))
     return redirect(url_for("admin.key_adult_verify", adult_id=adult.id))
 
 
@@ -251,7 +334,7 @@ def key_adult_check_code(adult_id: int) -> Any:
             # The failed try is kept: it counts towards the limit.
             add_error(form.code, str(exc))
         else:
-            flash(f"{adult.name}'s mobile number is verified")
+            flash(_("%(name)s's mobile number is verified", name=adult.name))
             return redirect(url_for("admin.setting", setting_id=found.id))
     return _verify_page(adult, found, form, 400)
 
@@ -278,7 +361,7 @@ def key_adult_training(adult_id: int) -> Any:
             g.db.rollback()
             add_error(getattr(form, exc.field), str(exc))
         else:
-            flash(f"Training recorded for {adult.name}")
+            flash(_("Training recorded for %(name)s", name=adult.name))
             return redirect(url_for("admin.setting", setting_id=found.id))
     status = 400 if form.errors else 200
     return render_template("admin/training.html", adult=adult, setting=found, form=form), status
@@ -316,7 +399,10 @@ def setting_new() -> Any:
                 object_id=setting.id,
                 detail=f"{setting.urn} {setting.kind}",
             )
-            flash(f"{setting.name} {'added' if new else 'updated'}")
+            if new:
+                flash(_("%(name)s added", name=setting.name))
+            else:
+                flash(_("%(name)s updated", name=setting.name))
             assert setting.id is not None
             return redirect(url_for("admin.setting", setting_id=setting.id))
     status = 400 if request.method == "POST" else 200

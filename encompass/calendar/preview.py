@@ -34,6 +34,8 @@ class Month:
     weeks: list[list[Day | None]]  # Monday first; None outside the month
     open_days: int
     closed_weekdays: int
+    # The month's first day: pages name the month in their reader's language from it.
+    first: date | None = None
 
 
 def preview(
@@ -71,6 +73,14 @@ def preview(
                 closed += state in ("closed", "inset", "bank_holiday")
                 row.append(Day(day, state))
             weeks.append(row)
-        out.append(Month(f"{months.month_name[month]} {year}", weeks, open_days, closed))
+        out.append(
+            Month(
+                f"{months.month_name[month]} {year}",
+                weeks,
+                open_days,
+                closed,
+                date(year, month, 1),
+            )
+        )
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return out

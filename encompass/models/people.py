@@ -12,12 +12,21 @@ from encompass.encryption import EncryptedText
 # A council's "coordinator_deputy" is told when a review item nobody has decided on is due.
 KEY_ADULT_ROLES = ("dsl", "deputy", "head", "holiday_cover", "coordinator", "coordinator_deputy")
 USER_ROLES = ("admin", "coordinator", "dsl", "police")
-# A setting's Key Adult roles, and how pages name them.
+
+
+def N_(text: str) -> str:
+    """Marks a text for the Welsh catalogue where it is made; pages translate it when they
+    show it (`gettext(SETTING_ROLES[role])`)."""
+    return text
+
+
+# A setting's Key Adult roles, and how pages name them (in English here: translated when
+# shown).
 SETTING_ROLES = {
-    "dsl": "Designated Safeguarding Lead",
-    "deputy": "Deputy DSL",
-    "head": "Headteacher or manager",
-    "holiday_cover": "Holiday cover",
+    "dsl": N_("Designated Safeguarding Lead"),
+    "deputy": N_("Deputy DSL"),
+    "head": N_("Headteacher or manager"),
+    "holiday_cover": N_("Holiday cover"),
 }
 
 

@@ -1,4 +1,9 @@
-"""Import Key Adult contacts: setting_urn,role,name,email,phone[,la_code]."""
+"""Import Key Adult contacts: setting_urn,role,name,email,phone[,la_code][,language].
+
+`language` is the language of the contact's messages when they have said: cy, en, Welsh,
+English or Cymraeg (any case); blank when not known, which keeps what is already known
+(and until then the setting's message language applies).
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,19 @@ from encompass.onboarding.invitations import InvitationPolicy, invite
 
 TEXTED_FIRST = ("dsl", "deputy", "holiday_cover")
 REQUIRED = ("setting_urn", "role", "name", "email", "phone")
+LANGUAGES = {"cy": "cy", "welsh": "cy", "cymraeg": "cy", "en": "en", "english": "en"}
+
+
+def _language(value: str) -> str | None:
+    value = value.strip()
+    if not value:
+        return None
+    found = LANGUAGES.get(value.lower())
+    if found is None:
+        raise ValueError(
+            f"language must be cy, en, Welsh, English or Cymraeg (or blank), not {value!r}"
+        )
+    return found
 
 
 def _check(row: dict[str, str], settings: dict[str, Setting]) -> KeyAdult:
@@ -35,7 +53,8 @@ def _check(row: dict[str, str], settings: dict[str, Setting]) -> KeyAdult:
     phone = check_phone(row["phone"]) if row["phone"] else ""
     if role in ("dsl", "deputy", "head") and not phone:
         raise ValueError(f"a {role} needs a phone number for SMS alerts")
-    adult = KeyAdult(role=role, name=row["name"][:120], email=email, phone=phone)
+    language = _language(row.get("language") or "")
+    adult = KeyAdult(role=role, name=row["name"][:120], email=email, phone=phone, language=language)
     if role in ("coordinator", "coordinator_deputy"):
         if row["setting_urn"]:
             raise ValueError(f"a {role} belongs to a council: leave setting_urn empty")
@@ -90,6 +109,8 @@ def import_contacts(
             if current.phone != adult.phone:
                 current.phone_verified_at = None
             current.name, current.phone, current.active = adult.name, adult.phone, True
+            if adult.language is not None:
+                current.language = adult.language
             session.add(current)
             touched.append(current)
         else:

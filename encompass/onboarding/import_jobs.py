@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -202,21 +203,35 @@ def status_of(job: ImportJob, now: datetime) -> str:
 
 
 def progress_text(job: ImportJob, now: datetime) -> str:
+    """How far the import has got, in the reader's language (English with no request).
+    A failed job's stored error is shown as it was written."""
     status = status_of(job, now)
     if status == "queued":
-        return "Waiting to start"
+        return _("Waiting to start")
     if status == "running":
         if job.total_rows:
             percent = job.processed_rows * 100 // job.total_rows
-            return f"Checked {job.processed_rows:,} of {job.total_rows:,} rows ({percent}%)"
-        return "Reading the file"
+            done, total = format(job.processed_rows, ","), format(job.total_rows, ",")
+            return _(
+                "Checked %(done)s of %(total)s rows (%(percent)d%%)",
+                done=done,
+                total=total,
+                percent=percent,
+            )
+        return _("Reading the file")
     if status == "interrupted":
-        return "The import was interrupted: upload the file again"
+        return _("The import was interrupted: upload the file again")
     if status == "failed":
-        return f"The import failed: {job.error}"
+        return _("The import failed: %(error)s", error=job.error)
     if job.error:
-        return f"{job.error}. Fix them, or tick 'Import the good rows' and upload it again"
-    return f"Finished: {job.accepted:,} {noun(job)} imported"
+        return _(
+            "%(error)s. Fix them, or tick 'Import the good rows' and upload it again",
+            error=job.error,
+        )
+    accepted = format(job.accepted, ",")
+    if job.kind == "roll":
+        return _("Finished: %(num)s pupils imported", num=accepted)
+    return _("Finished: %(num)s settings imported", num=accepted)
 
 
 def noun(job: ImportJob) -> str:

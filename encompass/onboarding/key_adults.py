@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 from encompass.models import KeyAdult, Setting
@@ -43,20 +44,25 @@ def add_key_adult(
     phone: str,
     now: datetime,
     user_id: int | None,
+    language: str | None = None,
 ) -> KeyAdult:
-    """Add a contact to a setting; the same role and e-mail again updates that contact."""
+    """Add a contact to a setting; the same role and e-mail again updates that contact.
+    `language` ("cy" or "en") is the language of their messages when they have said; None
+    (not asked) leaves what is known."""
+    if language not in (None, "cy", "en"):
+        raise KeyAdultError("language", _("Choose Cymraeg, English or not asked yet"))
     if role not in SETTING_ROLES:
-        raise KeyAdultError("role", "Select the Key Adult's role")
+        raise KeyAdultError("role", _("Select the Key Adult's role"))
     name = name.strip()
     if not name:
-        raise KeyAdultError("name", "Enter the Key Adult's full name")
+        raise KeyAdultError("name", _("Enter the Key Adult's full name"))
     if len(name) > 120:
-        raise KeyAdultError("name", "Name must be 120 characters or fewer")
+        raise KeyAdultError("name", _("Name must be 120 characters or fewer"))
     try:
         email = validate_email(email.strip(), check_deliverability=False).normalized
     except EmailNotValidError:
         raise KeyAdultError(
-            "email", "Enter an email address in the correct format, like name@example.org"
+            "email", _("Enter an email address in the correct format, like name@example.org")
         ) from None
     if phone.strip():
         try:
@@ -64,7 +70,7 @@ def add_key_adult(
         except ValueError as exc:
             raise KeyAdultError("phone", str(exc)) from None
     elif role in ("dsl", "deputy", "head"):
-        raise KeyAdultError("phone", "Enter a mobile number: alerts are sent by text message")
+        raise KeyAdultError("phone", _("Enter a mobile number: alerts are sent by text message"))
     else:
         phone = ""
     adult = session.exec(
@@ -85,6 +91,8 @@ def add_key_adult(
         adult.contact_failed_at = None
         adult.contact_failure = None
     adult.name, adult.phone, adult.active = name, phone, True
+    if language is not None:
+        adult.language = language
     session.add(adult)
     session.flush()
     audit.record(
@@ -93,7 +101,8 @@ def add_key_adult(
         user_id=user_id,
         object_type="key_adult",
         object_id=adult.id,
-        detail=f"setting {setting.urn}, role {role}",
+        detail=f"setting {setting.urn}, role {role}"
+        + (f", language {language}" if language else ""),
         at=now,
     )
     return adult
@@ -116,18 +125,26 @@ def _refuse_a_second_entry(
     for other in others:
         if adult is not None and other.id == adult.id:
             continue
-        role_name = SETTING_ROLES.get(other.role, other.role)
+        role_name = _(SETTING_ROLES[other.role]) if other.role in SETTING_ROLES else other.role
         if other.email.lower() == email.lower():
             raise KeyAdultError(
                 "email",
-                f"{other.name} already has this email address here, as {role_name}: "
-                "change or remove that entry instead",
+                _(
+                    "%(name)s already has this email address here, as %(role)s: "
+                    "change or remove that entry instead",
+                    name=other.name,
+                    role=role_name,
+                ),
             )
         if phone and other.phone == phone:
             raise KeyAdultError(
                 "phone",
-                f"{other.name} already has this mobile number here, as {role_name}: "
-                "change or remove that entry instead",
+                _(
+                    "%(name)s already has this mobile number here, as %(role)s: "
+                    "change or remove that entry instead",
+                    name=other.name,
+                    role=role_name,
+                ),
             )
 
 
@@ -157,10 +174,12 @@ def record_training(
     user_id: int,
 ) -> KeyAdult:
     if completed_on > today:
-        raise KeyAdultError("completed_on", "The date training was completed must be in the past")
+        raise KeyAdultError(
+            "completed_on", _("The date training was completed must be in the past")
+        )
     expires_on = expires_on or default_expiry(completed_on)
     if expires_on <= completed_on:
-        raise KeyAdultError("expires_on", "The expiry date must be after the date completed")
+        raise KeyAdultError("expires_on", _("The expiry date must be after the date completed"))
     adult.training_completed_on = completed_on
     adult.training_expires_on = expires_on
     session.add(adult)

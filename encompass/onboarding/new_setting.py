@@ -8,20 +8,23 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
 from sqlmodel import Session, select
 
 from encompass.db import utcnow
 from encompass.models import Setting
 from encompass.models.fields import normalise_postcode
+from encompass.models.people import N_
 from encompass.onboarding.errors import OnboardingError
 from encompass.onboarding.gias import nation_of
 
+# Labels in English, marked for the catalogue: pages translate them when they show them.
 SETTING_KINDS = {
-    "school": "School",
-    "early_years": "Early years (nursery, pre-school, childminder)",
-    "special": "Special school",
-    "alternative_provision": "Alternative provision (pupil referral unit)",
-    "college": "College (16 to 19, further education)",
+    "school": N_("School"),
+    "early_years": N_("Early years (nursery, pre-school, childminder)"),
+    "special": N_("Special school"),
+    "alternative_provision": N_("Alternative provision (pupil referral unit)"),
+    "college": N_("College (16 to 19, further education)"),
 }
 URN_PATTERN = re.compile(r"(EY\d{6}|\d{5,8})")
 
@@ -38,7 +41,7 @@ def normalise_urn(value: str) -> str:
     urn = re.sub(r"\s+", "", value).upper()
     if not URN_PATTERN.fullmatch(urn):
         raise SettingError(
-            "urn", "Enter the URN: six digits, or EY and six digits for Ofsted early years"
+            "urn", _("Enter the URN: six digits, or EY and six digits for Ofsted early years")
         )
     return urn
 
@@ -58,21 +61,23 @@ def add_setting(
     urn = normalise_urn(urn)
     name = " ".join(name.split())
     if not name or len(name) > 200:
-        raise SettingError("name", "Enter the setting's name (up to 200 characters)")
+        raise SettingError("name", _("Enter the setting's name (up to 200 characters)"))
     la_code = la_code.strip()
     if not re.fullmatch(r"\d{3}", la_code):
-        raise SettingError("la_code", "Enter the council's LA code: three digits, like 816")
+        raise SettingError("la_code", _("Enter the council's LA code: three digits, like 816"))
     if kind not in SETTING_KINDS:
-        raise SettingError("kind", f"Choose the kind of setting: {', '.join(SETTING_KINDS)}")
+        raise SettingError(
+            "kind", _("Choose the kind of setting: %(kinds)s", kinds=", ".join(SETTING_KINDS))
+        )
     try:
         postcode = normalise_postcode(postcode) if postcode.strip() else ""
     except ValueError as exc:
         raise SettingError("postcode", str(exc)) from None
     setting = session.exec(select(Setting).where(Setting.urn == urn)).first()
     if setting is not None and setting.kind not in SETTING_KINDS:
-        raise SettingError("urn", f"{urn} is a council team, not a setting")
+        raise SettingError("urn", _("%(urn)s is a council team, not a setting", urn=urn))
     if setting is not None and scope is not None and setting.la_code != scope:
-        raise SettingError("urn", f"{urn} is a setting in another council")
+        raise SettingError("urn", _("%(urn)s is a setting in another council", urn=urn))
     now = utcnow()
     new = setting is None
     setting = setting or Setting(urn=urn, name=name, created_at=now)

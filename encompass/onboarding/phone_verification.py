@@ -14,6 +14,7 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
@@ -75,11 +76,13 @@ def send_code(
     """Queue a new code by SMS; any earlier unused code stops working."""
     assert adult.id is not None
     if not adult.phone:
-        raise VerificationError("This Key Adult has no mobile number to verify")
+        raise VerificationError(_("This Key Adult has no mobile number to verify"))
     previous = latest(session, adult.id)
     if previous is not None and previous.verified_at is None:
         if now - previous.created_at < RESEND_AFTER:
-            raise VerificationError("A code was sent a moment ago: wait a minute for it to arrive")
+            raise VerificationError(
+                _("A code was sent a moment ago: wait a minute for it to arrive")
+            )
         previous.expires_at = min(previous.expires_at, now)
         session.add(previous)
     code = f"{secrets.randbelow(1_000_000):06d}"
@@ -121,16 +124,18 @@ def check_code(
     assert adult.id is not None
     code = "".join(code.split())
     if not (code.isdigit() and len(code) == 6):
-        raise VerificationError("Enter the 6-digit code from the text message")
+        raise VerificationError(_("Enter the 6-digit code from the text message"))
     verification = latest(session, adult.id)
     if verification is None or verification.verified_at is not None:
-        raise VerificationError("Send a code to the Key Adult's phone first")
+        raise VerificationError(_("Send a code to the Key Adult's phone first"))
     if verification.phone != adult.phone:
-        raise VerificationError("The number has changed since the code was sent: send a new code")
+        raise VerificationError(
+            _("The number has changed since the code was sent: send a new code")
+        )
     if verification.expires_at <= now:
-        raise VerificationError("The code has expired: send a new code")
+        raise VerificationError(_("The code has expired: send a new code"))
     if verification.attempts >= MAX_ATTEMPTS:
-        raise VerificationError("Too many wrong codes: send a new code")
+        raise VerificationError(_("Too many wrong codes: send a new code"))
     verification.attempts += 1
     session.add(verification)
     expected = code_hash(secret, adult.id, adult.phone, code)
@@ -146,10 +151,10 @@ def check_code(
         left = MAX_ATTEMPTS - verification.attempts
         if left <= 0:
             raise VerificationError(
-                "The code is not right, and that was the last try: send a new code"
+                _("The code is not right, and that was the last try: send a new code")
             )
         raise VerificationError(
-            f"The code is not right: check it and try again ({left} tries left)"
+            _("The code is not right: check it and try again (%(left)d tries left)", left=left)
         )
     verification.verified_at = now
     adult.phone_verified_at = now

@@ -61,7 +61,9 @@ def current_language() -> str:
     chosen = getattr(g, "language", None)
     if chosen:
         return str(chosen)
-    if not has_request_context():  # a command or the worker: no reader to ask
+    if not has_request_context():
+        # A command or the worker (an app context, no request): services that raise
+        # translated errors speak English there.
         return "en"
     language = _asked()
     if language is None and current_user and current_user.is_authenticated:

@@ -90,14 +90,24 @@ class Child(SQLModel, table=True):
     @property
     def born_text(self) -> str:
         """The date of birth as pages and summaries show it, or what is known instead."""
+        # In the reader's language (Flask-Babel's locale; English outside a request).
+        from babel.dates import format_date
+        from flask_babel import get_locale, gettext, ngettext
+
+        def day(value: date) -> str:
+            return format_date(value, "d MMMM y", locale=str(get_locale() or "en"))
+
         if self.date_of_birth is not None:
-            return self.date_of_birth.strftime("%-d %B %Y")
+            return day(self.date_of_birth)
         if self.age_years is not None:
-            years = "year" if self.age_years == 1 else "years"
-            return f"Not known: {self.age_years} {years} old when the police attended"
+            return ngettext(
+                "Not known: %(num)d year old when the police attended",
+                "Not known: %(num)d years old when the police attended",
+                self.age_years,
+            )
         if self.unborn and self.expected_date is not None:
-            return f"Unborn, expected {self.expected_date.strftime('%-d %B %Y')}"
-        return "Unborn" if self.unborn else "Not recorded"
+            return gettext("Unborn, expected %(day)s", day=day(self.expected_date))
+        return gettext("Unborn") if self.unborn else gettext("Not recorded")
 
 
 AMENDMENT_KINDS = ("added", "corrected")

@@ -40,6 +40,7 @@ def plain_text_summary(
     """In the reader's language (the page's): the labels and dates; what the police and
     the setting wrote stays as written."""
     born = child.born_text
+    levels = {"standard": _("Standard"), "medium": _("Medium"), "high": _("High")}
     roles = {"victim": _("victim"), "suspect": _("suspect"), "other": _("other")}
     adults = [
         f"- {a.get('given_name', '')} {a.get('family_name', '')}: "
@@ -63,7 +64,7 @@ def plain_text_summary(
             when=_when(notice.occurred_at, tz),
             postcode=notice.location_postcode,
         ),
-        _("Risk level (DASH): %(level)s", level=notice.risk_level),
+        _("Risk level (DASH): %(level)s", level=levels.get(notice.risk_level, notice.risk_level)),
         _("Child present: %(answer)s", answer=present),
         _("Child spoken to: %(answer)s", answer=_yes_no(child.spoken_to)),
         _(

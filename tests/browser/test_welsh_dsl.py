@@ -87,6 +87,13 @@ def test_a_dsl_in_wales_reads_and_acknowledges_in_welsh_on_a_phone(new_page, db,
     expect(dsl.locator(".app-card")).to_contain_text("Wedi'i gydnabod")
     check_page(dsl, "welsh-04-inbox-small-phone", phone=True)
 
+    # The account page asks the language, each named in itself.
+    dsl.goto("/account")
+    expect(dsl.get_by_role("heading", level=1)).to_have_text("Eich cyfrif")
+    expect(dsl.get_by_label("Cymraeg")).to_be_checked()
+    expect(dsl.locator("label[for=language]")).to_have_attribute("lang", "cy")
+    check_page(dsl, "welsh-05-account-small-phone", phone=True)
+
     db.expire_all()
     assert db.exec(select(Alert)).one().feedback == NOTE
     # The switch kept the choice on the account: the next messages follow it too.

@@ -108,7 +108,7 @@ def test_the_account_page_is_in_welsh_and_changes_the_language(client, db):
     page = client.get("/account?lang=cy").get_data(as_text=True)
     _welsh(page)
     assert "Ym mha iaith ydych chi eisiau Ymgyrch Encompass?" in page
-    assert 'lang="cy"' in page.split('id="language"', 1)[1]
+    assert 'lang="cy"' in page.split('id="language-heading"', 1)[1]
 
     changed = client.post(
         "/account/language", data={"language": "en", "csrf_token": csrf_token(page)}

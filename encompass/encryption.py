@@ -19,10 +19,12 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy import Text
 from sqlalchemy.types import TypeDecorator
 
+from encompass.errors import EncompassError
+
 PREFIX = "fernet:"
 
 
-class CryptoError(RuntimeError):
+class CryptoError(EncompassError, RuntimeError):
     """No usable key, or a value that none of the keys can read."""
 
 

@@ -19,6 +19,7 @@ from encompass.alerts.policy import AlertPolicy
 from encompass.auth import policy as sign_in
 from encompass.auth.policy import AccessPolicy, SignInPolicy
 from encompass.delivery.attempts import DeliveryPolicy
+from encompass.delivery.transports import TransportSettings
 from encompass.onboarding.invitations import InvitationPolicy
 from encompass.operations.policy import OperationsPolicy
 from encompass.reports.repeats import RepeatPolicy
@@ -33,6 +34,7 @@ class Policies:
     alerts: AlertPolicy
     review: ReviewPolicy
     delivery: DeliveryPolicy
+    transports: TransportSettings
     invitations: InvitationPolicy
     sign_in: SignInPolicy
     access: AccessPolicy
@@ -50,6 +52,7 @@ class Policies:
             alerts=AlertPolicy.from_config(cfg),
             review=ReviewPolicy.from_config(cfg),
             delivery=DeliveryPolicy.from_config(cfg),
+            transports=TransportSettings.from_config(cfg),
             invitations=InvitationPolicy.from_config(cfg),
             sign_in=SignInPolicy.from_config(cfg),
             access=AccessPolicy.from_config(cfg),

@@ -19,7 +19,7 @@ from encompass.alerts.follow_up import queue_follow_up_prompts
 from encompass.alerts.reminders import queue_holiday_reminders
 from encompass.db import UNAVAILABLE, session_scope, utcnow
 from encompass.delivery.attempts import send_due
-from encompass.delivery.transports import Transport, build_transports
+from encompass.delivery.transports import Transport, TransportSettings, build_transports
 from encompass.escalation.failures import follow_up_failures
 from encompass.escalation.steps import fire_due_steps
 from encompass.operations.heartbeat import Heartbeat
@@ -35,29 +35,12 @@ def _add(counts: dict[str, int], more: dict[str, int]) -> None:
         counts[key] = counts.get(key, 0) + n
 
 
-_TRANSPORT_SETTINGS = (
-    "TWILIO_ACCOUNT_SID",
-    "TWILIO_AUTH_TOKEN",
-    "TWILIO_FROM",
-    "TWILIO_API_BASE",
-    "TWILIO_TIMEOUT_SECONDS",
-    "SMTP_HOST",
-    "SMTP_PORT",
-    "SMTP_USERNAME",
-    "SMTP_PASSWORD",
-    "SMTP_STARTTLS",
-    "MAIL_FROM",
-    "SMTP_TIMEOUT_SECONDS",
-)
-
-
-def _transports(app: Flask, cfg: dict[str, Any]) -> dict[str, Transport]:
+def _transports(app: Flask, settings: TransportSettings) -> dict[str, Transport]:
     """The app's transports, made once and kept while their settings stay the same (a
     Twilio client keeps its connections open from one tick to the next)."""
-    key = tuple(cfg.get(name) for name in _TRANSPORT_SETTINGS)
     cached = app.extensions.get("encompass_transports")
-    if cached is None or cached[0] != key:
-        cached = (key, build_transports(cfg))
+    if cached is None or cached[0] != settings:
+        cached = (settings, build_transports(settings))
         app.extensions["encompass_transports"] = cached
     return cached[1]
 
@@ -77,7 +60,7 @@ def _tick(app: Flask, now: datetime, started: float) -> dict[str, int]:
     engine = app.extensions["encompass_engine"]
     built = policies(app)
     alerts, delivery = built.alerts, built.delivery
-    transports = _transports(app, dict(app.config))
+    transports = _transports(app, built.transports)
     counts: dict[str, int] = {}
     with session_scope(engine) as session:
         reminded = queue_holiday_reminders(session, now, alerts)
@@ -207,7 +190,7 @@ def run_worker(app: Flask) -> None:
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     stop = app.extensions["encompass_worker_stop"] = threading.Event()
-    interval = float(app.config["WORKER_INTERVAL_SECONDS"])
+    interval = policies(app).operations.worker_interval.total_seconds()
     scheduler = BlockingScheduler(timezone="UTC")
     scheduler.add_job(
         tick,

@@ -67,17 +67,21 @@ sameAddress(document);
 // row from the page's <template> is added in place (no reload, the page stays where it
 // is) and its first box focused; "Remove" takes a row away in place. Without scripts the
 // same buttons go to the server, which does the same.
-const ROW_WORDS = { child: "Child", adult: "Adult" };
+// The row's words come from the page, in its language: the list's data-legend and
+// data-remove hold "__number__" where the row's number goes.
+function rowWords(list, key, number) {
+  return (list.dataset[key] || "").replaceAll("__number__", String(number));
+}
 
 function renumber(list, kind) {
   const rows = list.querySelectorAll(`:scope > [data-row="${kind}"]`);
   rows.forEach((row, index) => {
     const number = index + 1;
     const legend = row.querySelector("legend");
-    if (legend) legend.textContent = `${ROW_WORDS[kind]} ${number}`;
+    if (legend && list.dataset.legend) legend.textContent = rowWords(list, "legend", number);
     const remove = row.querySelector(`button[name="remove_${kind}"]`);
     if (remove) {
-      remove.textContent = `Remove ${kind} ${number}`;
+      if (list.dataset.remove) remove.textContent = rowWords(list, "remove", number);
       remove.hidden = rows.length <= 1; // the last row stays
     }
   });

@@ -19,8 +19,6 @@ READERS = {
     "encompass/__init__.py": "create_app: loads and checks the configuration, builds the policies",
     "encompass/config/": "reads and checks the configuration",
     "encompass/policies.py": "the builder of every policy",
-    "encompass/worker.py:_tick": "builds the worker's transports (delivery/transports.py)",
-    "encompass/worker.py:run_worker": "the worker's clock (WORKER_INTERVAL_SECONDS)",
     "encompass/cli/__init__.py:db_upgrade": "the database the migrations run on",
     "encompass/cli/__init__.py:db_revision": "the database a new migration is compared with",
 }

@@ -21,9 +21,11 @@ PACKAGE = Path(__file__).resolve().parent.parent / "encompass"
 # never one on a higher line. Rooms on one line do not import each other either way.
 # notices -> matching, calendar -> alerts -> delivery; the worker's clock drives
 # escalation and delivery; pages and commands sit on top.
-# A dotted entry is a module that sits lower than the rest of its folder. A room's pages
-# (`views`, `*_pages`, the `blueprint` they share) and API (`api`) sit on top, in "(pages)".
+# A dotted entry is a module that sits lower than the rest of its folder. Every module that
+# serves requests (makes a Blueprint or routes a view: PAGES, read from the code, whatever
+# the file is called) sits on top, in "(pages)".
 LAYERS = [
+    ["errors"],
     ["encryption", "files", "language"],
     ["config", "db"],
     ["models"],
@@ -89,6 +91,26 @@ def _imports_in(module: str, is_package: bool, source: str) -> set[str]:
 
 
 GRAPH = {module: _imports(module, path) for module, path in MODULES.items()}
+ROUTE_DECORATORS = {"route", "get", "post", "put", "patch", "delete"}
+
+
+def _serves_requests(path: Path) -> bool:
+    """A page (or API) module: it makes a Blueprint or decorates a view with one's route.
+    Decided by what the module does, not by its file name."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Blueprint":
+            return True
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for decorator in node.decorator_list:
+                call = decorator.func if isinstance(decorator, ast.Call) else decorator
+                if isinstance(call, ast.Attribute) and call.attr in ROUTE_DECORATORS:
+                    return True
+    return False
+
+
+PAGES = {
+    module for module, path in MODULES.items() if module.count(".") > 1 and _serves_requests(path)
+}
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[tuple[str, ...]]:
@@ -113,8 +135,7 @@ def _room(module: str) -> str:
     rest = module.removeprefix("encompass").lstrip(".")
     if not rest:
         return "(app)"
-    leaf = rest.rpartition(".")[2]
-    if "." in rest and (leaf in ("views", "api", "blueprint") or leaf.endswith("_pages")):
+    if module in PAGES:
         return "(pages)"
     for room in DOTTED_ROOMS:
         if rest == room or rest.startswith(room + "."):
@@ -141,6 +162,13 @@ def test_the_import_reader_counts_imports_for_type_checking_too():
     assert "encompass.alerts.council" in _imports_in("encompass.alerts.create", False, source)
     # create.py names the council's gatherer by a Protocol: no cycle with council.py.
     assert "encompass.alerts.council" not in GRAPH["encompass.alerts.create"]
+
+
+def test_pages_are_found_by_their_routes_not_their_names():
+    assert "encompass.notices.api" in PAGES  # a Blueprint and its routes
+    assert "encompass.admin.blueprint" in PAGES  # the Blueprint the admin pages share
+    assert "encompass.delivery.callbacks" in PAGES  # Twilio's callbacks are routes too
+    assert "encompass.admin.queries" not in PAGES
 
 
 def test_no_module_imports_itself_round_a_cycle():

@@ -7,6 +7,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlmodel import Session, col, func, select
 
+from encompass.alerts.errors import AlertError
 from encompass.auth.passwords import token_hash
 from encompass.delivery import outbox
 from encompass.lifecycles.alert import ALERT, AlertStatus
@@ -15,7 +16,7 @@ from encompass.models.people import SETTING_ROLES
 from encompass.records import audit
 
 
-class AckError(ValueError):
+class AckError(AlertError):
     """The acknowledgement cannot be recorded; the message says why."""
 
 

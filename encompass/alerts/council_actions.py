@@ -9,12 +9,13 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col
 
+from encompass.alerts.errors import AlertError
 from encompass.delivery import outbox
 from encompass.models import Alert
 from encompass.records import audit
 
 
-class CouncilActionError(ValueError):
+class CouncilActionError(AlertError):
     """The action cannot be recorded; the message says why."""
 
 

@@ -17,10 +17,11 @@ from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from encompass.alerts.errors import AlertError
 from encompass.alerts.messages import follow_up_email
 from encompass.alerts.outgoing import Outgoing
 from encompass.alerts.policy import AlertPolicy
-from encompass.calendar.school_days import CalendarError, next_open_start, parse_start
+from encompass.calendar.school_days import NoOpenDay, next_open_start, parse_start
 from encompass.calendar.setting_calendar import calendar_for
 from encompass.models import Alert, FollowUp, KeyAdult, Setting, User
 from encompass.models.alerts import (
@@ -34,7 +35,7 @@ from encompass.records import audit
 NOTE_MAX = 500
 
 
-class FollowUpError(ValueError):
+class FollowUpError(AlertError):
     """The answer cannot be recorded; the message says why."""
 
 
@@ -54,7 +55,7 @@ def prompt_time(
     start = parse_start(setting.school_day_start or default_start)
     try:
         return next_open_start(at, policy.tz, start, is_open)
-    except CalendarError:
+    except NoOpenDay:
         return at
 
 

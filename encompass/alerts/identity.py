@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from encompass.alerts.errors import AlertError
 from encompass.matching.normalise import address_words, name_key, postcode_key
 from encompass.models import Alert, Child, Notice, Pupil, Setting
 from encompass.records import audit
@@ -111,7 +112,7 @@ def suggestions(session: Session, child: Child, la_code: str) -> list[tuple[Aler
     return found
 
 
-class LinkError(ValueError):
+class LinkError(AlertError):
     """The two children cannot be linked; the message says why."""
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, and_, col, or_, select
 
+from encompass.alerts.errors import AlertError
 from encompass.models import EscalationLadder, Setting
 from encompass.models.escalation import LadderStep
 
@@ -62,7 +63,7 @@ DEFAULT_LADDER: list[dict[str, Any]] = [
 ]
 
 
-class LadderError(ValueError):
+class LadderError(AlertError):
     """The ladder is not usable; the message says which step and why."""
 
 

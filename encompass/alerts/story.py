@@ -87,6 +87,45 @@ def earlier_alerts(
     )
 
 
+def also_told(session: Session, alert: Alert) -> list[Setting]:
+    """The child's other settings told of the same notice (dual registration: the child
+    on the rolls of a school and a pupil referral unit, say), oldest alert first."""
+    return list(
+        session.exec(
+            select(Setting)
+            .join(Alert, col(Alert.setting_id) == Setting.id)
+            .where(
+                Alert.child_id == alert.child_id,
+                Alert.id != alert.id,
+                col(Alert.withdrawn_at).is_(None),
+            )
+            .order_by(col(Alert.id))
+        )
+    )
+
+
+def _one_per_child(
+    rows: list[tuple[Alert, Child, Notice, Setting]], alert: Alert
+) -> list[tuple[Alert, Child, Notice, Setting]]:
+    """One row for each earlier child: a child registered at two settings (dual
+    registration) had an alert at each, for one notice. The reader's setting's alert
+    stands for it, else the alert to the child's own setting."""
+    chosen: dict[int | None, tuple[Alert, Child, Notice, Setting]] = {}
+    for row in rows:
+        earlier, earlier_child = row[0], row[1]
+        held = chosen.get(earlier_child.id)
+        if held is None or (
+            held[0].setting_id != alert.setting_id
+            and (
+                earlier.setting_id == alert.setting_id
+                or earlier.setting_id == earlier_child.setting_id
+            )
+        ):
+            chosen[earlier_child.id] = row
+    keep = {id(row) for row in chosen.values()}
+    return [row for row in rows if id(row) in keep]
+
+
 def _who(session: Session, alerts: list[Alert]) -> dict[int, str]:
     """Who acknowledged each alert: the Key Adult's name and role at the setting."""
     users = {
@@ -130,7 +169,7 @@ def child_story(
     """The story this reader may see (audited; the caller commits). A Key Adult reads this
     setting's earlier notices; a coordinator (`council`) all of the council's."""
     story = Story()
-    rows = earlier_alerts(session, child, notice, setting.la_code or "")
+    rows = _one_per_child(earlier_alerts(session, child, notice, setting.la_code or ""), alert)
     for earlier, earlier_child, earlier_notice, where in rows:
         if council or earlier.setting_id == alert.setting_id:
             entry = StoryEntry(earlier, earlier_child, earlier_notice, where)

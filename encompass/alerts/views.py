@@ -44,7 +44,7 @@ from encompass.alerts.council_actions import (
 from encompass.alerts.follow_up import follow_up_for, schedule
 from encompass.alerts.identity import suggestions
 from encompass.alerts.link_sign_in_pages import check_your_email
-from encompass.alerts.story import child_story
+from encompass.alerts.story import also_told, child_story
 from encompass.alerts.summary import plain_text_summary
 from encompass.auth import ratelimit
 from encompass.auth.access import public, role_required, two_factor_required
@@ -308,6 +308,7 @@ def _alert_page(
             ),
             summary_text=_summary(alert, child, notice, setting),
             amendments=amendments_for_child(g.db, alert.child_id),
+            also_told=also_told(g.db, alert),
             story=story,
             follow_up=follow_up_for(g.db, alert.id),
             same_child=suggestions(g.db, child, setting.la_code or "") if council else [],

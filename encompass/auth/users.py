@@ -10,13 +10,14 @@ from sqlmodel import Session, col, or_, select
 from encompass.auth import ratelimit, sessions
 from encompass.auth.passwords import hash_password, new_token, token_hash
 from encompass.db import utcnow
+from encompass.errors import Refused
 from encompass.language.choice import PERSON_CHOICES
 from encompass.models import ApiKey, KeyAdult, PoliceForce, Setting, User
 from encompass.models.people import USER_ROLES
 from encompass.records import audit
 
 
-class AccountError(ValueError):
+class AccountError(Refused):
     """A user, force, API key or account change was refused; the message says why (not
     worth retrying as it is: the input must change)."""
 

@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from encompass.calendar.errors import CalendarError
 from encompass.models import BankHoliday
 
 DIVISIONS = ("england-and-wales", "scotland", "northern-ireland")
@@ -26,7 +27,7 @@ DIVISION_OF_NATION = {
 }
 
 
-class BankHolidayFileError(ValueError):
+class BankHolidayFileError(CalendarError):
     """The file is not GOV.UK's bank holidays JSON; nothing was changed."""
 
 

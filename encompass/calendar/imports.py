@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete
 from sqlmodel import Session, col
 
+from encompass.calendar.errors import CalendarError
 from encompass.calendar.sanity import implausible
 from encompass.calendar.school_days import Span
 from encompass.calendar.vocabulary import CLOSED_KINDS, classify
@@ -31,7 +32,7 @@ from encompass.models import CalendarEntry
 MAX_SPAN_DAYS = 400
 
 
-class CalendarFileError(ValueError):
+class CalendarFileError(CalendarError):
     """The file cannot be used; `problems` lists each bad entry."""
 
     def __init__(self, message: str, problems: list[str] | None = None) -> None:

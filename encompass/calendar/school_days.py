@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from encompass.calendar.errors import CalendarError
+
 IsOpen = Callable[[date], bool]
 # A run of closed days with at least this many weekdays is a school holiday.
 HOLIDAY_MIN_WEEKDAYS = 3
@@ -24,7 +26,7 @@ MAX_SEARCH_DAYS = 120
 _SUBDIVISIONS = {"england": "ENG", "wales": "WLS", "scotland": "SCT", "northern_ireland": "NIR"}
 
 
-class CalendarError(ValueError):
+class NoOpenDay(CalendarError):
     """The calendar has no open day within MAX_SEARCH_DAYS."""
 
 
@@ -127,7 +129,7 @@ def next_open_start(received_at: datetime, tz: ZoneInfo, start: time, is_open: I
             if starts > local:
                 return starts.astimezone(UTC)
         day += timedelta(days=1)
-    raise CalendarError(f"no open day within {MAX_SEARCH_DAYS} days of {local.date()}")
+    raise NoOpenDay(f"no open day within {MAX_SEARCH_DAYS} days of {local.date()}")
 
 
 def _closed_run(day: date, is_open: IsOpen) -> tuple[date, date] | None:

@@ -13,8 +13,8 @@ from sqlmodel import Session, and_, col, or_, select
 from encompass.calendar.bank_holidays import stored_bank_holidays
 from encompass.calendar.school_days import (
     MAX_SEARCH_DAYS,
-    CalendarError,
     IsOpen,
+    NoOpenDay,
     Span,
     calendar_from,
     in_holiday,
@@ -96,7 +96,7 @@ def timing_for(
     fallback = False
     try:
         due_by = next_open_start(received_at, tz, start, is_open)
-    except CalendarError:
+    except NoOpenDay:
         # Never a failed notice and never a silent wait: the next weekday, flagged.
         log.warning(
             "setting %s: its calendar has no open day within %s days; due the next weekday",

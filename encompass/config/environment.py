@@ -7,10 +7,12 @@ import os
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from encompass.errors import EncompassError
+
 PROFILES = ("development", "testing", "production")
 
 
-class ConfigError(RuntimeError):
+class ConfigError(EncompassError, RuntimeError):
     """The configuration cannot be used; the message says which setting and why."""
 
 

@@ -11,7 +11,7 @@ import logging
 import smtplib
 import ssl
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any, Protocol
 from xml.sax.saxutils import escape  # escapes TwiML, parses nothing  # nosec B406
@@ -22,6 +22,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from encompass.delivery.status import PERMANENT_TWILIO_CODES
+from encompass.errors import EncompassError
 from encompass.lifecycles.delivery import SENT
 from encompass.records.log_redaction import shorten_links
 
@@ -44,10 +45,14 @@ class SendResult:
     status: str = SENT
 
 
-class TransportError(Exception):
+class TransportError(EncompassError):
+    """A send failed: `permanent` (the provider refused this message for good: a bad
+    number, an unsubscribed address) or not (the provider or network was away: retry)."""
+
     def __init__(self, message: str, *, permanent: bool, code: str | None = None) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.retry = not permanent
         self.code = code
 
 
@@ -215,33 +220,71 @@ class SMTPMail:
         return SendResult(provider_id=msg_id)
 
 
-def build_transports(cfg: dict[str, Any]) -> dict[str, Transport]:
-    """One transport per channel, chosen from configuration (the README's configuration table)."""
-    from encompass.config.environment import twilio_enabled
+@dataclass(frozen=True)
+class TransportSettings:
+    """Which providers the service sends through, read once from configuration (the
+    README's configuration table): Twilio when its account, token and number are set,
+    SMTP when a host is; otherwise messages are stored and logged only."""
 
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_from: str | None = None
+    twilio_api_base: str = "https://api.twilio.com"
+    twilio_timeout: float = 10.0
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_starttls: bool = False
+    mail_from: str | None = None
+    smtp_timeout: float = 10.0
+
+    @classmethod
+    def from_config(cls, cfg: Any) -> TransportSettings:
+        from encompass.config.environment import twilio_enabled
+
+        twilio = twilio_enabled(dict(cfg))
+        return cls(
+            twilio_account_sid=cfg["TWILIO_ACCOUNT_SID"] if twilio else None,
+            twilio_auth_token=cfg["TWILIO_AUTH_TOKEN"] if twilio else None,
+            twilio_from=cfg["TWILIO_FROM"] if twilio else None,
+            twilio_api_base=str(cfg["TWILIO_API_BASE"]),
+            twilio_timeout=float(cfg["TWILIO_TIMEOUT_SECONDS"]),
+            smtp_host=cfg.get("SMTP_HOST") or None,
+            smtp_port=int(cfg.get("SMTP_PORT") or 25),
+            smtp_username=cfg.get("SMTP_USERNAME"),
+            smtp_password=cfg.get("SMTP_PASSWORD"),
+            smtp_starttls=bool(cfg.get("SMTP_STARTTLS")),
+            mail_from=cfg.get("MAIL_FROM"),
+            smtp_timeout=float(cfg["SMTP_TIMEOUT_SECONDS"]),
+        )
+
+
+def build_transports(settings: TransportSettings) -> dict[str, Transport]:
+    """One transport per channel, as the settings say."""
     transports: dict[str, Transport] = {
         "sms": LogOnly("sms"),
         "voice": LogOnly("voice"),
         "email": LogOnly("email"),
     }
-    if twilio_enabled(cfg):
-        common = {
-            "account_sid": cfg["TWILIO_ACCOUNT_SID"],
-            "auth_token": cfg["TWILIO_AUTH_TOKEN"],
-            "from_number": cfg["TWILIO_FROM"],
-            "api_base": cfg["TWILIO_API_BASE"],
-            "timeout": float(cfg["TWILIO_TIMEOUT_SECONDS"]),
+    if settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_from:
+        common: dict[str, Any] = {
+            "account_sid": settings.twilio_account_sid,
+            "auth_token": settings.twilio_auth_token,
+            "from_number": settings.twilio_from,
+            "api_base": settings.twilio_api_base,
+            "timeout": settings.twilio_timeout,
         }
         transports["sms"] = TwilioSMS(**common)
         transports["voice"] = TwilioVoice(**common)
-    if cfg.get("SMTP_HOST"):
+    if settings.smtp_host:
         transports["email"] = SMTPMail(
-            host=cfg["SMTP_HOST"],
-            port=int(cfg["SMTP_PORT"]),
-            username=cfg.get("SMTP_USERNAME"),
-            password=cfg.get("SMTP_PASSWORD"),
-            starttls=bool(cfg["SMTP_STARTTLS"]),
-            mail_from=cfg["MAIL_FROM"],
-            timeout=float(cfg["SMTP_TIMEOUT_SECONDS"]),
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            username=settings.smtp_username,
+            password=settings.smtp_password,
+            starttls=settings.smtp_starttls,
+            mail_from=settings.mail_from or "",
+            timeout=settings.smtp_timeout,
         )
     return transports

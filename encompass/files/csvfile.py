@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from encompass.errors import Refused
 
-class ImportFileError(ValueError):
+
+class ImportFileError(Refused):
     """The file as a whole cannot be imported (unreadable, wrong columns); nothing changed.
     Not worth retrying: the file must change."""
 

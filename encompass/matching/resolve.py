@@ -45,7 +45,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from functools import partial
 
@@ -151,6 +151,9 @@ class Resolution:
     reason: str
     score: float = 0.0  # the probability of the setting (matched) or best candidate
     candidates: tuple[Candidate, ...] = ()
+    # Dual registration: the other settings whose rolls hold the child's own row (every
+    # detail the same), told too (matched only).
+    also_settings: tuple[int, ...] = ()
 
 
 def age_band(dob: date | None, today: date | None) -> str | None:
@@ -227,14 +230,98 @@ def _officer_setting(session: Session, urn: str | None) -> int | None:
     return int(rows[0][0]) if rows else None
 
 
-def _setting_kind(session: Session, setting_id: int) -> str:
-    """Cached for the session's life (a request, one `roll match`)."""
-    kinds: dict[int, str] = session.info.setdefault("encompass_setting_kinds", {})
-    if setting_id not in kinds:
-        statement = f"SELECT kind FROM setting WHERE id = {placeholder(session)}"  # noqa: S608
+def _setting_facts(session: Session, setting_id: int) -> tuple[str, str, datetime | None]:
+    """(kind, GIAS type name, when its roll was last imported), cached for the session's
+    life (a request, one `roll match`)."""
+    facts: dict[int, tuple[str, str, datetime | None]] = session.info.setdefault(
+        "encompass_setting_facts", {}
+    )
+    if setting_id not in facts:
+        statement = (
+            "SELECT kind, type_name, roll_imported_at FROM setting "  # noqa: S608
+            f"WHERE id = {placeholder(session)}"
+        )
         rows = fetch(session, statement, (setting_id,))
-        kinds[setting_id] = str(rows[0][0]) if rows else ""
-    return kinds[setting_id]
+        facts[setting_id] = (
+            (str(rows[0][0]), str(rows[0][1] or ""), _instant(rows[0][2]))
+            if rows
+            else ("", "", None)
+        )
+    return facts[setting_id]
+
+
+def _instant(value: object) -> datetime | None:
+    """A timestamp as the driver gives it (SQLite: text), naive UTC for comparing."""
+    if value is None or value == "":
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return (
+        moment.replace(tzinfo=None)
+        if moment.tzinfo is None
+        else moment.astimezone(UTC).replace(tzinfo=None)
+    )
+
+
+def _setting_row(session: Session, setting_id: int) -> tuple[str, str]:
+    """(kind, GIAS type name)."""
+    kind, type_name, _ = _setting_facts(session, setting_id)
+    return kind, type_name
+
+
+def _setting_kind(session: Session, setting_id: int) -> str:
+    return _setting_row(session, setting_id)[0]
+
+
+# Settings a child attends alongside (or instead of, for a while) its school: a pupil
+# referral unit, alternative provision, a special school's outreach, a hospital school.
+ALONGSIDE = ("pupil referral", "alternative provision", "special", "hospital")
+ALONGSIDE_KINDS = ("alternative_provision", "special")
+# The kinds of setting that can be told of a child registered at two; never a council's
+# fallback or home education team.
+DUAL_KINDS = ("school", "early_years", "special", "alternative_provision", "college")
+
+
+def setting_category(kind: str, type_name: str) -> str:
+    """ "early_years", "alongside" (a pupil referral unit, alternative provision, a
+    special or hospital school) or "mainstream"."""
+    if kind == "early_years":
+        return "early_years"
+    text = type_name.lower()
+    if kind in ALONGSIDE_KINDS or any(word in text for word in ALONGSIDE):
+        return "alongside"
+    return "mainstream"
+
+
+# Two mainstream schools' rolls imported this close together are both current: a child on
+# both is registered at both. Further apart, the older one is most likely a roll not yet
+# updated after the child moved school.
+ROLLS_CURRENT_TOGETHER = timedelta(days=31)
+
+
+def dual_registration(session: Session, setting_id: int, others: Sequence[int]) -> bool:
+    """Whether the child's own row on the rolls of `setting_id` and of `others` is one
+    child registered at each, with nothing to choose between them, so each is told:
+    a school and a pupil referral unit, alternative provision, a special or hospital
+    school, or a nursery; or two mainstream schools whose rolls were both imported within
+    ROLLS_CURRENT_TOGETHER of each other. When one mainstream roll is older (or its date
+    not known), it may simply not be updated after a move: a person decides, unless the
+    officer named one. A council team's register (fallback, home education) is never
+    part of it."""
+    ids = [setting_id, *others]
+    facts = [_setting_facts(session, i) for i in ids]
+    if not others or any(kind not in DUAL_KINDS for kind, _, _ in facts):
+        return False
+    mainstream = [
+        imported
+        for kind, type_name, imported in facts
+        if setting_category(kind, type_name) == "mainstream"
+    ]
+    if len(mainstream) <= 1:
+        return True
+    if any(imported is None for imported in mainstream):
+        return False
+    dates = [imported for imported in mainstream if imported is not None]
+    return max(dates) - min(dates) <= ROLLS_CURRENT_TOGETHER
 
 
 def _nobody_near(child: ChildFacts, today: date | None, shown: tuple[Candidate, ...]) -> Resolution:
@@ -253,12 +340,17 @@ def _matched(
     reason: str,
     probability: float,
     shown: tuple[Candidate, ...],
+    also: tuple[int, ...] = (),
 ) -> Resolution:
     outcome = Verdict.MATCHED
     if _setting_kind(session, best.pupil.setting_id) == "home_education":
         outcome, reason = Verdict.NO_SETTING, "on the council's home education register"
+        also = ()
+    if also:
+        n = len(also)
+        reason += f"; also on the roll of {n} other setting{'s' if n > 1 else ''}, told too"
     return Resolution(
-        outcome, best.pupil.setting_id, pupil_id, reason, round(probability, 3), shown
+        outcome, best.pupil.setting_id, pupil_id, reason, round(probability, 3), shown, also
     )
 
 
@@ -538,9 +630,23 @@ def resolve_child(session: Session, child: ChildFacts, *, today: date | None = N
         )
     setting = best.pupil.setting_id
     # One child on two rolls (registered at both, the old roll not yet updated): the
-    # setting the officer named, if it is one of them, is where the child is.
+    # setting the officer named, if it is one of them, is where the child is. Dual
+    # registration (a school and a pupil referral unit, a nursery and a school: at most
+    # one of them mainstream) is a child at each, and each is told.
     named = probe.officer_setting_id == setting
-    same = [s for s in ranked if s.pupil.setting_id == setting or (named and _twin_rows(s, best))]
+    twins = {
+        s.pupil.setting_id: s
+        for s in ranked
+        if s.pupil.setting_id != setting and _twin_rows(s, best)
+    }
+    # The officer naming one of them changes nothing for dual registration: the duty is
+    # to tell each.
+    dual = bool(twins) and dual_registration(session, setting, sorted(twins))
+    same = [
+        s
+        for s in ranked
+        if s.pupil.setting_id == setting or ((named or dual) and _twin_rows(s, best))
+    ]
     at_setting = sum(s.probability for s in same)
     namesakes = [s for s in ranked[1:] if s.namesake and s not in same]
     needed = MATCH_PROBABILITY
@@ -551,6 +657,7 @@ def resolve_child(session: Session, child: ChildFacts, *, today: date | None = N
             for s in same
             if s is best or (s.pupil.setting_id != setting and _twin_rows(s, best))
         )
+        also = tuple(sorted(twins)) if dual else ()
         if person >= needed:
             return _matched(
                 session,
@@ -559,6 +666,7 @@ def resolve_child(session: Session, child: ChildFacts, *, today: date | None = N
                 "strong match, well ahead of any other pupil",
                 at_setting,
                 shown,
+                also,
             )
         return _matched(
             session,
@@ -567,6 +675,7 @@ def resolve_child(session: Session, child: ChildFacts, *, today: date | None = N
             "pupils too close to tell apart, all at the same setting",
             at_setting,
             shown,
+            also,
         )
     if best.plausible and best.probability >= REVIEW_PROBABILITY or namesakes:
         if namesakes and best.namesake:

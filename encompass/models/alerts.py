@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, Index
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from encompass.db import UTCDateTime, utcnow
@@ -15,8 +15,12 @@ CHANNELS = ("sms", "email", "voice")
 
 
 class Alert(SQLModel, table=True):
+    # One alert per child and setting: a child registered at two settings (dual
+    # registration, a school and a pupil referral unit, say) has one alert at each.
+    __table_args__ = (UniqueConstraint("child_id", "setting_id", name="uq_alert_child_setting"),)
+
     id: int | None = Field(default=None, primary_key=True)
-    child_id: int = Field(foreign_key="child.id", unique=True)
+    child_id: int = Field(foreign_key="child.id", index=True)
     setting_id: int = Field(foreign_key="setting.id", index=True)
     status: str = Field(default="pending", max_length=20)
     due_by: datetime | None = Field(default=None, sa_type=UTCDateTime)

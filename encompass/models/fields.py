@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 import phonenumbers
+from flask_babel import gettext as _
 
 # The Royal Mail postcode format, including GIR 0AA; any spacing and case accepted.
 # Outward code (A9, A99, AA9, AA99, A9A, AA9A), then the inward code: a digit, two letters.
@@ -22,7 +23,7 @@ def normalise_postcode(value: str) -> str:
     """'yo17hh' -> 'YO1 7HH'. Raises ValueError if it is not a UK postcode."""
     compact = re.sub(r"\s+", "", value or "").upper()
     if not _POSTCODE.match(compact):
-        raise ValueError("Enter a real UK postcode, like YO1 7HH")
+        raise ValueError(_("Enter a real UK postcode, like YO1 7HH"))
     return f"{compact[:-3]} {compact[-3:]}"
 
 
@@ -30,16 +31,16 @@ def check_person_name(value: str) -> str:
     """Letters in any script, accents, apostrophes, hyphens, spaces; kept exactly as given."""
     value = unicodedata.normalize("NFC", value.strip())
     if not value:
-        raise ValueError("Enter a name")
+        raise ValueError(_("Enter a name"))
     if len(value) > 100:
-        raise ValueError("Name must be 100 characters or fewer")
+        raise ValueError(_("Name must be 100 characters or fewer"))
     for ch in value:
         if ch in _NAME_PUNCTUATION:
             continue
         if unicodedata.category(ch)[0] not in ("L", "M"):
-            raise ValueError("Name must only include letters, spaces, hyphens and apostrophes")
+            raise ValueError(_("Name must only include letters, spaces, hyphens and apostrophes"))
     if not any(unicodedata.category(ch).startswith("L") for ch in value):
-        raise ValueError("Name must include letters")
+        raise ValueError(_("Name must include letters"))
     return value
 
 
@@ -48,9 +49,9 @@ def normalise_phone(value: str) -> str:
     try:
         number = phonenumbers.parse(value, "GB")
     except phonenumbers.NumberParseException:
-        raise ValueError("Enter a phone number, like +441234567890") from None
+        raise ValueError(_("Enter a phone number, like +441234567890")) from None
     if not phonenumbers.is_valid_number(number):
-        raise ValueError("Enter a valid phone number, like +441234567890")
+        raise ValueError(_("Enter a valid phone number, like +441234567890"))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -64,7 +65,10 @@ def normalise_mobile(value: str) -> str:
     e164 = normalise_phone(value)
     if phonenumbers.number_type(phonenumbers.parse(e164)) not in _TEXTABLE:
         raise ValueError(
-            f"Enter a mobile number, like {MOBILE_EXAMPLE}: alerts are sent by text message"
+            _(
+                "Enter a mobile number, like %(example)s: alerts are sent by text message",
+                example=MOBILE_EXAMPLE,
+            )
         )
     return e164
 
@@ -73,8 +77,8 @@ def clean_text(value: str, *, limit: int) -> str:
     """Free text: trimmed, control characters other than newlines and tabs refused."""
     value = value.strip()
     if len(value) > limit:
-        raise ValueError(f"Must be {limit} characters or fewer")
+        raise ValueError(_("Must be %(limit)s characters or fewer", limit=limit))
     for ch in value:
         if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t":
-            raise ValueError("Must not contain control characters")
+            raise ValueError(_("Must not contain control characters"))
     return value

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from babel.dates import format_date
+from flask_babel import get_locale, gettext, ngettext
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -89,16 +91,11 @@ class Child(SQLModel, table=True):
 
     @property
     def born_text(self) -> str:
-        """The date of birth as pages and summaries show it, or what is known instead."""
-        # In the reader's language (Flask-Babel's locale; English outside a request).
-        from babel.dates import format_date
-        from flask_babel import get_locale, gettext, ngettext
-
-        def day(value: date) -> str:
-            return format_date(value, "d MMMM y", locale=str(get_locale() or "en"))
-
+        """The date of birth as pages and summaries show it, or what is known instead, in
+        the page's language."""
+        locale = str(get_locale() or "en")
         if self.date_of_birth is not None:
-            return day(self.date_of_birth)
+            return format_date(self.date_of_birth, "d MMMM y", locale=locale)
         if self.age_years is not None:
             return ngettext(
                 "Not known: %(num)d year old when the police attended",
@@ -106,7 +103,10 @@ class Child(SQLModel, table=True):
                 self.age_years,
             )
         if self.unborn and self.expected_date is not None:
-            return gettext("Unborn, expected %(day)s", day=day(self.expected_date))
+            return gettext(
+                "Unborn, expected %(date)s",
+                date=format_date(self.expected_date, "d MMMM y", locale=locale),
+            )
         return gettext("Unborn") if self.unborn else gettext("Not recorded")
 
 

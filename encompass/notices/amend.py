@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from flask_babel import force_locale, gettext, lazy_gettext
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
@@ -24,6 +25,7 @@ from encompass.lifecycles.review import REVIEW, ReviewStatus
 from encompass.matching import Sibling
 from encompass.matching.family import siblings_from
 from encompass.models import Alert, Child, Notice, NoticeAmendment, ReviewItem
+from encompass.notices.errors import NoticeError
 from encompass.notices.schemas import (
     ChildCorrection,
     ChildIn,
@@ -56,23 +58,23 @@ MATCH_FIELDS = frozenset(
 )
 # A child's fields as a person reads them (amendments are shown by field name).
 FIELD_WORDS = {
-    "given_name": "first name",
-    "family_name": "last name",
-    "date_of_birth": "date of birth",
-    "unborn": "unborn",
-    "expected_date": "expected date of birth",
-    "postcode": "postcode",
-    "address": "address",
-    "present": "whether the child was present",
-    "where": "where the child was",
-    "spoken_to": "whether the child was spoken to",
-    "voice_of_child": "the voice of the child",
-    "other_adult_present": "whether another adult was with the child",
-    "setting_urn": "setting URN",
+    "given_name": lazy_gettext("first name"),
+    "family_name": lazy_gettext("last name"),
+    "date_of_birth": lazy_gettext("date of birth"),
+    "unborn": lazy_gettext("unborn"),
+    "expected_date": lazy_gettext("expected date of birth"),
+    "postcode": lazy_gettext("postcode"),
+    "address": lazy_gettext("address"),
+    "present": lazy_gettext("whether the child was present"),
+    "where": lazy_gettext("where the child was"),
+    "spoken_to": lazy_gettext("whether the child was spoken to"),
+    "voice_of_child": lazy_gettext("the voice of the child"),
+    "other_adult_present": lazy_gettext("whether another adult was with the child"),
+    "setting_urn": lazy_gettext("setting URN"),
 }
 
 
-class AmendmentInvalid(ValueError):
+class AmendmentInvalid(NoticeError):
     """The amendment cannot be made as sent: per-field errors, as a 422 gives them."""
 
     def __init__(self, errors: dict[str, list[str]]) -> None:
@@ -162,17 +164,19 @@ def _check_correction(
     at = f"correct_children.{index}"
     child = by_id.get(fix.id)
     if child is None:
-        return None, {f"{at}.id": ["There is no child with this id on the notice"]}
+        return None, {f"{at}.id": [gettext("There is no child with this id on the notice")]}
     given = dict(fix.model_extra or {})
     unknown = [name for name in given if name not in ChildIn.model_fields]
     if unknown:
-        return None, {f"{at}.{name}": ["Unknown field"] for name in unknown}
+        return None, {f"{at}.{name}": [gettext("Unknown field")] for name in unknown}
     try:
         data = ChildIn.model_validate(_merge(child, given), context={"now": now})
     except ValidationError as exc:
         words = field_errors(exc)
         return None, {
-            f"{at}.{k}": [with_person(f"Child {child.position + 1}", m) for m in v]
+            f"{at}.{k}": [
+                with_person(gettext("Child %(number)d", number=child.position + 1), m) for m in v
+            ]
             for k, v in words.items()
         }
     before = stored_child_body(child)
@@ -191,7 +195,10 @@ def _check(
         raise AmendmentInvalid(
             {
                 "body": [
-                    "This notice's personal details were removed (retention): it cannot be amended"
+                    gettext(
+                        "This notice's personal details were removed (retention): it cannot "
+                        "be amended"
+                    )
                 ]
             }
         )
@@ -202,7 +209,7 @@ def _check(
     seen: set[int] = set()
     for index, fix in enumerate(data.correct_children):
         if fix.id in seen:
-            errors[f"correct_children.{index}.id"] = ["This child is corrected twice"]
+            errors[f"correct_children.{index}.id"] = [gettext("This child is corrected twice")]
             continue
         seen.add(fix.id)
         correction, problems = _check_correction(index, fix, by_id, now)
@@ -220,12 +227,17 @@ def _check(
             adding.append(child_in)
         elif stored_child_body(same) != body:
             errors[f"add_children.{index}"] = [
-                f"This child is already on the notice (child id {same.id}): "
-                "correct their details with correct_children"
+                gettext(
+                    "This child is already on the notice (child id %(id)s): correct their "
+                    "details with correct_children",
+                    id=same.id,
+                )
             ]
         # The same child sent again as it stands: a retry, nothing to add.
     if len(current) + len(adding) > MAX_CHILDREN:
-        errors["add_children"] = [f"A notice can have at most {MAX_CHILDREN} children"]
+        errors["add_children"] = [
+            gettext("A notice can have at most %(max)s children", max=MAX_CHILDREN)
+        ]
     if errors:
         raise AmendmentInvalid(errors)
     return corrections, adding
@@ -245,8 +257,11 @@ def _replaced(
         return None
     return {
         f"correct_children.{index}.id": [
-            f"This child's details were corrected before and the child now has id {later}: "
-            "use that id"
+            gettext(
+                "This child's details were corrected before and the child now has id "
+                "%(id)s: use that id",
+                id=later,
+            )
         ]
     }
 
@@ -334,11 +349,14 @@ def amend_notice(
 
 
 def _same_place(session: Session, child: Child, resolved: Resolved) -> bool:
-    """The corrected child goes where the child already went: corrected in place."""
+    """The corrected child goes where the child already went: corrected in place. A child
+    registered at two settings (dual registration) went to each: the same place is the
+    same settings, every one already alerted."""
     if resolved.setting is None or child.setting_id is None:
         return False
-    has_alert = session.exec(select(Alert.id).where(Alert.child_id == child.id)).first()
-    return resolved.setting.id == child.setting_id and has_alert is not None
+    alerted = set(session.exec(select(Alert.setting_id).where(Alert.child_id == child.id)))
+    settings = {s.id for s in (resolved.setting, *resolved.also)}
+    return resolved.setting.id == child.setting_id and bool(alerted) and alerted == settings
 
 
 def _correct_in_place(fix: Correction, now: datetime) -> None:
@@ -362,11 +380,11 @@ def _correct_in_place(fix: Correction, now: datetime) -> None:
 
 
 def _supersede(session: Session, child: Child, now: datetime) -> None:
-    """The child's old row becomes history: its alert stops, its review closes."""
+    """The child's old row becomes history: its alerts stop (one at each setting told,
+    for a child registered at two), its review closes."""
     child.superseded_at = now
     session.add(child)
-    alert = session.exec(select(Alert).where(Alert.child_id == child.id)).first()
-    if alert is not None:
+    for alert in session.exec(select(Alert).where(Alert.child_id == child.id)).all():
         withdraw_alert(session, alert, now)
     REVIEW.move_all(
         session,
@@ -413,17 +431,20 @@ def _amendment(
 
 
 def changed_words(names: list[str]) -> str:
-    return ", ".join(FIELD_WORDS.get(name, name) for name in names)
+    """The changed fields in words, in the page's language."""
+    return ", ".join(str(FIELD_WORDS.get(name, name)) for name in names)
 
 
 def describe(amendments: list[NoticeAmendment]) -> str:
     """'child 3 added; child 1 corrected: date of birth, address' (no values, ever)."""
     parts = []
-    for a in amendments:
+    with force_locale("en"):  # the audit trail is in English
+        words = [changed_words(a.fields) for a in amendments]
+    for a, changed in zip(amendments, words, strict=True):
         if a.kind == "added":
             parts.append(f"child id {a.child_id} added")
         else:
-            parts.append(f"child id {a.child_id} corrected: {changed_words(a.fields)}")
+            parts.append(f"child id {a.child_id} corrected: {changed}")
     return "; ".join(parts)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, g, request
+from flask_babel import gettext as _
 from pydantic import ValidationError
 from sqlmodel import select
 from werkzeug.exceptions import BadRequest
@@ -35,17 +36,17 @@ def _error(status: int, code: str, message: str, **extra: Any) -> tuple[dict[str
 def _json_object() -> dict[str, Any] | tuple[dict[str, Any], int]:
     """The request's JSON object, or the error answer to give instead."""
     if not request.is_json:
-        return _error(415, "unsupported_media_type", "Send the notice as application/json.")
+        return _error(415, "unsupported_media_type", _("Send the notice as application/json."))
     try:
         body = request.get_json()
     except (BadRequest, RecursionError):  # RecursionError: nested too deep to parse
-        return _error(400, "malformed_json", "The request body is not valid JSON.")
+        return _error(400, "malformed_json", _("The request body is not valid JSON."))
     if not isinstance(body, dict):
         return _error(
             422,
             "invalid",
-            "The notice must be a JSON object.",
-            errors={"body": ["Expected an object"]},
+            _("The notice must be a JSON object."),
+            errors={"body": [_("Expected an object")]},
         )
     return body
 
@@ -64,7 +65,7 @@ def create_notice() -> Any:
     try:
         data = NoticeIn.model_validate(body, context={"now": now})
     except ValidationError as exc:
-        return _error(422, "invalid", "The notice has errors.", errors=field_errors(exc))
+        return _error(422, "invalid", _("The notice has errors."), errors=field_errors(exc))
     try:
         submitted = submit_notice(g.db, g.force.id, data, now=now, cfg=intake_config())
     except NoticeDiffers as exc:
@@ -73,8 +74,12 @@ def create_notice() -> Any:
         return _error(
             409,
             "conflict",
-            f"Notice {exc.notice.police_reference} was already sent with different details. "
-            f"To add a child or correct a child's details, use {route}.",
+            _(
+                "Notice %(reference)s was already sent with different details. To add a child "
+                "or correct a child's details, use %(route)s.",
+                reference=exc.notice.police_reference,
+                route=route,
+            ),
             notice_id=exc.notice.id,
             amend=route,
         )
@@ -83,7 +88,13 @@ def create_notice() -> Any:
         return notice_for_force(g.db, submitted.notice), 200
     # What was just stored, as it stands at commit: no need to read it back.
     answer = notice_out(
-        submitted.notice, ((p.child, p.setting, p.alert) for p in submitted.children)
+        submitted.notice,
+        ((p.child, p.setting, p.alert) for p in submitted.children),
+        also={
+            p.child.id: p.also_alerts
+            for p in submitted.children
+            if p.also_alerts and p.child.id is not None
+        },
     )
     return answer, 201
 
@@ -112,7 +123,7 @@ def get_notice(notice_id: int) -> Any:
         select(Notice).where(Notice.id == notice_id, Notice.force_id == g.force.id)
     ).first()
     if notice is None:
-        return _error(404, "not_found", "No such notice for this force.")
+        return _error(404, "not_found", _("No such notice for this force."))
     _audit_view(notice.id)
     return notice_for_force(g.db, notice)
 
@@ -123,7 +134,7 @@ def amend(notice_id: int) -> Any:
         select(Notice).where(Notice.id == notice_id, Notice.force_id == g.force.id)
     ).first()
     if notice is None:
-        return _error(404, "not_found", "No such notice for this force.")
+        return _error(404, "not_found", _("No such notice for this force."))
     body = _json_object()
     if isinstance(body, tuple):
         return body
@@ -132,10 +143,10 @@ def amend(notice_id: int) -> Any:
         data = NoticeAmendmentIn.model_validate(body, context={"now": now})
         amended = amend_notice(g.db, notice, data, now=now, cfg=intake_config())
     except ValidationError as exc:
-        return _error(422, "invalid", "The amendment has errors.", errors=field_errors(exc))
+        return _error(422, "invalid", _("The amendment has errors."), errors=field_errors(exc))
     except AmendmentInvalid as exc:
         g.db.rollback()
-        return _error(422, "invalid", "The amendment has errors.", errors=exc.errors)
+        return _error(422, "invalid", _("The amendment has errors."), errors=exc.errors)
     if not amended.changed:
         _audit_view(notice.id, "amendment changed nothing")
     return notice_for_force(g.db, notice), 200

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -11,6 +11,7 @@ from encompass.alerts.follow_up import recorded
 from encompass.models import Alert, Child, Notice, Setting
 from encompass.notices.schemas import (
     AlertOut,
+    AlsoToldOut,
     ChildOut,
     CouncilHandlingOut,
     NoticeOut,
@@ -48,10 +49,22 @@ def alert_out(alert: Alert | None, follow_up_recorded: bool = False) -> AlertOut
     )
 
 
+def _also_out(setting: Setting, alert: Alert, followed: set[int]) -> AlsoToldOut:
+    out = alert_out(alert, alert.id in followed)
+    assert out is not None
+    return AlsoToldOut(setting=SettingRef(urn=setting.urn, name=setting.name), alert=out)
+
+
 def child_out(
-    child: Child, setting: Setting | None, alert: Alert | None, followed: set[int] | None = None
+    child: Child,
+    setting: Setting | None,
+    alert: Alert | None,
+    followed: set[int] | None = None,
+    also: Sequence[tuple[Setting, Alert]] = (),
 ) -> ChildOut:
+    """`also`: the child's other settings told (dual registration), with their alerts."""
     assert child.id is not None
+    followed = followed or set()
     return ChildOut(
         id=child.id,
         given_name=child.given_name,
@@ -64,7 +77,8 @@ def child_out(
         due_by=child.due_by,
         holiday_period=child.holiday_period,
         holiday_lead_up=child.holiday_lead_up,
-        alert=alert_out(alert, alert is not None and alert.id in (followed or set())),
+        alert=alert_out(alert, alert is not None and alert.id in followed),
+        also_told=[_also_out(other, other_alert, followed) for other, other_alert in also],
     )
 
 
@@ -72,10 +86,13 @@ def notice_out(
     notice: Notice,
     children: Iterable[tuple[Child, Setting | None, Alert | None]],
     followed: set[int] | None = None,
+    also: Mapping[int, Sequence[tuple[Setting, Alert]]] | None = None,
 ) -> dict[str, Any]:
     """The answer, from the notice and its children (in order) with their settings and
     alerts, however they were come by; `followed`: the alerts whose setting recorded what
-    followed."""
+    followed; `also`: by child id, the other settings told with their alerts (dual
+    registration)."""
+    also = also or {}
     assert notice.id is not None
     out = NoticeOut(
         id=notice.id,
@@ -83,26 +100,49 @@ def notice_out(
         occurred_at=notice.occurred_at,
         received_at=notice.received_at,
         risk_level=notice.risk_level,  # type: ignore[arg-type]
-        children=[child_out(*row, followed=followed) for row in children],
+        children=[
+            child_out(*row, followed=followed, also=also.get(row[0].id or 0, ()))
+            for row in children
+        ],
     )
     return out.model_dump(mode="json")
 
 
 def notice_for_force(session: Session, notice: Notice) -> dict[str, Any]:
-    """The notice as stored now (read back: alerts move on after intake)."""
+    """The notice as stored now (read back: alerts move on after intake). A child told at
+    two settings (dual registration) has its setting's alert, and the other in
+    `also_told`."""
     assert notice.id is not None
     children = children_of(session, notice.id)
-    alerts: dict[int | None, Alert] = {
-        a.child_id: a
-        for a in session.exec(
-            select(Alert).where(col(Alert.child_id).in_([c.id for c in children]))
-        )
-    }
+    alerts: dict[int, list[Alert]] = {}
+    for a in session.exec(
+        select(Alert)
+        .where(col(Alert.child_id).in_([c.id for c in children]))
+        .order_by(col(Alert.id))
+    ):
+        alerts.setdefault(a.child_id, []).append(a)
+    primary: dict[int, Alert] = {}
+    also: dict[int, list[tuple[Setting, Alert]]] = {}
+    for c in children:
+        assert c.id is not None
+        own = alerts.get(c.id, [])
+        first = next((a for a in own if a.setting_id == c.setting_id), own[0] if own else None)
+        if first is not None:
+            primary[c.id] = first
+        for a in own:
+            other = session.get(Setting, a.setting_id) if a is not first else None
+            if other is not None:
+                also.setdefault(c.id, []).append((other, a))
     return notice_out(
         notice,
         (
-            (c, session.get(Setting, c.setting_id) if c.setting_id else None, alerts.get(c.id))
+            (
+                c,
+                session.get(Setting, c.setting_id) if c.setting_id else None,
+                primary.get(c.id or 0),
+            )
             for c in children
         ),
-        recorded(session, [a.id for a in alerts.values() if a.id is not None]),
+        recorded(session, [a.id for own in alerts.values() for a in own if a.id is not None]),
+        also,
     )

@@ -7,6 +7,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Literal
 
+from flask_babel import gettext as _
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -50,7 +51,7 @@ def _text(limit: int) -> AfterValidator:
 def _date_as_text(value: object) -> object:
     """A date travels as "YYYY-MM-DD": a number (a Unix time?) is refused, never guessed at."""
     if value is not None and not isinstance(value, str | date):
-        raise ValueError("Give the date as text, YYYY-MM-DD")
+        raise ValueError(_("Give the date as text, YYYY-MM-DD"))
     return value
 
 
@@ -87,8 +88,11 @@ class Adult(Strict):
     def says_who_they_are_to_the_child(cls, value: str) -> str:
         if value.strip().lower() in BARE_RELATIONSHIPS:
             raise ValueError(
-                f'Say who this adult is to the children, e.g. "mother\'s partner" or '
-                f'"father\'s ex-partner", not just "{value.strip()}"'
+                _(
+                    'Say who this adult is to the children, e.g. "mother\'s partner" or '
+                    '"father\'s ex-partner", not just "%(given)s"',
+                    given=value.strip(),
+                )
             )
         return value
 
@@ -119,7 +123,7 @@ class ChildIn(Strict):
         text = str(value).strip().upper()
         # School URNs are 6 digits; Ofsted early years ones are "EY" and 6 digits.
         if not re.fullmatch(r"(EY)?\d{5,8}", text):
-            raise ValueError("A setting URN is 6 digits (or EY and 6 digits for early years)")
+            raise ValueError(_("A setting URN is 6 digits (or EY and 6 digits for early years)"))
         return text
 
     @field_validator("date_of_birth")
@@ -131,7 +135,7 @@ class ChildIn(Strict):
         if info.data["unborn"]:
             if value is not None:
                 raise ValueError(
-                    "An unborn child has an expected date of birth, not a date of birth"
+                    _("An unborn child has an expected date of birth, not a date of birth")
                 )
             return None
         if "age_years" not in info.data:  # the age itself is invalid and reported
@@ -140,23 +144,25 @@ class ChildIn(Strict):
         if value is None:
             if age is None:
                 raise ValueError(
-                    "Enter a date of birth, or the child's age in years if the date is not "
-                    "known, or say the child is unborn"
+                    _(
+                        "Enter a date of birth, or the child's age in years if the date is not "
+                        "known, or say the child is unborn"
+                    )
                 )
             return None
         if age is not None:
-            raise ValueError("Give the date of birth or, if it is not known, the age: not both")
+            raise ValueError(_("Give the date of birth or, if it is not known, the age: not both"))
         if value > today:
-            raise ValueError("The date of birth must not be in the future")
+            raise ValueError(_("The date of birth must not be in the future"))
         if value < _years_before(today, 19):
-            raise ValueError("The date of birth is more than 18 years ago: not a child")
+            raise ValueError(_("The date of birth is more than 18 years ago: not a child"))
         return value
 
     @field_validator("age_years")
     @classmethod
     def age_only_when_born(cls, value: int | None, info: ValidationInfo) -> int | None:
         if value is not None and info.data.get("unborn"):
-            raise ValueError("An unborn child has an expected date of birth, not an age")
+            raise ValueError(_("An unborn child has an expected date of birth, not an age"))
         return value
 
     @field_validator("expected_date")
@@ -167,12 +173,12 @@ class ChildIn(Strict):
         today = _now(info).date()
         if not info.data["unborn"]:
             if value is not None:
-                raise ValueError("An expected date of birth is only for an unborn child")
+                raise ValueError(_("An expected date of birth is only for an unborn child"))
             return None
         if value is None:
-            raise ValueError("Enter the expected date of birth of the unborn child")
+            raise ValueError(_("Enter the expected date of birth of the unborn child"))
         if not today - timedelta(days=60) <= value <= today + timedelta(days=300):
-            raise ValueError("The expected date of birth must be within the next 10 months")
+            raise ValueError(_("The expected date of birth must be within the next 10 months"))
         return value
 
 
@@ -193,18 +199,20 @@ class NoticeIn(Strict):
     def when_it_happened(cls, value: datetime, info: ValidationInfo) -> datetime:
         if value.tzinfo is None:
             raise ValueError(
-                "Give the date and time of the incident with a time zone, like "
-                "2026-11-22T21:40:00+00:00"
+                _(
+                    "Give the date and time of the incident with a time zone, like "
+                    "2026-11-22T21:40:00+00:00"
+                )
             )
         try:
             value = value.astimezone(UTC)
         except OverflowError:  # e.g. 0001-01-01T00:00:00+00:01, before the year 1 in UTC
-            raise ValueError("The incident was more than a year ago") from None
+            raise ValueError(_("The incident was more than a year ago")) from None
         now = _now(info)
         if value > now + CLOCK_SKEW:
-            raise ValueError("The incident must not be in the future")
+            raise ValueError(_("The incident must not be in the future"))
         if value < now - timedelta(days=366):
-            raise ValueError("The incident was more than a year ago")
+            raise ValueError(_("The incident was more than a year ago"))
         return value
 
 
@@ -226,7 +234,7 @@ class NoticeAmendmentIn(Strict):
     @model_validator(mode="after")
     def has_something_to_change(self) -> NoticeAmendmentIn:
         if not self.add_children and not self.correct_children:
-            raise ValueError("Give add_children or correct_children (or both)")
+            raise ValueError(_("Give add_children or correct_children (or both)"))
         return self
 
 
@@ -260,6 +268,14 @@ class AlertOut(BaseModel):
     council_handling: CouncilHandlingOut | None = None
 
 
+class AlsoToldOut(BaseModel):
+    """Dual registration: another setting whose roll holds the child (a pupil referral
+    unit beside a school, a nursery beside a school), told too with an alert of its own."""
+
+    setting: SettingRef
+    alert: AlertOut
+
+
 class ChildOut(BaseModel):
     id: int
     given_name: str
@@ -273,6 +289,8 @@ class ChildOut(BaseModel):
     holiday_period: bool
     holiday_lead_up: bool
     alert: AlertOut | None
+    # The child's other settings, each told (dual registration): empty for most children.
+    also_told: list[AlsoToldOut] = []
 
 
 class NoticeOut(BaseModel):

@@ -29,6 +29,7 @@ from encompass.matching.fallback import route_to_fallback
 from encompass.matching.family import siblings_from
 from encompass.models import Alert, Child, Notice, Setting
 from encompass.models.escalation import LadderStep
+from encompass.notices.errors import NoticeError
 from encompass.notices.schemas import ChildIn, NoticeIn
 from encompass.records import audit
 from encompass.review.policy import ReviewPolicy
@@ -51,6 +52,8 @@ class Placed:
     setting: Setting | None
     resolution: Resolution
     alert: Alert | None = None
+    # Dual registration: the alerts to the child's other settings.
+    also_alerts: list[tuple[Setting, Alert]] = field(default_factory=list)
 
 
 @dataclass
@@ -130,7 +133,7 @@ def submit_notice(
     return Submission(notice, created=True, children=placed)
 
 
-class NoticeDiffers(ValueError):
+class NoticeDiffers(NoticeError):
     """The force sent this police_reference before with a different body."""
 
     def __init__(self, notice: Notice) -> None:
@@ -180,7 +183,7 @@ def prepare_children(
         )
         for n, child_in in enumerate(children)
     ]
-    settings = [r.setting for r in resolved if r.setting is not None]
+    settings = [s for r in resolved if r.setting is not None for s in (r.setting, *r.also)]
     recipients = Recipients(session).load(settings)
     ladders: dict[int | None, list[LadderStep]] = {s.id: ladder_for(session, s) for s in settings}
     return Prepared(resolved, recipients, ladders)
@@ -204,18 +207,30 @@ def place_children(
     session.add_all([p.child for p in placed])
     session.flush()
     alerted = [p for p in placed if p.setting is not None]
+    # Dual registration: the child's other settings are told too, each with its own
+    # alert. Every alert has the child's due_by (worked out for its first setting): the
+    # duty is the same for each, before the next school day.
+    also = [
+        (p, other)
+        for p, r in zip(placed, prepared.resolved, strict=True)
+        if p.setting is not None
+        for other in r.also
+    ]
     out = Outgoing(now, cfg.alerts)
     alerts = create_alerts(
         session,
-        [(p.child, p.setting) for p in alerted if p.setting is not None],
+        [(p.child, p.setting) for p in alerted if p.setting is not None]
+        + [(p.child, other) for p, other in also],
         now=now,
         policy=cfg.alerts,
         recipients=prepared.recipients,
         ladders=prepared.ladders,
         out=out,
     )
-    for p, alert in zip(alerted, alerts, strict=True):
+    for p, alert in zip(alerted, alerts[: len(alerted)], strict=True):
         p.alert = alert
+    for (p, other), alert in zip(also, alerts[len(alerted) :], strict=True):
+        p.also_alerts.append((other, alert))
     out.write(session)
     for p in placed:
         if p.setting is None:
@@ -268,6 +283,8 @@ class Resolved:
     reason: str
     setting: Setting | None
     timing: Timing
+    # Dual registration: the child's other settings, told too (matched only).
+    also: tuple[Setting, ...] = ()
 
 
 def siblings_of(n: int, children: Sequence[ChildIn]) -> tuple[Sibling, ...]:
@@ -333,7 +350,12 @@ def resolve_one(
         tz=cfg.tz,
         default_start=cfg.school_day_start,
     )
-    return Resolved(resolution, outcome, reason, setting, timing)
+    also = tuple(
+        other
+        for other in (session.get(Setting, i) for i in resolution.also_settings)
+        if other is not None and setting is not None and outcome == ChildOutcome.MATCHED
+    )
+    return Resolved(resolution, outcome, reason, setting, timing, also)
 
 
 def _child(

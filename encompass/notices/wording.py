@@ -10,56 +10,64 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 # What each field is called, as the person at the form knows it (last part of its path).
 LABELS = {
-    "police_reference": "the police reference",
-    "occurred_at": "the date and time of the incident",
-    "location_postcode": "the postcode where the incident happened",
-    "circumstances": "the circumstances",
-    "risk_level": "the risk level",
-    "officer.name": "the officer's name",
-    "officer.collar_number": "the collar number",
-    "officer.contact_phone": "the officer's contact phone number",
-    "given_name": "a first name",
-    "family_name": "a last name",
-    "date_of_birth": "a date of birth",
-    "age_years": "the child's age in years",
-    "expected_date": "an expected date of birth",
-    "unborn": "whether the child is unborn",
-    "postcode": "a postcode",
-    "address": "an address",
-    "present": "whether the child was present",
-    "where": "where the child was",
-    "spoken_to": "whether the child was spoken to",
-    "voice_of_child": "what the child said or how they presented",
-    "other_adult_present": "whether another adult was with the child",
-    "setting_urn": "the setting URN",
-    "role": "the adult's role in the incident",
-    "relationship_to_children": "who this adult is to the children",
-    "children": "children",
-    "adults": "adults",
-    "add_children": "children to add",
-    "correct_children": "children to correct",
-    "id": "the child's id",
+    "police_reference": lazy_gettext("the police reference"),
+    "occurred_at": lazy_gettext("the date and time of the incident"),
+    "location_postcode": lazy_gettext("the postcode where the incident happened"),
+    "circumstances": lazy_gettext("the circumstances"),
+    "risk_level": lazy_gettext("the risk level"),
+    "officer.name": lazy_gettext("the officer's name"),
+    "officer.collar_number": lazy_gettext("the collar number"),
+    "officer.contact_phone": lazy_gettext("the officer's contact phone number"),
+    "given_name": lazy_gettext("a first name"),
+    "family_name": lazy_gettext("a last name"),
+    "date_of_birth": lazy_gettext("a date of birth"),
+    "age_years": lazy_gettext("the child's age in years"),
+    "expected_date": lazy_gettext("an expected date of birth"),
+    "unborn": lazy_gettext("whether the child is unborn"),
+    "postcode": lazy_gettext("a postcode"),
+    "address": lazy_gettext("an address"),
+    "present": lazy_gettext("whether the child was present"),
+    "where": lazy_gettext("where the child was"),
+    "spoken_to": lazy_gettext("whether the child was spoken to"),
+    "voice_of_child": lazy_gettext("what the child said or how they presented"),
+    "other_adult_present": lazy_gettext("whether another adult was with the child"),
+    "setting_urn": lazy_gettext("the setting URN"),
+    "role": lazy_gettext("the adult's role in the incident"),
+    "relationship_to_children": lazy_gettext("who this adult is to the children"),
+    "children": lazy_gettext("children"),
+    "adults": lazy_gettext("adults"),
+    "add_children": lazy_gettext("children to add"),
+    "correct_children": lazy_gettext("children to correct"),
+    "id": lazy_gettext("the child's id"),
 }
 # Choices, said the way the form says them ("select"), not "enter".
 CHOICES = {
-    "risk_level": "Select the risk level: standard, medium or high",
-    "role": "Select the adult's role in the incident: victim, suspect or other",
-    "present": "Select whether the child was present",
-    "spoken_to": "Select whether the child was spoken to",
-    "other_adult_present": "Select whether another adult was with the child",
-    "unborn": "Say whether the child is unborn",
+    "risk_level": lazy_gettext("Select the risk level: standard, medium or high"),
+    "role": lazy_gettext("Select the adult's role in the incident: victim, suspect or other"),
+    "present": lazy_gettext("Select whether the child was present"),
+    "spoken_to": lazy_gettext("Select whether the child was spoken to"),
+    "other_adult_present": lazy_gettext("Select whether another adult was with the child"),
+    "unborn": lazy_gettext("Say whether the child is unborn"),
 }
 FORMATS = {
-    "police_reference": "The police reference must start with a letter or number and use "
-    "only letters, numbers and / _ . : -",
-    "date_of_birth": "The date of birth must be a real date, like 2019-04-03",
-    "expected_date": "The expected date of birth must be a real date, like 2027-06-14",
-    "occurred_at": "The date and time of the incident must be like 2026-11-22T21:40:00+00:00",
+    "police_reference": lazy_gettext(
+        "The police reference must start with a letter or number and use "
+        "only letters, numbers and / _ . : -"
+    ),
+    "date_of_birth": lazy_gettext("The date of birth must be a real date, like 2019-04-03"),
+    "expected_date": lazy_gettext(
+        "The expected date of birth must be a real date, like 2027-06-14"
+    ),
+    "occurred_at": lazy_gettext(
+        "The date and time of the incident must be like 2026-11-22T21:40:00+00:00"
+    ),
 }
 # A check of these fields given nothing says "Enter ..." (a date of birth left out says
 # more: the child may be unborn).
@@ -68,22 +76,22 @@ EMPTY_MEANS_MISSING = frozenset(
 )
 # Whole parts of the notice left out.
 MISSING = {
-    "officer": "Enter the officer's name and contact phone number",
-    "children": "Add at least one child",
-    "adults": "Add at least one adult",
+    "officer": lazy_gettext("Enter the officer's name and contact phone number"),
+    "children": lazy_gettext("Add at least one child"),
+    "adults": lazy_gettext("Add at least one adult"),
 }
 PEOPLE = {
-    "children": "Child",
-    "adults": "Adult",
-    "add_children": "New child",
-    "correct_children": "Corrected child",
+    "children": lazy_gettext("Child %(number)d"),
+    "adults": lazy_gettext("Adult %(number)d"),
+    "add_children": lazy_gettext("New child %(number)d"),
+    "correct_children": lazy_gettext("Corrected child %(number)d"),
 }
 
 Who = Callable[[str, int], str]
 
 
 def _who(group: str, index: int) -> str:
-    return f"{PEOPLE[group]} {index + 1}"
+    return str(PEOPLE[group]) % {"number": index + 1}
 
 
 def _field(loc: Sequence[int | str]) -> str:
@@ -95,7 +103,7 @@ def _field(loc: Sequence[int | str]) -> str:
 
 
 def _label(name: str) -> str:
-    return LABELS.get(name, name.replace("_", " "))
+    return str(LABELS.get(name, name.replace("_", " ")))
 
 
 def _sentence(text: str) -> str:
@@ -112,36 +120,54 @@ def plain_message(err: ErrorDetails) -> str:
     if kind == "value_error" and not (empty and name in EMPTY_MEANS_MISSING):
         return _sentence(str(err["msg"]).removeprefix("Value error, "))
     if kind == "extra_forbidden":
-        return "Unknown field"
+        return _("Unknown field")
     if kind in ("missing", "string_too_short", "value_error") or (
         kind in ("string_type", "none_required") and empty
     ):
         if name in CHOICES:
-            return CHOICES[name]
-        return MISSING.get(name, f"Enter {label}")
+            return str(CHOICES[name])
+        return str(MISSING.get(name) or _("Enter %(label)s", label=label))
     if kind == "too_short":
-        return MISSING.get(name, f"Add at least one of {label}")
+        return str(MISSING.get(name) or _("Add at least one of %(label)s", label=label))
     if kind == "too_long":
-        return f"A notice can have at most {ctx.get('max_length', 20)} {label}"
+        return _(
+            "A notice can have at most %(max)s %(label)s",
+            max=ctx.get("max_length", 20),
+            label=label,
+        )
     if kind == "string_too_long":
-        return _sentence(f"{label} must be {ctx.get('max_length')} characters or fewer")
+        return _sentence(
+            _(
+                "%(label)s must be %(max)s characters or fewer",
+                label=label,
+                max=ctx.get("max_length"),
+            )
+        )
     if kind == "literal_error" or kind.startswith("bool"):
-        return CHOICES.get(name, _sentence(f"{label} must be one of {ctx.get('expected', '')}"))
+        if name in CHOICES:
+            return str(CHOICES[name])
+        return _sentence(
+            _(
+                "%(label)s must be one of %(expected)s",
+                label=label,
+                expected=ctx.get("expected", ""),
+            )
+        )
     if name in FORMATS and (kind.startswith(("date", "datetime", "string_pattern"))):
-        return FORMATS[name]
+        return str(FORMATS[name])
     if kind.startswith(("date", "datetime")):
-        return _sentence(f"{label} must be a real date")
+        return _sentence(_("%(label)s must be a real date", label=label))
     if kind in ("greater_than_equal", "less_than_equal") and name == "age_years":
-        return "The age must be a whole number of years, from 0 to 17"
+        return _("The age must be a whole number of years, from 0 to 17")
     if kind.startswith(("int", "float")):
-        return _sentence(f"{label} must be a whole number")
+        return _sentence(_("%(label)s must be a whole number", label=label))
     if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return _sentence(f"{label} must be a JSON object")
+        return _sentence(_("%(label)s must be a JSON object", label=label))
     if kind == "list_type":
-        return _sentence(f"{label} must be a list")
+        return _sentence(_("%(label)s must be a list", label=label))
     if kind.startswith("string"):
-        return _sentence(f"{label} must be text")
-    return _sentence(f"check {label}")
+        return _sentence(_("%(label)s must be text", label=label))
+    return _sentence(_("check %(label)s", label=label))
 
 
 def person(loc: Sequence[int | str], who: Who = _who) -> str | None:

@@ -10,13 +10,14 @@ from sqlmodel import Session, col, select
 from encompass.models import KeyAdult, Setting
 from encompass.models.fields import normalise_mobile
 from encompass.models.people import SETTING_ROLES
+from encompass.onboarding.errors import OnboardingError
 from encompass.records import audit
 
 # Operation Encompass Key Adult training is refreshed every two years in most areas.
 TRAINING_VALID_YEARS = 2
 
 
-class KeyAdultError(ValueError):
+class KeyAdultError(OnboardingError):
     """The contact cannot be saved; `field` names the form field the message is about."""
 
     def __init__(self, field: str, message: str) -> None:

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from encompass.db import utcnow
 from encompass.models import Setting
 from encompass.models.fields import normalise_postcode
+from encompass.onboarding.errors import OnboardingError
 from encompass.onboarding.gias import nation_of
 
 SETTING_KINDS = {
@@ -25,7 +26,7 @@ SETTING_KINDS = {
 URN_PATTERN = re.compile(r"(EY\d{6}|\d{5,8})")
 
 
-class SettingError(ValueError):
+class SettingError(OnboardingError):
     """What is wrong, and with which field (urn, name, la_code, kind, postcode)."""
 
     def __init__(self, field: str, message: str) -> None:

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from encompass.delivery.outbox import Outbox
 from encompass.lifecycles.delivery import WAITING
 from encompass.models import Delivery, KeyAdult, PhoneVerification
+from encompass.onboarding.errors import OnboardingError
 from encompass.records import audit
 
 CODE_TTL = timedelta(minutes=10)
@@ -31,7 +32,7 @@ SMS_TEXT = "Operation Encompass: your phone verification code is {code}. It expi
 REDACTED = SMS_TEXT.format(code="(used)")
 
 
-class VerificationError(ValueError):
+class VerificationError(OnboardingError):
     """The code cannot be sent or accepted; the message says why, for the coordinator."""
 
 

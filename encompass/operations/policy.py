@@ -11,7 +11,12 @@ from typing import Any
 @dataclass(frozen=True)
 class OperationsPolicy:
     worker_stale: timedelta
+    # How often the worker starts a pass (WORKER_INTERVAL_SECONDS).
+    worker_interval: timedelta = timedelta(seconds=1)
 
     @classmethod
     def from_config(cls, cfg: Any) -> OperationsPolicy:
-        return cls(worker_stale=timedelta(seconds=float(cfg["WORKER_STALE_SECONDS"])))
+        return cls(
+            worker_stale=timedelta(seconds=float(cfg["WORKER_STALE_SECONDS"])),
+            worker_interval=timedelta(seconds=float(cfg["WORKER_INTERVAL_SECONDS"])),
+        )

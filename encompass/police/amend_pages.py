@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from pydantic import ValidationError
@@ -67,7 +68,7 @@ def _place_errors(form: Form, errors: dict[str, list[str]], named: str) -> None:
         field = getattr(form, name, None)
         for message in messages:
             if isinstance(field, DateParts) and field.is_empty and name in FORM_WORDS:
-                message = FORM_WORDS[name]  # the form asks for it with boxes and a tick
+                message = str(FORM_WORDS[name])  # the form asks for it with boxes and a tick
             message = with_person(named, message)
             if field is None or not hasattr(field, "errors"):
                 form.form_errors.append(message)
@@ -97,11 +98,20 @@ def _amend(notice: Notice, form: ChildPageForm, body: dict[str, Any], named: str
         _place_errors(form, exc.errors, named)
         return None
     if amended.added:
-        flash(f"{named} added to notice {notice.police_reference} and sent on")
+        flash(
+            _(
+                "%(child)s added to notice %(reference)s and sent on",
+                child=named,
+                reference=notice.police_reference,
+            )
+        )
     elif amended.changed:
-        flash(f"{named}'s details corrected")
+        flash(_("%(child)s's details corrected", child=named))
     else:
-        flash(f"Nothing changed: {named}'s details were already as given", "important")
+        flash(
+            _("Nothing changed: %(child)s's details were already as given", child=named),
+            "important",
+        )
     return redirect(url_for("police.notice", notice_id=notice.id))
 
 
@@ -111,7 +121,7 @@ def add_child(notice_id: int) -> Any:
     """A child the notice left out: resolved and alerted like the notice's own children."""
     notice = _notice(notice_id)
     children = current_children(g.db, notice_id)
-    named = f"Child {len(children) + 1}"
+    named = _("Child %(number)d", number=len(children) + 1)
     form = ChildPageForm()
     body = None
     if request.method == "POST":
@@ -128,7 +138,7 @@ def correct_child(notice_id: int, child_id: int) -> Any:
     child = next((c for c in current_children(g.db, notice_id) if c.id == child_id), None)
     if child is None:
         abort(404)
-    named = f"Child {child.position + 1}"
+    named = _("Child %(number)d", number=child.position + 1)
     form = ChildPageForm() if request.method == "POST" else ChildPageForm(data=_prefill(child))
     body = None
     if request.method == "POST":

@@ -13,6 +13,8 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from pydantic import ValidationError
 from wtforms import (
@@ -32,76 +34,120 @@ from encompass.notices.wording import Who, person, with_person, worded
 from encompass.police.queries import Progress
 from encompass.web.forms import YES_NO, DateParts, add_error, choices
 
-RISK_LEVELS = choices([("standard", "Standard"), ("medium", "Medium"), ("high", "High")])
-ADULT_ROLES = choices([("victim", "Victim"), ("suspect", "Suspect"), ("other", "Other")])
+RISK_LEVELS = choices(
+    [
+        ("standard", lazy_gettext("Standard")),
+        ("medium", lazy_gettext("Medium")),
+        ("high", lazy_gettext("High")),
+    ]
+)
+ADULT_ROLES = choices(
+    [
+        ("victim", lazy_gettext("Victim")),
+        ("suspect", lazy_gettext("Suspect")),
+        ("other", lazy_gettext("Other")),
+    ]
+)
 MAX_PEOPLE = 20
 
 
-NAME_HINT = "Up to 100 characters"
+NAME_HINT = lazy_gettext("Up to 100 characters")
 
 
 class AdultForm(Form):
-    given_name = StringField("First name", description=NAME_HINT)
-    family_name = StringField("Last name", description=NAME_HINT)
+    given_name = StringField(lazy_gettext("First name"), description=NAME_HINT)
+    family_name = StringField(lazy_gettext("Last name"), description=NAME_HINT)
     relationship_to_children = StringField(
-        "Relationship to the child",
-        description="Who this adult is to the child, for example mother, father, "
-        "mother's partner, father's ex-partner, grandmother",
+        lazy_gettext("Relationship to the child"),
+        description=lazy_gettext(
+            "Who this adult is to the child, for example mother, father, "
+            "mother's partner, father's ex-partner, grandmother"
+        ),
     )
-    role = RadioField("Role in the incident", choices=ADULT_ROLES, validate_choice=False)
+    role = RadioField(
+        lazy_gettext("Role in the incident"), choices=ADULT_ROLES, validate_choice=False
+    )
 
 
 class ChildForm(Form):
-    given_name = StringField("First name", description=NAME_HINT)
-    family_name = StringField("Last name", description=NAME_HINT)
-    date_of_birth = DateParts("Date of birth", description="For example, 3 4 2019")
-    age_years = StringField(
-        "Age in years, if the date of birth is not known",
-        description="Leave blank when you have the date of birth",
+    given_name = StringField(lazy_gettext("First name"), description=NAME_HINT)
+    family_name = StringField(lazy_gettext("Last name"), description=NAME_HINT)
+    date_of_birth = DateParts(
+        lazy_gettext("Date of birth"), description=lazy_gettext("For example, 3 4 2019")
     )
-    unborn = BooleanField("This is an unborn child")
-    expected_date = DateParts("Expected date of birth", description="For example, 14 6 2027")
+    age_years = StringField(
+        lazy_gettext("Age in years, if the date of birth is not known"),
+        description=lazy_gettext("Leave blank when you have the date of birth"),
+    )
+    unborn = BooleanField(lazy_gettext("This is an unborn child"))
+    expected_date = DateParts(
+        lazy_gettext("Expected date of birth"), description=lazy_gettext("For example, 14 6 2027")
+    )
     # Children of one household: the second and later ones can take the first's address.
-    same_address = BooleanField("Same address as child 1")
-    postcode = StringField("Child's postcode", description="For example, YO1 7HH")
+    same_address = BooleanField(lazy_gettext("Same address as child 1"))
+    postcode = StringField(
+        lazy_gettext("Child's postcode"), description=lazy_gettext("For example, YO1 7HH")
+    )
     address = StringField(
-        "Child's address", description="House number and street, up to 300 characters"
+        lazy_gettext("Child's address"),
+        description=lazy_gettext("House number and street, up to 300 characters"),
     )
     setting_urn = StringField(
-        "School or setting URN, if known",
-        description="6 digits, or EY and 6 digits for an early years setting. "
-        "Leave blank if you do not know it: the child is matched on the school rolls.",
+        lazy_gettext("School or setting URN, if known"),
+        description=lazy_gettext(
+            "6 digits, or EY and 6 digits for an early years setting. "
+            "Leave blank if you do not know it: the child is matched on the school rolls."
+        ),
     )
-    present = RadioField("Was the child present?", choices=YES_NO, validate_choice=False)
+    present = RadioField(
+        lazy_gettext("Was the child present?"), choices=YES_NO, validate_choice=False
+    )
     where = StringField(
-        "Where was the child during the incident?", description="Up to 500 characters"
+        lazy_gettext("Where was the child during the incident?"),
+        description=lazy_gettext("Up to 500 characters"),
     )
-    spoken_to = RadioField("Was the child spoken to?", choices=YES_NO, validate_choice=False)
+    spoken_to = RadioField(
+        lazy_gettext("Was the child spoken to?"), choices=YES_NO, validate_choice=False
+    )
     voice_of_child = TextAreaField(
-        "What the child said, or how they presented",
-        description="The voice of the child: their words, and non-verbal cues such as "
-        "being quiet, withdrawn, clinging to a parent or upset",
+        lazy_gettext("What the child said, or how they presented"),
+        description=lazy_gettext(
+            "The voice of the child: their words, and non-verbal cues such as "
+            "being quiet, withdrawn, clinging to a parent or upset"
+        ),
     )
     other_adult_present = RadioField(
-        "Was another adult with the child?", choices=YES_NO, validate_choice=False
+        lazy_gettext("Was another adult with the child?"), choices=YES_NO, validate_choice=False
     )
 
 
 class NoticeForm(FlaskForm):
     police_reference = StringField(
-        "Police reference",
-        description="For example, NY-2026-004211. Up to 64 letters, numbers and / _ . : -",
+        lazy_gettext("Police reference"),
+        description=lazy_gettext(
+            "For example, NY-2026-004211. Up to 64 letters, numbers and / _ . : -"
+        ),
     )
-    occurred_on = DateParts("Date of the incident", description="For example, 22 11 2026")
-    occurred_time = StringField("Time of the incident", description="For example, 21:40 or 9:40pm")
-    location_postcode = StringField("Postcode where the incident happened")
-    circumstances = TextAreaField("Brief circumstances")
-    risk_level = RadioField("Risk level (DASH)", choices=RISK_LEVELS, validate_choice=False)
-    officer_name = StringField("Officer's name")
-    officer_collar_number = StringField("Collar number")
+    occurred_on = DateParts(
+        lazy_gettext("Date of the incident"), description=lazy_gettext("For example, 22 11 2026")
+    )
+    occurred_time = StringField(
+        lazy_gettext("Time of the incident"),
+        description=lazy_gettext("For example, 21:40 or 9:40pm"),
+    )
+    location_postcode = StringField(lazy_gettext("Postcode where the incident happened"))
+    circumstances = TextAreaField(lazy_gettext("Brief circumstances"))
+    risk_level = RadioField(
+        lazy_gettext("Risk level (DASH)"), choices=RISK_LEVELS, validate_choice=False
+    )
+    officer_name = StringField(lazy_gettext("Officer's name"))
+    officer_collar_number = StringField(lazy_gettext("Collar number"))
     officer_contact_phone = StringField(
-        "Officer's contact phone",
-        description=f"A number the school can call back on, for example {LANDLINE_EXAMPLE}",
+        lazy_gettext("Officer's contact phone"),
+        description=lazy_gettext(
+            "A number the school can call back on, for example %(example)s",
+            example=LANDLINE_EXAMPLE,
+        ),
     )
     children = FieldList(FormField(ChildForm), min_entries=1, max_entries=MAX_PEOPLE)
     adults = FieldList(FormField(AdultForm), min_entries=1, max_entries=MAX_PEOPLE)
@@ -118,17 +164,17 @@ class BlankRows(Form):
 class FilterForm(Form):
     """The notice list's filters: GET parameters, so a filtered list can be bookmarked."""
 
-    received_from = DateParts("Received from")
-    received_to = DateParts("Received to")
+    received_from = DateParts(lazy_gettext("Received from"))
+    received_to = DateParts(lazy_gettext("Received to"))
     status = SelectField(
-        "Status",
+        lazy_gettext("Status"),
         choices=choices(
             [
-                ("", "Any status"),
-                (Progress.WAITING, "Not yet acknowledged"),
-                (Progress.ACKNOWLEDGED, "Acknowledged"),
-                (Progress.REVIEW, "Being matched by the council"),
-                (Progress.NO_SETTING, "Sent to a fallback team"),
+                ("", lazy_gettext("Any status")),
+                (Progress.WAITING, lazy_gettext("Not yet acknowledged")),
+                (Progress.ACKNOWLEDGED, lazy_gettext("Acknowledged")),
+                (Progress.REVIEW, lazy_gettext("Being matched by the council")),
+                (Progress.NO_SETTING, lazy_gettext("Sent to a fallback team")),
             ]
         ),
         validate_choice=False,
@@ -144,10 +190,12 @@ SCHEMA_TO_FORM = {
 }
 # The form asks for these in its own way (boxes and ticks), so it says so in its own words.
 FORM_WORDS = {
-    "occurred_on": "Enter the date of the incident",
-    "occurred_time": "Enter the time of the incident",
-    "date_of_birth": "Enter a date of birth (or the age, if the date is not known), or tick "
-    "'This is an unborn child'",
+    "occurred_on": lazy_gettext("Enter the date of the incident"),
+    "occurred_time": lazy_gettext("Enter the time of the incident"),
+    "date_of_birth": lazy_gettext(
+        "Enter a date of birth (or the age, if the date is not known), or tick "
+        "'This is an unborn child'"
+    ),
 }
 TIME = re.compile(r"(\d{1,2})(?:[:.]?(\d{2}))?\s*([ap])\.?m?\.?", re.IGNORECASE)
 
@@ -192,7 +240,7 @@ def _occurred_at(form: NoticeForm, tz: ZoneInfo) -> str | None:
     if raw:
         at = parse_time(raw)
         if at is None:
-            add_error(form.occurred_time, "Enter the time like 21:40 or 9:40pm")
+            add_error(form.occurred_time, _("Enter the time like 21:40 or 9:40pm"))
     if day is None or at is None:
         return None
     return datetime.combine(day, at, tzinfo=tz).isoformat()
@@ -298,7 +346,9 @@ def _page_numbers(form: NoticeForm, built: Built) -> Who:
         field_list = form.children if group == "children" else form.adults
         forms = [entry.form for entry in field_list.entries]
         place = forms.index(rows[index]) if index < len(rows) and rows[index] in forms else index
-        return f"{'Child' if group == 'children' else 'Adult'} {place + 1}"
+        if group == "children":
+            return _("Child %(number)d", number=place + 1)
+        return _("Adult %(number)d", number=place + 1)
 
     return who
 
@@ -323,15 +373,15 @@ def apply_schema_errors(form: NoticeForm, built: Built, exc: ValidationError) ->
             if form.occurred_time.errors:
                 continue  # a time it could not read: that is the error, not the date
             if form.occurred_on.data and not (form.occurred_time.data or "").strip():
-                add_error(form.occurred_time, FORM_WORDS["occurred_time"])
+                add_error(form.occurred_time, str(FORM_WORDS["occurred_time"]))
                 continue
             if _is_empty(target):
-                add_error(target, FORM_WORDS["occurred_on"])
+                add_error(target, str(FORM_WORDS["occurred_on"]))
                 continue
         message = worded(err, who)
         if name in FORM_WORDS and _is_empty(target) and err["type"] in ("value_error", "missing"):
             named = person(err["loc"], who)
-            message = with_person(named, FORM_WORDS[name]) if named else FORM_WORDS[name]
+            message = with_person(named, str(FORM_WORDS[name])) if named else str(FORM_WORDS[name])
         add_error(target, message)
     name_people(form)
 
@@ -342,8 +392,11 @@ def name_people(form: NoticeForm | Form, groups: tuple[str, ...] = ("children", 
         field_list = getattr(form, group, None)
         if field_list is None:
             continue
-        word = "Child" if group == "children" else "Adult"
         for place, entry in enumerate(field_list.entries, 1):
+            if group == "children":
+                named = _("Child %(number)d", number=place)
+            else:
+                named = _("Adult %(number)d", number=place)
             for item in entry.form:
                 if item.errors:
-                    item.errors = [with_person(f"{word} {place}", str(m)) for m in item.errors]
+                    item.errors = [with_person(named, str(m)) for m in item.errors]

@@ -7,6 +7,8 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext
+from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from encompass.alerts.ack import acknowledged_by
@@ -27,6 +29,18 @@ class Progress(StrEnum):
 
 
 STATUSES = tuple(Progress)
+
+# The role that acknowledged, as `acknowledged_by` words it, in the page's language.
+ROLE_SHOWN = {
+    "Designated Safeguarding Lead": lazy_gettext("Designated Safeguarding Lead"),
+    "Deputy DSL": lazy_gettext("Deputy DSL"),
+    "Headteacher or manager": lazy_gettext("Headteacher or manager"),
+    "Holiday cover": lazy_gettext("Holiday cover"),
+    "Key Adult": lazy_gettext("Key Adult"),
+    "council's coordinator, for the setting": lazy_gettext(
+        "council's coordinator, for the setting"
+    ),
+}
 
 
 @dataclass
@@ -55,6 +69,12 @@ class ChildProgress:
 class NoticeRow:
     notice: Notice
     children: list[ChildProgress] = field(default_factory=list)
+
+
+def _told() -> ColumnElement[int]:
+    """The setting a row is about: the alert's (a child registered at two settings is
+    told at each, and shows once for each), else the child's (review, no setting)."""
+    return func.coalesce(col(Alert.setting_id), col(Child.setting_id))
 
 
 def _day_start(day: date, tz: ZoneInfo) -> datetime:
@@ -87,9 +107,9 @@ def force_notices(
     rows = session.exec(
         select(Child, Alert, Setting)
         .join(Alert, col(Alert.child_id) == Child.id, isouter=True)
-        .join(Setting, col(Setting.id) == Child.setting_id, isouter=True)
+        .join(Setting, col(Setting.id) == _told(), isouter=True)
         .where(col(Child.notice_id).in_(ids), col(Child.superseded_at).is_(None))
-        .order_by(col(Child.notice_id), col(Child.position))
+        .order_by(col(Child.notice_id), col(Child.position), col(Alert.id))
     ).all()
     by_notice = {n.id: NoticeRow(n) for n in notices}
     for child, alert, setting in rows:
@@ -106,7 +126,8 @@ def _add_roles(session: Session, outcomes: list[ChildProgress]) -> None:
     followed = recorded(session, [o.alert.id for o in outcomes if o.alert and o.alert.id])
     for outcome in outcomes:
         if outcome.alert is not None and outcome.alert.id in roles:
-            outcome.acknowledged_by = roles[outcome.alert.id]
+            role = str(roles[outcome.alert.id])
+            outcome.acknowledged_by = str(ROLE_SHOWN.get(role, role))
         outcome.follow_up_recorded = outcome.alert is not None and outcome.alert.id in followed
 
 
@@ -121,9 +142,9 @@ def force_notice(session: Session, force_id: int, notice_id: int) -> NoticeRow |
     for child, alert, setting in session.exec(
         select(Child, Alert, Setting)
         .join(Alert, col(Alert.child_id) == Child.id, isouter=True)
-        .join(Setting, col(Setting.id) == Child.setting_id, isouter=True)
+        .join(Setting, col(Setting.id) == _told(), isouter=True)
         .where(Child.notice_id == notice_id, col(Child.superseded_at).is_(None))
-        .order_by(col(Child.position))
+        .order_by(col(Child.position), col(Alert.id))
     ).all():
         row.children.append(ChildProgress(child, setting, alert))
     _add_roles(session, row.children)

@@ -17,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import ValidationError
 
@@ -107,18 +108,24 @@ def new_notice() -> Any:
             except NoticeDiffers as exc:
                 g.db.rollback()
                 flash(
-                    f"Notice {exc.notice.police_reference} was already submitted with other "
-                    "details, and nothing new was sent. To add a child or correct a child's "
-                    "details, use the buttons on the notice.",
+                    _(
+                        "Notice %(reference)s was already submitted with other details, and "
+                        "nothing new was sent. To add a child or correct a child's details, "
+                        "use the buttons on the notice.",
+                        reference=exc.notice.police_reference,
+                    ),
                     "important",
                 )
                 return redirect(url_for("police.notice", notice_id=exc.notice.id))
             notice = submitted.notice
             if submitted.created:
-                flash(f"Notice {notice.police_reference} submitted")
+                flash(_("Notice %(reference)s submitted", reference=notice.police_reference))
             else:
                 flash(
-                    f"Notice {notice.police_reference} was already submitted: nothing new was sent",
+                    _(
+                        "Notice %(reference)s was already submitted: nothing new was sent",
+                        reference=notice.police_reference,
+                    ),
                     "important",
                 )
             return redirect(url_for("police.notice", notice_id=notice.id))

@@ -122,6 +122,10 @@ def council_stories(
     for alert, child, notice, setting in session.exec(query).all():
         key = (setting.la_code or "", int(child.story_id))  # type: ignore[arg-type]
         story = stories.setdefault(key, ChildStory(key[1], key[0]))
+        if any(row.child.id == child.id for row in story.rows):
+            # Dual registration: the child told at two of the council's settings is one
+            # notice about it, not two (its first alert stands for it).
+            continue
         story.rows.append(StoryRow(alert, child, notice, setting))
     return list(stories.values())
 

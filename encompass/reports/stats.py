@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from encompass.lifecycles.review import ReviewStatus
@@ -110,7 +111,13 @@ def build_report(
         select(Child, Notice, Alert)
         .join(Notice, col(Notice.id) == Child.notice_id)
         .join(Alert, col(Alert.child_id) == Child.id, isouter=True)
-        .join(Setting, col(Setting.id) == Child.setting_id, isouter=True)
+        # A child registered at two settings has an alert at each (dual registration):
+        # each alert counts for its own setting's council, the child once.
+        .join(
+            Setting,
+            col(Setting.id) == func.coalesce(col(Alert.setting_id), col(Child.setting_id)),
+            isouter=True,
+        )
         .where(col(Notice.received_at) >= since, col(Notice.received_at) < until)
         .where(col(Child.superseded_at).is_(None))
     )
@@ -118,17 +125,20 @@ def build_report(
         reviewed = select(ReviewItem.child_id).where(ReviewItem.la_code == la_code)
         query = query.where((col(Setting.la_code) == la_code) | col(Child.id).in_(reviewed))
     notices_seen: set[int] = set()
+    children_seen: set[int] = set()
     for child, notice, alert in session.exec(query).all():
         week = week_of(notice.received_at)
         if notice.id not in notices_seen:
             notices_seen.add(notice.id)  # type: ignore[arg-type]
             week.notices += 1
-        week.children += 1
-        report.intake_outcomes[child.intake_outcome or child.outcome] += 1
-        if child.holiday_period:
-            report.holiday_children += 1
-        else:
-            report.term_children += 1
+        if child.id not in children_seen:
+            children_seen.add(child.id)  # type: ignore[arg-type]
+            week.children += 1
+            report.intake_outcomes[child.intake_outcome or child.outcome] += 1
+            if child.holiday_period:
+                report.holiday_children += 1
+            else:
+                report.term_children += 1
         if alert is None:
             continue
         report.alerts += 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
@@ -21,6 +22,7 @@ from encompass.alerts.policy import AlertPolicy
 from encompass.alerts.recipients import coordinator_deputies, coordinators
 from encompass.calendar.setting_calendar import timing_for
 from encompass.delivery.outbox import Outbox
+from encompass.errors import Refused
 from encompass.lifecycles.child import CHILD, placed
 from encompass.lifecycles.review import REVIEW, ReviewStatus
 from encompass.matching import Resolution
@@ -35,7 +37,7 @@ NOT_ON_ROLL = "not_on_roll"
 TEAM_KINDS = ("fallback", "home_education")
 
 
-class ReviewError(ValueError):
+class ReviewError(Refused):
     """The decision cannot be carried out; the message says why."""
 
 
@@ -165,8 +167,11 @@ def _destination(
         team = fallback_team(session, item.la_code) if item.la_code else None
         if team is None:
             raise ReviewError(
-                f"Council {item.la_code or '(unknown)'} has no fallback team set up: add one "
-                "(a setting of kind fallback) before routing a child there"
+                _(
+                    "Council %(council)s has no fallback team set up: add one (a setting of "
+                    "kind fallback) before routing a child there",
+                    council=item.la_code or _("(unknown)"),
+                )
             )
         return team, None
     if choice.startswith(ANY_SETTING):
@@ -176,23 +181,23 @@ def _destination(
             else None
         )
         if found is None:
-            raise ReviewError("That setting no longer exists: search for it again")
+            raise ReviewError(_("That setting no longer exists: search for it again"))
         return found, None
     chosen = next((c for c in item.candidates if str(c["pupil_id"]) == choice), None)
     if chosen is None:
         raise ReviewError(
-            "Choose one of the pupils listed, a setting found by search, or not on any roll"
+            _("Choose one of the pupils listed, a setting found by search, or not on any roll")
         )
     setting = session.get(Setting, chosen["setting_id"])
     if setting is None:
-        raise ReviewError("That pupil's setting no longer exists")
+        raise ReviewError(_("That pupil's setting no longer exists"))
     return setting, chosen
 
 
 def claim(session: Session, item: ReviewItem) -> None:
     assert item.id is not None
     if not REVIEW.move(session, item.id, ReviewStatus.RESOLVED):
-        raise ReviewError("This child has already been decided")
+        raise ReviewError(_("This child has already been decided"))
     session.refresh(item)
 
 
@@ -253,7 +258,7 @@ def resolve_review(
     """Carry out a coordinator's decision: a candidate's pupil id, "setting:<id>" (any
     setting, found by search), or NOT_ON_ROLL."""
     if item.status != ReviewStatus.OPEN:
-        raise ReviewError("This child has already been decided")
+        raise ReviewError(_("This child has already been decided"))
     setting, chosen = _destination(session, item, choice)
     claim(session, item)
     if chosen:

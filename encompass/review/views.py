@@ -18,6 +18,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import RadioField
@@ -38,15 +40,18 @@ from encompass.review.queue import (
     items_in_scope,
     resolve_review,
 )
+from encompass.review.words import evidence_text, reason_text
 
 bp = Blueprint("review", __name__, url_prefix="/review")
+bp.add_app_template_filter(reason_text, "review_reason")
+bp.add_app_template_filter(evidence_text, "evidence")
 
 
 class DecisionForm(FlaskForm):
     choice = RadioField(
-        "Which pupil is this child?",
+        lazy_gettext("Which pupil is this child?"),
         choices=[],
-        validators=[InputRequired("Choose a pupil, or not on any roll")],
+        validators=[InputRequired(lazy_gettext("Choose a pupil, or not on any roll"))],
     )
 
 
@@ -67,7 +72,7 @@ def _form(item: ReviewItem, found: list[Setting]) -> DecisionForm:
     if submitted.startswith(ANY_SETTING) and submitted not in dict(choices):
         # A setting found by an earlier search: whether it exists is checked on deciding.
         choices.append((submitted, submitted))
-    choices.append((NOT_ON_ROLL, "Not on any roll"))
+    choices.append((NOT_ON_ROLL, str(lazy_gettext("Not on any roll"))))
     form.choice.choices = choices
     return form
 
@@ -114,7 +119,7 @@ def item(item_id: int) -> Any:
                 form.choice.errors = [str(exc)]
                 status = 409
             else:
-                flash("Decided. The alert has gone out and the police can see the outcome.")
+                flash(_("Decided. The alert has gone out and the police can see the outcome."))
                 return redirect(url_for("review.queue"))
         else:
             status = 400

@@ -12,8 +12,8 @@ from datetime import date
 from typing import Any
 
 from flask import Flask
+from flask_babel import gettext, lazy_gettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext
 from wtforms import Field, FieldList, FormField, RadioField
 from wtforms.fields import SelectChoice
 from wtforms.form import BaseForm
@@ -39,6 +39,12 @@ def choices(pairs: Any) -> list[SelectChoice]:
 
 
 YES_NO = choices([("yes", lazy_gettext("Yes")), ("no", lazy_gettext("No"))])
+# The boxes of a date input, named in the page's language.
+DATE_PARTS = {
+    "day": lazy_gettext("Day"),
+    "month": lazy_gettext("Month"),
+    "year": lazy_gettext("Year"),
+}
 
 
 class DateParts(Field):
@@ -49,7 +55,7 @@ class DateParts(Field):
     def __init__(self, label: str | None = None, validators: Any = None, **kwargs: Any) -> None:
         super().__init__(label, validators, **kwargs)
         self.parts = {"day": "", "month": "", "year": ""}
-        self.invalid_message = lazy_gettext("%(label)s must be a real date", label=self.label.text)
+        self.invalid_message = gettext("%(label)s must be a real date", label=self.label.text)
 
     def process(
         self, formdata: Any, data: Any = None, extra_filters: Any = None, **_kwargs: Any
@@ -81,7 +87,7 @@ class DateParts(Field):
             if self.data.year < 1900:
                 self.data = None
                 self.process_errors.append(
-                    _("%(label)s must have a 4-digit year, like 2019", label=self.label.text)
+                    gettext("%(label)s must have a 4-digit year, like 2019", label=self.label.text)
                 )
 
     @property
@@ -133,8 +139,8 @@ def error_summary(*forms: BaseForm | None) -> dict[str, Any] | None:
                 items.append({"text": str(field.errors[0]), "href": "#" + anchor(field)})
         csrf = getattr(form, "csrf_token", None)
         if csrf is not None and csrf.errors:
-            items.append({"text": _("The page timed out: submit it again")})
-    return {"titleText": _("There is a problem"), "errorList": items} if items else None
+            items.append({"text": gettext("The page timed out: submit it again")})
+    return {"titleText": gettext("There is a problem"), "errorList": items} if items else None
 
 
 def has_errors(*forms: BaseForm | None) -> bool:
@@ -243,7 +249,7 @@ def gov_date(field: DateParts, **extra: Any) -> dict[str, Any]:
         "items": [
             {
                 "name": part,
-                "label": {"day": _("Day"), "month": _("Month"), "year": _("Year")}[part],
+                "label": str(DATE_PARTS[part]),
                 "value": field.parts[part],
                 "classes": f"govuk-input--width-{4 if part == 'year' else 2}{error_class}",
                 "inputmode": "numeric",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, g, request, url_for
+from flask import Flask, Response, g, has_request_context, request, url_for
 from flask_babel import Babel, Domain, get_locale
 from flask_login import current_user
 
@@ -70,6 +70,8 @@ def current_language() -> str:
     chosen = getattr(g, "language", None)
     if chosen:
         return str(chosen)
+    if not has_request_context():  # a command or the worker: no reader to ask
+        return "en"
     language = _asked()
     if language is None and current_user and current_user.is_authenticated:
         stored = getattr(current_user, "language", None)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from playwright.sync_api import expect
 from sqlmodel import select
 
+from encompass import policies
 from encompass.auth.two_factor import code_at_step, step_at
 from encompass.models import Alert
 from encompass.worker import tick
@@ -83,6 +84,7 @@ def test_key_adults_invited_by_import_and_reached_by_escalation_all_act(
 ):
     app = live_server.app
     app.config.update(smtp_server.config())
+    policies.install(app)  # the worker's transports are read from the policies
     alerts = _council_with_three_alerts(cli, client, db, tmp_path)
     due_by = alerts[0].due_by
     tick(app, datetime.now(UTC))

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from playwright.sync_api import expect
 from sqlmodel import select
 
+from encompass import policies
 from encompass.auth.two_factor import code_at_step, new_secret, step_at
 from encompass.models import KeyAdult, User
 from encompass.worker import tick
@@ -44,6 +45,7 @@ def test_a_dsl_who_forgot_her_password_resets_it_from_the_email_and_reads_the_al
 ):
     app = live_server.app
     app.config.update(smtp_server.config())
+    policies.install(app)  # the worker's transports are read from the policies
     _, key = brown_children_school(db)
     _linked_dsl(db)
     sent = client.post("/api/v1/notices", json=notice_body(), headers=bearer(key))

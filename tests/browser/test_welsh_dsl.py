@@ -8,6 +8,7 @@ import re
 from playwright.sync_api import expect
 from sqlmodel import select
 
+from encompass.language import catalogue
 from encompass.models import Alert, Delivery, User
 from tests.browser.pages import SMALL_PHONE, check_page, sign_in
 from tests.factories import (
@@ -69,7 +70,7 @@ def test_a_dsl_in_wales_reads_and_acknowledges_in_welsh_on_a_phone(new_page, db,
     dsl.get_by_role("button", name="Cydnabod a chofnodi'r cymorth").click()
     expect(dsl).to_have_title(re.compile(r"^Gwall: Hysbysiad ar gyfer "))
     summary = dsl.locator(".govuk-error-summary")
-    expect(summary).to_contain_text("Mae problem wedi codi")
+    expect(summary).to_contain_text(catalogue("cy").gettext("There is a problem"))
     expect(summary).to_contain_text("Rhowch y cymorth rydych wedi'i gynllunio ar gyfer y plentyn")
     check_page(dsl, "welsh-02-alert-error-small-phone", phone=True)
 

@@ -30,13 +30,6 @@ NOT_YET: set[str] = {
     "admin/settings.html",
     "admin/training.html",
     "admin/verify_phone.html",
-    "police/_child_fields.html",
-    "police/amend_child.html",
-    "police/new_notice.html",
-    "police/notice.html",
-    "police/notices.html",
-    "review/item.html",
-    "review/queue.html",
 }
 
 

@@ -8,6 +8,7 @@ import re
 
 from sqlmodel import select
 
+from encompass.language import catalogue
 from encompass.models import Alert, KeyAdult, User
 from tests.factories import (
     bearer,
@@ -67,7 +68,7 @@ def test_the_sign_in_page_and_its_errors_are_in_welsh(client, db):
         data={"email": "nobody@example.org", "password": "wrong", "csrf_token": csrf_token(page)},
     ).get_data(as_text=True)
     _welsh(wrong)
-    assert "Mae problem wedi codi" in wrong
+    assert catalogue("cy").gettext("There is a problem") in wrong
     assert "<title>Gwall: Mewngofnodi – Ymgyrch Encompass</title>" in wrong
 
 

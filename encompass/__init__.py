@@ -186,7 +186,15 @@ def _install_request_hooks(app: Flask) -> None:
             ("/api/", "/twilio/", "/healthz", "/metrics")
         ):
             from flask import render_template
+            from flask_babel import gettext
 
+            # The page's language without the account (reading it needs the database).
+            from encompass.web.language import language_without_account
+
+            g.language = g.get("language") or language_without_account()
+            message = gettext(
+                "The service cannot reach its database just now. Try again in a few seconds."
+            )
             return render_template("unavailable.html", message=message), 503, headers
         return jsonify(error="service_unavailable", message=message), 503, headers
 

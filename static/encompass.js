@@ -12,10 +12,11 @@ for (const button of document.querySelectorAll("[data-copy-target]")) {
   button.addEventListener("click", async () => {
     try {
       await navigator.clipboard.writeText(target.value);
-      if (status) status.textContent = "Copied. Paste it into your safeguarding record.";
+      // The words come from the page (data-copied-text), in the page's language.
+      if (status) status.textContent = button.dataset.copiedText || "Copied.";
     } catch {
       target.select();
-      if (status) status.textContent = "Press Ctrl+C (or Cmd+C) to copy the selected text.";
+      if (status) status.textContent = button.dataset.copyFailedText || "";
     }
   });
 }

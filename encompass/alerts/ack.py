@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlmodel import Session, col, func, select
 
 from encompass.alerts.errors import AlertError
@@ -96,9 +97,11 @@ def acknowledge(
     """
     note = note.strip()
     if not note:
-        raise AckError("Enter the support you have planned for the child")
+        raise AckError(_("Enter the support you have planned for the child"))
     if alert.withdrawn_at is not None:
-        raise AckError("This notification was withdrawn: the police corrected the child's details")
+        raise AckError(
+            _("This notification was withdrawn: the police corrected the child's details")
+        )
     assert alert.id is not None
     # Conditional: of two people acknowledging at once, the second is told it is done.
     if not ALERT.move(
@@ -110,7 +113,7 @@ def acknowledge(
         acknowledged_by_user_id=user_id,
         acknowledged_as=acknowledged_as,
     ):
-        raise AckError("This notification has already been acknowledged")
+        raise AckError(_("This notification has already been acknowledged"))
     alert.feedback = note[:2000]
     alert.child_presentation = presentation.strip()[:2000]
     session.add(alert)
@@ -154,11 +157,11 @@ def record_presentation(
     """How the child presented, added once the child has arrived (after acknowledging)."""
     text = text.strip()
     if alert.acknowledged_at is None:
-        raise AckError("Acknowledge the notification first, with the support you have planned")
+        raise AckError(_("Acknowledge the notification first, with the support you have planned"))
     if not text:
-        raise AckError("Enter how the child presented")
+        raise AckError(_("Enter how the child presented"))
     if len(text) > 2000:
-        raise AckError("How the child presented must be 2000 characters or fewer")
+        raise AckError(_("How the child presented must be 2000 characters or fewer"))
     changed = bool(alert.child_presentation)
     alert.child_presentation = text
     session.add(alert)

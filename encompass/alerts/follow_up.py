@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
@@ -153,18 +154,18 @@ def record_follow_up(
 ) -> FollowUp:
     """Record (or change) what followed (the caller commits); audited."""
     if alert.acknowledged_at is None:
-        raise FollowUpError("Acknowledge the notification first, with the support you planned")
-    for value, allowed, what in (
-        (attendance, FOLLOW_UP_ATTENDANCE, "attendance"),
-        (behaviour, FOLLOW_UP_BEHAVIOUR, "behaviour"),
-        (support, FOLLOW_UP_SUPPORT, "support given"),
-        (referral, FOLLOW_UP_REFERRAL, "whether a referral was made"),
+        raise FollowUpError(_("Acknowledge the notification first, with the support you planned"))
+    for value, allowed, message in (
+        (attendance, FOLLOW_UP_ATTENDANCE, _("Select attendance")),
+        (behaviour, FOLLOW_UP_BEHAVIOUR, _("Select behaviour")),
+        (support, FOLLOW_UP_SUPPORT, _("Select support given")),
+        (referral, FOLLOW_UP_REFERRAL, _("Select whether a referral was made")),
     ):
         if value not in allowed:
-            raise FollowUpError(f"Select {what}")
+            raise FollowUpError(message)
     note = note.strip()
     if len(note) > NOTE_MAX:
-        raise FollowUpError(f"The note must be {NOTE_MAX} characters or fewer")
+        raise FollowUpError(_("The note must be %(max)d characters or fewer", max=NOTE_MAX))
     found = session.exec(select(FollowUp).where(FollowUp.alert_id == alert.id)).first()
     assert alert.id is not None
     answers: dict[str, Any] = {

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from encompass.alerts.ack import link_for_token
@@ -62,11 +63,13 @@ def resend_invitation(token: str) -> Any:
     sent = ratelimit.hit(g.db, ratelimit.bucket("invitation-resend", str(link.id)), window, now)
     if sent > RESENDS_PER_LINK:
         flash(
-            "Your invitation was sent a few times already: check your junk or spam folder, or "
-            "ask your council's Operation Encompass coordinator",
+            _(
+                "Your invitation was sent a few times already: check your junk or spam folder, "
+                "or ask your council's Operation Encompass coordinator"
+            ),
             "important",
         )
         return redirect(back)
     invite(g.db, adult, policies().invitations, now=now, again=True)
-    flash("We have sent your invitation again. It can take a few minutes to arrive.")
+    flash(_("We have sent your invitation again. It can take a few minutes to arrive."))
     return redirect(back)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
@@ -22,10 +24,12 @@ from encompass.db import utcnow
 
 class PresentationForm(FlaskForm):
     presentation = TextAreaField(
-        "How did the child present?",
-        description="The voice of the child: what they said, and non-verbal cues such as "
-        "being quiet, withdrawn, tired or upset. Up to 2000 characters. Stays in this "
-        "service; the police do not see it.",
+        lazy_gettext("How did the child present?"),
+        description=lazy_gettext(
+            "The voice of the child: what they said, and non-verbal cues such as "
+            "being quiet, withdrawn, tired or upset. Up to 2000 characters. Stays in this "
+            "service; the police do not see it."
+        ),
     )
 
 
@@ -51,7 +55,7 @@ def presentation(alert_id: int) -> Any:
             g.db.rollback()
             form.presentation.errors = [str(exc)]
         else:
-            flash("Saved how the child presented")
+            flash(_("Saved how the child presented"))
             return redirect(url_for("alerts.show", alert_id=alert.id))
     if request.method == "POST":
         status = 400

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
@@ -21,29 +23,29 @@ from encompass.records import audit
 from encompass.web.forms import choices
 
 ATTENDANCE = {
-    "as_usual": "As usual",
-    "more_absent": "More absences than usual",
-    "late_or_left_early": "Late, or collected early, more often",
-    "not_known": "Not known yet",
+    "as_usual": lazy_gettext("As usual"),
+    "more_absent": lazy_gettext("More absences than usual"),
+    "late_or_left_early": lazy_gettext("Late, or collected early, more often"),
+    "not_known": lazy_gettext("Not known yet"),
 }
 BEHAVIOUR = {
-    "no_change": "No change",
-    "some_concerns": "Some concerns (quieter, upset, unsettled)",
-    "significant_concerns": "Significant concerns",
-    "not_known": "Not known yet",
+    "no_change": lazy_gettext("No change"),
+    "some_concerns": lazy_gettext("Some concerns (quieter, upset, unsettled)"),
+    "significant_concerns": lazy_gettext("Significant concerns"),
+    "not_known": lazy_gettext("Not known yet"),
 }
 SUPPORT = {
-    "check_ins": "Regular check-ins with a trusted adult",
-    "pastoral": "Pastoral or learning mentor support",
-    "therapeutic": "Counselling or therapeutic support",
-    "none_needed": "No extra support needed",
-    "other": "Other (say in the note)",
+    "check_ins": lazy_gettext("Regular check-ins with a trusted adult"),
+    "pastoral": lazy_gettext("Pastoral or learning mentor support"),
+    "therapeutic": lazy_gettext("Counselling or therapeutic support"),
+    "none_needed": lazy_gettext("No extra support needed"),
+    "other": lazy_gettext("Other (say in the note)"),
 }
 REFERRAL = {
-    "none": "No referral",
-    "early_help": "Early help",
-    "social_care": "Children's social care",
-    "other_agency": "Another agency (say in the note)",
+    "none": lazy_gettext("No referral"),
+    "early_help": lazy_gettext("Early help"),
+    "social_care": lazy_gettext("Children's social care"),
+    "other_agency": lazy_gettext("Another agency (say in the note)"),
 }
 # One dictionary for the templates: ("attendance", "as_usual") -> "As usual".
 WORDS = {
@@ -56,31 +58,36 @@ WORDS = {
 
 class FollowUpForm(FlaskForm):
     attendance = RadioField(
-        "Attendance since the notification",
+        lazy_gettext("Attendance since the notification"),
         choices=choices(ATTENDANCE.items()),
-        validators=[InputRequired("Select how the child's attendance has been")],
+        validators=[InputRequired(lazy_gettext("Select how the child's attendance has been"))],
     )
     behaviour = RadioField(
-        "Behaviour since the notification",
+        lazy_gettext("Behaviour since the notification"),
         choices=choices(BEHAVIOUR.items()),
-        validators=[InputRequired("Select how the child's behaviour has been")],
+        validators=[InputRequired(lazy_gettext("Select how the child's behaviour has been"))],
     )
     support = RadioField(
-        "Support given",
+        lazy_gettext("Support given"),
         choices=choices(SUPPORT.items()),
-        validators=[InputRequired("Select the support given")],
+        validators=[InputRequired(lazy_gettext("Select the support given"))],
     )
     referral = RadioField(
-        "Was a referral made?",
+        lazy_gettext("Was a referral made?"),
         choices=choices(REFERRAL.items()),
-        validators=[InputRequired("Select whether a referral was made")],
+        validators=[InputRequired(lazy_gettext("Select whether a referral was made"))],
     )
     note = TextAreaField(
-        "Anything else (optional)",
-        description="A short note for whoever reads the next notification about this child. "
-        "The police do not see it.",
+        lazy_gettext("Anything else (optional)"),
+        description=lazy_gettext(
+            "A short note for whoever reads the next notification about this child. "
+            "The police do not see it."
+        ),
         validators=[
-            Length(max=NOTE_MAX, message=f"The note must be {NOTE_MAX} characters or fewer")
+            Length(
+                max=NOTE_MAX,
+                message=lazy_gettext("The note must be %(max)d characters or fewer", max=NOTE_MAX),
+            )
         ],
     )
 
@@ -110,7 +117,7 @@ def follow_up(alert_id: int) -> Any:
                 g.db.rollback()
                 form.attendance.errors = [str(exc)]
             else:
-                flash("Saved what followed. The police have been told it was recorded.")
+                flash(_("Saved what followed. The police have been told it was recorded."))
                 return redirect(url_for("alerts.show", alert_id=alert.id))
         status = 400
     else:
@@ -135,7 +142,7 @@ def same_child(alert_id: int) -> Any:
     earlier_alert = reader_alert(request.form.get("earlier", type=int) or 0)
     if earlier_alert is None:
         abort(404)
-    offered = {a.id for a, _, _ in suggestions(g.db, child, setting.la_code or "")}
+    offered = {a.id for a, _c, _n in suggestions(g.db, child, setting.la_code or "")}
     if earlier_alert.id not in offered:
         abort(400)  # only the exact agreements offered on the page; never a free pick
     earlier = g.db.get(Child, earlier_alert.child_id)
@@ -144,7 +151,7 @@ def same_child(alert_id: int) -> Any:
     except LinkError as exc:
         g.db.rollback()
         abort(409, str(exc))
-    flash("Linked: the earlier notice is now part of this child's story.")
+    flash(_("Linked: the earlier notice is now part of this child's story."))
     return redirect(url_for("alerts.show", alert_id=alert.id))
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from flask import (
     Response,
     abort,
@@ -15,6 +17,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale, lazy_gettext
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
@@ -40,7 +44,6 @@ from encompass.alerts.council_actions import (
 from encompass.alerts.follow_up import follow_up_for, schedule
 from encompass.alerts.identity import suggestions
 from encompass.alerts.link_sign_in_pages import check_your_email
-from encompass.alerts.messages import deadline
 from encompass.alerts.story import also_told, child_story
 from encompass.alerts.summary import plain_text_summary
 from encompass.auth import ratelimit
@@ -55,13 +58,27 @@ from encompass.records import audit
 
 class AckForm(FlaskForm):
     note = TextAreaField(
-        "What support have you planned for the child?",
-        description="The police officer will see this. Do not include other children's details.",
+        lazy_gettext("What support have you planned for the child?"),
+        description=lazy_gettext(
+            "The police officer will see this. Do not include other children's details."
+        ),
         validators=[
-            DataRequired("Enter the support you have planned for the child"),
-            Length(max=2000, message="Support planned must be 2000 characters or fewer"),
+            DataRequired(lazy_gettext("Enter the support you have planned for the child")),
+            Length(
+                max=2000, message=lazy_gettext("Support planned must be 2000 characters or fewer")
+            ),
         ],
     )
+
+
+def page_deadline(due_by: datetime | None, tz: ZoneInfo) -> str:
+    """'08:45 Tue 1 Dec' ('08:45 Maw 1 Rhag'), in the page's language; the next school day
+    when unknown."""
+    if due_by is None:
+        return _("the start of the next school day")
+    local = due_by.astimezone(tz)
+    day = format_date(local.date(), "EEE d MMM", locale=str(get_locale() or "en"))
+    return f"{local:%H:%M} {day}"
 
 
 def _link_failure(now: datetime, link_id: int | None = None) -> bool:
@@ -87,12 +104,19 @@ class CouncilHandlingForm(FlaskForm):
     """What the council is doing instead of an acknowledgement ("called the school")."""
 
     note = TextAreaField(
-        "What is the council doing?",
-        description="For example: called the school at 08:50, the deputy head will "
-        "support the child. The ladder stops here; nothing more is sent.",
+        lazy_gettext("What is the council doing?"),
+        description=lazy_gettext(
+            "For example: called the school at 08:50, the deputy head will "
+            "support the child. The ladder stops here; nothing more is sent."
+        ),
         validators=[
-            DataRequired("Enter what the council is doing, like 'called the school at 08:50'"),
-            Length(max=2000, message="What the council is doing must be 2000 characters or fewer"),
+            DataRequired(
+                lazy_gettext("Enter what the council is doing, like 'called the school at 08:50'")
+            ),
+            Length(
+                max=2000,
+                message=lazy_gettext("What the council is doing must be 2000 characters or fewer"),
+            ),
         ],
     )
 
@@ -231,7 +255,7 @@ def council_handling(alert_id: int) -> Any:
             g.db.rollback()
             handling.note.errors = [str(exc)]
         else:
-            flash("Recorded: the council is handling this notification. Nothing more is sent.")
+            flash(_("Recorded: the council is handling this notification. Nothing more is sent."))
             return redirect(url_for("alerts.show", alert_id=alert.id))
     return _alert_page(alert, child, notice, setting, AckForm(formdata=None), handling, 400)
 
@@ -265,7 +289,7 @@ def _alert_page(
     return (
         render_template(
             "alerts/show.html",
-            due_text=deadline(alert.due_by, tz),
+            due_text=page_deadline(alert.due_by, tz),
             seconds_left=seconds_left,
             overdue=seconds_left is not None and seconds_left <= 0,
             key_adults=council_view.key_adults if council_view else [],

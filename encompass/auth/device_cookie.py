@@ -7,7 +7,10 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from flask import request
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlmodel import Session
 
 from encompass.auth import devices
@@ -49,9 +52,11 @@ def remember_until() -> str:
     now = utcnow().astimezone(installed(ZoneInfo))
     until = (now + lasts).astimezone(now.tzinfo)
     days = (until.date() - now.date()).days
-    day = (
-        "today" if days == 0 else "tomorrow" if days == 1 else f"{until:%a} {until.day} {until:%b}"
-    )
+    if days == 0:
+        return _("%(time)s today", time=until.strftime("%H:%M"))
+    if days == 1:
+        return _("%(time)s tomorrow", time=until.strftime("%H:%M"))
+    day = format_date(until.date(), "EEE d MMM", locale=str(get_locale() or "en"))
     return f"{until:%H:%M} {day}"
 
 

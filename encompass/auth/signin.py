@@ -30,6 +30,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -133,30 +134,36 @@ def _end_idle_session() -> None:
     logout_user()
     session.clear()
     if why == "idle":
-        flash("You were signed out because you had not used the service for a while.")
+        flash(_("You were signed out because you had not used the service for a while."))
     else:
-        flash("You have been signed out. Sign in again to continue.")
+        flash(_("You have been signed out. Sign in again to continue."))
 
 
 class LoginForm(FlaskForm):
     email = EmailField(
-        "Email address",
+        lazy_gettext("Email address"),
         validators=[
-            DataRequired("Enter your email address"),
-            Email("Enter an email address like name@example.org"),
+            DataRequired(lazy_gettext("Enter your email address")),
+            Email(lazy_gettext("Enter an email address like name@example.org")),
         ],
     )
-    password = PasswordField("Password", validators=[DataRequired("Enter your password")])
+    password = PasswordField(
+        lazy_gettext("Password"), validators=[DataRequired(lazy_gettext("Enter your password"))]
+    )
 
 
 class CodeForm(FlaskForm):
     code = StringField(
-        "Code from your authenticator app",
-        description="The 6-digit code the app shows now",
-        validators=[DataRequired("Enter the 6-digit code from your authenticator app")],
+        lazy_gettext("Code from your authenticator app"),
+        description=lazy_gettext("The 6-digit code the app shows now"),
+        validators=[
+            DataRequired(lazy_gettext("Enter the 6-digit code from your authenticator app"))
+        ],
     )
     # Shown when REMEMBER_DEVICE_HOURS is on; its label says until when.
-    remember = BooleanField("Do not ask for a code on this device for the rest of the day")
+    remember = BooleanField(
+        lazy_gettext("Do not ask for a code on this device for the rest of the day")
+    )
 
 
 def safe_next(target: str | None) -> str | None:
@@ -196,9 +203,10 @@ def _count_failure(email: str) -> None:
 
 def _lock_message() -> str:
     minutes = int(_window().total_seconds() // 60)
-    return (
-        f"Too many failed attempts to sign in. Wait {minutes} minutes and try again, or ask "
-        "your council's Operation Encompass coordinator to unlock your account"
+    return _(
+        "Too many failed attempts to sign in. Wait %(minutes)s minutes and try again, or ask "
+        "your council's Operation Encompass coordinator to unlock your account",
+        minutes=minutes,
     )
 
 
@@ -280,7 +288,7 @@ def login() -> Any:
         detail="unknown account" if user is None else "wrong password or inactive",
     )
     form.password.errors = list(form.password.errors) + [
-        "The email address or password is not right"
+        _("The email address or password is not right")
     ]
     return _sign_in_page(form, 400)
 
@@ -308,7 +316,9 @@ def _two_factor_page(
     )
     until = device_cookie.remember_until() if remember else ""
     if until:
-        form.remember.label.text = f"Do not ask for a code on this device until {until}"
+        form.remember.label.text = _(
+            "Do not ask for a code on this device until %(until)s", until=until
+        )
     return (
         render_template(
             "accounts/two_factor.html",
@@ -349,7 +359,7 @@ def _check_code(user: User, form: CodeForm, action: str) -> bool:
         return True
     _count_failure(user.email)
     audit.record(g.db, action, user_id=user.id, detail="wrong authenticator code")
-    form.code.errors = ["The code is not right: enter the code your app shows now"]
+    form.code.errors = [_("The code is not right: enter the code your app shows now")]
     return False
 
 
@@ -359,7 +369,7 @@ def two_factor_sign_in() -> Any:
     """The second step: a code from the app (and, the first time, setting the app up)."""
     user, next_url = _pending_user()
     if user is None:
-        flash("Sign in again: the sign-in was not finished in time.")
+        flash(_("Sign in again: the sign-in was not finished in time."))
         return redirect(url_for("accounts.login"))
     _ensure_secret(user)
     form = CodeForm()
@@ -387,7 +397,9 @@ def account_two_factor() -> Any:
     if form.validate_on_submit():
         if _check_code(user, form, "two_factor.failed"):
             session[TWO_FACTOR_DONE] = True
-            flash("Your authenticator app is set up: you will need a code each time you sign in.")
+            flash(
+                _("Your authenticator app is set up: you will need a code each time you sign in.")
+            )
             return redirect(url_for("web.home"))
         return _two_factor_page(user, form, 429 if _locked(user.email) else 400, signed_in=True)
     return _two_factor_page(user, form, 400 if form.errors else 200, signed_in=True)
@@ -404,6 +416,6 @@ def logout() -> Any:
             audit.record(g.db, "signout", user_id=current_user.id)
         logout_user()
         session.clear()
-        flash("You have signed out.")
+        flash(_("You have signed out."))
         return redirect(url_for("accounts.login"))
     return render_template("accounts/logout.html")

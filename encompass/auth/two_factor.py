@@ -8,10 +8,12 @@ replayed from a captured request, does not work a second time.
 from __future__ import annotations
 
 import hmac
+import html
 from datetime import datetime
 
 import pyotp
 import segno
+from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlmodel import Session, col, or_
 
@@ -36,7 +38,9 @@ def qr_svg(uri: str) -> str:
     svg = segno.make(uri, error="m").svg_inline(
         scale=4, dark="#0b0c0c", light="#ffffff", svgclass="app-totp__svg", omitsize=False
     )
-    label = "QR code to scan with your authenticator app (the key beside it says the same)"
+    label = html.escape(
+        _("QR code to scan with your authenticator app (the key beside it says the same)")
+    )
     return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" focusable="false" ', 1)
 
 

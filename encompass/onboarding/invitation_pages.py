@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, g, render_template, request
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -14,32 +15,42 @@ from encompass.auth import ratelimit
 from encompass.auth.access import public
 from encompass.auth.policy import access_policy
 from encompass.auth.signin import begin_sign_in, safe_next
-from encompass.auth.users import AccountError
+from encompass.auth.users import AccountError, choose_language
 from encompass.db import utcnow
 from encompass.models import User
 from encompass.onboarding.invitations import accept, invitation_for_token
 from encompass.records import audit
+from encompass.web.forms import language_field
+from encompass.web.language import current_language
 
 bp = Blueprint("invitations", __name__)
 
 
 class SetPasswordForm(FlaskForm):
     password = PasswordField(
-        "Create a password",
-        description="At least 12 characters. Three or four unrelated words work well.",
+        lazy_gettext("Create a password"),
+        description=lazy_gettext(
+            "At least 12 characters. Three or four unrelated words work well."
+        ),
         validators=[
-            DataRequired("Enter a password"),
-            Length(min=12, message="Your password must be at least 12 characters"),
-            Length(max=200, message="Your password must be 200 characters or fewer"),
+            DataRequired(lazy_gettext("Enter a password")),
+            Length(min=12, message=lazy_gettext("Your password must be at least 12 characters")),
+            Length(max=200, message=lazy_gettext("Your password must be 200 characters or fewer")),
         ],
     )
     confirm = PasswordField(
-        "Type the password again",
+        lazy_gettext("Type the password again"),
         validators=[
-            DataRequired("Type the password again"),
-            EqualTo("password", message="The two passwords are not the same"),
+            DataRequired(lazy_gettext("Type the password again")),
+            EqualTo("password", message=lazy_gettext("The two passwords are not the same")),
         ],
     )
+
+
+class FirstPasswordForm(SetPasswordForm):
+    """From the invitation: the password, and the language the person wants."""
+
+    language = language_field()
 
 
 def refused(
@@ -67,13 +78,16 @@ def set_password(token: str) -> Any:
         return refused()
     user = g.db.get(User, invitation.user_id)
     assert user is not None
-    form = SetPasswordForm()
+    form = FirstPasswordForm()
+    if request.method == "GET" and form.language.data is None:
+        form.language.data = user.language or current_language()
     if form.validate_on_submit():
         try:
             accept(g.db, invitation, form.password.data or "", now=now)
         except (AccountError, ValueError):
             g.db.rollback()
             return refused()
+        choose_language(g.db, user.id, form.language.data or current_language())
         return begin_sign_in(user, safe_next(request.args.get("next")))
     return (
         render_template("accounts/set_password.html", form=form, email=user.email),

@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import EmailField
 from wtforms.validators import DataRequired, Email
@@ -35,12 +37,13 @@ EXPIRED = "accounts/reset_expired.html"
 
 class ForgottenForm(FlaskForm):
     email = EmailField(
-        "Email address",
-        description="The address you sign in with. We will e-mail it a link to choose a new "
-        "password.",
+        lazy_gettext("Email address"),
+        description=lazy_gettext(
+            "The address you sign in with. We will e-mail it a link to choose a new password."
+        ),
         validators=[
-            DataRequired("Enter your email address"),
-            Email("Enter an email address like name@example.org"),
+            DataRequired(lazy_gettext("Enter your email address")),
+            Email(lazy_gettext("Enter an email address like name@example.org")),
         ],
     )
 
@@ -63,8 +66,11 @@ def forgotten_password() -> Any:
             audit.record(g.db, "password_reset.refused", detail="too many from one address")
             minutes = int(policies().access.window.total_seconds() // 60)
             form.email.errors = [
-                f"Too many requests from this network. Wait {minutes} minutes and try again, "
-                "or ask your council's Operation Encompass coordinator"
+                _(
+                    "Too many requests from this network. Wait %(minutes)s minutes and try "
+                    "again, or ask your council's Operation Encompass coordinator",
+                    minutes=minutes,
+                )
             ]
             return render_template("accounts/forgotten_password.html", form=form), 429
         request_reset(g.db, form.email.data or "", policies().invitations, now=utcnow())
@@ -94,8 +100,8 @@ def reset_password(token: str) -> Any:
     user = g.db.get(User, link.user_id)
     assert user is not None
     form = SetPasswordForm()
-    form.password.label.text = "New password"
-    form.confirm.label.text = "Type the new password again"
+    form.password.label.text = _("New password")
+    form.confirm.label.text = _("Type the new password again")
     if form.validate_on_submit():
         try:
             accept(g.db, link, form.password.data or "", now=now)

@@ -13,9 +13,24 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext as _
 from wtforms import Field, FieldList, FormField, RadioField
 from wtforms.fields import SelectChoice
 from wtforms.form import BaseForm
+from wtforms.validators import Optional
+
+
+def language_field() -> Any:
+    """The question each person answers once, at first sign-in, and can change on their
+    account page: each language named in itself, as GOV.UK names them."""
+    return RadioField(
+        lazy_gettext("Which language do you want Operation Encompass in?"),
+        choices=[
+            SelectChoice("cy", "Cymraeg", render_kw={"lang": "cy"}),
+            SelectChoice("en", "English", render_kw={"lang": "en"}),
+        ],
+        validators=[Optional()],
+    )
 
 
 def choices(pairs: Any) -> list[SelectChoice]:
@@ -42,7 +57,9 @@ class DateParts(Field):
         self.parts = {"day": "", "month": "", "year": ""}
         self.invalid_message = gettext("%(label)s must be a real date", label=self.label.text)
 
-    def process(self, formdata: Any, data: Any = None, extra_filters: Any = None, **_: Any) -> None:
+    def process(
+        self, formdata: Any, data: Any = None, extra_filters: Any = None, **_kwargs: Any
+    ) -> None:
         self.process_errors = []
         self.data = data if isinstance(data, date) else None
         if self.data is not None:
@@ -158,10 +175,34 @@ def gov(field: Field, **extra: Any) -> dict[str, Any]:
     if field.type in ("SelectField",):
         params["items"] = [
             {"value": value, "text": label, "selected": value == field.data}
-            for value, label, *_ in field.iter_choices()
+            for value, label, *_rest in field.iter_choices()
         ]
-    elif field.type not in ("FileField", "PasswordField"):
+    elif field.type == "PasswordField":
+        # govukPasswordInput's button and what it announces.
+        params.update(
+            showPasswordText=_("Show"),
+            hidePasswordText=_("Hide"),
+            showPasswordAriaLabelText=_("Show password"),
+            hidePasswordAriaLabelText=_("Hide password"),
+            passwordShownAnnouncementText=_("Your password is visible"),
+            passwordHiddenAnnouncementText=_("Your password is hidden"),
+        )
+    elif field.type != "FileField":
         params["value"] = field._value() if field.type != "TextAreaField" else field.data or ""
+    if field.type == "TextAreaField":
+        # govukCharacterCount's texts (govukTextarea ignores them); %{count} is its own.
+        params.update(
+            textareaDescriptionText=_("You can enter up to %{count} characters"),
+            charactersUnderLimitText={
+                "one": _("You have %{count} character remaining"),
+                "other": _("You have %{count} characters remaining"),
+            },
+            charactersAtLimitText=_("You have 0 characters remaining"),
+            charactersOverLimitText={
+                "one": _("You have %{count} character too many"),
+                "other": _("You have %{count} characters too many"),
+            },
+        )
     return _merge(params, extra)
 
 
@@ -178,13 +219,23 @@ def gov_choices(field: Field, **extra: Any) -> dict[str, Any]:
         params["hint"] = {"text": str(field.description)}
     if isinstance(field, RadioField):
         params["items"] = [
-            {"value": value, "text": label, "checked": value == field.data}
-            for value, label, *_ in field.iter_choices()
+            _radio(value, label, value == field.data, rest)
+            for value, label, *rest in field.iter_choices()
         ]
     else:
         params["items"] = [{"value": "y", "text": field.label.text, "checked": bool(field.data)}]
         params["fieldset"] = None
     return _merge(params, extra)
+
+
+def _radio(value: Any, label: Any, checked: bool, rest: list[Any]) -> dict[str, Any]:
+    """One radio; a choice whose render_kw gives `lang` (a language's own name, "Cymraeg")
+    has it on its label, so screen readers say it in that language."""
+    item: dict[str, Any] = {"value": value, "text": str(label), "checked": checked}
+    render_kw = rest[-1] if rest and isinstance(rest[-1], dict) else {}
+    if render_kw.get("lang"):
+        item["label"] = {"attributes": {"lang": render_kw["lang"]}}
+    return item
 
 
 def gov_date(field: DateParts, **extra: Any) -> dict[str, Any]:

@@ -56,6 +56,15 @@ def _asked() -> str | None:
     return asked if asked in LANGUAGES else None
 
 
+def language_without_account() -> str:
+    """The language asked for, remembered in the cookie or the browser's, reading nothing
+    from the database (for the page that says the database is away)."""
+    language = _asked() or request.cookies.get(COOKIE)
+    if language in LANGUAGES:
+        return str(language)
+    return request.accept_languages.best_match(LANGUAGES, default="en") or "en"
+
+
 def current_language() -> str:
     """'cy' or 'en' for this request."""
     chosen = getattr(g, "language", None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ def check_page(page: Any, name: str, *, phone: bool = False) -> None:
     assert len(h1s) == 1, f"{name}: expected one <h1>, found {h1s}"
     title = page.title()
     heading = " ".join(h1s[0].split())
-    assert title.removeprefix("Error: ").removeprefix("Gwall: ").startswith(heading), (
+    assert re.sub(r"^(Error|Gwall): ", "", title).startswith(heading), (
         f"{name}: {title!r} vs {heading!r}"
     )
     ids = page.evaluate(

@@ -9,35 +9,6 @@ from encompass.language import catalogue
 from encompass.language.maintain import coverage, extract, read
 from tests.language.template_text import TEMPLATES, templates, untranslated
 
-# Templates whose text is still being marked for gettext (the Welsh work, issue 25): this
-# set only shrinks, and the test fails on any template not in it with unmarked text.
-NOT_YET: set[str] = {
-    "accounts/account.html",
-    "accounts/check_invitation.html",
-    "accounts/forgotten_password.html",
-    "accounts/invitation_expired.html",
-    "accounts/login.html",
-    "accounts/logout.html",
-    "accounts/reset_expired.html",
-    "accounts/reset_sent.html",
-    "accounts/set_password.html",
-    "accounts/two_factor.html",
-    "alerts/_acknowledge.html",
-    "alerts/_child.html",
-    "alerts/_council.html",
-    "alerts/_deadline.html",
-    "alerts/_record.html",
-    "alerts/_safeguarding_record.html",
-    "alerts/_story.html",
-    "alerts/_support.html",
-    "alerts/follow_up.html",
-    "alerts/presentation.html",
-    "alerts/show.html",
-    "dsl/inbox.html",
-    "error.html",
-    "unavailable.html",
-}
-
 
 def test_every_marked_message_has_a_welsh_translation() -> None:
     found = coverage()
@@ -55,18 +26,9 @@ def test_the_catalogue_holds_nothing_the_code_no_longer_marks() -> None:
     assert stored - wanted == set(), "run `encompass translations update` to drop them"
 
 
-@pytest.mark.parametrize(
-    "path",
-    [p for p in templates() if str(p.relative_to(TEMPLATES)) not in NOT_YET],
-    ids=lambda p: str(p.relative_to(TEMPLATES)),
-)
+@pytest.mark.parametrize("path", templates(), ids=lambda p: str(p.relative_to(TEMPLATES)))
 def test_every_template_string_is_marked_for_gettext(path) -> None:
     assert untranslated(path) == [], f"{path.relative_to(TEMPLATES)}: text outside gettext"
-
-
-def test_the_list_of_templates_still_to_mark_only_names_templates_that_need_it() -> None:
-    for name in NOT_YET:
-        assert untranslated(TEMPLATES / name), f"{name} is done: take it off NOT_YET"
 
 
 def test_placeholders_survive_translation() -> None:

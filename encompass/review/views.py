@@ -32,6 +32,7 @@ from encompass.lifecycles.review import ReviewStatus
 from encompass.models import Child, Notice, ReviewItem, Setting
 from encompass.policies import policies
 from encompass.records import audit
+from encompass.review.ask import asks_for
 from encompass.review.queue import (
     ANY_SETTING,
     NOT_ON_ROLL,
@@ -45,6 +46,12 @@ from encompass.review.words import evidence_text, reason_text
 bp = Blueprint("review", __name__, url_prefix="/review")
 bp.add_app_template_filter(reason_text, "review_reason")
 bp.add_app_template_filter(evidence_text, "evidence")
+
+
+@bp.app_template_global("review_asks")
+def review_asks(item_id: int) -> list[tuple[Any, Setting | None]]:
+    """The settings asked about a review item and their answers (templates/review/_ask.html)."""
+    return [(ask, g.db.get(Setting, ask.setting_id)) for ask in asks_for(g.db, item_id)]
 
 
 class DecisionForm(FlaskForm):

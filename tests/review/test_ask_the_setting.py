@@ -287,3 +287,22 @@ def test_no_ask_when_the_child_is_unlikely(client, db, york):
 
     assert only(db, ReviewItem).status == "open"
     assert db.exec(select(ReviewAsk)).all() == []
+
+
+def test_an_unanswered_ask_does_not_delay_the_escalation(app, client, db, york):
+    from encompass.policies import policies
+    from encompass.review.queue import escalate_due_reviews
+
+    create_key_adult(
+        db, None, role="coordinator_deputy", name="Dev Shah", phone="+447911100098", la_code="816"
+    )
+    submit_notice(client, york["key"], child=MOVED)
+    item = only(db, ReviewItem)
+    assert only(db, ReviewAsk).answered_at is None
+
+    with app.app_context():
+        escalated = escalate_due_reviews(db, item.escalate_at, policies().alerts)
+
+    assert escalated == 1
+    to_deputy = db.exec(select(Delivery).where(Delivery.reason == "review_escalation")).all()
+    assert "+447911100098" in {d.to_address for d in to_deputy}

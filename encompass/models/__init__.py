@@ -8,7 +8,7 @@ from encompass.models.notices import Child, Notice, NoticeAmendment
 from encompass.models.onboarding import ImportJob, PhoneVerification
 from encompass.models.operations import OperationsCounter, WorkerHeartbeat
 from encompass.models.people import Invitation, KeyAdult, PoliceForce, User
-from encompass.models.review import ReviewItem
+from encompass.models.review import ReviewAsk, ReviewItem
 from encompass.models.roll import MatchWeight, NameFrequency, Pupil
 from encompass.models.security import ApiKey, RateCounter, RememberedDevice, UserSession
 from encompass.models.settings import Setting
@@ -37,6 +37,7 @@ __all__ = [
     "RateCounter",
     "RememberedDevice",
     "Pupil",
+    "ReviewAsk",
     "ReviewItem",
     "Setting",
     "User",

@@ -104,10 +104,13 @@ def _match_rows(session: Session, children: list[tuple[str, ChildFacts]], today:
             outcome = Verdict.MATCHED if result.setting_id is not None else Verdict.UNMATCHED
         urn = ""
         if outcome == Verdict.MATCHED and result.setting_id is not None:
-            if result.setting_id not in urns:
-                setting = session.get(Setting, result.setting_id)
-                urns[result.setting_id] = setting.urn if setting else ""
-            urn = urns[result.setting_id]
+            # Dual registration: every setting told, the first one first ("121212;121345").
+            told = (result.setting_id, *result.also_settings)
+            for setting_id in told:
+                if setting_id not in urns:
+                    setting = session.get(Setting, setting_id)
+                    urns[setting_id] = setting.urn if setting else ""
+            urn = ";".join(urns[setting_id] for setting_id in told)
         out.append((ref, outcome, urn, f"{result.score:.2f}"))
     return out
 

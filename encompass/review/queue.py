@@ -29,6 +29,7 @@ from encompass.matching import Resolution
 from encompass.matching.fallback import council_of, fallback_team
 from encompass.models import Child, KeyAdult, Notice, Pupil, ReviewItem, Setting
 from encompass.records import audit
+from encompass.review.ask import ask_setting
 from encompass.review.messages import escalation_email, escalation_sms, review_email, review_sms
 from encompass.review.policy import ReviewPolicy
 
@@ -138,6 +139,9 @@ def open_review(
         f"{told} coordinators told",
         at=now,
     )
+    # One strong candidate: its setting is asked at once (the coordinators still decide
+    # if it does not answer, by the same deadline).
+    ask_setting(session, item, now=now, policy=policy)
     return item
 
 

@@ -39,6 +39,7 @@ from encompass.matching.normalise import house_key, postcode_key
 from encompass.models import Child, Notice, Pupil, ReviewItem, Setting
 from encompass.policies import policies
 from encompass.records import audit
+from encompass.review.ask import asks_for
 from encompass.review.queue import (
     ANY_SETTING,
     NOT_ON_ROLL,
@@ -206,6 +207,12 @@ def _family(
             )
         )
     return candidates, shown
+
+
+@bp.app_template_global("review_asks")
+def review_asks(item_id: int) -> list[tuple[Any, Setting | None]]:
+    """The settings asked about a review item and their answers (templates/review/_ask.html)."""
+    return [(ask, g.db.get(Setting, ask.setting_id)) for ask in asks_for(g.db, item_id)]
 
 
 class DecisionForm(FlaskForm):

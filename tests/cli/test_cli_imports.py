@@ -636,7 +636,9 @@ EXPECTED_MATCH = [
     ("ENC-1", "matched", "121212"),  # exact
     ("ENC-2", "matched", "121212"),  # Sian O’Neill is Siân O'Neill on the roll
     ("ENC-3", "unmatched", ""),  # on no roll
-    ("ENC-4", "review", ""),  # a Jack Smith born that day at two schools
+    # The same Jack Smith on two schools' current rolls (imported together): nothing to
+    # choose between them, so both are told (dual registration).
+    ("ENC-4", "matched", "121212;121345"),
     ("ENC-5", "matched", "121212"),  # the family moved: name and date of birth single her out
     ("ENC-6", "unmatched", ""),  # date unreadable: missing; the names read, on no roll
     ("ENC-7", "matched", "121345"),  # Zoe Smith Jones is Zoë Smith-Jones
@@ -664,7 +666,7 @@ def test_it_matches_a_file_of_children_and_writes_the_outcomes(cli, db, york, tm
     assert text.splitlines()[0] == "ref,outcome,setting_urn,score"
     assert outcomes(text) == EXPECTED_MATCH
     assert result.stdout == ""
-    assert error_lines(result) == ["roll match: 4 matched, 1 review, 2 unmatched"]
+    assert error_lines(result) == ["roll match: 5 matched, 0 review, 2 unmatched"]
 
 
 def test_it_writes_match_outcomes_to_standard_output_without_out(cli, db, york):

@@ -20,7 +20,7 @@ def _lang(html: str) -> str:
 
 def _switch(html: str) -> tuple[str, str]:
     found = re.search(
-        r'<a class="govuk-link app-language-switch__link" href="([^"]+)"[^>]*>([^<]+)</a>', html
+        r'<a class="[^"]*app-language-switch__link" href="([^"]+)"[^>]*>([^<]+)</a>', html
     )
     assert found, "no language switch on the page"
     return found.group(1).replace("&amp;", "&"), found.group(2)

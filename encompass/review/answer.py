@@ -20,7 +20,7 @@ from encompass.lifecycles.review import ReviewStatus
 from encompass.models import Child, ReviewAsk, ReviewItem, Setting
 from encompass.records import audit
 from encompass.review.ask import NO, YES
-from encompass.review.queue import ReviewError, claim, place
+from encompass.review.queue import ReviewError, claim, settle
 
 CONFIRMED = "confirmed_by_setting"
 
@@ -70,29 +70,18 @@ def answer_ask(
     claim(session, item)
     chosen = next(
         (c for c in item.candidates if int(c["pupil_id"]) == ask.pupil_id),
-        None,
+        {"pupil_id": ask.pupil_id},
     )
-    item.candidates = [chosen] if chosen else []
-    child = place(
+    return settle(
         session,
         item,
         setting,
-        pupil_id=ask.pupil_id,
+        chosen,
         decision=CONFIRMED,
         reason="confirmed by the setting when asked",
+        user_id=user_id,
         now=now,
         policy=policy,
         school_day_start=school_day_start,
-        user_id=user_id,
-    )
-    audit.record(
-        session,
-        "review.resolved",
-        user_id=user_id,
-        object_type="review_item",
-        object_id=item.id,
         remote_addr=remote_addr,
-        detail=f"{CONFIRMED}: setting {setting.urn}",
-        at=now,
     )
-    return child

@@ -273,6 +273,38 @@ def resolve_review(
         decision, reason = NOT_ON_ROLL, "not on any roll (review): the fallback team"
     else:
         decision, reason = "setting", "setting chosen in review"
+    return settle(
+        session,
+        item,
+        setting,
+        chosen,
+        decision=decision,
+        reason=reason,
+        user_id=user_id,
+        now=now,
+        policy=policy,
+        school_day_start=school_day_start,
+        remote_addr=remote_addr,
+    )
+
+
+def settle(
+    session: Session,
+    item: ReviewItem,
+    setting: Setting,
+    chosen: dict[str, Any] | None,
+    *,
+    decision: str,
+    reason: str,
+    user_id: int | None,
+    now: datetime,
+    policy: AlertPolicy,
+    school_day_start: str,
+    remote_addr: str = "",
+) -> Child:
+    """A claimed item decided: the child placed at the setting (the chosen candidate's
+    pupil, if any) with its alert, the decision audited. The coordinator's decision and a
+    setting's "our pupil" both end here."""
     # The other pupils' details are no longer needed here: keep only the one chosen.
     item.candidates = [chosen] if chosen else []
     child = place(
@@ -294,7 +326,7 @@ def resolve_review(
         object_type="review_item",
         object_id=item.id,
         remote_addr=remote_addr,
-        detail=f"{item.decision}: setting {setting.urn}",
+        detail=f"{decision}: setting {setting.urn}",
         at=now,
     )
     return child

@@ -14,21 +14,10 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
-
+from encompass.alerts.messages import deadline
 from encompass.language import catalogue
 
 Languages = tuple[str, ...]
-
-
-def ask_deadline(due_by: datetime | None, tz: ZoneInfo, locale: str = "en") -> str:
-    """'08:45 Tue 1 Dec' ('08:45 Maw 1 Rhag') in the service's time zone."""
-    if due_by is None:
-        return catalogue(locale).gettext("the start of the next school day")
-    local = due_by.astimezone(tz)
-    if locale == "en":
-        return f"{local:%H:%M} {local:%a} {local.day} {local:%b}"
-    return format_datetime(local, "HH:mm EEE d MMM", tzinfo=tz, locale=locale).replace(".", "")
 
 
 def _languages(languages: Languages | None) -> Languages:
@@ -48,11 +37,11 @@ def ask_sms(
             "Operation Encompass: please confirm whether a child attends %(setting)s, "
             "before %(due)s."
         )
-        % {"setting": setting_short_name, "due": ask_deadline(due_by, tz, first)}
+        % {"setting": setting_short_name, "due": deadline(due_by, tz, first)}
     ]
     parts += [
         catalogue(lang).gettext("Please confirm whether a child attends, before %(due)s.")
-        % {"due": ask_deadline(due_by, tz, lang)}
+        % {"due": deadline(due_by, tz, lang)}
         for lang in others
     ]
     sign_in = " / ".join(catalogue(lang).gettext("Sign in") for lang in (first, *others))
@@ -74,7 +63,7 @@ def ask_email(
         t = catalogue(lang)
         values = {
             "setting": setting_short_name,
-            "due": ask_deadline(due_by, tz, lang),
+            "due": deadline(due_by, tz, lang),
             "link": link,
         }
         subjects.append(t.gettext("Operation Encompass: does a child attend %(setting)s?") % values)

@@ -87,8 +87,8 @@ def alert_sms(
         % {"setting": setting_short_name, "due": deadline(due_by, tz, first)}
     ]
     parts += [_new_notification(lang, deadline(due_by, tz, lang)) for lang in others]
-    sign_in = " / ".join(catalogue(lang).gettext("Sign in to view") for lang in languages)
-    return " ".join(parts) + f" {sign_in}: {link}"
+    sign_ins = [catalogue(lang).gettext("Sign in to view") for lang in languages]
+    return compose.sms(parts, sign_ins, link)
 
 
 def alert_email(
@@ -162,8 +162,8 @@ def reminder_sms(
         % {"count": count, "setting": setting_short_name, "due": deadline(due_by, tz, first)}
     ]
     parts += [_from_the_holiday(lang, count, deadline(due_by, tz, lang)) for lang in others]
-    sign_in = " / ".join(catalogue(lang).gettext("Sign in to view") for lang in languages)
-    return " ".join(parts) + f" {sign_in}: {link}"
+    sign_ins = [catalogue(lang).gettext("Sign in to view") for lang in languages]
+    return compose.sms(parts, sign_ins, link)
 
 
 def _from_the_holiday(lang: str, count: int, due: str) -> str:
@@ -269,8 +269,8 @@ def council_sms(
         % {"count": count, "due": deadline(due_by, tz, lang)}
         for lang in others
     ]
-    sign_in = " / ".join(catalogue(lang).gettext("Sign in to view") for lang in languages)
-    return " ".join(parts) + f" {sign_in}: {link}"
+    sign_ins = [catalogue(lang).gettext("Sign in to view") for lang in languages]
+    return compose.sms(parts, sign_ins, link)
 
 
 def council_email(

@@ -15,7 +15,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from encompass.alerts.messages import deadline
-from encompass.language import catalogue
+from encompass.language import catalogue, compose
 
 Languages = tuple[str, ...]
 
@@ -44,8 +44,8 @@ def ask_sms(
         % {"due": deadline(due_by, tz, lang)}
         for lang in others
     ]
-    sign_in = " / ".join(catalogue(lang).gettext("Sign in") for lang in (first, *others))
-    return " ".join(parts) + f" {sign_in}: {link}"
+    sign_ins = [catalogue(lang).gettext("Sign in") for lang in (first, *others)]
+    return compose.sms(parts, sign_ins, link)
 
 
 def ask_email(

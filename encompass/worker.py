@@ -90,7 +90,8 @@ def _tick(app: Flask, now: datetime, started: float) -> dict[str, int]:
         counts["reviews_escalated"] = reviews_escalated
     if fired:
         counts["escalation_steps"] = fired
-    _add(counts, housekeeping(engine, now, built))
+    if _housekeeping_due(app, now, built, stop):
+        _add(counts, housekeeping(engine, now, built))
     seconds = time.monotonic() - started
     beat = app.extensions.setdefault("encompass_heartbeat", Heartbeat())
     beat.add(seconds, counts)
@@ -158,6 +159,24 @@ def _summary(app: Flask) -> PassSummary:
     if summary is None:
         summary = app.extensions["encompass_pass_summary"] = PassSummary()
     return summary
+
+
+def _housekeeping_due(
+    app: Flask, now: datetime, built: Policies, stop: threading.Event | None
+) -> bool:
+    """Housekeeping on this worker's first pass, then once every housekeeping interval of
+    the passes' own time (a clock set back, as in tests, counts as due), and on the last
+    pass before the worker stops."""
+    last: datetime | None = app.extensions.get("encompass_housekeeping_at")
+    due = (
+        last is None
+        or now < last
+        or now - last >= built.operations.housekeeping_interval
+        or (stop is not None and stop.is_set())
+    )
+    if due:
+        app.extensions["encompass_housekeeping_at"] = now
+    return due
 
 
 def housekeeping(engine: Any, now: datetime, built: Policies) -> dict[str, int]:

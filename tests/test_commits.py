@@ -31,7 +31,6 @@ COMMITS = {
     "encompass/delivery/attempts.py:write": "a message's outcome, written as the provider "
     "answers (its status callback may come within moments), and claimed messages handed "
     "back unsent; each retried while the database is away",
-    "encompass/delivery/attempts.py:_record_failure": "a failed attempt's outcome, likewise",
     "encompass/escalation/steps.py:fire_due_steps": "claiming work: a batch of ladder steps "
     "claimed and its messages queued, in one transaction per batch",
     "encompass/records/audit.py:seal": "sealing the audit chain",

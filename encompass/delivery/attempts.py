@@ -12,24 +12,28 @@ nothing waits for the stuck-`sending` timeout and nothing goes twice.
 
 from __future__ import annotations
 
-import functools
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import Update, bindparam, func, or_, update
 from sqlalchemy import select as sa_select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
 from encompass.db import UNAVAILABLE, UTCDateTime, is_postgres, session_scope
 from encompass.delivery.status import SENDING_TIMEOUT
-from encompass.delivery.transports import OutboundMessage, Transport, TransportError
+from encompass.delivery.transports import (
+    OutboundMessage,
+    SendResult,
+    Transport,
+    TransportError,
+)
 from encompass.lifecycles.alert import ALERT, AlertStatus
 from encompass.lifecycles.delivery import (
     CANCELLED,
@@ -307,47 +311,112 @@ def _stopped(row: Any) -> bool:
     return row.acknowledged_at is not None or row.withdrawn_at is not None
 
 
-def _send(
-    engine: Engine,
-    transports: Mapping[str, Transport],
-    ready: _Ready,
-    policy: DeliveryPolicy,
-    now: datetime,
-) -> str:
-    """The provider call (no database connection held during it), then its outcome,
-    written at once: Twilio's status callbacks find the message by the id it gave, and
-    may come back within moments."""
+@dataclass(frozen=True)
+class _Answer:
+    """What the provider said to one send (asked with no database connection held)."""
+
+    ready: _Ready
+    transport: str
+    took_ms: int
+    result: SendResult | None = None
+    error: TransportError | None = None
+
+
+def _call(transports: Mapping[str, Transport], ready: _Ready) -> _Answer:
+    """The provider call for one claimed message; nothing is written here."""
     transport = transports[ready.message.channel]
     started = time.monotonic()
     try:
         result = transport.send(ready.message)
     except TransportError as exc:
-        took = int((time.monotonic() - started) * 1000)
-        record = functools.partial(
-            _record_failure, engine, ready, transport.name, exc, policy, now, took
-        )
-        return _until_written(record, f"delivery {ready.delivery_id} failure", policy)
-    took = int((time.monotonic() - started) * 1000)
-    sent = {
+        return _Answer(ready, transport.name, _ms_since(started), error=exc)
+    return _Answer(ready, transport.name, _ms_since(started), result=result)
+
+
+def _ms_since(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
+def _record(
+    engine: Engine, answers: Sequence[_Answer], policy: DeliveryPolicy, now: datetime
+) -> list[str]:
+    """The outcomes of the answers that are in, written together in one transaction as
+    soon as they are in (Twilio's status callbacks find a message by the id it gave, and
+    may come back within moments). Returns each answer's status, in order."""
+
+    def write() -> list[bool]:
+        with engine.begin() as conn:
+            moved = [_write_answer(conn, answer, policy, now) for answer in answers]
+            # An alert's first message out marks it sent.
+            alerts = sorted(
+                {
+                    a.ready.alert_id
+                    for a, m in zip(answers, moved, strict=True)
+                    if m and a.error is None and a.ready.alert_unsent and a.ready.alert_id
+                }
+            )
+            if alerts:
+                for statement in _MARK_ALERTS_SENT:
+                    conn.execute(statement, {"ids": alerts, "now": now})
+        return moved
+
+    what = f"delivery {answers[0].ready.delivery_id}" + (
+        f" and {len(answers) - 1} more" if len(answers) > 1 else ""
+    )
+    moved = _until_written(write, f"{what}: outcome", policy)
+    return [_outcome(a, m, policy) for a, m in zip(answers, moved, strict=True)]
+
+
+def _write_answer(conn: Connection, answer: _Answer, policy: DeliveryPolicy, now: datetime) -> bool:
+    """One answer's outcome on its own row, if the row is still this attempt's."""
+    ready = answer.ready
+    params: dict[str, Any] = {
         "delivery_id": ready.delivery_id,
         "attempt": ready.attempt,
-        "transport": transport.name,
-        "provider_id": result.provider_id,
-        "provider_ms": took,
+        "transport": answer.transport,
+        "provider_ms": answer.took_ms,
         "now": now,
     }
+    if answer.error is None:
+        assert answer.result is not None
+        params["provider_id"] = answer.result.provider_id
+        statement = _MARK_SENT[DeliveryStatus(answer.result.status)]
+    else:
+        params.update(
+            error_code=answer.error.code,
+            error_message=str(answer.error)[:500],
+            due_at=now + policy.backoff(ready.attempt),
+        )
+        statement = _FAILED_ATTEMPT[_after_failure(answer, policy)]
+    return bool(conn.execute(statement, params).rowcount)
 
-    def write() -> int:
-        with engine.begin() as conn:
-            moved = conn.execute(_MARK_SENT[DeliveryStatus(result.status)], sent).rowcount
-            if moved and ready.alert_unsent:
-                for statement in _MARK_ALERTS_SENT:
-                    conn.execute(statement, {"ids": [ready.alert_id], "now": now})
-        return int(moved)
 
-    if not _until_written(write, f"delivery {ready.delivery_id} sent", policy):
-        return _late(ready, transport.name, result.status)
-    return result.status
+def _after_failure(answer: _Answer, policy: DeliveryPolicy) -> DeliveryStatus:
+    """A permanent failure, or the last attempt, fails the message; a temporary one waits
+    to be retried, with backoff."""
+    assert answer.error is not None
+    retry = not answer.error.permanent and answer.ready.attempt < policy.max_attempts
+    return CREATED if retry else FAILED
+
+
+def _outcome(answer: _Answer, moved: bool, policy: DeliveryPolicy) -> str:
+    """The count an answer goes under, once written (or found too late to write)."""
+    ready, exc, result = answer.ready, answer.error, answer.result
+    if exc is None:
+        assert result is not None
+        return result.status if moved else _late(ready, answer.transport, result.status)
+    if not moved:
+        return _late(ready, answer.transport, f"failure {exc.code}")
+    status = _after_failure(answer, policy)
+    log.warning(
+        "delivery %s via %s failed (%s, %s): %s",
+        ready.delivery_id,
+        answer.transport,
+        "permanent" if exc.permanent else "temporary",
+        exc.code,
+        status,
+    )
+    return str(status)
 
 
 def _late(ready: _Ready, transport_name: str, status: str) -> str:
@@ -415,13 +484,30 @@ def send_claimed(
             raise
         if len(ready) < len(ids):
             counts[CANCELLED] = counts.get(CANCELLED, 0) + len(ids) - len(ready)
-        send = functools.partial(_send, engine, transports, policy=policy, now=now)
-        statuses = (
-            pool.map(send, ready) if pool is not None and len(ready) > 1 else map(send, ready)
-        )
-        for status in statuses:
+        for status in _send_group(engine, transports, ready, policy, now, pool):
             counts[status] = counts.get(status, 0) + 1
     return counts
+
+
+def _send_group(
+    engine: Engine,
+    transports: Mapping[str, Transport],
+    ready: Sequence[_Ready],
+    policy: DeliveryPolicy,
+    now: datetime,
+    pool: ThreadPoolExecutor | None,
+) -> Iterator[str]:
+    """Send a group at once (on the pool) and write the answers as they come: whatever
+    has come in while the last write was going on is written in the next, in one
+    transaction, so a busy worker writes a few answers a commit, an idle one each alone."""
+    if pool is None or len(ready) < 2:
+        for one in ready:
+            yield from _record(engine, [_call(transports, one)], policy, now)
+        return
+    pending = {pool.submit(_call, transports, one) for one in ready}
+    while pending:
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        yield from _record(engine, [future.result() for future in done], policy, now)
 
 
 def _hand_back(engine: Engine, ids: Sequence[int], policy: DeliveryPolicy, why: str) -> None:
@@ -443,46 +529,6 @@ def _hand_back(engine: Engine, ids: Sequence[int], policy: DeliveryPolicy, why: 
 
     _until_written(write, f"{len(ids)} claimed messages handed back", policy)
     log.warning("%d claimed messages handed back unsent: %s", len(ids), why)
-
-
-def _record_failure(
-    engine: Engine,
-    ready: _Ready,
-    transport_name: str,
-    exc: TransportError,
-    policy: DeliveryPolicy,
-    now: datetime,
-    took_ms: int,
-) -> str:
-    """A permanent failure, or the last attempt, fails the message; a temporary one waits
-    to be retried, with backoff."""
-    retry = not exc.permanent and ready.attempt < policy.max_attempts
-    status = CREATED if retry else FAILED
-    with engine.begin() as conn:
-        moved = conn.execute(
-            _FAILED_ATTEMPT[status],
-            {
-                "delivery_id": ready.delivery_id,
-                "attempt": ready.attempt,
-                "transport": transport_name,
-                "provider_ms": took_ms,
-                "error_code": exc.code,
-                "error_message": str(exc)[:500],
-                "due_at": now + policy.backoff(ready.attempt),
-                "now": now,
-            },
-        ).rowcount
-    if not moved:
-        return _late(ready, transport_name, f"failure {exc.code}")
-    log.warning(
-        "delivery %s via %s failed (%s, %s): %s",
-        ready.delivery_id,
-        transport_name,
-        "permanent" if exc.permanent else "temporary",
-        exc.code,
-        status,
-    )
-    return str(status)
 
 
 def time_out_stuck(session: Session, now: datetime, policy: DeliveryPolicy) -> int:

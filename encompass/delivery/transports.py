@@ -8,6 +8,7 @@ failure is permanent (do not retry: a bad number, an unsubscribed phone) or temp
 from __future__ import annotations
 
 import logging
+import os
 import smtplib
 import ssl
 import uuid
@@ -97,11 +98,20 @@ def mask_address(address: str) -> str:
 
 
 class _RebasedHttpClient(TwilioHttpClient):
-    """Sends every Twilio request to TWILIO_API_BASE instead of https://api.twilio.com."""
+    """Sends every Twilio request to TWILIO_API_BASE instead of https://api.twilio.com.
+
+    The environment's proxy and CA bundle settings (HTTPS_PROXY, NO_PROXY,
+    REQUESTS_CA_BUNDLE) are read once, here, not on every request: reading them scans the
+    whole environment, a fifth of a send's CPU on the worker's hottest path."""
 
     def __init__(self, base: str, timeout: float) -> None:
-        super().__init__(timeout=timeout)
         self.base = base.rstrip("/")
+        super().__init__(timeout=timeout, proxy=requests.utils.get_environ_proxies(self.base))
+        if self.session is not None:
+            self.session.trust_env = False
+            self.session.verify = (
+                os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+            )
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
         if url.startswith(TWILIO_DEFAULT_BASE):

@@ -13,6 +13,10 @@ class OperationsPolicy:
     worker_stale: timedelta
     # How often the worker starts a pass (WORKER_INTERVAL_SECONDS).
     worker_interval: timedelta = timedelta(seconds=1)
+    # How often a worker does its housekeeping (retention, sweeping old rate-limit windows
+    # and sessions, sealing the audit trail): none of it is urgent, and doing it on every
+    # pass cost a busy worker a third of its idle passes' time.
+    housekeeping_interval: timedelta = timedelta(seconds=30)
 
     @classmethod
     def from_config(cls, cfg: Any) -> OperationsPolicy:

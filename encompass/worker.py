@@ -10,6 +10,7 @@ import logging
 import signal
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,7 +19,7 @@ from flask import Flask
 from encompass.alerts.follow_up import queue_follow_up_prompts
 from encompass.alerts.reminders import queue_holiday_reminders
 from encompass.db import UNAVAILABLE, session_scope, utcnow
-from encompass.delivery.attempts import send_due
+from encompass.delivery.attempts import DeliveryPolicy, send_due, send_pool, time_out_stuck
 from encompass.delivery.transports import Transport, TransportSettings, build_transports
 from encompass.escalation.failures import follow_up_failures
 from encompass.escalation.steps import fire_due_steps
@@ -45,6 +46,19 @@ def _transports(app: Flask, settings: TransportSettings) -> dict[str, Transport]
     return cached[1]
 
 
+def _send_pool(app: Flask, policy: DeliveryPolicy) -> ThreadPoolExecutor:
+    """The worker's threads for provider calls, made once and kept while the concurrency
+    stays the same."""
+    cached = app.extensions.get("encompass_send_pool")
+    if cached is None or cached[0] != policy.concurrency:
+        if cached is not None:
+            cached[1].shutdown(wait=False)
+        cached = (policy.concurrency, send_pool(policy))
+        app.extensions["encompass_send_pool"] = cached
+    pool: ThreadPoolExecutor = cached[1]
+    return pool
+
+
 def tick(app: Flask, now: datetime | None = None) -> dict[str, int]:
     """One pass of the worker's work as of `now` (default: the clock); once complete, the
     pass is written as the worker's heartbeat (at the clock's time, whatever `now` is)."""
@@ -61,6 +75,7 @@ def _tick(app: Flask, now: datetime, started: float) -> dict[str, int]:
     built = policies(app)
     alerts, delivery = built.alerts, built.delivery
     transports = _transports(app, built.transports)
+    pool = _send_pool(app, delivery)
     counts: dict[str, int] = {}
     with session_scope(engine) as session:
         reminded = queue_holiday_reminders(session, now, alerts)
@@ -69,8 +84,11 @@ def _tick(app: Flask, now: datetime, started: float) -> dict[str, int]:
     with session_scope(engine) as session:
         reviews_escalated = escalate_due_reviews(session, now, alerts)
     stop = app.extensions.get("encompass_worker_stop")
+    if _due_every(app, "timeouts", now, built.operations.stuck_check_interval, stop):
+        with session_scope(engine) as session:
+            time_out_stuck(session, now, delivery)
     fired = fire_due_steps(engine, now, alerts)
-    _add(counts, send_due(engine, transports, delivery, now, stop))
+    _add(counts, send_due(engine, transports, delivery, now, stop, pool))
     # A failure can queue the next channel at once: follow up, then send that too.
     for _ in range(3):
         if stop is not None and stop.is_set():
@@ -81,7 +99,7 @@ def _tick(app: Flask, now: datetime, started: float) -> dict[str, int]:
             break
         counts["failures_followed_up"] = counts.get("failures_followed_up", 0) + followed
         fired += fire_due_steps(engine, now, alerts)
-        _add(counts, send_due(engine, transports, delivery, now, stop))
+        _add(counts, send_due(engine, transports, delivery, now, stop, pool))
     if reminded:
         counts["holiday_reminders"] = reminded
     if prompted:
@@ -90,7 +108,7 @@ def _tick(app: Flask, now: datetime, started: float) -> dict[str, int]:
         counts["reviews_escalated"] = reviews_escalated
     if fired:
         counts["escalation_steps"] = fired
-    if _housekeeping_due(app, now, built, stop):
+    if _due_every(app, "housekeeping", now, built.operations.housekeeping_interval, stop):
         _add(counts, housekeeping(engine, now, built))
     seconds = time.monotonic() - started
     beat = app.extensions.setdefault("encompass_heartbeat", Heartbeat())
@@ -161,21 +179,17 @@ def _summary(app: Flask) -> PassSummary:
     return summary
 
 
-def _housekeeping_due(
-    app: Flask, now: datetime, built: Policies, stop: threading.Event | None
+def _due_every(
+    app: Flask, duty: str, now: datetime, every: timedelta, stop: threading.Event | None
 ) -> bool:
-    """Housekeeping on this worker's first pass, then once every housekeeping interval of
-    the passes' own time (a clock set back, as in tests, counts as due), and on the last
-    pass before the worker stops."""
-    last: datetime | None = app.extensions.get("encompass_housekeeping_at")
-    due = (
-        last is None
-        or now < last
-        or now - last >= built.operations.housekeeping_interval
-        or (stop is not None and stop.is_set())
-    )
+    """A duty done on this worker's first pass, then once every `every` of the passes' own
+    time (a clock set back, as in tests, counts as due), and on the last pass before the
+    worker stops."""
+    done: dict[str, datetime] = app.extensions.setdefault("encompass_duties_done", {})
+    last = done.get(duty)
+    due = last is None or now < last or now - last >= every or (stop is not None and stop.is_set())
     if due:
-        app.extensions["encompass_housekeeping_at"] = now
+        done[duty] = now
     return due
 
 
@@ -236,6 +250,9 @@ def run_worker(app: Flask) -> None:
     signal.signal(signal.SIGINT, _stop)
     log.info("worker started: tick every %ss", interval)
     scheduler.start()
+    held = app.extensions.pop("encompass_send_pool", None)
+    if held is not None:
+        held[1].shutdown(wait=True)
     try:
         write_heartbeat(app)  # what passes since the last write did
     except UNAVAILABLE as exc:

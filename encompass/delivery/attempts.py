@@ -12,6 +12,7 @@ nothing waits for the stuck-`sending` timeout and nothing goes twice.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -566,17 +567,20 @@ def send_due(
     policy: DeliveryPolicy,
     now: datetime,
     stop: threading.Event | None = None,
+    pool: ThreadPoolExecutor | None = None,
 ) -> dict[str, int]:
-    """One pass: time out stuck rows, claim what is due, send it. Returns counts by status.
-    With `stop` set, no more is claimed and what is claimed but unsent is handed back.
+    """One pass: claim what is due, send it. Returns counts by status. With `stop` set, no
+    more is claimed and what is claimed but unsent is handed back. (Rows stuck in `sending`
+    are timed out by the worker, `time_out_stuck`, every few seconds.)
 
-    Each step commits on its own: the timeouts, each batch claimed (before any of it is
-    sent), and each message's outcome."""
+    Each step commits on its own: each batch claimed (before any of it is sent), and the
+    messages' outcomes."""
     counts: dict[str, int] = {}
-    with session_scope(engine) as session:
-        time_out_stuck(session, now, policy)
-    # Provider calls are slow and independent: several at once.
-    with ThreadPoolExecutor(max_workers=max(policy.concurrency, 1)) as pool:
+    # Provider calls are slow and independent: several at once, on the worker's pool (kept
+    # from pass to pass: its threads are not started again for every pass).
+    with contextlib.ExitStack() as own:
+        if pool is None:
+            pool = own.enter_context(send_pool(policy))
         while stop is None or not stop.is_set():
             with session_scope(engine) as session:
                 claimed = claim_due(session, now, policy)
@@ -586,3 +590,8 @@ def send_due(
             for status, n in sent.items():
                 counts[status] = counts.get(status, 0) + n
     return counts
+
+
+def send_pool(policy: DeliveryPolicy) -> ThreadPoolExecutor:
+    """The threads that make provider calls, `policy.concurrency` of them."""
+    return ThreadPoolExecutor(max_workers=max(policy.concurrency, 1), thread_name_prefix="send")

@@ -17,6 +17,9 @@ class OperationsPolicy:
     # and sessions, sealing the audit trail): none of it is urgent, and doing it on every
     # pass cost a busy worker a third of its idle passes' time.
     housekeeping_interval: timedelta = timedelta(seconds=30)
+    # How often a worker looks for messages stuck in `sending` past the sending timeout
+    # (five minutes by default): a few seconds late to notice is nothing beside that.
+    stuck_check_interval: timedelta = timedelta(seconds=5)
 
     @classmethod
     def from_config(cls, cfg: Any) -> OperationsPolicy:

@@ -10,10 +10,19 @@ to one is caught out by the others.
   roll, every duplicate is a notice, and a fifth of the notices' people are taken off the
   roll. Australian four-digit postcodes become UK-shaped ones digit for digit (2615 ->
   "CF61 5AA": a digit error stays a one-character error).
+  FEBRL 4 comes as two files, 4a (5,000 originals) and 4b (one duplicate of each). A
+  duplicate whose date of birth is empty or impossible (31 November) is a notice with
+  the date not known (None), never dropped. An original without a readable date is left
+  off the roll, as `roll import` would leave it (it rejects the row, naming the field: a
+  school's MIS and the census hold a date for every pupil), so its duplicate is a child
+  on no roll.
 - `moved_ocr`: the generator's households, but notices written up by hand and scanned:
   30% of families have moved (anywhere in the country), names and dates read by OCR
   (rn/m, cl/d, li/h, 1/7, 3/8, 5/6 ...), given names missing or an initial only, and
-  surnames with their particles or second part dropped.
+  surnames with their particles or second part dropped. Three pupils in four have a
+  middle name on the roll ("Given Middle", as MIS exports give forenames); of those
+  children the notice gives the middle name as the given name one time in ten (the
+  name the child goes by), both names one in seven, the given name alone otherwise.
 """
 
 from __future__ import annotations
@@ -246,10 +255,15 @@ MOVED_OCR = {
     "dob_ocr": 0.06,
     "postcode_missing": 0.10,
 }
+# Of the children with a middle name on the roll: the notice gives the middle name as the
+# given name, or both names ("Given Middle"); otherwise the given name alone.
+MIDDLE_ON_ROLL = 0.75
+MIDDLE_AS_GIVEN = 0.10
+GIVEN_AND_MIDDLE = 0.15
 
 
 def moved_ocr(pupils: int, count: int, seed: int) -> Case:
-    world = matching_data.build_world(pupils, seed + 7)
+    world = matching_data.build_world(pupils, seed + 7, middle_share=MIDDLE_ON_ROLL)
     rng = random.Random(seed + 8)
     off = count // 5
     people = [(c, True) for c in rng.sample(world.pupils, count - off)]
@@ -271,6 +285,13 @@ def moved_ocr(pupils: int, count: int, seed: int) -> Case:
         if chance("moved_house"):
             place = rng.choice(all_postcodes)
             postcode, address = place.code, f"{rng.randint(1, 120)} {place.street}"
+        if child.middle:
+            told = rng.random()
+            if told < MIDDLE_AS_GIVEN:
+                given = child.middle
+                errors.append("middle_as_given")
+            elif told < MIDDLE_AS_GIVEN + GIVEN_AND_MIDDLE:
+                given = child.roll_given
         if chance("given_ocr"):
             given = _ocr(rng, given)
         if chance("family_ocr"):
@@ -303,7 +324,9 @@ def moved_ocr(pupils: int, count: int, seed: int) -> Case:
         "moved_ocr",
         "the generator's households; notices with 30% moved house (anywhere; brothers and "
         "sisters listed as in the generator), OCR misreads, "
-        "given names missing or an initial only, surname parts dropped, dates misread",
+        "given names missing or an initial only, surname parts dropped, dates misread; "
+        "three pupils in four with a middle name on the roll, the notice giving it as the "
+        "given name for one in ten of them",
         world.settings,
         _world_roll(world),
         notices,

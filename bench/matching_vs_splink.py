@@ -4,10 +4,11 @@ For each error model (bench/linkage_models.py: our generator; FEBRL 1, 2, 3 and 
 reshaped into a roll plus notices; moved families with OCR errors and middle names) the
 roll is imported into a fresh SQLite database with the real `roll import` code, the
 engine learns its weights from the roll and from the notices (unlabelled, as it learns
-from the notices it sees in service), and every notice is resolved with the live engine. Splink gets the same roll
-and notices: unsupervised (u by random sampling, m by expectation maximisation), its
-default comparisons for given name and surname (term-frequency adjusted), date of birth,
-postcode and address, run by DuckDB in its own virtual environment.
+from the notices it sees in service), and every notice is resolved with the live engine.
+Splink gets the same roll and notices: unsupervised (u by random sampling, m by
+expectation maximisation), its default comparisons for given name and surname
+(term-frequency adjusted), date of birth, postcode and address, run by DuckDB in its own
+virtual environment.
 
 Reported per model: false matches (a notice matched to a pupil who is not the child, or
 a child on no roll matched at all), recall (children on a roll matched to the right

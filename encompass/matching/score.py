@@ -244,6 +244,11 @@ def given_level(child: str, pupil: str) -> tuple[str, str]:
         return MIDDLE, "known by a middle name"
     if slip(cf, pf) or slip(compact(child), compact(pupil)):
         return SPELLING, "a spelling or typing slip"
+    if any(slip(cf, m) for m in pupil.split()[1:]) or any(slip(pf, m) for m in child.split()[1:]):
+        # Known by a middle name, which was written with a slip ("Isabela" for the roll's
+        # "Imogen Isabella"): the same level as the middle name written right, so that
+        # its weight is learned over both.
+        return MIDDLE, "known by a middle name (with a spelling or typing slip)"
     similarity = JaroWinkler.similarity(child, pupil)
     if similarity >= 0.85:
         return SIMILAR, f"similar ({similarity:.2f}) but not the same"

@@ -47,6 +47,8 @@ def other_school(db):
         (("Amelia Rose", "Brown"), ("Amelia", "Brown")),  # middle name on the roll only
         (("Amelia", "Brown"), ("Amelia Rose", "Brown")),  # middle name on the notice only
         (("Amelia Rose", "Brown"), ("Rose", "Brown")),  # known by her middle name
+        (("Imogen Isabella", "Brown"), ("Isabela", "Brown")),  # ... written with a slip
+        (("Isabela", "Brown"), ("Imogen Isabella", "Brown")),  # the roll has it as given
         (("Amelia", "Brown"), ("Brown", "Amelia")),  # given name and surname swapped
         (("William", "Brown"), ("Bill", "Brown")),  # nickname
         (("Amelia", "Brown"), ("Millie", "Brown")),  # short form
@@ -146,6 +148,19 @@ def test_it_sends_twins_it_cannot_tell_apart_to_review(db, school, other_school,
     assert result.outcome == "review"
     assert result.reason == "pupils at different settings are too close to tell apart"
     assert len(result.candidates) == 2
+
+
+def test_a_name_written_as_a_twins_own_is_never_matched_to_the_other_by_a_middle_name(
+    db, school, other_school
+):
+    """'Isabela' is within a slip of Imogen Isabella's middle name, and is her twin's own
+    given name: the twin whose name it is comes first, and the other is never matched."""
+    imogen, isabela = twins(db, school, other_school, names=("Imogen Isabella", "Isabela"))
+
+    result = resolve_child(db, facts(given_name="Isabela"))
+
+    assert result.pupil_id != imogen.id
+    assert result.candidates[0].pupil_id == isabela.id
 
 
 def test_it_is_certain_of_the_setting_when_both_twins_attend_it(db, school):

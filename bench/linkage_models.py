@@ -23,6 +23,14 @@ to one is caught out by the others.
   middle name on the roll ("Given Middle", as MIS exports give forenames); of those
   children the notice gives the middle name as the given name one time in ten (the
   name the child goes by), both names one in seven, the given name alone otherwise.
+- `county`: one county's rolls (Devon: one council, one postcode area), notices with the
+  generator's errors, and on top: 35% of families have moved within the county (a third
+  of those to a refuge, whose address is withheld: its postcode only; the rest to
+  relatives, address and postcode); 12% of children go by another surname (a third
+  double-barrelled with the roll's, the rest the mother's or a stepfather's, a surname
+  the roll does not give them); middle names as in `moved_ocr`; and 6% with the date of
+  birth not known, the officer giving an age in years instead (one year out one time in
+  ten).
 """
 
 from __future__ import annotations
@@ -51,6 +59,8 @@ class Notice:
     errors: tuple[str, ...] = ()
     # The other children of the household as listed on the notice (names, date of birth).
     siblings: tuple[tuple[str, str, date], ...] = ()
+    # The age in years the officer was told, when the date of birth is not known.
+    age_years: int | None = None
 
 
 @dataclass
@@ -327,6 +337,96 @@ def moved_ocr(pupils: int, count: int, seed: int) -> Case:
         "given names missing or an initial only, surname parts dropped, dates misread; "
         "three pupils in four with a middle name on the roll, the notice giving it as the "
         "given name for one in ten of them",
+        world.settings,
+        _world_roll(world),
+        notices,
+    )
+
+
+# --- a county: families that moved, other surnames, middle names, ages ------------------------
+COUNTY = {
+    "moved": 0.35,
+    "refuge": 1 / 3,  # of those that moved
+    "other_surname": 0.12,
+    "double_barrelled": 1 / 3,  # of those with another surname
+    "dob_unknown": 0.06,
+    "age_one_out": 0.10,  # of the ages given
+}
+
+
+def _years_old(dob: date, on: date) -> int:
+    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+
+
+def county(pupils: int, count: int, seed: int) -> Case:
+    council = next(c for c in matching_data.COUNCILS if c[1] == "Devon")
+    world = matching_data.build_world(
+        pupils, seed + 11, middle_share=MIDDLE_ON_ROLL, councils=[council]
+    )
+    made = matching_data.make_notices(world, count, seed + 12)
+    by_person = {c.person: c for c in (*world.pupils, *world.off_roll)}
+    rng = random.Random(seed + 13)
+    places = world.postcodes[council[0]]
+    refuges = rng.sample(places, 3)
+    notices = []
+    for n in made:
+        child = by_person[n.truth_person]
+        errors = list(n.errors)
+        given, family, dob = n.given, n.family, n.dob
+        postcode, address = n.postcode, n.address
+        age: int | None = None
+        if rng.random() < COUNTY["moved"]:
+            if rng.random() < COUNTY["refuge"]:
+                postcode, address = rng.choice(refuges).code, ""
+                errors.append("moved_refuge")
+            else:
+                place = rng.choice(places)
+                postcode, address = place.code, f"{rng.randint(1, 120)} {place.street}"
+                errors.append("moved_relatives")
+        if rng.random() < COUNTY["other_surname"]:
+            other = matching_data.FAMILY_NAMES(rng)
+            if rng.random() < COUNTY["double_barrelled"]:
+                family = (
+                    f"{child.family}-{other}" if rng.random() < 0.5 else f"{other}-{child.family}"
+                )
+                errors.append("surname_double_barrelled")
+            else:
+                family = other
+                errors.append("surname_other")
+        if child.middle:
+            told = rng.random()
+            if told < MIDDLE_AS_GIVEN:
+                given = child.middle
+                errors.append("middle_as_given")
+            elif told < MIDDLE_AS_GIVEN + GIVEN_AND_MIDDLE:
+                given = f"{given} {child.middle}"
+        if rng.random() < COUNTY["dob_unknown"]:
+            age = _years_old(child.dob, TODAY)
+            if rng.random() < COUNTY["age_one_out"]:
+                age = max(0, age + rng.choice((-1, 1)))
+            dob = None
+            errors.append("dob_unknown_age_given")
+        notices.append(
+            Notice(
+                n.ref,
+                given,
+                family,
+                dob,
+                postcode,
+                address,
+                f"P{n.truth_person}" if n.truth_settings else None,
+                n.truth_settings,
+                tuple(errors),
+                n.siblings,
+                age,
+            )
+        )
+    return Case(
+        "county",
+        "one county (Devon); the generator's errors, and 35% moved within the county (a "
+        "third to a refuge: postcode only), 12% under another surname (double-barrelled, "
+        "the mother's or a stepfather's), three pupils in four with a middle name on the "
+        "roll, 6% with an age in years instead of a date of birth",
         world.settings,
         _world_roll(world),
         notices,

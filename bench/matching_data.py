@@ -479,13 +479,20 @@ def _age(dob: date) -> float:
     return (TODAY - dob).days / 365.25
 
 
-def build_world(pupils_wanted: int, seed: int, middle_share: float = MIDDLE_SHARE) -> World:
+def build_world(
+    pupils_wanted: int,
+    seed: int,
+    middle_share: float = MIDDLE_SHARE,
+    councils: list[tuple[str, str, str]] | None = None,
+) -> World:
     """Households until the rolls hold `pupils_wanted` pupils; settings to take them;
-    `middle_share` of the children have a middle name on the roll."""
+    `middle_share` of the children have a middle name on the roll. `councils`: (LA code,
+    name, postcode area) of the councils to spread them over (COUNCILS)."""
+    councils = councils or COUNCILS
     rng = random.Random(seed)
-    per_council = pupils_wanted // len(COUNCILS) + 1
+    per_council = pupils_wanted // len(councils) + 1
     postcodes = {
-        la: _postcodes(rng, la, area, max(40, per_council // 7)) for la, _, area in COUNCILS
+        la: _postcodes(rng, la, area, max(40, per_council // 7)) for la, _, area in councils
     }
     settings: list[Setting] = []
     pupils: list[Child] = []
@@ -494,7 +501,7 @@ def build_world(pupils_wanted: int, seed: int, middle_share: float = MIDDLE_SHAR
     ey = 500000
     household = 0
     person = 0
-    for la, council, _ in COUNCILS:
+    for la, council, _ in councils:
         kinds = {
             "early_years": max(1, per_council // 8 // 60),
             "primary": max(1, per_council * 7 // 14 // 300),
@@ -546,7 +553,7 @@ def build_world(pupils_wanted: int, seed: int, middle_share: float = MIDDLE_SHAR
     # Whole households on no roll (moved from elsewhere, educated outside the scheme).
     outsiders = len(off_roll)
     while outsiders > 0:
-        la = rng.choice(COUNCILS)[0]
+        la = rng.choice(councils)[0]
         household += 1
         for child in _household(rng, household, postcodes[la], person, middle_share):
             person = child.person + 1

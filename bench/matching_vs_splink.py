@@ -1,10 +1,12 @@
 """Our matching engine and Splink on the same files, in one run, one table.
 
 For each error model (bench/linkage_models.py: our generator; FEBRL 1, 2, 3 and 4
-reshaped into a roll plus notices; moved families with OCR errors and middle names) the
-roll is imported into a fresh SQLite database with the real `roll import` code, the
-engine learns its weights from the roll and from the notices (unlabelled, as it learns
-from the notices it sees in service), and every notice is resolved with the live engine.
+reshaped into a roll plus notices; moved families with OCR errors and middle names; a
+county where families moved, children go by other surnames and some dates are not
+known) the roll is imported into a fresh SQLite database with the real `roll import`
+code, the engine learns its weights from the roll and from the notices (unlabelled, as it
+learns from the notices it sees in service), and every notice is resolved with the live
+engine.
 Splink gets the same roll and notices: unsupervised (u by random sampling, m by
 expectation maximisation), its default comparisons for given name and surname
 (term-frequency adjusted), date of birth, postcode and address, run by DuckDB in its own
@@ -67,7 +69,7 @@ from encompass.review import ask
 
 SPLINK_SIDE = Path(__file__).with_name("splink_side.py")
 DEFAULT_SPLINK = os.environ.get("SPLINK_PYTHON", "/work/venvs/splink/bin/python")
-MODELS = ("generator", "febrl1", "febrl2", "febrl3", "febrl4", "moved_ocr")
+MODELS = ("generator", "febrl1", "febrl2", "febrl3", "febrl4", "moved_ocr", "county")
 # The ask floors compared (encompass/review/ask.py ASK_FLOOR).
 FLOORS = (0.5, 0.7, 0.8, 0.9)
 
@@ -217,6 +219,7 @@ def facts(n: Notice) -> ChildFacts:
         postcode=n.postcode or None,
         address=n.address,
         siblings=tuple(Sibling(*sibling) for sibling in n.siblings),
+        age_years=n.age_years,
     )
 
 
@@ -434,6 +437,8 @@ def build(name: str, args: argparse.Namespace, workdir: Path) -> Case:
         return linkage_models.generator(args.pupils, args.notices, args.seed)
     if name == "moved_ocr":
         return linkage_models.moved_ocr(args.pupils, args.notices, args.seed)
+    if name == "county":
+        return linkage_models.county(args.pupils, args.notices, args.seed)
     raw = workdir / f"{name}-raw.csv"
     subprocess.run([args.splink_python, str(SPLINK_SIDE), "febrl", name[-1], str(raw)], check=True)
     return linkage_models.febrl(name[-1], raw, args.seed)

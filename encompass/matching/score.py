@@ -233,6 +233,11 @@ def given_level(child: str, pupil: str) -> tuple[str, str]:
         return EXACT, "agrees"
     cf, pf = first_name(child), first_name(pupil)
     if cf == pf:
+        if " " not in child or " " not in pupil:
+            # "Isla" for the roll's "Isla Anaya": the other given names are not given on
+            # one side (a notice often gives only the name a child goes by; a roll from
+            # an MIS gives them all), which is not their differing.
+            return EXACT, "agrees (the other given names not given on one side)"
         return FIRST_EXACT, "first names agree, other given names differ"
     if len(cf) == 1 or len(pf) == 1:
         if cf[0] == pf[0]:

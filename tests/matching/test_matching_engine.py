@@ -8,6 +8,7 @@ from sqlalchemy import insert, text
 from encompass.matching import ChildFacts, resolve_child
 from encompass.matching.frequencies import refresh_name_frequencies
 from encompass.matching.normalise import roll_keys
+from encompass.matching.score import given_level
 from encompass.models import Pupil
 from tests.factories import add_namesakes, create_pupil, create_setting
 
@@ -68,6 +69,22 @@ def test_it_matches_a_pupil_whatever_way_the_name_is_written(db, school, on_roll
         pupil.id,
     ), result
     assert result.score == 1.0
+
+
+@pytest.mark.parametrize(
+    ("child", "pupil", "level"),
+    [
+        ("isla", "isla anaya", "exact"),  # the middle name not given on the notice
+        ("isla anaya", "isla", "exact"),  # ... or not on the roll
+        ("isla rose", "isla anaya", "first_exact"),  # both given, and they differ
+        ("anaya", "isla anaya", "middle"),  # known by her middle name
+        ("anya", "isla anaya", "middle"),  # ... written with a slip
+        ("isla anaya", "anaya", "middle"),  # the roll has the middle name as given
+        ("ada", "isla anaya", "different"),  # not a slip of either
+    ],
+)
+def test_given_name_levels(child, pupil, level):
+    assert given_level(child, pupil)[0] == level
 
 
 @pytest.mark.parametrize("postcode", ["yo17hh", "YO1  7HH", "yo1 7HH"])

@@ -372,7 +372,10 @@ def slices(case: Case) -> dict[str, list[str]]:
 
 
 def score_slices(
-    refs: dict[str, list[str]], rows: list[dict[str, Any]], splink_found: set[str]
+    refs: dict[str, list[str]],
+    rows: list[dict[str, Any]],
+    splink_found: set[str],
+    placed: set[str],
 ) -> dict[str, dict[str, int]]:
     by_ref = {r["notice"].ref: r for r in rows}
     return {
@@ -381,15 +384,17 @@ def score_slices(
             "matched": sum(_right(by_ref[ref]) for ref in members),
             "review": sum(by_ref[ref]["outcome"] == "review" for ref in members),
             "splink": sum(ref in splink_found for ref in members),
+            "placeable": sum(ref in placed for ref in members),
         }
         for name, members in refs.items()
     }
 
 
 # --- what a careful person could place ------------------------------------------------------------
-def placeable(case: Case) -> int:
-    """Children on a roll whose pupil agrees exactly with the notice on at least three of
-    given name, surname, date of birth and postcode, where no other pupil agrees as well."""
+def placeable(case: Case) -> set[str]:
+    """The notices of children on a roll whose pupil agrees exactly with the notice on at
+    least three of given name, surname, date of birth and postcode, where no other pupil
+    agrees as well."""
     fields = lambda g, f, d, p: (name_key(g), name_key(f), d, postcode_key(p))  # noqa: E731
     index: dict[tuple[Any, ...], set[str]] = defaultdict(set)
     leave_out = [(1, 2, 3), (0, 2, 3), (0, 1, 3), (0, 1, 2)]
@@ -397,7 +402,7 @@ def placeable(case: Case) -> int:
         values = fields(given, family, dob, postcode)
         for keep in leave_out:
             index[(keep, *(values[i] for i in keep))].add(person)
-    count = 0
+    out = set()
     for n in case.notices:
         if not n.truth_person:
             continue
@@ -406,8 +411,9 @@ def placeable(case: Case) -> int:
         for keep in leave_out:
             if all(values[i] for i in keep):
                 found |= index.get((keep, *(values[i] for i in keep)), set())
-        count += found == {n.truth_person}
-    return count
+        if found == {n.truth_person}:
+            out.add(n.ref)
+    return out
 
 
 def moved_singled_out(case: Case, rows: list[dict[str, Any]]) -> tuple[int, int]:
@@ -494,10 +500,12 @@ def section(result: dict[str, Any]) -> str:
         "postcode and first line of the address both differ from every roll row of the "
         "child's); a middle name given as the given name where the roll has 'Given Middle'. "
         "Ours: matched to the right setting / sent to review; Splink: found at its best "
-        "threshold with no false match.",
+        "threshold with no false match; a careful person: as in the table above (three "
+        "fields exactly as on the roll, no other pupil as close).",
         "",
-        "| model | slice | notices | ours: matched | ours: to review | Splink best: found |",
-        "|---|---|---|---|---|---|",
+        "| model | slice | notices | careful person could place | ours: matched | "
+        "ours: to review | Splink best: found |",
+        "|---|---|---|---|---|---|---|",
     ]
     for m in result["models"]:
         for name, c in m["ours"]["slices"].items():
@@ -505,7 +513,8 @@ def section(result: dict[str, Any]) -> str:
                 continue
             n = c["notices"]
             lines.append(
-                f"| {m['name']} | {SLICES[name]} | {n:,} | {c['matched']:,} "
+                f"| {m['name']} | {SLICES[name]} | {n:,} | {c['placeable']:,} "
+                f"({c['placeable'] / n:.1%}) | {c['matched']:,} "
                 f"({c['matched'] / n:.1%}) | {c['review']:,} ({c['review'] / n:.1%}) | "
                 f"{c['splink']:,} ({c['splink'] / n:.1%}) |"
             )
@@ -581,7 +590,10 @@ def main() -> None:
         scored.update({k: v for k, v in ours.items() if k != "rows"})
         splink = score_splink(case, theirs["best"])
         splink["seconds"] = theirs["seconds"]
-        scored["slices"] = score_slices(slices(case), ours["rows"], splink.pop("best_found"))
+        placed = placeable(case)
+        scored["slices"] = score_slices(
+            slices(case), ours["rows"], splink.pop("best_found"), placed
+        )
         scored["asks"] = {str(floor): asks(ours["rows"], floor) for floor in FLOORS}
         scored["review_on_roll"] = sum(
             r["outcome"] == "review" and bool(r["notice"].truth_person) for r in ours["rows"]
@@ -592,7 +604,7 @@ def main() -> None:
             "roll": len(case.roll),
             "notices": len(case.notices),
             "on_roll": sum(1 for n in case.notices if n.truth_person),
-            "placeable": placeable(case),
+            "placeable": len(placed),
             "ours": scored,
             "splink": splink,
         }

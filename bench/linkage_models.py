@@ -272,6 +272,20 @@ MIDDLE_AS_GIVEN = 0.10
 GIVEN_AND_MIDDLE = 0.15
 
 
+def _middle(rng: random.Random, child: matching_data.Child, given: str, errors: list[str]) -> str:
+    """The given name on the notice of a child with a middle name on the roll: the middle
+    name, both, or the given name alone."""
+    if not child.middle:
+        return given
+    told = rng.random()
+    if told < MIDDLE_AS_GIVEN:
+        errors.append("middle_as_given")
+        return child.middle
+    if told < MIDDLE_AS_GIVEN + GIVEN_AND_MIDDLE:
+        return f"{given} {child.middle}"
+    return given
+
+
 def moved_ocr(pupils: int, count: int, seed: int) -> Case:
     world = matching_data.build_world(pupils, seed + 7, middle_share=MIDDLE_ON_ROLL)
     rng = random.Random(seed + 8)
@@ -295,13 +309,7 @@ def moved_ocr(pupils: int, count: int, seed: int) -> Case:
         if chance("moved_house"):
             place = rng.choice(all_postcodes)
             postcode, address = place.code, f"{rng.randint(1, 120)} {place.street}"
-        if child.middle:
-            told = rng.random()
-            if told < MIDDLE_AS_GIVEN:
-                given = child.middle
-                errors.append("middle_as_given")
-            elif told < MIDDLE_AS_GIVEN + GIVEN_AND_MIDDLE:
-                given = child.roll_given
+        given = _middle(rng, child, given, errors)
         if chance("given_ocr"):
             given = _ocr(rng, given)
         if chance("family_ocr"):
@@ -393,13 +401,7 @@ def county(pupils: int, count: int, seed: int) -> Case:
             else:
                 family = other
                 errors.append("surname_other")
-        if child.middle:
-            told = rng.random()
-            if told < MIDDLE_AS_GIVEN:
-                given = child.middle
-                errors.append("middle_as_given")
-            elif told < MIDDLE_AS_GIVEN + GIVEN_AND_MIDDLE:
-                given = f"{given} {child.middle}"
+        given = _middle(rng, child, given, errors)
         if rng.random() < COUNTY["dob_unknown"]:
             age = _years_old(child.dob, TODAY)
             if rng.random() < COUNTY["age_one_out"]:

@@ -12,10 +12,10 @@ to one is caught out by the others.
   "CF61 5AA": a digit error stays a one-character error).
   FEBRL 4 comes as two files, 4a (5,000 originals) and 4b (one duplicate of each). A
   duplicate whose date of birth is empty or impossible (31 November) is a notice with
-  the date not known (None), never dropped. An original without a readable date is left
-  off the roll, as `roll import` would leave it (it rejects the row, naming the field: a
-  school's MIS and the census hold a date for every pupil), so its duplicate is a child
-  on no roll.
+  the date not known (None), never dropped. An original without a readable date (or
+  without a given name or surname) is left off the roll, as `roll import` would leave it
+  (it rejects the row, naming the field: a school's MIS and the census hold a date for
+  every pupil), so its duplicate is a child on no roll.
 - `moved_ocr`: the generator's households, but notices written up by hand and scanned:
   30% of families have moved (anywhere in the country), names and dates read by OCR
   (rn/m, cl/d, li/h, 1/7, 3/8, 5/6 ...), given names missing or an initial only, and

@@ -1,7 +1,7 @@
 """Which ASK_FLOOR (encompass/review/ask.py): the wrong asks each floor would make.
 
-For one error model of bench/linkage_models.py (no Splink needed: `generator` or
-`moved_ocr`), the roll is imported with the real `roll import`, the engine learns its
+For one error model of bench/linkage_models.py (no Splink needed: `generator`,
+`moved_ocr` or `county`), the roll is imported with the real `roll import`, the engine learns its
 weights as in bench/matching_vs_splink.py, and every notice is resolved. Of the children
 the engine sends to review, each floor counts those whose best candidate would be asked
 (`ask_candidate`: one pupil at the floor or more, no pupil at another setting above the
@@ -27,12 +27,14 @@ import matching_vs_splink as bench
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--model", default="moved_ocr", choices=("generator", "moved_ocr"))
+    parser.add_argument(
+        "--model", default="moved_ocr", choices=("generator", "moved_ocr", "county")
+    )
     parser.add_argument("--pupils", type=int, default=20_000)
     parser.add_argument("--notices", type=int, default=3_000)
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
-    build = linkage_models.generator if args.model == "generator" else linkage_models.moved_ocr
+    build = getattr(linkage_models, args.model)
     case = build(args.pupils, args.notices, args.seed)
     started = time.perf_counter()
     workdir = Path(tempfile.mkdtemp(prefix="encompass-ask-floor-"))

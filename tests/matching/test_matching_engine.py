@@ -8,6 +8,7 @@ from sqlalchemy import insert, text
 from encompass.matching import ChildFacts, resolve_child
 from encompass.matching.frequencies import refresh_name_frequencies
 from encompass.matching.normalise import roll_keys
+from encompass.matching.score import given_level
 from encompass.models import Pupil
 from tests.factories import add_namesakes, create_pupil, create_setting
 
@@ -47,6 +48,8 @@ def other_school(db):
         (("Amelia Rose", "Brown"), ("Amelia", "Brown")),  # middle name on the roll only
         (("Amelia", "Brown"), ("Amelia Rose", "Brown")),  # middle name on the notice only
         (("Amelia Rose", "Brown"), ("Rose", "Brown")),  # known by her middle name
+        (("Imogen Isabella", "Brown"), ("Isabela", "Brown")),  # ... written with a slip
+        (("Isabela", "Brown"), ("Imogen Isabella", "Brown")),  # the roll has it as given
         (("Amelia", "Brown"), ("Brown", "Amelia")),  # given name and surname swapped
         (("William", "Brown"), ("Bill", "Brown")),  # nickname
         (("Amelia", "Brown"), ("Millie", "Brown")),  # short form
@@ -66,6 +69,22 @@ def test_it_matches_a_pupil_whatever_way_the_name_is_written(db, school, on_roll
         pupil.id,
     ), result
     assert result.score == 1.0
+
+
+@pytest.mark.parametrize(
+    ("child", "pupil", "level"),
+    [
+        ("isla", "isla anaya", "exact"),  # the middle name not given on the notice
+        ("isla anaya", "isla", "exact"),  # ... or not on the roll
+        ("isla rose", "isla anaya", "first_exact"),  # both given, and they differ
+        ("anaya", "isla anaya", "middle"),  # known by her middle name
+        ("anya", "isla anaya", "middle"),  # ... written with a slip
+        ("isla anaya", "anaya", "middle"),  # the roll has the middle name as given
+        ("ada", "isla anaya", "different"),  # not a slip of either
+    ],
+)
+def test_given_name_levels(child, pupil, level):
+    assert given_level(child, pupil)[0] == level
 
 
 @pytest.mark.parametrize("postcode", ["yo17hh", "YO1  7HH", "yo1 7HH"])
@@ -146,6 +165,19 @@ def test_it_sends_twins_it_cannot_tell_apart_to_review(db, school, other_school,
     assert result.outcome == "review"
     assert result.reason == "pupils at different settings are too close to tell apart"
     assert len(result.candidates) == 2
+
+
+def test_a_name_written_as_a_twins_own_is_never_matched_to_the_other_by_a_middle_name(
+    db, school, other_school
+):
+    """'Isabela' is within a slip of Imogen Isabella's middle name, and is her twin's own
+    given name: the twin whose name it is comes first, and the other is never matched."""
+    imogen, isabela = twins(db, school, other_school, names=("Imogen Isabella", "Isabela"))
+
+    result = resolve_child(db, facts(given_name="Isabela"))
+
+    assert result.pupil_id != imogen.id
+    assert result.candidates[0].pupil_id == isabela.id
 
 
 def test_it_is_certain_of_the_setting_when_both_twins_attend_it(db, school):

@@ -346,19 +346,14 @@ def _record(
     may come back within moments). Returns each answer's status, in order."""
 
     def write() -> list[bool]:
-        with engine.begin() as conn:
-            moved = [_write_answer(conn, answer, policy, now) for answer in answers]
-            # An alert's first message out marks it sent.
-            alerts = sorted(
-                {
-                    a.ready.alert_id
-                    for a, m in zip(answers, moved, strict=True)
-                    if m and a.error is None and a.ready.alert_unsent and a.ready.alert_id
-                }
-            )
-            if alerts:
-                for statement in _MARK_ALERTS_SENT:
-                    conn.execute(statement, {"ids": alerts, "now": now})
+        try:
+            with engine.begin() as conn:
+                moved = _write_answers(conn, answers, policy, now)
+                _mark_alerts_sent(conn, answers, moved, now)
+        except _NotAllMoved:
+            with engine.begin() as conn:
+                moved = [_write_answers(conn, [answer], policy, now)[0] for answer in answers]
+                _mark_alerts_sent(conn, answers, moved, now)
         return moved
 
     what = f"delivery {answers[0].ready.delivery_id}" + (
@@ -368,8 +363,35 @@ def _record(
     return [_outcome(a, m, policy) for a, m in zip(answers, moved, strict=True)]
 
 
-def _write_answer(conn: Connection, answer: _Answer, policy: DeliveryPolicy, now: datetime) -> bool:
-    """One answer's outcome on its own row, if the row is still this attempt's."""
+class _NotAllMoved(Exception):
+    """A statement written for several answers moved fewer rows than it had answers: some
+    row had moved on (timed out) while its send was out. Which one is not known, so the
+    transaction is rolled back and the answers written one by one."""
+
+
+def _write_answers(
+    conn: Connection, answers: Sequence[_Answer], policy: DeliveryPolicy, now: datetime
+) -> list[bool]:
+    """The answers' outcomes, those that take the same statement in one executemany (one
+    round trip for a busy worker's group of sends). Raises _NotAllMoved when some row was
+    no longer that attempt's."""
+    by_statement: dict[Update, list[dict[str, Any]]] = {}
+    for answer in answers:
+        statement, one = _answer_write(answer, policy, now)
+        by_statement.setdefault(statement, []).append(one)
+    for statement, many in by_statement.items():
+        moved = conn.execute(statement, many).rowcount
+        if moved != len(many):
+            if len(answers) == 1:
+                return [False]
+            raise _NotAllMoved
+    return [True] * len(answers)
+
+
+def _answer_write(
+    answer: _Answer, policy: DeliveryPolicy, now: datetime
+) -> tuple[Update, dict[str, Any]]:
+    """The statement that writes one answer's outcome on its row, and its parameters."""
     ready = answer.ready
     params: dict[str, Any] = {
         "delivery_id": ready.delivery_id,
@@ -381,15 +403,29 @@ def _write_answer(conn: Connection, answer: _Answer, policy: DeliveryPolicy, now
     if answer.error is None:
         assert answer.result is not None
         params["provider_id"] = answer.result.provider_id
-        statement = _MARK_SENT[DeliveryStatus(answer.result.status)]
-    else:
-        params.update(
-            error_code=answer.error.code,
-            error_message=str(answer.error)[:500],
-            due_at=now + policy.backoff(ready.attempt),
-        )
-        statement = _FAILED_ATTEMPT[_after_failure(answer, policy)]
-    return bool(conn.execute(statement, params).rowcount)
+        return _MARK_SENT[DeliveryStatus(answer.result.status)], params
+    params.update(
+        error_code=answer.error.code,
+        error_message=str(answer.error)[:500],
+        due_at=now + policy.backoff(ready.attempt),
+    )
+    return _FAILED_ATTEMPT[_after_failure(answer, policy)], params
+
+
+def _mark_alerts_sent(
+    conn: Connection, answers: Sequence[_Answer], moved: Sequence[bool], now: datetime
+) -> None:
+    """An alert's first message out marks it sent."""
+    alerts = sorted(
+        {
+            a.ready.alert_id
+            for a, m in zip(answers, moved, strict=True)
+            if m and a.error is None and a.ready.alert_unsent and a.ready.alert_id
+        }
+    )
+    if alerts:
+        for statement in _MARK_ALERTS_SENT:
+            conn.execute(statement, {"ids": alerts, "now": now})
 
 
 def _after_failure(answer: _Answer, policy: DeliveryPolicy) -> DeliveryStatus:

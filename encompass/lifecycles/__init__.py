@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Connection, Table, Update, update
+from sqlalchemy import ColumnElement, Connection, Table, Update, literal, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ClauseElement
 from sqlmodel import Session
@@ -55,9 +55,12 @@ class Lifecycle(Generic[S]):
     def statement(self, to: S, *where: ColumnElement[bool], **values: Any) -> Update:
         """UPDATE the table SET status = `to` (and `values`) WHERE status may move to `to`
         (and `where`)."""
+        # The states as bound values of their own, not one expanding list: the statement
+        # can then be run for many rows at once (executemany).
+        sources = [literal(state) for state in self.sources(to)]
         return (
             update(self.table)
-            .where(self.column.in_(self.sources(to)), *where)
+            .where(self.column.in_(sources), *where)
             .values({self.column.name: str(to), **values})
         )
 

@@ -175,3 +175,57 @@ def test_it_fails_a_stuck_message_that_has_used_its_attempts(app, db):
         assert time_out_stuck(session, NOW + timedelta(minutes=6), policy) == 1
     db.expire_all()
     assert db.get(Delivery, claimed).status == "failed"
+
+
+def test_a_group_of_answers_lands_in_one_write_each_on_its_own_row_and_a_late_one_on_none(app, db):
+    """The answers a busy worker writes together (delivery/attempts.py `_record`): several
+    sent, two failed for a while, one whose row was timed out while it was out (late): each
+    row gets its own provider id, time and error; the late row is left as the timeout left
+    it, and is reported late."""
+    from encompass.delivery.attempts import LATE, _Answer, _Ready, _record
+    from encompass.delivery.transports import OutboundMessage, SendResult, TransportError
+
+    _queue(db, 6)
+    engine = app.extensions["encompass_engine"]
+    policy = replace(policies(app).delivery, sending_timeout=timedelta(minutes=5))
+    with session_scope(engine) as session:
+        claimed = claim_due(session, NOW, policy)
+    assert len(claimed) == 6
+    late_id = claimed[5]
+    with session_scope(engine) as session:  # the sixth is timed out meanwhile
+        session.get(Delivery, late_id).claimed_at = NOW - timedelta(minutes=10)
+    with session_scope(engine) as session:
+        assert time_out_stuck(session, NOW, policy) == 1
+
+    def ready(i):
+        message = OutboundMessage(channel="email", to=f"k{i}@example.org", body="x")
+        return _Ready(delivery_id=claimed[i], alert_id=None, message=message, attempt=1)
+
+    answers = [
+        *(_Answer(ready(i), "smtp", 10 + i, result=SendResult(f"id-{i}")) for i in range(3)),
+        *(
+            _Answer(
+                ready(i),
+                "smtp",
+                20 + i,
+                error=TransportError("busy", permanent=False, code=f"4{i}"),
+            )
+            for i in (3, 4)
+        ),
+        _Answer(ready(5), "smtp", 30, result=SendResult("id-late")),
+    ]
+
+    statuses = _record(engine, answers, policy, NOW)
+
+    assert statuses == ["sent", "sent", "sent", "created", "created", LATE]
+    db.expire_all()
+    rows = {d.id: d for d in db.exec(select(Delivery))}
+    for i in range(3):
+        row = rows[claimed[i]]
+        assert (row.status, row.provider_id, row.provider_ms) == ("sent", f"id-{i}", 10 + i)
+    for i in (3, 4):
+        row = rows[claimed[i]]
+        assert (row.status, row.error_code, row.provider_ms) == ("created", f"4{i}", 20 + i)
+        assert row.due_at.replace(tzinfo=UTC) > NOW
+    late = rows[late_id]
+    assert (late.status, late.provider_id) == ("created", None)

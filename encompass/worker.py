@@ -23,6 +23,7 @@ from encompass.delivery.attempts import DeliveryPolicy, send_due, send_pool, tim
 from encompass.delivery.transports import Transport, TransportSettings, build_transports
 from encompass.escalation.failures import follow_up_failures
 from encompass.escalation.steps import fire_due_steps
+from encompass.lifecycles.delivery import FAILED
 from encompass.operations.heartbeat import Heartbeat
 from encompass.policies import Policies, policies
 from encompass.records import log_format
@@ -77,20 +78,26 @@ def _tick(app: Flask, now: datetime, started: float) -> dict[str, int]:
     transports = _transports(app, built.transports)
     pool = _send_pool(app, delivery)
     counts: dict[str, int] = {}
-    with session_scope(engine) as session:
-        reminded = queue_holiday_reminders(session, now, alerts)
-    with session_scope(engine) as session:
-        prompted = queue_follow_up_prompts(session, now, alerts)
-    with session_scope(engine) as session:
-        reviews_escalated = escalate_due_reviews(session, now, alerts)
     stop = app.extensions.get("encompass_worker_stop")
-    if _due_every(app, "timeouts", now, built.operations.stuck_check_interval, stop):
+    reminded = prompted = reviews_escalated = 0
+    # The timers counted in minutes (holiday reminders, follow-up prompts, review
+    # deadlines, messages stuck in sending, failures reported by Twilio's callbacks) are
+    # looked at every few seconds; the ladder's steps and the messages due, on every pass.
+    minutes = _due_every(app, "minutes", now, built.operations.minutes_check_interval, stop)
+    if minutes:
+        with session_scope(engine) as session:
+            reminded = queue_holiday_reminders(session, now, alerts)
+        with session_scope(engine) as session:
+            prompted = queue_follow_up_prompts(session, now, alerts)
+        with session_scope(engine) as session:
+            reviews_escalated = escalate_due_reviews(session, now, alerts)
         with session_scope(engine) as session:
             time_out_stuck(session, now, delivery)
     fired = fire_due_steps(engine, now, alerts)
     _add(counts, send_due(engine, transports, delivery, now, stop, pool))
-    # A failure can queue the next channel at once: follow up, then send that too.
-    for _ in range(3):
+    # A failure can queue the next channel at once: follow up, then send that too (at once
+    # after this pass's own failures; every few seconds for those the callbacks wrote).
+    for _ in range(3 if minutes or counts.get(FAILED) else 0):
         if stop is not None and stop.is_set():
             break
         with session_scope(engine) as session:

@@ -17,9 +17,10 @@ class OperationsPolicy:
     # and sessions, sealing the audit trail): none of it is urgent, and doing it on every
     # pass cost a busy worker a third of its idle passes' time.
     housekeeping_interval: timedelta = timedelta(seconds=30)
-    # How often a worker looks for messages stuck in `sending` past the sending timeout
-    # (five minutes by default): a few seconds late to notice is nothing beside that.
-    stuck_check_interval: timedelta = timedelta(seconds=5)
+    # How often a worker looks at the timers counted in minutes: holiday reminders,
+    # follow-up prompts, review deadlines, and messages stuck in `sending` past the
+    # sending timeout (five minutes by default). A few seconds late is nothing beside them.
+    minutes_check_interval: timedelta = timedelta(seconds=5)
 
     @classmethod
     def from_config(cls, cfg: Any) -> OperationsPolicy:

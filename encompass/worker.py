@@ -10,9 +10,10 @@ import logging
 import signal
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask
 
@@ -30,6 +31,7 @@ from encompass.records import log_format
 from encompass.review.queue import escalate_due_reviews
 
 log = logging.getLogger("encompass.worker")
+T = TypeVar("T")
 
 
 def _add(counts: dict[str, int], more: dict[str, int]) -> None:
@@ -37,27 +39,39 @@ def _add(counts: dict[str, int], more: dict[str, int]) -> None:
         counts[key] = counts.get(key, 0) + n
 
 
-def _transports(app: Flask, settings: TransportSettings) -> dict[str, Transport]:
-    """The app's transports, made once and kept while their settings stay the same (a
-    Twilio client keeps its connections open from one tick to the next)."""
-    cached = app.extensions.get("encompass_transports")
+def _kept(
+    app: Flask,
+    name: str,
+    settings: Any,
+    make: Callable[[Any], T],
+    retire: Callable[[T], None] | None = None,
+) -> T:
+    """What `make(settings)` made, kept on the app from pass to pass while the settings stay
+    the same (made again when they change, the old one given to `retire`)."""
+    cached = app.extensions.get(name)
     if cached is None or cached[0] != settings:
-        cached = (settings, build_transports(settings))
-        app.extensions["encompass_transports"] = cached
-    return cached[1]
+        if cached is not None and retire is not None:
+            retire(cached[1])
+        cached = app.extensions[name] = (settings, make(settings))
+    kept: T = cached[1]
+    return kept
+
+
+def _transports(app: Flask, settings: TransportSettings) -> dict[str, Transport]:
+    """The app's transports (a Twilio client keeps its connections open from one tick to
+    the next)."""
+    return _kept(app, "encompass_transports", settings, build_transports)
 
 
 def _send_pool(app: Flask, policy: DeliveryPolicy) -> ThreadPoolExecutor:
-    """The worker's threads for provider calls, made once and kept while the concurrency
-    stays the same."""
-    cached = app.extensions.get("encompass_send_pool")
-    if cached is None or cached[0] != policy.concurrency:
-        if cached is not None:
-            cached[1].shutdown(wait=False)
-        cached = (policy.concurrency, send_pool(policy))
-        app.extensions["encompass_send_pool"] = cached
-    pool: ThreadPoolExecutor = cached[1]
-    return pool
+    """The worker's threads for provider calls (not started again for every pass)."""
+    return _kept(
+        app,
+        "encompass_send_pool",
+        policy.concurrency,
+        lambda _: send_pool(policy),
+        retire=lambda old: old.shutdown(wait=False),
+    )
 
 
 def tick(app: Flask, now: datetime | None = None) -> dict[str, int]:
